@@ -1,0 +1,81 @@
+/*
+ * The hardware abstraction layer: what each platform (platform/<arch>/)
+ * provides to the portable kernel (core/, mm/).  Address spaces are in
+ * pmap.h, threads of control in cpu.h; this file holds console, time,
+ * interrupts, memory discovery and power.
+ *
+ * Conventions: the kernel runs on one CPU with interrupts disabled whenever
+ * it is in supervisor mode, except inside hal_idle().  Traps from user mode
+ * enter the core through the functions in trap.h.
+ */
+#ifndef _HAL_H_
+#define _HAL_H_
+
+#include "types.h"
+
+/* Console.  hal_putc never blocks for long and is safe from panic(). */
+void	hal_putc(int c);
+
+/* Monotonic time since boot in nanoseconds, and a raw cycle counter. */
+uint64_t hal_time_ns(void);
+uint64_t hal_cycles(void);
+
+/*
+ * Start the periodic timer interrupt: sched_tick() is then called hz times
+ * a second, from the trap handler, in either mode.
+ */
+void	hal_timer_start(unsigned hz);
+
+/*
+ * Leave the machine; QEMU exits with a status the tools decode back into
+ * `status` (0..255).  Before stopping, the platform prints nothing: the
+ * core prints the "forkrt: poweroff status=N" line itself.
+ */
+__noreturn void hal_poweroff(int status);
+
+/*
+ * Call fn once for each range of physical memory free for the page
+ * allocator: RAM minus firmware, the kernel image, boot page tables, the
+ * device tree and anything else the platform still uses.  Ranges are
+ * page-aligned and do not overlap.  Only valid after platform start-up.
+ */
+void	hal_mem_foreach(void (*fn)(paddr_t base, size_t len));
+
+/* The boot command line (QEMU's -append), "" if none.  Never NULL. */
+const char *hal_cmdline(void);
+
+/*
+ * Interrupt masking.  hal_intr_disable returns the previous state for
+ * hal_intr_restore.  hal_idle enables interrupts, waits for one
+ * (wfi / hlt), and returns with interrupts disabled again.
+ */
+uint64_t hal_intr_disable(void);
+void	hal_intr_restore(uint64_t state);
+void	hal_idle(void);
+
+/*
+ * The direct map: all of physical memory is mapped, supervisor-only, at
+ * hal_dmap_base + pa in every address space.  Set by the platform before
+ * kmain().
+ */
+extern uintptr_t hal_dmap_base;
+
+static inline void *
+phys_to_kva(paddr_t pa)
+{
+	return ((void *)(pa + hal_dmap_base));
+}
+
+static inline paddr_t
+kva_to_phys(const void *va)
+{
+	return ((paddr_t)((uintptr_t)va - hal_dmap_base));
+}
+
+/* Print the kernel call chain (frame-pointer walk) from the caller, for panic(). */
+void	hal_backtrace(void);
+
+/* A short name for the machine ("riscv64", "x86_64") for messages and bench lines. */
+extern const char hal_arch_name[];
+
+#endif /* !_HAL_H_ */

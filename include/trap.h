@@ -1,0 +1,54 @@
+/*
+ * The few ways a platform calls back into the portable kernel.
+ */
+#ifndef _TRAP_H_
+#define _TRAP_H_
+
+#include "types.h"
+
+struct lwp;
+
+/* The lwp running on this CPU; the platform reads it on trap entry. */
+extern struct lwp *curlwp;
+
+/* After platform start-up: interrupts off, direct map live, console working. */
+__noreturn void kmain(void);
+
+/*
+ * A system call from user mode by curlwp.  The platform has already moved
+ * the saved pc past the trapping instruction.
+ */
+void	syscall(struct lwp *l);
+
+/*
+ * A page fault from user mode at va wanting `access` (one VM_PROT_* bit).
+ * Returns when the fault is resolved; otherwise the process is ended with
+ * SIGSEGV and this does not return.
+ */
+void	trap_pagefault(struct lwp *l, vaddr_t va, vm_prot_t access);
+
+/*
+ * Any other exception from user mode: the process is ended by signal sig
+ * (SIGILL, SIGBUS, SIGSEGV, ...).  `what` names the cause for the console
+ * line.  Does not return.
+ */
+__noreturn void trap_signal(struct lwp *l, int sig, const char *what, vaddr_t addr);
+
+/* The periodic timer fired (from user or kernel mode). */
+void	sched_tick(void);
+
+/*
+ * Last step before every return to user mode (after syscalls, faults and
+ * interrupts taken from user mode): may switch to another lwp or end the
+ * process on a pending signal.
+ */
+void	userret(struct lwp *l);
+
+/* The first thing a new lwp runs, on its own stack, before entering user mode. */
+void	fork_return(struct lwp *l);
+
+/* Print a message and a kernel backtrace and stop the machine with a failure status. */
+__noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int	printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* !_TRAP_H_ */

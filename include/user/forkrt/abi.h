@@ -1,0 +1,192 @@
+/*
+ * The kernel/user boundary: every number and structure both sides must
+ * agree on.  Values are FreeBSD's unless a comment says otherwise.  The
+ * kernel includes this file as <user/forkrt/abi.h>, programs get it
+ * through <forkrt.h>.
+ */
+#ifndef _FORKRT_ABI_H_
+#define _FORKRT_ABI_H_
+
+#include <stdint.h>
+
+/* System call numbers (forkrt's own; the user stubs and core/syscall.c share them). */
+#define SYS_exit		1
+#define SYS_fork		2
+#define SYS_read		3
+#define SYS_write		4
+#define SYS_close		6
+#define SYS_wait4		7
+#define SYS_getpid		20
+#define SYS_setuid		23
+#define SYS_getuid		24
+#define SYS_geteuid		25
+#define SYS_getppid		39
+#define SYS_dup			41
+#define SYS_pipe		42
+#define SYS_kill		37
+#define SYS_execv		59
+#define SYS_vfork		66
+#define SYS_sbrk		69
+#define SYS_munmap		73
+#define SYS_getpgrp		81
+#define SYS_setpgid		82
+#define SYS_dup2		90
+#define SYS_getpgid		207
+#define SYS_getsid		310
+#define SYS_setsid		147
+#define SYS_getrlimit		194
+#define SYS_setrlimit		195
+#define SYS_sysctlbyname	202
+#define SYS_clock_gettime	232
+#define SYS_rfork		251
+#define SYS_sched_yield		331
+#define SYS_kqueue		362
+#define SYS_kevent		363
+#define SYS_mmap		477
+#define SYS_lwp_create		495
+#define SYS_lwp_gettid		496
+#define SYS_lwp_exit		497
+#define SYS_lwp_kill		498
+#define SYS_poweroff		499	/* init only: leave QEMU with a status */
+#define SYS_cycles		500	/* the platform's cycle counter */
+#define SYS_MAXSYSCALL		501
+
+/* errno values */
+#define EPERM		1
+#define ENOENT		2
+#define ESRCH		3
+#define EINTR		4
+#define EIO		5
+#define E2BIG		7
+#define ENOEXEC		8
+#define EBADF		9
+#define ECHILD		10
+#define EDEADLK		11
+#define ENOMEM		12
+#define EACCES		13
+#define EFAULT		14
+#define EBUSY		16
+#define EEXIST		17
+#define EINVAL		22
+#define EMFILE		24
+#define ENOSPC		28
+#define ESPIPE		29
+#define EPIPE		32
+#define ERANGE		34
+#define EAGAIN		35
+#define ENAMETOOLONG	63
+#define ENOSYS		78
+#define ENOTSUP		45
+/* Kernel-internal: the syscall already set the user frame (execv). */
+#define EJUSTRETURN	(-2)
+
+/* Signals */
+#define SIGHUP		1
+#define SIGINT		2
+#define SIGQUIT		3
+#define SIGILL		4
+#define SIGTRAP		5
+#define SIGABRT		6
+#define SIGFPE		8
+#define SIGKILL		9
+#define SIGBUS		10
+#define SIGSEGV		11
+#define SIGSYS		12
+#define SIGPIPE		13
+#define SIGALRM		14
+#define SIGTERM		15
+#define SIGSTOP		17
+#define SIGCHLD		20
+#define SIGUSR1		30
+#define SIGUSR2		31
+#define NSIG		32
+
+/* wait status, as BSD encodes it */
+#define WNOHANG		1
+#define WUNTRACED	2
+#define _WSTATUS(x)	((x) & 0177)
+#define WIFEXITED(x)	(_WSTATUS(x) == 0)
+#define WEXITSTATUS(x)	(((x) >> 8) & 0xff)
+#define WIFSIGNALED(x)	(_WSTATUS(x) != 0177 && _WSTATUS(x) != 0)
+#define WTERMSIG(x)	(_WSTATUS(x))
+#define W_EXITCODE(ret, sig)	((ret) << 8 | (sig))
+
+/* rfork flags (FreeBSD numbering; RFPGLOCK is DragonFly's) */
+#define RFFDG		(1 << 2)
+#define RFPROC		(1 << 4)
+#define RFMEM		(1 << 5)
+#define RFNOWAIT	(1 << 6)
+#define RFCFDG		(1 << 12)
+#define RFTHREAD	(1 << 13)
+#define RFSIGSHARE	(1 << 14)
+#define RFLINUXTHPN	(1 << 16)
+#define RFSTOPPED	(1 << 17)
+#define RFHIGHPID	(1 << 18)
+#define RFPGLOCK	(1 << 30)
+#define RFPPWAIT	(1u << 31)
+#define RFKERNELONLY	(RFSTOPPED | RFHIGHPID | RFPGLOCK | RFPPWAIT)
+
+/* mmap */
+#define PROT_NONE	0x00
+#define PROT_READ	0x01
+#define PROT_WRITE	0x02
+#define PROT_EXEC	0x04
+#define MAP_SHARED	0x0001
+#define MAP_PRIVATE	0x0002
+#define MAP_FIXED	0x0010
+#define MAP_ANON	0x1000
+#define MAP_ANONYMOUS	MAP_ANON
+#define MAP_FAILED	((void *)-1)
+
+/* clocks and limits */
+#define CLOCK_MONOTONIC	4
+#define RLIMIT_NPROC	7
+#define RLIM_INFINITY	((rlim_t)(((uint64_t)1 << 63) - 1))
+
+typedef int64_t rlim_t;
+typedef int64_t time_t;
+
+struct timespec {
+	time_t	tv_sec;
+	long	tv_nsec;
+};
+
+struct rlimit {
+	rlim_t	rlim_cur;
+	rlim_t	rlim_max;
+};
+
+struct lwp_params {
+	void	(*lwp_func)(void *);
+	void	*lwp_arg;
+	void	*lwp_stack;	/* top of the new stack */
+	int32_t	*lwp_tid1;
+	int32_t	*lwp_tid2;
+};
+
+/* kqueue / kevent */
+#define EVFILT_PROC	(-5)
+#define EV_ADD		0x0001
+#define EV_DELETE	0x0002
+#define EV_ENABLE	0x0004
+#define EV_DISABLE	0x0008
+#define EV_ONESHOT	0x0010
+#define EV_CLEAR	0x0020
+#define EV_EOF		0x8000
+#define EV_ERROR	0x4000
+#define NOTE_EXIT	0x80000000u
+#define NOTE_FORK	0x40000000u
+#define NOTE_EXEC	0x20000000u
+#define NOTE_PDATAMASK	0x000fffffu
+
+struct kevent {
+	uintptr_t	ident;
+	int16_t		filter;
+	uint16_t	flags;
+	uint32_t	fflags;
+	int64_t		data;
+	void		*udata;
+	uint64_t	ext[4];
+};
+
+#endif /* !_FORKRT_ABI_H_ */
