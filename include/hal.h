@@ -75,6 +75,9 @@ kva_to_phys(const void *va)
 /* Print the kernel call chain (frame-pointer walk) from the caller, for panic(). */
 void	hal_backtrace(void);
 
+/* The ELF e_machine of user programs for this platform (EM_RISCV 243, EM_X86_64 62). */
+extern const uint16_t hal_elf_machine;
+
 /* A short name for the machine ("riscv64", "x86_64") for messages and bench lines. */
 extern const char hal_arch_name[];
 

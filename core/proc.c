@@ -1,0 +1,123 @@
+/*
+ * The process table: allproc and zombproc, the pid hash, and the
+ * allocation of proc and lwp structures with their kernel stacks.
+ */
+#include "hal.h"
+#include "page.h"
+#include "proc.h"
+
+#define PIDHASH_SIZE	1024	/* power of two */
+
+struct proc proc0, *initproc;
+struct lwp lwp0;
+struct lwp *curlwp = &lwp0;
+
+LIST_HEAD(proclist, proc);
+struct proclist allproc, zombproc;
+static struct proclist pidhash[PIDHASH_SIZE];
+struct spinlock proc_lock = SPINLOCK_INIT("proc");
+int nprocs;
+
+static inline struct proclist *
+pidhash_chain(pid_t pid)
+{
+	return (&pidhash[(unsigned)pid & (PIDHASH_SIZE - 1)]);
+}
+
+void
+proc_init(void)
+{
+	LIST_INIT(&allproc);
+	LIST_INIT(&zombproc);
+	for (unsigned i = 0; i < PIDHASH_SIZE; i++)
+		LIST_INIT(&pidhash[i]);
+
+	/* proc0 is the kernel itself; lwp0 runs kmain and then idles. */
+	proc0.p_pid = 0;
+	proc0.p_stat = SACTIVE;
+	proc0.p_flags = P_SYSTEM;
+	strlcpy(proc0.p_comm, "kernel", sizeof(proc0.p_comm));
+	LIST_INIT(&proc0.p_children);
+	LIST_INIT(&proc0.p_lwps);
+	lwp0.l_proc = &proc0;
+	lwp0.l_stat = LSRUN;
+	LIST_INSERT_HEAD(&proc0.p_lwps, &lwp0, l_sibling);
+	proc0.p_nthreads = 1;
+	LIST_INSERT_HEAD(&allproc, &proc0, p_list);
+	LIST_INSERT_HEAD(pidhash_chain(0), &proc0, p_hash);
+	nprocs = 1;
+}
+
+struct proc *
+proc_alloc(void)
+{
+	struct proc *p;
+
+	if ((p = kzalloc(sizeof(*p))) == NULL)
+		return (NULL);
+	p->p_stat = SIDL;
+	LIST_INIT(&p->p_children);
+	LIST_INIT(&p->p_lwps);
+	return (p);
+}
+
+void
+proc_free(struct proc *p)
+{
+	KASSERT(LIST_EMPTY(&p->p_lwps), "process still has lwps");
+	kfree(p);
+}
+
+/*
+ * Enter p, whose p_pid is set, into allproc, the pid hash and its parent's
+ * children.  Called with proc_lock held.
+ */
+int
+proc_add(struct proc *p, struct proc *parent)
+{
+	KASSERT(spin_held(&proc_lock), "proc_lock");
+	LIST_INSERT_HEAD(&allproc, p, p_list);
+	LIST_INSERT_HEAD(pidhash_chain(p->p_pid), p, p_hash);
+	p->p_pptr = parent;
+	LIST_INSERT_HEAD(&parent->p_children, p, p_sibling);
+	nprocs++;
+	return (0);
+}
+
+/* The live or zombie process with this pid, or NULL. */
+struct proc *
+pfind(pid_t pid)
+{
+	struct proc *p;
+
+	LIST_FOREACH(p, pidhash_chain(pid), p_hash)
+		if (p->p_pid == pid)
+			return (p);
+	return (NULL);
+}
+
+struct lwp *
+lwp_alloc(struct proc *p)
+{
+	struct lwp *l;
+	paddr_t pa;
+
+	if ((l = kzalloc(sizeof(*l))) == NULL)
+		return (NULL);
+	if (page_alloc_order(&pa, 2, 0) != 0) {
+		kfree(l);
+		return (NULL);
+	}
+	_Static_assert(KSTACK_SIZE == (PAGE_SIZE << 2), "kernel stack order");
+	l->l_md.md_kstack = (uintptr_t)phys_to_kva(pa);
+	l->l_proc = p;
+	l->l_stat = LSIDL;
+	return (l);
+}
+
+void
+lwp_free(struct lwp *l)
+{
+	page_free(kva_to_phys((void *)l->l_md.md_kstack));
+	kfree(l);
+}

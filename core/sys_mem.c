@@ -1,0 +1,65 @@
+/*
+ * Memory system calls: sbrk, mmap (anonymous only), munmap.
+ */
+#include "proc.h"
+#include "syscall.h"
+#include "vm.h"
+
+int
+sys_sbrk(struct lwp *l, const register_t *args, register_t *rv)
+{
+	vaddr_t old;
+	int error;
+
+	if ((error = vm_sbrk(l->l_proc->p_vmspace, (intptr_t)args[0], &old)) != 0)
+		return (error);
+	*rv = old;
+	return (0);
+}
+
+/* mmap(addr, len, prot, flags, fd, off): anonymous memory, private or shared. */
+int
+sys_mmap(struct lwp *l, const register_t *args, register_t *rv)
+{
+	struct vmspace *vm = l->l_proc->p_vmspace;
+	vaddr_t addr = args[0];
+	size_t len = args[1];
+	int prot = (int)args[2], flags = (int)args[3];
+	int error;
+
+	if (len == 0 || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) != 0 ||
+	    (flags & ~(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANON)) != 0 ||
+	    !(flags & MAP_ANON) ||
+	    ((flags & MAP_SHARED) != 0) == ((flags & MAP_PRIVATE) != 0) ||
+	    (int)args[4] != -1 || args[5] != 0)
+		return (EINVAL);
+	if (len > VM_MAX_USER)
+		return (ENOMEM);
+	len = round_page(len);
+	if (flags & MAP_FIXED) {
+		if ((addr & PAGE_MASK) != 0 || addr < VM_MIN_USER ||
+		    addr > VM_MAX_USER - len)
+			return (EINVAL);
+		if ((error = vm_unmap(vm, addr, addr + len)) != 0)
+			return (error);
+	} else if ((error = vm_map_findspace(vm, MAX(addr, vm->brk_base + (1ul << 30)),
+	    len, &addr)) != 0)
+		return (error);
+	error = vm_map_anon(vm, addr, len, (vm_prot_t)prot,
+	    (flags & MAP_SHARED) ? ME_SHARED : 0);
+	if (error != 0)
+		return (error);
+	*rv = addr;
+	return (0);
+}
+
+int
+sys_munmap(struct lwp *l, const register_t *args, register_t *rv __unused)
+{
+	vaddr_t addr = args[0];
+	size_t len = round_page(args[1]);
+
+	if ((addr & PAGE_MASK) != 0 || len == 0)
+		return (EINVAL);
+	return (vm_unmap(l->l_proc->p_vmspace, addr, addr + len));
+}

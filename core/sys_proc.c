@@ -1,0 +1,172 @@
+/*
+ * Process system calls: fork and its kin, exit, wait, exec, identity.
+ */
+#include "proc.h"
+#include "syscall.h"
+#include "vm.h"
+
+#define EXEC_NAME_MAX	64
+#define EXEC_ARGS_MAX	64
+#define EXEC_ARGBYTES	(16 * 1024)
+
+int
+sys_exit(struct lwp *l, const register_t *args, register_t *rv __unused)
+{
+	exit1(l->l_proc, W_EXITCODE((int)args[0] & 0xff, 0));
+}
+
+/* fork1 and start the child; the vfork parent then waits for it to let go. */
+static int
+do_fork(struct lwp *l, int flags, register_t *rv)
+{
+	struct proc *p2;
+	int error;
+
+	if ((error = fork1(l, flags, &p2)) != 0)
+		return (error);
+	*rv = (register_t)p2->p_pid;
+	start_forked_proc(p2);
+	while ((p2->p_flags & P_PPWAIT) && tsleep(&p2->p_flags, "ppwait") == 0)
+		;
+	return (0);
+}
+
+int
+sys_fork(struct lwp *l, const register_t *args __unused, register_t *rv)
+{
+	return (do_fork(l, RFFDG | RFPROC, rv));
+}
+
+int
+sys_vfork(struct lwp *l, const register_t *args __unused, register_t *rv)
+{
+	return (do_fork(l, RFFDG | RFPROC | RFPPWAIT | RFMEM, rv));
+}
+
+int
+sys_rfork(struct lwp *l, const register_t *args, register_t *rv)
+{
+	int flags = (int)args[0];
+
+	if ((flags & RFKERNELONLY) != 0 || (flags & (RFFDG | RFCFDG)) == (RFFDG | RFCFDG))
+		return (EINVAL);
+	if ((flags & RFPROC) == 0) {
+		*rv = 0;
+		return (0);
+	}
+	return (do_fork(l, flags, rv));
+}
+
+int
+sys_wait4(struct lwp *l, const register_t *args, register_t *rv)
+{
+	struct proc *p = l->l_proc;
+	pid_t found;
+	int status, error;
+
+	error = kern_wait(p, (pid_t)args[0], &status, (int)args[2], &found);
+	if (error != 0)
+		return (error);
+	if (found != 0 && args[1] != 0 &&
+	    (error = copyout(p->p_vmspace, &status, args[1], sizeof(status))) != 0)
+		return (error);
+	*rv = (register_t)found;
+	return (0);
+}
+
+/*
+ * execv(name, argv): the program name and every argument string are copied
+ * in before the old image is touched.
+ */
+int
+sys_execv(struct lwp *l, const register_t *args, register_t *rv __unused)
+{
+	struct vmspace *vm = l->l_proc->p_vmspace;
+	char name[EXEC_NAME_MAX], *buf;
+	size_t used = 0;
+	int argc = 0, error;
+
+	if ((error = copyinstr(vm, args[0], name, sizeof(name))) != 0)
+		return (error == ENAMETOOLONG ? ENOENT : error);
+	if ((buf = kmalloc(EXEC_ARGBYTES)) == NULL)
+		return (ENOMEM);
+	for (;; argc++) {
+		uint64_t uarg;
+
+		if (args[1] == 0)
+			break;
+		if (argc == EXEC_ARGS_MAX) {
+			error = E2BIG;
+			break;
+		}
+		error = copyin(vm, args[1] + (vaddr_t)argc * sizeof(uarg), &uarg,
+		    sizeof(uarg));
+		if (error != 0 || uarg == 0)
+			break;
+		error = copyinstr(vm, uarg, buf + used, EXEC_ARGBYTES - used);
+		if (error != 0) {
+			if (error == ENAMETOOLONG)
+				error = E2BIG;
+			break;
+		}
+		used += strlen(buf + used) + 1;
+	}
+	if (error == 0)
+		error = kern_execv(l, name, buf, argc, used);
+	kfree(buf);
+	return (error);
+}
+
+int
+sys_getpid(struct lwp *l, const register_t *args __unused, register_t *rv)
+{
+	*rv = (register_t)l->l_proc->p_pid;
+	return (0);
+}
+
+int
+sys_getppid(struct lwp *l, const register_t *args __unused, register_t *rv)
+{
+	*rv = (register_t)l->l_proc->p_pptr->p_pid;
+	return (0);
+}
+
+int
+sys_getuid(struct lwp *l, const register_t *args __unused, register_t *rv)
+{
+	*rv = l->l_proc->p_uid;
+	return (0);
+}
+
+int
+sys_geteuid(struct lwp *l, const register_t *args __unused, register_t *rv)
+{
+	*rv = l->l_proc->p_uid;
+	return (0);
+}
+
+int
+sys_kill(struct lwp *l, const register_t *args, register_t *rv __unused)
+{
+	struct proc *p = l->l_proc, *target;
+	int sig = (int)args[1];
+
+	if (sig < 0 || sig >= NSIG)
+		return (EINVAL);
+	if ((target = pfind((pid_t)args[0])) == NULL || target->p_stat == SZOMB ||
+	    target == &proc0)
+		return (ESRCH);
+	if (p->p_uid != 0 && p->p_uid != target->p_uid)
+		return (EPERM);
+	if (sig != 0)
+		psignal(target, sig);
+	return (0);
+}
+
+int
+sys_sched_yield(struct lwp *l __unused, const register_t *args __unused,
+    register_t *rv __unused)
+{
+	sched_yield();
+	return (0);
+}

@@ -1,0 +1,47 @@
+/*
+ * System call dispatch.
+ */
+#include "cpu.h"
+#include "proc.h"
+#include "syscall.h"
+#include "trap.h"
+
+#define SY(name)	[SYS_##name] = { sys_##name, #name }
+
+static const struct sysent sysent[SYS_MAXSYSCALL] = {
+	SY(exit),
+	SY(fork),
+	SY(vfork),
+	SY(rfork),
+	SY(wait4),
+	SY(execv),
+	SY(getpid),
+	SY(getppid),
+	SY(getuid),
+	SY(geteuid),
+	SY(kill),
+	SY(sched_yield),
+	SY(read),
+	SY(write),
+	SY(sbrk),
+	SY(mmap),
+	SY(munmap),
+	SY(clock_gettime),
+	SY(cycles),
+	SY(poweroff),
+};
+
+void
+syscall(struct lwp *l)
+{
+	register_t code, args[6], rv = 0;
+	int error;
+
+	cpu_syscall_args(l, &code, args);
+	if (code < SYS_MAXSYSCALL && sysent[code].sy_call != NULL)
+		error = sysent[code].sy_call(l, args, &rv);
+	else
+		error = ENOSYS;
+	if (error != EJUSTRETURN)
+		cpu_syscall_return(l, error, rv);
+}

@@ -1,0 +1,43 @@
+/*
+ * System call handlers.  Each takes the calling lwp, the six raw argument
+ * registers and a place for the result, and returns 0 or an errno
+ * (EJUSTRETURN when it has set the user frame itself).
+ */
+#ifndef _SYSCALL_H_
+#define _SYSCALL_H_
+
+#include "types.h"
+
+struct lwp;
+
+typedef int sy_call_t(struct lwp *l, const register_t *args, register_t *rv);
+
+struct sysent {
+	sy_call_t	*sy_call;
+	const char	*sy_name;
+};
+
+#define SYSCALL(name)	int sys_##name(struct lwp *, const register_t *, register_t *)
+SYSCALL(exit);
+SYSCALL(fork);
+SYSCALL(vfork);
+SYSCALL(rfork);
+SYSCALL(wait4);
+SYSCALL(execv);
+SYSCALL(getpid);
+SYSCALL(getppid);
+SYSCALL(getuid);
+SYSCALL(geteuid);
+SYSCALL(kill);
+SYSCALL(sched_yield);
+SYSCALL(read);
+SYSCALL(write);
+SYSCALL(sbrk);
+SYSCALL(mmap);
+SYSCALL(munmap);
+SYSCALL(clock_gettime);
+SYSCALL(cycles);
+SYSCALL(poweroff);
+#undef SYSCALL
+
+#endif /* !_SYSCALL_H_ */

@@ -1,0 +1,90 @@
+/*
+ * The machine-independent address space: a vmspace is a sorted list of map
+ * entries over [VM_MIN_USER, VM_MAX_USER) plus the pmap that realises them.
+ *
+ * Each entry is backed by an anonymous object: an array of physical pages,
+ * one slot per page of the entry, filled on first touch (demand zero).  A
+ * private entry owns its object alone; a shared one (MAP_SHARED) holds a
+ * reference on an object other entries hold too, so pages faulted in by
+ * one process are seen by the others.  Copy-on-write lives in the page
+ * reference counts: a page with more than one reference is mapped
+ * read-only in private entries and copied on the first write.
+ */
+#ifndef _VM_H_
+#define _VM_H_
+
+#include "kernel.h"
+#include "queue.h"
+
+struct pmap;
+
+struct vm_object {
+	unsigned	ref;		/* entries holding it */
+	size_t		npages;
+	paddr_t		*pages;		/* 0 = not yet touched */
+};
+
+#define ME_SHARED	0x1		/* MAP_SHARED: survives fork shared */
+#define ME_STACK	0x2		/* the main stack */
+#define ME_HEAP		0x4		/* the sbrk heap; grows upward */
+
+struct vm_map_entry {
+	TAILQ_ENTRY(vm_map_entry) link;
+	vaddr_t		start, end;	/* [start, end), page-aligned */
+	vm_prot_t	prot;
+	unsigned	flags;		/* ME_* */
+	struct vm_object *obj;
+	size_t		obj_off;	/* first page of the object this entry maps */
+};
+
+struct vmspace {
+	TAILQ_HEAD(, vm_map_entry) entries;	/* sorted by start */
+	struct pmap	*pmap;
+	unsigned	ref;		/* processes sharing it (RFMEM) */
+	vaddr_t		brk_base, brk;	/* the heap: [brk_base, brk) */
+	size_t		npages_resident;
+	struct spinlock	lock;
+};
+
+struct vmspace *vmspace_alloc(void);
+void	vmspace_hold(struct vmspace *);
+void	vmspace_release(struct vmspace *);	/* frees it with the last reference */
+
+/*
+ * Map [start, start + len) with prot and ME_* flags, backed by a new zero
+ * object.  EINVAL outside the user range or unaligned, ENOMEM when the
+ * range overlaps an entry or memory is short.
+ */
+int	vm_map_anon(struct vmspace *, vaddr_t start, size_t len, vm_prot_t prot,
+	    unsigned flags);
+/* Find room for len bytes at or above hint; 0 on success with *addr set. */
+int	vm_map_findspace(struct vmspace *, vaddr_t hint, size_t len, vaddr_t *addr);
+/* Unmap [start, end), splitting entries that straddle its edges. */
+int	vm_unmap(struct vmspace *, vaddr_t start, vaddr_t end);
+struct vm_map_entry *vm_map_lookup(struct vmspace *, vaddr_t va);
+int	vm_map_setprot(struct vmspace *, vaddr_t start, vm_prot_t prot);
+
+/* Resolve a fault at va wanting `access`; 0, EFAULT (no entry or no right) or ENOMEM. */
+int	vm_fault(struct vmspace *, vaddr_t va, vm_prot_t access);
+
+/*
+ * A new vmspace for a forked child: private entries copy-on-write (no page
+ * is copied here), shared entries shared.  ENOMEM leaves nothing behind.
+ */
+int	vm_fork(struct vmspace *parent, struct vmspace **childp);
+
+/* Grow or shrink the heap by incr bytes; the old break in *oldbrk. */
+int	vm_sbrk(struct vmspace *, intptr_t incr, vaddr_t *oldbrk);
+
+/*
+ * Moving bytes across the user boundary.  Both check that the range is
+ * user memory the process may access that way (faulting pages in and
+ * breaking copy-on-write as needed) and return EFAULT otherwise; nothing
+ * here ever touches a user address directly.
+ */
+int	copyin(struct vmspace *, vaddr_t uaddr, void *kaddr, size_t len);
+int	copyout(struct vmspace *, const void *kaddr, vaddr_t uaddr, size_t len);
+/* A NUL-terminated string of at most maxlen bytes (with the NUL); ENAMETOOLONG past that. */
+int	copyinstr(struct vmspace *, vaddr_t uaddr, char *kaddr, size_t maxlen);
+
+#endif /* !_VM_H_ */

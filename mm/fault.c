@@ -1,0 +1,47 @@
+/*
+ * The page-fault handler: demand-zero fill and copy-on-write.
+ *
+ * A private page held by more than one reference (after vm_fork) is mapped
+ * read-only; the first write copies it, unless this mapping has meanwhile
+ * become its only holder, in which case the write right is simply given back.
+ */
+#include "page.h"
+#include "pmap.h"
+#include "vm.h"
+
+int
+vm_fault(struct vmspace *vm, vaddr_t va, vm_prot_t access)
+{
+	struct vm_map_entry *e;
+	vm_prot_t prot;
+	paddr_t *slot, pa;
+	int error;
+
+	va = trunc_page(va);
+	spin_lock(&vm->lock);
+	e = vm_map_lookup(vm, va);
+	if (e == NULL || (e->prot & access) != access) {
+		spin_unlock(&vm->lock);
+		return (EFAULT);
+	}
+	slot = &e->obj->pages[e->obj_off + ((va - e->start) >> PAGE_SHIFT)];
+	if (*slot == 0) {
+		if ((error = page_alloc(&pa, PG_ZERO)) != 0)
+			goto out;
+		*slot = pa;
+	} else if ((access & VM_PROT_WRITE) && !(e->flags & ME_SHARED) &&
+	    page_refcount(*slot) > 1) {
+		if ((error = page_alloc(&pa, 0)) != 0)
+			goto out;
+		memcpy(phys_to_kva(pa), phys_to_kva(*slot), PAGE_SIZE);
+		page_free(*slot);
+		*slot = pa;
+	}
+	prot = e->prot;
+	if (!(e->flags & ME_SHARED) && page_refcount(*slot) > 1)
+		prot &= ~VM_PROT_WRITE;
+	error = pmap_enter(vm->pmap, va, *slot, prot);
+out:
+	spin_unlock(&vm->lock);
+	return (error);
+}

@@ -1,0 +1,235 @@
+/*
+ * The physical page allocator: a binary buddy system over the ranges the
+ * platform reports, with a reference count per page.
+ *
+ * Every page frame between the lowest and highest usable address has a
+ * struct vm_page in one array, itself carved out of the first range large
+ * enough to hold it.  Free blocks of 2^order pages sit on per-order lists
+ * linked through the array by index; a block's buddy is found by flipping
+ * bit `order` of its frame number, so freeing coalesces in O(MAX_ORDER).
+ * Frame 0 is never handed out: 0 is the VM's "no page".
+ */
+#include "hal.h"
+#include "kernel.h"
+#include "page.h"
+
+#define MAX_ORDER	11		/* blocks up to 2^10 pages (4 MiB) */
+#define NIL		UINT32_MAX
+
+#define VPF_FREE	0x1		/* head of a free block */
+#define VPF_USABLE	0x2		/* the frame is RAM the allocator owns */
+
+struct vm_page {
+	uint32_t	ref;
+	uint8_t		order;
+	uint8_t		flags;
+	uint16_t	_pad;
+	uint32_t	next, prev;	/* free-list links (indices) */
+};
+
+static struct vm_page *pages;
+static uint64_t base_pfn, npages;
+static uint32_t free_head[MAX_ORDER];
+static struct spinlock page_lock = SPINLOCK_INIT("page");
+
+volatile uint64_t v_free_count;
+uint64_t v_page_count;
+
+static paddr_t range_lo = UINT64_MAX, range_hi;
+
+static inline uint32_t
+pfn_index(uint64_t pfn)
+{
+	return ((uint32_t)(pfn - base_pfn));
+}
+
+static void
+list_push(unsigned order, uint32_t i)
+{
+	pages[i].next = free_head[order];
+	pages[i].prev = NIL;
+	if (free_head[order] != NIL)
+		pages[free_head[order]].prev = i;
+	free_head[order] = i;
+	pages[i].order = (uint8_t)order;
+	pages[i].flags |= VPF_FREE;
+}
+
+static void
+list_unlink(unsigned order, uint32_t i)
+{
+	if (pages[i].prev != NIL)
+		pages[pages[i].prev].next = pages[i].next;
+	else
+		free_head[order] = pages[i].next;
+	if (pages[i].next != NIL)
+		pages[pages[i].next].prev = pages[i].prev;
+	pages[i].flags &= ~VPF_FREE;
+}
+
+/* Put the block at index i of the given order back, merging with free buddies. */
+static void
+block_free(uint32_t i, unsigned order)
+{
+	v_free_count += 1ul << order;
+	while (order + 1 < MAX_ORDER) {
+		uint64_t bpfn = (base_pfn + i) ^ (1ul << order);
+		uint32_t b;
+
+		if (bpfn < base_pfn || bpfn >= base_pfn + npages)
+			break;
+		b = pfn_index(bpfn);
+		if ((pages[b].flags & (VPF_FREE | VPF_USABLE)) !=
+		    (VPF_FREE | VPF_USABLE) || pages[b].order != order)
+			break;
+		list_unlink(order, b);
+		if (b < i)
+			i = b;
+		order++;
+	}
+	list_push(order, i);
+}
+
+static void
+range_bounds(paddr_t base, size_t len)
+{
+	if (base < range_lo)
+		range_lo = base;
+	if (base + len > range_hi)
+		range_hi = base + len;
+}
+
+static paddr_t array_pa;
+static size_t array_len;
+
+static void
+range_pick_array(paddr_t base, size_t len)
+{
+	if (array_pa == 0 && len >= array_len && base != 0) {
+		array_pa = base;
+	}
+}
+
+static void
+range_release(paddr_t base, size_t len)
+{
+	paddr_t end = base + len;
+
+	/* The array itself lives at the start of one range. */
+	if (base == array_pa)
+		base += round_page(array_len);
+	if (base == 0)
+		base = PAGE_SIZE;
+	for (paddr_t pa = base; pa < end; pa += PAGE_SIZE)
+		pages[pfn_index(pa >> PAGE_SHIFT)].flags |= VPF_USABLE;
+	while (base < end) {
+		uint64_t pfn = base >> PAGE_SHIFT;
+		unsigned order = 0;
+
+		/* The largest aligned block that starts here and fits. */
+		while (order + 1 < MAX_ORDER &&
+		    (pfn & ((2ul << order) - 1)) == 0 &&
+		    base + (PAGE_SIZE << (order + 1)) <= end)
+			order++;
+		v_page_count += 1ul << order;
+		block_free(pfn_index(pfn), order);
+		base += PAGE_SIZE << order;
+	}
+}
+
+void
+page_init(void)
+{
+	hal_mem_foreach(range_bounds);
+	if (range_hi <= range_lo)
+		panic("page_init: the platform reported no memory");
+	base_pfn = range_lo >> PAGE_SHIFT;
+	npages = (range_hi >> PAGE_SHIFT) - base_pfn;
+	array_len = npages * sizeof(struct vm_page);
+	hal_mem_foreach(range_pick_array);
+	if (array_pa == 0)
+		panic("page_init: no range holds the %zu-byte page array", array_len);
+	pages = phys_to_kva(array_pa);
+	memset(pages, 0, array_len);
+	for (unsigned o = 0; o < MAX_ORDER; o++)
+		free_head[o] = NIL;
+	hal_mem_foreach(range_release);
+}
+
+int
+page_alloc_order(paddr_t *pap, unsigned order, int flags)
+{
+	unsigned o;
+	uint32_t i;
+
+	if (order >= MAX_ORDER)
+		return (ENOMEM);
+	spin_lock(&page_lock);
+	for (o = order; o < MAX_ORDER && free_head[o] == NIL; o++)
+		;
+	if (o == MAX_ORDER) {
+		spin_unlock(&page_lock);
+		return (ENOMEM);
+	}
+	i = free_head[o];
+	list_unlink(o, i);
+	/* Split: hand the upper halves back until the block is the size asked. */
+	while (o > order) {
+		o--;
+		list_push(o, i + (1u << o));
+	}
+	pages[i].order = (uint8_t)order;
+	pages[i].ref = 1;
+	v_free_count -= 1ul << order;
+	spin_unlock(&page_lock);
+
+	*pap = (paddr_t)(base_pfn + i) << PAGE_SHIFT;
+	if (flags & PG_ZERO)
+		memset(phys_to_kva(*pap), 0, PAGE_SIZE << order);
+	return (0);
+}
+
+int
+page_alloc(paddr_t *pap, int flags)
+{
+	return (page_alloc_order(pap, 0, flags));
+}
+
+static struct vm_page *
+pa_to_page(paddr_t pa)
+{
+	uint64_t pfn = pa >> PAGE_SHIFT;
+
+	KASSERT(pfn >= base_pfn && pfn < base_pfn + npages &&
+	    (pages[pfn - base_pfn].flags & VPF_USABLE), "not a managed page");
+	return (&pages[pfn - base_pfn]);
+}
+
+void
+page_hold(paddr_t pa)
+{
+	struct vm_page *pg = pa_to_page(pa);
+
+	spin_lock(&page_lock);
+	KASSERT(pg->ref > 0 && !(pg->flags & VPF_FREE), "hold of a free page");
+	pg->ref++;
+	spin_unlock(&page_lock);
+}
+
+void
+page_free(paddr_t pa)
+{
+	struct vm_page *pg = pa_to_page(pa);
+
+	spin_lock(&page_lock);
+	KASSERT(pg->ref > 0 && !(pg->flags & VPF_FREE), "free of a free page");
+	if (--pg->ref == 0)
+		block_free((uint32_t)(pg - pages), pg->order);
+	spin_unlock(&page_lock);
+}
+
+unsigned
+page_refcount(paddr_t pa)
+{
+	return (pa_to_page(pa)->ref);
+}

@@ -1,0 +1,18 @@
+/*
+ * Anonymous memory objects (mm/ internal).
+ */
+#ifndef _MM_VM_OBJECT_H_
+#define _MM_VM_OBJECT_H_
+
+#include "vm.h"
+
+struct vm_object *vm_object_alloc(size_t npages);
+void	vm_object_release(struct vm_object *);
+/* Drop the pages in [first, first + n) and clear their slots. */
+void	vm_object_free_range(struct vm_object *, size_t first, size_t n);
+
+struct vm_map_entry *vm_entry_alloc(vaddr_t start, vaddr_t end, vm_prot_t prot,
+	    unsigned flags, struct vm_object *obj, size_t obj_off);
+void	vm_entry_free(struct vm_map_entry *);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * The machine-dependent part of lwps (cpu.h): user frames, fork, the
+ * switch wrapper with its FP save and restore, and the system call ABI
+ * (ecall: a7 = number, a0-a5 = arguments, a0 = result).
+ *
+ * Invariant: while the kernel runs, the live FP registers are curlwp's
+ * user FP state.  cpu_switch saves them into from's FP area and, once
+ * `from` is switched back in, reloads them; a new lwp loads its own in
+ * lwp_trampoline().
+ */
+#include "kernel.h"
+#include "proc.h"
+#include "trap.h"
+
+#include "machdep.h"
+#include "riscv.h"
+
+_Static_assert(CTX_WORDS <= CPU_CTX_WORDS, "switch context does not fit l_md");
+
+/* sstatus for user mode: SPP = U, interrupts on after sret, FP usable. */
+#define USER_SSTATUS	(SSTATUS_SPIE | SSTATUS_FS_INITIAL)
+
+/* Make l's first cpu_switch() run fork_trampoline on its own kernel stack. */
+static void
+lwp_ctx_new(struct lwp *l)
+{
+	uintptr_t *ctx = l->l_md.md_ctx;
+
+	memset(ctx, 0, sizeof(l->l_md.md_ctx));
+	ctx[CTX_RA] = (uintptr_t)fork_trampoline;
+	ctx[CTX_SP] = (uintptr_t)lwp_fpstate(l->l_md.md_kstack);
+	ctx[CTX_S0 + 0] = 0;			/* frame-pointer chain ends */
+	ctx[CTX_S0 + 1] = (uintptr_t)l;		/* s1 */
+}
+
+void
+cpu_fork(struct lwp *parent, struct lwp *child)
+{
+	struct trapframe *tf;
+
+	KASSERT(parent == curlwp, "cpu_fork: parent not running");
+	tf = lwp_trapframe(child->l_md.md_kstack);
+	memcpy(tf, parent->l_md.md_tf, sizeof(*tf));
+	tf->tf_x[REG_A0] = 0;
+	tf->tf_sstatus = USER_SSTATUS;
+	child->l_md.md_tf = tf;
+	/* The live FP registers are the parent's. */
+	fpu_save(lwp_fpstate(child->l_md.md_kstack));
+	lwp_ctx_new(child);
+}
+
+void
+cpu_set_user(struct lwp *l, vaddr_t pc, vaddr_t sp, uintptr_t arg)
+{
+	struct trapframe *tf = lwp_trapframe(l->l_md.md_kstack);
+	struct fpstate *fps = lwp_fpstate(l->l_md.md_kstack);
+
+	memset(tf, 0, sizeof(*tf));
+	tf->tf_sepc = pc;
+	tf->tf_x[REG_SP] = sp;
+	tf->tf_x[REG_A0] = arg;
+	tf->tf_sstatus = USER_SSTATUS;
+	l->l_md.md_tf = tf;
+	memset(fps, 0, sizeof(*fps));
+	if (l == curlwp)
+		fpu_restore(fps);	/* execv: a clean FP state now */
+	else
+		lwp_ctx_new(l);
+}
+
+/*
+ * Save from's FP state, switch stacks, and, when someone switches back to
+ * `from`, reload its FP state.  The entry's stack pointer (sscratch) is set
+ * from curlwp on every return to user mode (trap_user_exit), so nothing
+ * else needs pointing here.  An lwp without a kernel stack of its own
+ * (the boot context) has no user FP state to keep.
+ */
+void
+cpu_switch(struct lwp *from, struct lwp *to)
+{
+	if (from->l_md.md_kstack != 0)
+		fpu_save(lwp_fpstate(from->l_md.md_kstack));
+	swtch(from->l_md.md_ctx, to->l_md.md_ctx);
+	if (from->l_md.md_kstack != 0)
+		fpu_restore(lwp_fpstate(from->l_md.md_kstack));
+}
+
+void
+cpu_syscall_args(struct lwp *l, register_t *code, register_t args[6])
+{
+	struct trapframe *tf = l->l_md.md_tf;
+	int i;
+
+	*code = tf->tf_x[REG_A7];
+	for (i = 0; i < 6; i++)
+		args[i] = tf->tf_x[REG_A0 + i];
+}
+
+void
+cpu_syscall_return(struct lwp *l, int error, register_t rv)
+{
+	struct trapframe *tf = l->l_md.md_tf;
+
+	tf->tf_x[REG_A0] = error != 0 ? (register_t)-error : rv;
+}
+
+vaddr_t
+cpu_user_pc(struct lwp *l)
+{
+	return (((struct trapframe *)l->l_md.md_tf)->tf_sepc);
+}

@@ -1,0 +1,150 @@
+/*
+ * What the files of platform/riscv64/ share with each other (never
+ * included outside this folder): the address layout, the user trap frame
+ * and FP save area at the top of each kernel stack, and the internal
+ * entry points between files.
+ */
+#ifndef _RISCV64_MACHDEP_H_
+#define _RISCV64_MACHDEP_H_
+
+/*
+ * Address layout (Sv39).  The kernel image is linked at KERNEL_VMA and
+ * loaded at KERNEL_PA; the direct map is DMAP_GIGS gigapages of physical
+ * memory from physical address 0 (low MMIO included) at DMAP_BASE.
+ * Root-table slots 256..511 (the upper half) belong to the kernel and are
+ * copied into every user pmap.
+ */
+#define KERNEL_PA		0x80200000
+#define KERNEL_VMA		0xffffffff80200000
+#define KERNEL_VA_OFFSET	0xffffffff00000000	/* KERNEL_VMA - KERNEL_PA */
+#define DMAP_BASE		0xffffffc000000000
+#define DMAP_GIGS		128
+#define DMAP_SLOT		256			/* root index of DMAP_BASE */
+#define KERNEL_SLOT_FIRST	256			/* root slots copied to user pmaps */
+
+/* The virt machine's devices, reached through the direct map. */
+#define VIRT_TEST_PA		0x100000		/* sifive_test finisher */
+#define VIRT_UART0_PA		0x10000000		/* ns16550a */
+
+/*
+ * User trap frame, shared with trap.S and switch.S: tf_x[n] holds register
+ * xn (tf_x[0] is unused), then the trap CSRs.  Lives at the very top of
+ * the lwp's kernel stack; the FP save area sits right below it and the
+ * kernel stack proper below that.
+ */
+#define TF_X(n)		((n) * 8)
+#define TF_SEPC		256
+#define TF_SSTATUS	264
+#define TF_SCAUSE	272
+#define TF_STVAL	280
+#define TF_SIZE		288
+#define FPS_SIZE	272		/* f0-f31, fcsr, pad (16-byte multiple) */
+
+/* Register numbers for tf_x[] */
+#define REG_RA		1
+#define REG_SP		2
+#define REG_GP		3
+#define REG_TP		4
+#define REG_S0		8
+#define REG_S1		9
+#define REG_A0		10
+#define REG_A7		17
+
+/* Switch context (md_ctx[] words), shared with switch.S. */
+#define CTX_RA		0
+#define CTX_SP		1
+#define CTX_S0		2		/* s0..s11 in CTX_S0..CTX_S0 + 11 */
+#define CTX_WORDS	14
+
+#ifndef __ASSEMBLER__
+#include "types.h"
+#include "riscv.h"
+
+struct lwp;
+
+struct trapframe {
+	uint64_t	tf_x[32];
+	uint64_t	tf_sepc;
+	uint64_t	tf_sstatus;
+	uint64_t	tf_scause;
+	uint64_t	tf_stval;
+};
+
+struct fpstate {
+	uint64_t	fp_f[32];
+	uint64_t	fp_fcsr;
+	uint64_t	fp_pad;
+};
+
+_Static_assert(__builtin_offsetof(struct trapframe, tf_sepc) == TF_SEPC, "tf");
+_Static_assert(__builtin_offsetof(struct trapframe, tf_sstatus) == TF_SSTATUS, "tf");
+_Static_assert(__builtin_offsetof(struct trapframe, tf_scause) == TF_SCAUSE, "tf");
+_Static_assert(__builtin_offsetof(struct trapframe, tf_stval) == TF_STVAL, "tf");
+_Static_assert(sizeof(struct trapframe) == TF_SIZE, "tf");
+_Static_assert(sizeof(struct fpstate) == FPS_SIZE, "fps");
+_Static_assert(TF_SIZE % 16 == 0 && FPS_SIZE % 16 == 0, "stack alignment");
+
+/* Where an lwp's frame, FP area and initial kernel sp are. */
+static inline struct trapframe *
+lwp_trapframe(uintptr_t kstack)
+{
+	return ((struct trapframe *)(kstack + KSTACK_SIZE - TF_SIZE));
+}
+
+static inline struct fpstate *
+lwp_fpstate(uintptr_t kstack)
+{
+	return ((struct fpstate *)(kstack + KSTACK_SIZE - TF_SIZE - FPS_SIZE));
+}
+
+/* start.S */
+extern char boot_stack[], boot_stack_top[];
+extern pt_entry_t boot_root[];
+extern char _kernel_start[], _kernel_end[];
+extern char _text_start[], _text_end[];
+
+/* trap.S */
+void	trap_entry(void);
+void	trap_user_exit(struct trapframe *tf) __attribute__((noreturn));
+void	fork_trampoline(void);
+
+/* switch.S */
+void	swtch(uintptr_t *from_ctx, uintptr_t *to_ctx);
+void	fpu_save(struct fpstate *fps);
+void	fpu_restore(const struct fpstate *fps);
+
+/* trap.c: called from trap.S */
+struct trapframe *trap_user(struct trapframe *tf);
+void	trap_kernel(struct trapframe *tf);
+struct trapframe *lwp_trampoline(struct lwp *l);
+
+/* timer.c */
+void	timer_intr(void);
+void	timer_init(uint64_t timebase_hz);
+
+/* console.c */
+void	console_init(void);
+
+/* fdt.c: the device tree OpenSBI passed */
+struct mem_range {
+	paddr_t		base;
+	paddr_t		len;
+};
+
+struct fdt_info {
+	uint64_t	timebase_hz;
+	const char	*bootargs;	/* inside the dtb, or NULL */
+	unsigned	nmem;
+	struct mem_range mem[8];
+	unsigned	nresv;
+	struct mem_range resv[16];
+	paddr_t		dtb_pa;
+	size_t		dtb_size;
+};
+int	fdt_parse(paddr_t dtb_pa, struct fdt_info *info);
+
+/* pmap.c */
+void	pmap_bootstrap(void);
+#endif /* !__ASSEMBLER__ */
+
+#endif /* !_RISCV64_MACHDEP_H_ */

@@ -1,0 +1,104 @@
+/*
+ * The machine-dependent part of lwps (include/cpu.h): user frames, FPU
+ * state and kernel contexts.
+ *
+ * Top of every lwp's kernel stack [md_kstack, md_kstack + KSTACK_SIZE):
+ *
+ *	KSTACK_SIZE - 512	FXSAVE area (16-byte aligned) of the lwp's user FP
+ *				state while it is switched out
+ *	KSTACK_SIZE - 512	= TSS.rsp0 = x86_kstack_top while it runs
+ *	... - 176		struct trapframe (md_tf): the user registers
+ *	below			the kernel C stack
+ *
+ * lwp0 (the idle lwp, md_kstack == 0) runs on the boot stack and never in
+ * user mode: it has no FP area and leaves TSS.rsp0 alone.
+ */
+#include "hal.h"
+#include "proc.h"
+#include "trap.h"
+#include "x86.h"
+
+#define KSTACK_TOP(l)	((l)->l_md.md_kstack + KSTACK_SIZE - FPU_SAVE_SIZE)
+#define FPU_AREA(l)	((void *)KSTACK_TOP(l))
+#define USER_TF(l)	((struct trapframe *)(KSTACK_TOP(l) - \
+			    sizeof(struct trapframe)))
+
+_Static_assert(sizeof(struct trapframe) % 16 == 0, "frame keeps rsp aligned");
+_Static_assert(CTX_RIP < CPU_CTX_WORDS, "md_ctx holds the switch context");
+
+/* The state a new program starts with: x87 and SSE at their reset defaults. */
+static void
+fpu_clean(void *area)
+{
+	uint64_t *p = area;
+	size_t i;
+
+	for (i = 0; i < FPU_SAVE_SIZE / 8; i++)
+		p[i] = 0;
+	*(uint16_t *)area = FCW_INIT;			/* FCW at offset 0 */
+	*(uint32_t *)((char *)area + 24) = MXCSR_INIT;	/* MXCSR at 24 */
+}
+
+/* Make l's first cpu_switch() in run fork_trampoline on its own stack. */
+static void
+ctx_new(struct lwp *l)
+{
+	uintptr_t *ctx = l->l_md.md_ctx;
+	size_t i;
+
+	for (i = 0; i < CPU_CTX_WORDS; i++)
+		ctx[i] = 0;
+	ctx[CTX_RSP] = (uintptr_t)USER_TF(l);
+	ctx[CTX_RIP] = (uintptr_t)fork_trampoline;
+	ctx[CTX_R12] = (uintptr_t)l;
+}
+
+/*
+ * parent is curlwp, in a system call: its live FP registers are its own
+ * and its frame is a T_SYSCALL frame, which the child returns through too.
+ */
+void
+cpu_fork(struct lwp *parent, struct lwp *child)
+{
+	struct trapframe *tf = USER_TF(child);
+
+	*tf = *(struct trapframe *)parent->l_md.md_tf;
+	tf->tf_rax = 0;
+	child->l_md.md_tf = tf;
+	fxsave(FPU_AREA(child));
+	ctx_new(child);
+}
+
+void
+cpu_set_user(struct lwp *l, vaddr_t pc, vaddr_t sp, uintptr_t arg)
+{
+	struct trapframe *tf = USER_TF(l);
+
+	*tf = (struct trapframe){
+		.tf_rip = pc,
+		.tf_cs = GSEL_UCODE,
+		.tf_rflags = PSL_I | PSL_1,
+		.tf_rsp = sp,
+		.tf_ss = GSEL_UDATA,
+		.tf_rdi = arg,
+		.tf_trapno = 0,		/* leave by iretq: all registers as set */
+	};
+	l->l_md.md_tf = tf;
+	fpu_clean(FPU_AREA(l));
+	if (l == curlwp)
+		fxrstor(FPU_AREA(l));
+	else
+		ctx_new(l);
+}
+
+void
+cpu_switch(struct lwp *from, struct lwp *to)
+{
+	if (from->l_md.md_kstack != 0)
+		fxsave(FPU_AREA(from));
+	if (to->l_md.md_kstack != 0) {
+		fxrstor(FPU_AREA(to));
+		x86_set_kstack(KSTACK_TOP(to));
+	}
+	switch_context(from->l_md.md_ctx, to->l_md.md_ctx);
+}

@@ -1,0 +1,245 @@
+/*
+ * Machine start-up and the small HAL services: the PVH start_info (memory
+ * map and command line), CPU feature set-up, power-off, idle, interrupt
+ * masking and the kernel backtrace.
+ */
+#include "hal.h"
+#include "proc.h"
+#include "trap.h"
+#include "x86.h"
+
+/* Xen's public start_info.h, as QEMU's PVH loader fills it in. */
+#define XEN_HVM_START_MAGIC	0x336ec578
+#define XEN_HVM_MEMMAP_TYPE_RAM	1
+
+struct hvm_start_info {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t flags;
+	uint32_t nr_modules;
+	uint64_t modlist_paddr;
+	uint64_t cmdline_paddr;
+	uint64_t rsdp_paddr;
+	/* version >= 1 */
+	uint64_t memmap_paddr;
+	uint32_t memmap_entries;
+	uint32_t reserved;
+};
+
+struct hvm_memmap_table_entry {
+	uint64_t addr;
+	uint64_t size;
+	uint32_t type;
+	uint32_t reserved;
+};
+
+#define MAX_RAM_RANGES	32
+#define CMDLINE_MAX	1024
+#define LOW_RESERVED	0x100000ul	/* real-mode area, BIOS, start_info */
+
+const char hal_arch_name[] = "x86_64";
+const uint16_t hal_elf_machine = 62;	/* EM_X86_64 */
+uintptr_t hal_dmap_base = DMAP_BASE;
+
+extern char __kernel_start[], __kernel_end[];
+extern char boot_stack[], boot_stack_top[];
+
+static struct {
+	paddr_t	base, end;
+} ram[MAX_RAM_RANGES];
+static int nram;
+static char cmdline[CMDLINE_MAX];
+
+void	x86_start(uint32_t start_info_pa);
+
+/*
+ * Copy what we need out of start_info (the command line and RAM ranges):
+ * they may live in memory the page allocator will hand out.  RAM beyond
+ * the 4 GiB direct map is left out.
+ */
+static void
+pvh_parse(paddr_t si_pa)
+{
+	const struct hvm_start_info *si = phys_to_kva(si_pa);
+	const struct hvm_memmap_table_entry *mm;
+	const char *cl;
+	uint32_t i;
+	paddr_t b, e;
+
+	if (si->magic != XEN_HVM_START_MAGIC)
+		panic("x86: bad PVH start_info magic %#x at %#lx", si->magic,
+		    si_pa);
+	if (si->cmdline_paddr != 0) {
+		cl = phys_to_kva(si->cmdline_paddr);
+		for (i = 0; i < CMDLINE_MAX - 1 && cl[i] != '\0'; i++)
+			cmdline[i] = cl[i];
+		cmdline[i] = '\0';
+	}
+	if (si->version < 1 || si->memmap_paddr == 0 || si->memmap_entries == 0)
+		panic("x86: PVH start_info v%u has no memory map", si->version);
+	mm = phys_to_kva(si->memmap_paddr);
+	for (i = 0; i < si->memmap_entries; i++) {
+		if (mm[i].type != XEN_HVM_MEMMAP_TYPE_RAM)
+			continue;
+		b = round_page(mm[i].addr);
+		e = trunc_page(mm[i].addr + mm[i].size);
+		if (e > DMAP_SIZE)
+			e = DMAP_SIZE;
+		if (b >= e)
+			continue;
+		if (nram == MAX_RAM_RANGES) {
+			printf("x86: RAM range %#lx-%#lx ignored\n", b, e);
+			continue;
+		}
+		ram[nram].base = b;
+		ram[nram].end = e;
+		nram++;
+	}
+}
+
+/*
+ * Enable what the kernel relies on: SSE for user code (the kernel itself
+ * never touches FP), SMEP/SMAP when present (the kernel neither executes
+ * nor reads user pages through user addresses).
+ */
+static void
+cpu_features_init(void)
+{
+	uint32_t r[4];
+
+	lcr0((rcr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
+	lcr4(rcr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+	__asm__ volatile("fninit");
+	cpuid(0, 0, r);
+	if (r[0] >= 7) {
+		cpuid(7, 0, r);
+		if (r[1] & CPUID_EBX_7_SMEP)
+			lcr4(rcr4() | CR4_SMEP);
+		if (r[1] & CPUID_EBX_7_SMAP)
+			lcr4(rcr4() | CR4_SMAP);
+	}
+}
+
+/* Called by start.S on the boot stack, interrupts off, paging on. */
+void
+x86_start(uint32_t start_info_pa)
+{
+	x86_console_init();
+	x86_gdt_init();
+	x86_set_kstack((uint64_t)boot_stack_top);
+	cpu_features_init();
+	pvh_parse(start_info_pa);
+	x86_pmap_bootstrap();
+	x86_timer_init();
+	kmain();
+}
+
+void
+hal_mem_foreach(void (*fn)(paddr_t base, size_t len))
+{
+	paddr_t kb = trunc_page((uintptr_t)__kernel_start - KERNBASE);
+	paddr_t ke = round_page((uintptr_t)__kernel_end - KERNBASE);
+	paddr_t b, e;
+	int i;
+
+	for (i = 0; i < nram; i++) {
+		b = MAX(ram[i].base, LOW_RESERVED);
+		e = ram[i].end;
+		if (b >= e)
+			continue;
+		if (b < kb && MIN(e, kb) > b)
+			fn(b, MIN(e, kb) - b);
+		if (e > ke && MAX(b, ke) < e)
+			fn(MAX(b, ke), e - MAX(b, ke));
+	}
+}
+
+const char *
+hal_cmdline(void)
+{
+	return (cmdline);
+}
+
+/*
+ * isa-debug-exit makes QEMU exit with (value << 1) | 1, of which the shell
+ * keeps 8 bits.  We write status + 1 so that the exit code is never 1 (what
+ * QEMU itself returns on an error) nor 0 (a triple fault under -no-reboot):
+ * exit code = 2 * status + 3 for status 0..125; 126 and above all give 255
+ * (decode: 126), and the tools take the exact value from the
+ * "forkrt: poweroff status=N" line.  Without the device we force a triple
+ * fault, which -no-reboot turns into exit code 0 ("not through the device").
+ */
+__noreturn void
+hal_poweroff(int status)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __packed noidt = { 0, 0 };
+
+	intr_disable();
+	if (status < 0)
+		status = 255;
+	outl(IO_DEBUG_EXIT, (uint32_t)MIN(status, 126) + 1);
+	__asm__ volatile("lidt %0; int3" : : "m"(noidt));
+	for (;;)
+		__asm__ volatile("hlt");
+}
+
+uint64_t
+hal_intr_disable(void)
+{
+	uint64_t rflags = read_rflags();
+
+	intr_disable();
+	return (rflags & PSL_I);
+}
+
+void
+hal_intr_restore(uint64_t state)
+{
+	if (state & PSL_I)
+		intr_enable();
+}
+
+/* sti's one-instruction shadow makes "sti; hlt" atomic: no lost wake-up. */
+void
+hal_idle(void)
+{
+	__asm__ volatile("sti; hlt; cli" : : : "memory");
+}
+
+/*
+ * Walk the rbp chain (the kernel keeps frame pointers) within the stack
+ * we are on: curlwp's kernel stack or the boot stack.
+ */
+void
+hal_backtrace(void)
+{
+	uint64_t *fp = __builtin_frame_address(0);
+	uintptr_t lo, hi;
+	int n;
+
+	if (curlwp != NULL && (uintptr_t)fp >= curlwp->l_md.md_kstack &&
+	    (uintptr_t)fp < curlwp->l_md.md_kstack + KSTACK_SIZE) {
+		lo = curlwp->l_md.md_kstack;
+		hi = lo + KSTACK_SIZE;
+	} else if ((uintptr_t)fp >= (uintptr_t)boot_stack &&
+	    (uintptr_t)fp < (uintptr_t)boot_stack_top) {
+		lo = (uintptr_t)boot_stack;
+		hi = (uintptr_t)boot_stack_top;
+	} else {
+		printf("backtrace: frame %p on no known stack\n", (void *)fp);
+		return;
+	}
+	printf("backtrace:\n");
+	for (n = 0; n < 32; n++) {
+		if ((uintptr_t)fp < lo || (uintptr_t)fp + 16 > hi ||
+		    ((uintptr_t)fp & 7) != 0 || fp[1] == 0)
+			break;
+		printf("  #%d %#lx\n", n, fp[1]);
+		if (fp[0] <= (uint64_t)fp)
+			break;
+		fp = (uint64_t *)fp[0];
+	}
+}

@@ -1,0 +1,68 @@
+/*
+ * A fake HAL: enough of include/hal.h for mm/ and core/ code to run as a
+ * host program.  panic() ends the test program with a message, which the
+ * TAP harness reports as a failure.
+ */
+
+#include "fake_hal.h"
+#include "host_libc.h"
+#include "hal.h"
+#include "kernel.h"
+
+uintptr_t hal_dmap_base;
+const char hal_arch_name[] = "host";
+const uint16_t hal_elf_machine = 62;
+
+static struct fake_range fake_ranges[16];
+static int fake_nranges;
+
+void
+fake_mem_setup(size_t size, const struct fake_range *ranges, int n)
+{
+	void *arena = aligned_alloc(4 << 20, size);
+
+	if (arena == NULL) {
+		printf("Bail out! fake_mem_setup: no memory\n");
+		exit(2);
+	}
+	hal_dmap_base = (uintptr_t)arena - FAKE_PHYS_BASE;
+	for (int i = 0; i < n; i++)
+		fake_ranges[i] = ranges[i];
+	fake_nranges = n;
+}
+
+void
+hal_mem_foreach(void (*fn)(paddr_t, size_t))
+{
+	for (int i = 0; i < fake_nranges; i++)
+		fn(fake_ranges[i].base, fake_ranges[i].len);
+}
+
+uint64_t
+hal_intr_disable(void)
+{
+	return (0);
+}
+
+void
+hal_intr_restore(uint64_t s __unused)
+{
+}
+
+void
+hal_backtrace(void)
+{
+}
+
+__noreturn void
+panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("Bail out! panic: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	exit(3);
+}

@@ -1,0 +1,20 @@
+/*
+ * The fake HAL for host tests: "physical memory" is a malloc'd arena
+ * placed at a fake physical address, reported as the ranges a test sets.
+ */
+#ifndef _FAKE_HAL_H_
+#define _FAKE_HAL_H_
+
+#include "types.h"
+
+#define FAKE_PHYS_BASE	0x40000000ul
+
+struct fake_range {
+	paddr_t	base;
+	size_t	len;
+};
+
+/* Give the fake machine an arena of `size` bytes and these free ranges inside it. */
+void	fake_mem_setup(size_t size, const struct fake_range *ranges, int n);
+
+#endif

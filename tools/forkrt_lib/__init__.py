@@ -1,0 +1,1 @@
+"""Helpers behind tools/forkrt and tools/qemu-run (stdlib only)."""

@@ -1,0 +1,116 @@
+"""`forkrt bench`: collect `bench key=value ...` lines, tabulate, JSON, SVG."""
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Optional
+
+_NUM_INT = re.compile(r"[-+]?\d+")
+_NUM_FLOAT = re.compile(r"[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?")
+
+
+def _value(v: str):
+    if _NUM_INT.fullmatch(v):
+        return int(v)
+    if _NUM_FLOAT.fullmatch(v):
+        return float(v)
+    return v
+
+
+def parse_line(line: str) -> Optional[dict]:
+    """`bench arch=riscv64 case=fork_exit_wait size_kib=0 ...` -> dict with
+    exactly the line's keys, numbers as numbers; None if not a bench line."""
+    line = line.strip()
+    if not line.startswith("bench "):
+        return None
+    d = {}
+    for tok in line.split()[1:]:
+        if "=" not in tok:
+            continue
+        k, v = tok.split("=", 1)
+        if k:
+            d[k] = _value(v)
+    return d or None
+
+
+def _fmt(v) -> str:
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, float):
+        return f"{v:,.1f}"
+    return str(v) if v is not None else "-"
+
+
+def table(rows: list[tuple], arches: list[str], metric: str = "median_ns") -> str:
+    """rows: (arch booted, bench dict). One row per case+size, one column per
+    arch, cells = metric."""
+    keys = []
+    cells = {}
+    for arch, r in rows:
+        key = (str(r.get("case", "?")), r.get("size_kib", ""))
+        if key not in keys:
+            keys.append(key)
+        cells[(key, r.get("arch", arch))] = r.get(metric)
+    head = ["case", "size_kib"] + [f"{a} {metric}" for a in arches]
+    body = [[c, str(s)] + [_fmt(cells.get(((c, s), a))) for a in arches] for c, s in keys]
+    widths = [max(len(x[i]) for x in [head] + body) for i in range(len(head))]
+    def fmt(row):
+        return "  ".join(x.ljust(w) if i < 2 else x.rjust(w)
+                         for i, (x, w) in enumerate(zip(row, widths))).rstrip()
+    lines = [fmt(head), fmt(["-" * w for w in widths])] + [fmt(r) for r in body]
+    return "\n".join(lines)
+
+
+def svg(rows: list[tuple], arches: list[str], metric: str = "median_ns") -> str:
+    """A grouped bar chart (one group per case+size, one bar per arch), stdlib only."""
+    keys = []
+    val = {}
+    for arch, r in rows:
+        key = f"{r.get('case', '?')} {r.get('size_kib', '')}KiB"
+        if key not in keys:
+            keys.append(key)
+        v = r.get(metric)
+        if isinstance(v, (int, float)):
+            val[(key, r.get("arch", arch))] = v
+    colors = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759"]
+    vmax = max(val.values(), default=1) or 1
+    bw, gap, left, top, h = 22, 26, 90, 40, 300
+    gw = bw * len(arches) + gap
+    width = left + gw * max(1, len(keys)) + 20
+    height = top + h + 150
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'font-family="sans-serif" font-size="11">',
+           f'<text x="{left}" y="20" font-size="14">forkrt bench: {html.escape(metric)}</text>',
+           f'<line x1="{left}" y1="{top + h}" x2="{width - 10}" y2="{top + h}" stroke="black"/>',
+           f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + h}" stroke="black"/>']
+    for i in range(5):
+        y = top + h - h * i / 4
+        out.append(f'<text x="{left - 5}" y="{y + 4:.0f}" text-anchor="end">'
+                   f'{_fmt(vmax * i / 4 if isinstance(vmax, float) else round(vmax * i / 4))}</text>')
+    for gi, key in enumerate(keys):
+        x0 = left + gap / 2 + gi * gw
+        for ai, a in enumerate(arches):
+            v = val.get((key, a))
+            if v is None:
+                continue
+            bh = h * v / vmax
+            out.append(f'<rect x="{x0 + ai * bw:.0f}" y="{top + h - bh:.1f}" width="{bw - 2}" '
+                       f'height="{bh:.1f}" fill="{colors[ai % len(colors)]}">'
+                       f'<title>{html.escape(a)} {html.escape(key)}: {_fmt(v)}</title></rect>')
+        cx = x0 + bw * len(arches) / 2
+        out.append(f'<text transform="translate({cx:.0f},{top + h + 12}) rotate(40)">'
+                   f'{html.escape(key)}</text>')
+    for ai, a in enumerate(arches):
+        x = left + 10 + ai * 110
+        out.append(f'<rect x="{x}" y="{top - 14}" width="10" height="10" '
+                   f'fill="{colors[ai % len(colors)]}"/>')
+        out.append(f'<text x="{x + 14}" y="{top - 5}">{html.escape(a)}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def write_json(path: str, rows: list[dict]) -> None:
+    with open(path, "w") as f:
+        json.dump(rows, f, indent=1)
+        f.write("\n")

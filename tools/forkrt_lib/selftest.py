@@ -1,0 +1,200 @@
+"""Unit tests of the tools that need no kernel: python3 tools/forkrt_lib/selftest.py"""
+import io
+import os
+import sys
+import unittest
+from unittest import mock
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from forkrt_lib import bench, build, console, setup, testrun  # noqa: E402
+from forkrt_lib.common import EXIT_CRASH, EXIT_TIMEOUT, UserError  # noqa: E402
+
+
+class Tap(unittest.TestCase):
+    def test_classify(self):
+        for line in ("ok 1 - x", "not ok 2 - y # TODO z", "ok", "1..5", "# hi", "Bail out! no",
+                     "TAP version 13"):
+            self.assertTrue(console.is_tap(line), line)
+        for line in ("okay", "forkrt: poweroff status=0", "", "  --- yaml?", "2 passed, 0 failed",
+                     "panic: x", " ok 1"):
+            self.assertFalse(console.is_tap(line), line)
+            self.assertTrue(console.tap_safe(line).startswith("#"))
+
+    def test_result(self):
+        self.assertIs(console.tap_result("ok 1 - a"), True)
+        self.assertIs(console.tap_result("ok 2 # SKIP no kvm"), True)
+        self.assertIs(console.tap_result("not ok 3 - b"), False)
+        self.assertIs(console.tap_result("not ok 4 - c # TODO later"), True)
+        self.assertIsNone(console.tap_result("# ok 1"))
+        self.assertIsNone(console.tap_result("okay"))
+
+
+class Decide(unittest.TestCase):
+    def d(self, **kw):
+        base = dict(poweroff=None, panic=None, timed_out=False, timeout=120, qemu_rc=0,
+                    decoded=None)
+        base.update(kw)
+        return console.decide(**base)
+
+    def test_poweroff_wins_over_decode(self):
+        o = self.d(poweroff=200, decoded=72, qemu_rc=145)
+        self.assertEqual((o.kind, o.exit_code, o.status), ("exit", 200, 200))
+
+    def test_decode_fallback(self):
+        o = self.d(decoded=3, qemu_rc=7)
+        self.assertEqual((o.kind, o.exit_code), ("exit", 3))
+
+    def test_panic(self):
+        o = self.d(panic="vm_fault: bad pte", qemu_rc=1, decoded=1)
+        self.assertEqual((o.kind, o.exit_code), ("panic", EXIT_CRASH))
+        self.assertIn("vm_fault", o.summary())
+
+    def test_timeout(self):
+        o = self.d(timed_out=True, qemu_rc=-15)
+        self.assertEqual((o.kind, o.exit_code), ("timeout", EXIT_TIMEOUT))
+
+    def test_crash(self):
+        o = self.d(qemu_rc=-11)
+        self.assertEqual((o.kind, o.exit_code), ("crash", EXIT_CRASH))
+        self.assertIn("signal 11", o.reason)
+
+    def test_epilogue(self):
+        o = self.d(panic="x")
+        self.assertTrue(console.tap_epilogue(o, [], "smoke")[0].startswith("not ok - kernel panic"))
+        o = self.d(poweroff=1)
+        self.assertEqual(console.tap_epilogue(o, ["not ok 1 - a"], "smoke"), [])
+        self.assertEqual(console.tap_epilogue(o, ["ok 1 - a"], "smoke"),
+                         ["not ok - smoke exited with status 1"])
+        self.assertEqual(console.tap_epilogue(self.d(poweroff=0), ["ok 1"], "s"), [])
+
+
+class Count(unittest.TestCase):
+    def test_counts(self):
+        t = testrun.count_test({"name": "pid", "result": "OK",
+                                "stdout": "# boot\nok 1 - a\nok 2 # SKIP\n1..2\n"})
+        self.assertEqual((t.passed, t.failed), (2, 0))
+        t = testrun.count_test({"name": "s", "result": "FAIL",
+                                "stdout": "ok 1 - a\nnot ok 2 - b\n1..2\n"})
+        self.assertEqual((t.passed, t.failed), (1, 1))
+
+    def test_bad_result_without_not_ok(self):
+        t = testrun.count_test({"name": "s", "result": "ERROR",
+                                "stdout": "1..3\nok 1 - a\n"})
+        self.assertEqual((t.passed, t.failed), (1, 1))
+        self.assertIn("planned 3, ran 1", t.note)
+        t = testrun.count_test({"name": "s", "result": "TIMEOUT", "stdout": ""})
+        self.assertEqual((t.passed, t.failed), (0, 1))
+
+    def test_plain_tests(self):
+        self.assertEqual(testrun.count_test({"name": "p", "result": "OK", "stdout": ""}).passed, 1)
+        t = testrun.count_test({"name": "p", "result": "SKIP", "stdout": ""})
+        self.assertEqual((t.passed, t.failed), (0, 0))
+
+    def test_read_log(self):
+        import tempfile
+        from pathlib import Path
+        with tempfile.TemporaryDirectory() as d:
+            p = Path(d) / "log.json"
+            p.write_text('{"name": "a", "result": "OK", "stdout": "ok 1\\n"}\n\ngarbage\n')
+            self.assertEqual(len(testrun.read_log(p)), 1)
+            self.assertEqual(testrun.read_log(Path(d) / "none.json"), [])
+
+
+class Bench(unittest.TestCase):
+    LINE = ("bench arch=riscv64 case=fork_exit_wait size_kib=0 iters=200 median_ns=1500 "
+            "min_ns=1400 median_cycles=1500.5")
+
+    def test_parse(self):
+        r = bench.parse_line(self.LINE)
+        self.assertEqual(list(r), ["arch", "case", "size_kib", "iters", "median_ns", "min_ns",
+                                   "median_cycles"])
+        self.assertEqual((r["iters"], r["median_cycles"], r["case"]), (200, 1500.5,
+                                                                     "fork_exit_wait"))
+        self.assertIsNone(bench.parse_line("benchmark x=1"))
+        self.assertIsNone(bench.parse_line("# bench x=1"))
+
+    def test_table_and_svg(self):
+        r1 = bench.parse_line(self.LINE)
+        r2 = dict(r1, arch="x86_64", median_ns=900)
+        t = bench.table([("riscv64", r1), ("x86_64", r2)], ["riscv64", "x86_64"])
+        self.assertIn("1,500", t)
+        self.assertIn("900", t)
+        import xml.etree.ElementTree as ET
+        ET.fromstring(bench.svg([("riscv64", r1), ("x86_64", r2)], ["riscv64", "x86_64"]))
+        ET.fromstring(bench.svg([], ["riscv64"]))
+
+
+class Setup(unittest.TestCase):
+    def test_all_present_no_apt(self):
+        with mock.patch("shutil.which", return_value="/usr/bin/x"), \
+             mock.patch("os.path.isfile", return_value=True), \
+             mock.patch.object(setup, "_dpkg_missing", return_value=[]), \
+             mock.patch("subprocess.run") as run:
+            setup.ensure()
+            run.assert_not_called()
+
+    def test_missing_not_root(self):
+        def which(name):
+            return None if name in ("qemu-system-riscv64", "ld.lld") else "/usr/bin/" + name
+        with mock.patch("shutil.which", side_effect=which), \
+             mock.patch("os.path.isfile", return_value=True), \
+             mock.patch.object(setup, "_dpkg_missing", return_value=[]), \
+             mock.patch("os.geteuid", return_value=1000), \
+             mock.patch("subprocess.run") as run:
+            with self.assertRaises(UserError) as cm:
+                setup.ensure()
+            run.assert_not_called()
+        msg = str(cm.exception)
+        self.assertIn("qemu-system-riscv64 not found; run as root to install it, "
+                      "or apt-get install qemu-system-misc", msg)
+        self.assertIn("apt-get install lld qemu-system-misc", msg)
+
+    def test_missing_root_installs(self):
+        state = {"installed": False}
+
+        def which(name):
+            if name == "gdb-multiarch" and not state["installed"]:
+                return None
+            return "/usr/bin/" + name
+
+        def run(cmd, **kw):
+            if cmd[:2] == ["apt-get", "install"]:
+                self.assertEqual(kw["env"]["DEBIAN_FRONTEND"], "noninteractive")
+                self.assertEqual(cmd, ["apt-get", "install", "-y", "gdb-multiarch"])
+                state["installed"] = True
+            return mock.Mock(returncode=0)
+        with mock.patch("shutil.which", side_effect=which), \
+             mock.patch("os.path.isfile", return_value=True), \
+             mock.patch.object(setup, "_dpkg_missing", return_value=[]), \
+             mock.patch("os.geteuid", return_value=0), \
+             mock.patch("subprocess.run", side_effect=run) as r, \
+             mock.patch("sys.stdout", new=io.StringIO()):
+            setup.ensure()                  # no --gdb: nothing to do
+            r.assert_not_called()
+            setup.ensure(gdb=True)
+            self.assertEqual(r.call_args_list[0].args[0], ["apt-get", "update"])
+
+
+class App(unittest.TestCase):
+    def test_resolve(self):
+        self.assertEqual(build.resolve_app(None), "")
+        with self.assertRaises(UserError):
+            build.resolve_app("/nonexistent/hello.c")
+        with self.assertRaises(UserError):
+            build.resolve_app(os.path.abspath(__file__))      # not a .c file
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            open(os.path.join(d, "hello.c"), "w").close()
+            cwd = os.getcwd()
+            os.chdir(d)
+            try:
+                self.assertEqual(build.resolve_app("hello.c"),
+                                 os.path.realpath(os.path.join(d, "hello.c")))
+            finally:
+                os.chdir(cwd)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=1)

@@ -1,0 +1,152 @@
+"""`forkrt test`: run meson's tests per target and count TAP subtests.
+
+meson 1.0.1 writes one JSON object per test to <builddir>/meson-logs/<logbase>.json
+(JsonLogfileBuilder) with the test's name, result (OK, FAIL, ERROR, TIMEOUT, SKIP,
+EXPECTEDFAIL, UNEXPECTEDPASS) and its whole stdout; that file, not meson's console
+output, is what we read.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .console import tap_result
+
+LOGBASE = "forkrt-test"
+TAIL = 30
+GOOD_RESULTS = {"OK", "SKIP", "EXPECTEDFAIL"}
+_PLAN_RE = re.compile(r"1\.\.(\d+)")
+_PROGRESS_RE = re.compile(r"\s*\d+/\d+\s")
+
+
+@dataclass
+class TestCount:
+    name: str
+    result: str
+    passed: int = 0
+    failed: int = 0
+    lines: list = field(default_factory=list)   # the ok / not ok lines
+    note: str = ""
+    stdout: str = ""
+    stderr: str = ""
+
+
+def count_test(entry: dict) -> TestCount:
+    """Count one meson test: its ok / not ok lines; a failure meson saw that no
+    `not ok` line explains (crash, timeout, missing planned tests, bad exit
+    status) counts as one failed test more; a test printing no TAP counts as
+    one test by its result."""
+    name = entry.get("name", "?")
+    result = str(entry.get("result", "?"))
+    stdout = entry.get("stdout") or ""
+    tc = TestCount(name, result, stdout=stdout, stderr=entry.get("stderr") or "")
+    plan = None
+    ran = 0
+    for line in stdout.splitlines():
+        r = tap_result(line)
+        if r is None:
+            m = _PLAN_RE.fullmatch(line.strip().split("#")[0].strip())
+            if m and plan is None:
+                plan = int(m.group(1))
+            continue
+        ran += 1
+        tc.lines.append(line)
+        if r:
+            tc.passed += 1
+        else:
+            tc.failed += 1
+    bad = result not in GOOD_RESULTS
+    if ran == 0:
+        if bad:
+            tc.failed += 1
+            tc.note = f"{result}, no TAP results"
+        elif result == "SKIP":
+            tc.note = "skipped"
+        else:
+            tc.passed += 1
+            tc.note = "no TAP output; counted by its exit status"
+    elif bad and tc.failed == 0:
+        tc.failed += 1
+        if plan is not None and ran < plan:
+            tc.note = f"{result}: planned {plan}, ran {ran}"
+        else:
+            tc.note = f"{result} with no failing subtest"
+    return tc
+
+
+def read_log(path: Path) -> list[dict]:
+    entries = []
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return entries
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            entries.append(json.loads(line))
+        except ValueError:
+            continue
+    return entries
+
+
+def run_meson_test(target: str, d: Path, suite: str | None, out=sys.stdout) -> list[TestCount]:
+    """Run `meson test` in d, echo its one-line-per-test progress, return counts."""
+    log = d / "meson-logs" / f"{LOGBASE}.json"
+    try:
+        log.unlink()
+    except FileNotFoundError:
+        pass
+    cmd = ["meson", "test", "-C", str(d), "--no-rebuild", "--logbase", LOGBASE,
+           "--num-processes", str(max(1, os.cpu_count() or 1))]
+    if suite:
+        cmd += ["--suite", suite]
+    out.write(f"[{target}] + {' '.join(cmd)}\n")
+    out.flush()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            errors="replace")
+    chatter = []
+    for line in proc.stdout:
+        line = line.rstrip("\n")
+        chatter.append(line)
+        if _PROGRESS_RE.match(line):
+            out.write(f"[{target}] {line.strip()}\n")
+            out.flush()
+    rc = proc.wait()
+    entries = read_log(log)
+    if not entries:
+        # meson said why (no tests defined, bad suite, ...): show it
+        for line in chatter[-15:]:
+            out.write(f"[{target}] {line}\n")
+        out.write(f"[{target}] meson test ran no tests (status {rc})\n")
+    return [count_test(e) for e in entries]
+
+
+def show(target: str, tests: list[TestCount], out=sys.stdout) -> None:
+    """Every ok / not ok line, named by target and test; a failed test's whole
+    output (console lines arrive as TAP comments) and stderr."""
+    for t in tests:
+        if t.failed > 0:
+            # every result line, plus the last TAIL lines of console for context
+            lines = t.stdout.splitlines()
+            start = max(0, len(lines) - TAIL)
+            shown = [l for i, l in enumerate(lines) if i >= start or tap_result(l) is not None]
+            if start:
+                out.write(f"[{target}] {t.name}: # ({start} earlier console lines in "
+                          f"meson-logs/{LOGBASE}.txt)\n")
+        else:
+            shown = t.lines
+        for line in shown:
+            out.write(f"[{target}] {t.name}: {line}\n")
+        if t.failed > 0:
+            for line in t.stderr.strip("\n").splitlines()[-40:]:
+                out.write(f"[{target}] {t.name}: stderr: {line}\n")
+        if t.note:
+            out.write(f"[{target}] {t.name}: # {t.note}\n")
+    out.flush()

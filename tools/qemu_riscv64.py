@@ -1,0 +1,48 @@
+"""QEMU command line and exit-status decoding for the riscv64 kernel.
+
+The kernel (build/riscv64/forkrt.elf, an ELF whose segments load at
+physical 0x80200000) boots on `-machine virt` under Debian's OpenSBI
+fw_jump.bin.  The guest powers off through the virt machine's sifive_test
+finisher: status 0 writes 0x5555 (QEMU exits 0), status N writes
+(N << 16) | 0x3333 (QEMU exits N), so any status 0..255 comes back intact.
+"""
+
+PACKAGES = ['qemu-system-misc', 'opensbi']
+QEMU = 'qemu-system-riscv64'
+GDB_ARCH = 'riscv:rv64'
+KERNEL_NAME = 'forkrt.elf'
+FIRMWARE = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin'
+
+
+def qemu_argv(kernel: str, cmdline: str, mem_mib: int = 256,
+              gdb: bool = False, icount: bool = False,
+              accel: str = 'tcg') -> list:
+    """The full QEMU command that boots `kernel` with `cmdline`.
+
+    No display, the UART on stdio, no monitor, -no-reboot.  accel is
+    accepted for symmetry with x86_64; riscv64 always runs under TCG.
+    """
+    argv = [QEMU, '-machine', 'virt', '-smp', '1', '-m', str(mem_mib),
+            '-bios', FIRMWARE, '-kernel', kernel,
+            '-display', 'none', '-serial', 'stdio', '-monitor', 'none',
+            '-no-reboot', '-accel', 'tcg']
+    if cmdline:
+        argv += ['-append', cmdline]
+    if icount:
+        argv += ['-icount', 'shift=0,sleep=off']
+    if gdb:
+        argv += ['-s', '-S']
+    return argv
+
+
+def decode_exit(returncode: int):
+    """The guest's hal_poweroff status, or None if QEMU did not exit
+    through sifive_test (killed by a signal: a negative returncode).
+
+    QEMU's own failures (bad option, missing file) exit 1 and cannot be
+    told from a guest status of 1 here; the tools also read the
+    "forkrt: poweroff status=N" line the kernel prints.
+    """
+    if returncode is None or returncode < 0 or returncode > 255:
+        return None
+    return returncode

@@ -1,0 +1,50 @@
+"""How to boot forkrt on x86_64 in QEMU (imported by tools/forkrt and tools/qemu-run).
+
+The kernel is an ELF with a PVH note: QEMU's -kernel enters it in 32-bit
+protected mode.  -M microvm boots in a few hundredths of a second; it has the
+ISA bus (COM1, isa-debug-exit), a PIT (kept on for timer calibration) and the
+local APIC (the periodic timer).
+
+Exit status: the guest's hal_poweroff(status) writes status + 1 to
+isa-debug-exit, and QEMU exits with ((status + 1) << 1) | 1, of which the
+shell keeps 8 bits: 2 * status + 3.  So statuses 0..125 come back exactly,
+126 and above all decode as 126 (the console's "forkrt: poweroff status=N"
+line carries the exact value), and QEMU's own exit codes 0 (a triple fault
+under -no-reboot, which hal_poweroff also forces when the device is missing)
+and 1 (QEMU error) are never mistaken for a guest status.
+"""
+
+PACKAGES = ['qemu-system-x86']
+QEMU = 'qemu-system-x86_64'
+GDB_ARCH = 'i386:x86-64'
+
+
+def qemu_argv(kernel: str, cmdline: str, mem_mib: int = 256, gdb: bool = False,
+              icount: bool = False, accel: str = 'tcg') -> list:
+    argv = [
+        QEMU,
+        '-M', 'microvm,pit=on,pic=off,rtc=off,isa-serial=on',
+        '-accel', accel,
+        '-cpu', 'host' if accel == 'kvm' else 'max',
+        '-m', f'{mem_mib}M',
+        '-nodefaults', '-no-user-config',
+        '-display', 'none',
+        '-serial', 'stdio',
+        '-no-reboot',
+        '-device', 'isa-debug-exit,iobase=0xf4,iosize=4',
+        '-kernel', kernel,
+    ]
+    if cmdline:
+        argv += ['-append', cmdline]
+    if gdb:
+        argv += ['-s', '-S']
+    if icount:
+        argv += ['-icount', 'shift=0,sleep=off']
+    return argv
+
+
+def decode_exit(returncode: int):
+    """The guest's hal_poweroff status, or None if QEMU did not exit through isa-debug-exit."""
+    if returncode < 3 or returncode > 255 or returncode % 2 == 0:
+        return None
+    return (returncode - 3) // 2

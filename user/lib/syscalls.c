@@ -1,0 +1,164 @@
+/*
+ * System call wrappers: the kernel returns -errno on failure; POSIX wants
+ * -1 and errno.
+ */
+#include <forkrt.h>
+
+long	__syscall6(long num, long a0, long a1, long a2, long a3, long a4, long a5);
+
+int errno;
+
+static long
+sys(long num, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	long r = __syscall6(num, a0, a1, a2, a3, a4, a5);
+
+	if (r < 0 && r > -4096) {
+		errno = (int)-r;
+		return (-1);
+	}
+	return (r);
+}
+
+#define SYS0(n)			sys(n, 0, 0, 0, 0, 0, 0)
+#define SYS1(n, a)		sys(n, (long)(a), 0, 0, 0, 0, 0)
+#define SYS2(n, a, b)		sys(n, (long)(a), (long)(b), 0, 0, 0, 0)
+#define SYS3(n, a, b, c)	sys(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+
+pid_t fork(void) { return ((pid_t)SYS0(SYS_fork)); }
+pid_t rfork(int flags) { return ((pid_t)SYS1(SYS_rfork, flags)); }
+pid_t getpid(void) { return ((pid_t)SYS0(SYS_getpid)); }
+pid_t getppid(void) { return ((pid_t)SYS0(SYS_getppid)); }
+pid_t getpgrp(void) { return ((pid_t)SYS0(SYS_getpgrp)); }
+pid_t getpgid(pid_t pid) { return ((pid_t)SYS1(SYS_getpgid, pid)); }
+int setpgid(pid_t pid, pid_t pgid) { return ((int)SYS2(SYS_setpgid, pid, pgid)); }
+pid_t setsid(void) { return ((pid_t)SYS0(SYS_setsid)); }
+pid_t getsid(pid_t pid) { return ((pid_t)SYS1(SYS_getsid, pid)); }
+uid_t getuid(void) { return ((uid_t)SYS0(SYS_getuid)); }
+uid_t geteuid(void) { return ((uid_t)SYS0(SYS_geteuid)); }
+int setuid(uid_t uid) { return ((int)SYS1(SYS_setuid, uid)); }
+int kill(pid_t pid, int sig) { return ((int)SYS2(SYS_kill, pid, sig)); }
+int sched_yield(void) { return ((int)SYS0(SYS_sched_yield)); }
+
+/*
+ * vfork() itself is in user/arch/<arch>/vfork.S: the child runs on the
+ * parent's stack, so the call must keep its return address out of memory
+ * the child may overwrite.  It comes here, by a tail call, only on failure.
+ */
+long
+__vfork_error(long r)
+{
+	errno = (int)-r;
+	return (-1);
+}
+
+__attribute__((noreturn)) void
+_exit(int status)
+{
+	SYS1(SYS_exit, status);
+	for (;;)
+		;
+}
+
+pid_t
+waitpid(pid_t pid, int *status, int options)
+{
+	return ((pid_t)SYS3(SYS_wait4, pid, status, options));
+}
+
+pid_t
+wait(int *status)
+{
+	return (waitpid(-1, status, 0));
+}
+
+int
+execv(const char *name, char *const argv[])
+{
+	return ((int)SYS2(SYS_execv, name, argv));
+}
+
+int
+getrlimit(int resource, struct rlimit *rl)
+{
+	return ((int)SYS2(SYS_getrlimit, resource, rl));
+}
+
+int
+setrlimit(int resource, const struct rlimit *rl)
+{
+	return ((int)SYS2(SYS_setrlimit, resource, rl));
+}
+
+int lwp_create(struct lwp_params *params) { return ((int)SYS1(SYS_lwp_create, params)); }
+lwpid_t lwp_gettid(void) { return ((lwpid_t)SYS0(SYS_lwp_gettid)); }
+int lwp_kill(pid_t pid, lwpid_t tid, int sig) { return ((int)SYS3(SYS_lwp_kill, pid, tid, sig)); }
+
+__attribute__((noreturn)) void
+lwp_exit(void)
+{
+	SYS0(SYS_lwp_exit);
+	for (;;)
+		;
+}
+
+int pipe(int fds[2]) { return ((int)SYS1(SYS_pipe, fds)); }
+ssize_t read(int fd, void *buf, size_t len) { return (SYS3(SYS_read, fd, buf, len)); }
+ssize_t write(int fd, const void *buf, size_t len) { return (SYS3(SYS_write, fd, buf, len)); }
+int close(int fd) { return ((int)SYS1(SYS_close, fd)); }
+int dup(int fd) { return ((int)SYS1(SYS_dup, fd)); }
+int dup2(int from, int to) { return ((int)SYS2(SYS_dup2, from, to)); }
+
+void *
+mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	long r = sys(SYS_mmap, (long)addr, (long)len, prot, flags, fd, off);
+
+	return (r == -1 ? MAP_FAILED : (void *)r);
+}
+
+int munmap(void *addr, size_t len) { return ((int)SYS2(SYS_munmap, addr, len)); }
+
+void *
+sbrk(intptr_t incr)
+{
+	long r = SYS1(SYS_sbrk, incr);
+
+	return (r == -1 ? (void *)-1 : (void *)r);
+}
+
+int
+sysctlbyname(const char *name, void *old, size_t *oldlen, const void *new,
+    size_t newlen)
+{
+	return ((int)sys(SYS_sysctlbyname, (long)name, (long)old, (long)oldlen,
+	    (long)new, (long)newlen, 0));
+}
+
+int kqueue(void) { return ((int)SYS0(SYS_kqueue)); }
+
+int
+kevent(int kq, const struct kevent *changes, int nchanges, struct kevent *events,
+    int nevents, const struct timespec *timeout)
+{
+	return ((int)sys(SYS_kevent, kq, (long)changes, nchanges, (long)events,
+	    nevents, (long)timeout));
+}
+
+int
+clock_gettime(clockid_t clock, struct timespec *ts)
+{
+	return ((int)SYS2(SYS_clock_gettime, clock, ts));
+}
+
+uint64_t
+forkrt_cycles(void)
+{
+	return ((uint64_t)__syscall6(SYS_cycles, 0, 0, 0, 0, 0, 0));
+}
+
+int
+forkrt_poweroff(int status)
+{
+	return ((int)SYS1(SYS_poweroff, status));
+}
