@@ -10,6 +10,7 @@
 #include "hal.h"
 #include "pmap.h"
 #include "proc.h"
+#include "trap.h"
 #include "vm.h"
 
 extern LIST_HEAD(proclist, proc) allproc, zombproc;

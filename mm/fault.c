@@ -5,6 +5,7 @@
  * read-only; the first write copies it, unless this mapping has meanwhile
  * become its only holder, in which case the write right is simply given back.
  */
+#include "hal.h"
 #include "page.h"
 #include "pmap.h"
 #include "vm.h"

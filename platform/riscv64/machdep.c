@@ -12,6 +12,7 @@
 #include "riscv.h"
 
 const char hal_arch_name[] = "riscv64";
+const uint16_t hal_elf_machine = 243;	/* EM_RISCV */
 uintptr_t hal_dmap_base = DMAP_BASE;
 
 #define SIFIVE_TEST_FAIL	0x3333

@@ -151,6 +151,16 @@
 #define FCW_INIT	0x037f
 #define MXCSR_INIT	0x1f80
 
+/* md_ctx[] slots, saved and loaded by switch.S */
+#define CTX_RBX		0
+#define CTX_RBP		1
+#define CTX_R12		2
+#define CTX_R13		3
+#define CTX_R14		4
+#define CTX_R15		5
+#define CTX_RSP		6
+#define CTX_RIP		7
+
 #ifndef __ASSEMBLER__
 #include "types.h"
 
@@ -288,15 +298,6 @@ struct trapframe {
 	uint64_t tf_rip, tf_cs, tf_rflags, tf_rsp, tf_ss;
 };
 
-/* md_ctx[] slots, saved and loaded by switch.S */
-#define CTX_RBX		0
-#define CTX_RBP		1
-#define CTX_R12		2
-#define CTX_R13		3
-#define CTX_R14		4
-#define CTX_R15		5
-#define CTX_RSP		6
-#define CTX_RIP		7
 
 /* Set by trap.c, read by trap.S's syscall entry: curlwp's frame end (= TSS.rsp0). */
 extern uint64_t x86_kstack_top;

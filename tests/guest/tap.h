@@ -25,7 +25,7 @@ ok(int cond, const char *fmt, ...)
 	return (cond);
 }
 
-static __attribute__((format(printf, 1, 2))) void
+static __attribute__((format(printf, 1, 2), unused)) void
 diag(const char *fmt, ...)
 {
 	va_list ap;
@@ -47,7 +47,7 @@ done(void)
 }
 
 /* Run fn in a child and return its wait status (or -1 if fork failed). */
-static int
+static __attribute__((unused)) int
 in_child(void (*fn)(void))
 {
 	int status;
