@@ -10,6 +10,7 @@
 #include "pmap.h"
 #include "proc.h"
 #include "progs.h"
+#include "session.h"
 #include "vm.h"
 
 #define USTACK_SIZE	(1024 * 1024)
@@ -134,11 +135,15 @@ kern_execv(struct lwp *l, const char *name, const char *args, int argc,
 
 	if ((error = exec_build(name, args, argc, argbytes, &vm, &entry, &sp)) != 0)
 		return (error);
+	/* The other lwps run the old image: they go first (DragonFly). */
+	if (p->p_nthreads > 1)
+		proc_single_lwp(p, l, P_SINGLE);
 	old = p->p_vmspace;
 	p->p_vmspace = vm;
 	pmap_activate(vm->pmap);
 	vmspace_release(old);
 	set_comm(p, name);
+	p->p_flags |= P_EXEC;
 	cpu_set_user(l, entry, sp, sp);
 	/* A vfork parent may run again now that we no longer share its memory. */
 	if (p->p_flags & P_PPWAIT) {
@@ -148,7 +153,10 @@ kern_execv(struct lwp *l, const char *name, const char *args, int argc,
 	return (EJUSTRETURN);
 }
 
-/* Create pid 1 running program `name` with the given arguments. */
+/*
+ * Create pid 1 running program `name`: forked from proc0 like any kernel
+ * process, then given a user image and a session of its own.
+ */
 int
 proc_spawn_init(const char *name, const char *args, int argc, size_t argbytes)
 {
@@ -157,22 +165,20 @@ proc_spawn_init(const char *name, const char *args, int argc, size_t argbytes)
 	vaddr_t entry, sp;
 	int error;
 
-	if ((p = proc_alloc()) == NULL || (l = lwp_alloc(p)) == NULL)
-		panic("proc_spawn_init: no memory for init");
+	if ((error = fork1(&lwp0, RFFDG | RFPROC | RFSTOPPED, &p)) != 0)
+		panic("proc_spawn_init: fork1: error %d", error);
+	if (p->p_pid != 1)
+		panic("proc_spawn_init: init got pid %d", p->p_pid);
+	l = lwp_first(p);
 	error = exec_build(name, args, argc, argbytes, &p->p_vmspace, &entry, &sp);
 	if (error != 0)
 		panic("proc_spawn_init: cannot load %s: error %d", name, error);
+	if ((error = session_create(p)) != 0)
+		panic("proc_spawn_init: no session for init: error %d", error);
+	p->p_flags &= ~P_SYSTEM;
 	set_comm(p, name);
-	l->l_tid = p->p_lasttid = 1;
-	LIST_INSERT_HEAD(&p->p_lwps, l, l_sibling);
-	p->p_nthreads = 1;
 	cpu_set_user(l, entry, sp, sp);
-	spin_lock(&proc_lock);
-	if (pid_alloc(&p->p_pid) != 0 || p->p_pid != 1)
-		panic("proc_spawn_init: init did not get pid 1");
-	proc_add(p, &proc0);
-	spin_unlock(&proc_lock);
 	initproc = p;
-	start_forked_proc(p);
+	start_forked_proc(p, 0);
 	return (0);
 }

@@ -1,19 +1,44 @@
 /*
  * Process exit and wait.
  *
- * exit1() tears a process down to a zombie: its address space goes at
- * once, its children pass to init, and its parent is told.  What is left
- * (the proc structure, holding the pid and the wait status) goes when the
- * parent collects it in kern_wait(); the lwp's kernel stack goes as soon
- * as the scheduler has switched off it.
+ * exit1() tears a process down to a zombie: its address space and
+ * descriptors go at once, its children pass to init, its watchers and its
+ * parent are told.  What is left (the proc, holding the pid, group and
+ * session ids and the wait status) goes when the parent collects it in
+ * kern_wait(); the lwp's kernel stack goes as soon as the scheduler has
+ * switched off it.
  */
+#include "file.h"
 #include "hal.h"
 #include "pmap.h"
 #include "proc.h"
+#include "resource.h"
+#include "session.h"
+#include "signalvar.h"
 #include "trap.h"
 #include "vm.h"
 
 extern LIST_HEAD(proclist, proc) allproc, zombproc;
+
+/*
+ * The leader of an RFTHREAD group takes its peers with it (FreeBSD): each
+ * is sent SIGKILL, and the leader waits until the last has gone.
+ */
+static void
+exit_peers(struct proc *p)
+{
+	struct proc *q;
+
+	if (p->p_leader != p) {
+		peers_unlink(p);
+		wakeup(p->p_leader);
+		return;
+	}
+	for (q = p->p_peers; q != NULL; q = q->p_peers)
+		psignal(q, SIGKILL);
+	while (p->p_peers != NULL)
+		tsleep_nosig(p, "exitpeers");
+}
 
 /* Called by the exiting process itself. */
 __noreturn void
@@ -28,9 +53,18 @@ exit1(struct proc *p, int wstatus)
 		printf("forkrt: poweroff status=%d\n", 126);
 		hal_poweroff(126);
 	}
-	p->p_flags |= P_WEXIT;
+	/* Another lwp is already taking the process down: just go. */
+	if (p->p_flags & P_WEXIT)
+		lwp_exit_self(l);
+	proc_single_lwp(p, l, P_WEXIT);
+	exit_peers(p);
 
-	/* Off the address space before it can go. */
+	/* A vfork parent waits for us to let go of its memory. */
+	if (p->p_flags & P_PPWAIT) {
+		p->p_flags &= ~P_PPWAIT;
+		wakeup(&p->p_flags);
+	}
+	fd_exit(p);
 	pmap_activate(NULL);
 	if (p->p_vmspace != NULL) {
 		vmspace_release(p->p_vmspace);
@@ -47,23 +81,20 @@ exit1(struct proc *p, int wstatus)
 	}
 	p->p_xstat = wstatus;
 	p->p_stat = SZOMB;
+	p->p_siglist = 0;
 	LIST_REMOVE(p, p_list);
 	LIST_INSERT_HEAD(&zombproc, p, p_list);
-	LIST_REMOVE(l, l_sibling);
-	p->p_nthreads--;
+	lwp_tree_remove(p, l);
 	parent = p->p_pptr;
 	spin_unlock(&proc_lock);
 
-	if (p->p_flags & P_PPWAIT) {
-		p->p_flags &= ~P_PPWAIT;
-		wakeup(&p->p_flags);
-	}
-	psignal(parent, SIGCHLD);
+	knote_exit(p);
+	psignal(parent, p->p_sigparent);
 	wakeup(parent);
 	sched_exit();
 }
 
-/* Free a zombie the parent has collected. */
+/* Free a zombie its parent has collected, and everything it still counted in. */
 static void
 proc_reap(struct proc *p)
 {
@@ -71,22 +102,34 @@ proc_reap(struct proc *p)
 	LIST_REMOVE(p, p_list);
 	LIST_REMOVE(p, p_hash);
 	LIST_REMOVE(p, p_sibling);
+	pgrp_leave(p);
 	nprocs--;
 	spin_unlock(&proc_lock);
+	chgproccnt(p->p_uidinfo, -1, 0);
+	uifree(p->p_uidinfo);
+	lim_free(p->p_limit);
+	sigacts_free(p);
 	proc_free(p);
 }
 
+/* Does child match waitpid's pid argument for parent? */
 static bool
-wait_matches(const struct proc *child, pid_t pid)
+wait_matches(const struct proc *parent, const struct proc *child, pid_t pid)
 {
-	return (pid == -1 || child->p_pid == pid);
+	if (pid == -1)
+		return (true);
+	if (pid > 0)
+		return (child->p_pid == pid);
+	if (pid == 0)
+		return (child->p_pgrp == parent->p_pgrp);
+	return (child->p_pgrp != NULL && child->p_pgrp->pg_id == -pid);
 }
 
 /*
- * Wait for a child of p matching pid (-1: any) to exit.  0 with *found the
- * child's pid and *status its wait status; 0 with *found 0 under WNOHANG
- * when none has exited yet; ECHILD when no child matches; EINTR when a
- * signal ends the wait.
+ * Wait for a child of p matching pid to exit.  0 with *found the child's
+ * pid and *status its wait status; 0 with *found 0 under WNOHANG when
+ * none has exited yet; ECHILD when no child matches; EINTR when a signal
+ * ends the wait.
  */
 int
 kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found)
@@ -99,7 +142,7 @@ kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found)
 	for (;;) {
 		nfound = 0;
 		LIST_FOREACH(child, &p->p_children, p_sibling) {
-			if (!wait_matches(child, pid))
+			if (!wait_matches(p, child, pid))
 				continue;
 			nfound++;
 			if (child->p_stat == SZOMB) {

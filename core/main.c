@@ -3,16 +3,18 @@
  * init.  The kernel command line names the program init runs and its
  * arguments; an empty one runs the built-in application.
  */
+#include "file.h"
 #include "hal.h"
 #include "page.h"
 #include "pmap.h"
 #include "proc.h"
+#include "resource.h"
+#include "session.h"
+#include "signalvar.h"
 #include "trap.h"
 
 #define CMDLINE_MAX	256
 #define INIT_ARGS_MAX	32
-
-extern int maxproc;
 
 /* Split the command line into NUL-separated words after "init". */
 static int
@@ -47,7 +49,32 @@ size_maxproc(void)
 {
 	uint64_t slots = (v_free_count * PAGE_SIZE) / (128 * 1024);
 
-	maxproc = (int)MIN(MAX(slots, 64), 100000);
+	maxproc = (int)MIN(MAX(slots, 64), 99999);
+	maxprocperuid = maxproc * 9 / 10;
+}
+
+/* NOTE_FORK reaches the parent's watchers through an at_fork callout. */
+static void
+knote_fork_callout(struct proc *parent, struct proc *child, int flags __unused)
+{
+	knote_fork(parent, child->p_pid);
+}
+
+/* What proc0 passes on to everything forked from it: init and kernel threads. */
+static void
+proc0_init(void)
+{
+	proc_init();
+	session_init();
+	if (fd_init_console(&proc0) != 0 || sigacts_init(&proc0) != 0 ||
+	    (proc0.p_limit = lim_alloc()) == NULL ||
+	    (proc0.p_uidinfo = uifind(0)) == NULL)
+		panic("proc0_init: out of memory");
+	chgproccnt(proc0.p_uidinfo, 1, 0);
+	proc0.p_leader = &proc0;
+	proc0.p_sigparent = SIGCHLD;
+	if (at_fork(knote_fork_callout) != 0)
+		panic("proc0_init: at_fork");
 }
 
 __noreturn void
@@ -62,8 +89,9 @@ kmain(void)
 	page_init();
 	kmem_init();
 	pmap_init();
-	proc_init();
 	size_maxproc();
+	proc0_init();
+	pid_seed(hal_cycles() ^ hal_time_ns());
 	printf("forkrt: %lu of %lu pages free, maxproc %d\n",
 	    (unsigned long)v_free_count, (unsigned long)v_page_count, maxproc);
 

@@ -38,11 +38,10 @@ proc_init(void)
 	proc0.p_flags = P_SYSTEM;
 	strlcpy(proc0.p_comm, "kernel", sizeof(proc0.p_comm));
 	LIST_INIT(&proc0.p_children);
-	LIST_INIT(&proc0.p_lwps);
+	lwp_tree_init(&proc0);
 	lwp0.l_proc = &proc0;
 	lwp0.l_stat = LSRUN;
-	LIST_INSERT_HEAD(&proc0.p_lwps, &lwp0, l_sibling);
-	proc0.p_nthreads = 1;
+	lwp_tid_insert(&proc0, &lwp0);
 	LIST_INSERT_HEAD(&allproc, &proc0, p_list);
 	LIST_INSERT_HEAD(pidhash_chain(0), &proc0, p_hash);
 	nprocs = 1;
@@ -57,14 +56,14 @@ proc_alloc(void)
 		return (NULL);
 	p->p_stat = SIDL;
 	LIST_INIT(&p->p_children);
-	LIST_INIT(&p->p_lwps);
+	lwp_tree_init(p);
 	return (p);
 }
 
 void
 proc_free(struct proc *p)
 {
-	KASSERT(LIST_EMPTY(&p->p_lwps), "process still has lwps");
+	KASSERT(p->p_nthreads == 0, "process still has lwps");
 	kfree(p);
 }
 

@@ -12,18 +12,38 @@
 #include "trap.h"
 #include "vm.h"
 
-#define HZ		100
 #define SLICE_TICKS	2	/* 20 ms */
 
-static TAILQ_HEAD(, lwp) runq = { NULL, &runq.tqh_first };
-static TAILQ_HEAD(, lwp) sleepq = { NULL, &sleepq.tqh_first };
+#define SLEEPQ_HASH	512	/* power of two */
+
+TAILQ_HEAD(lwpq, lwp);
+static struct lwpq runq = { NULL, &runq.tqh_first };
+/* Sleepers hashed by wait channel, so wakeup() looks at few of them. */
+static struct lwpq sleepq[SLEEPQ_HASH];
+/* Sleepers with a deadline, checked each tick. */
+static LIST_HEAD(, lwp) timedq;
 static struct lwp *deadlwp;	/* exited; its stack is freed once we are off it */
 volatile uint64_t ticks;
 static bool need_resched;
 
+static int sleep_common(const void *chan, const char *wmesg, uint64_t timo,
+    bool catch);
+
+static inline struct lwpq *
+sleepq_chain(const void *chan)
+{
+	uintptr_t h = (uintptr_t)chan;
+
+	h ^= h >> 9 ^ h >> 17;
+	return (&sleepq[h & (SLEEPQ_HASH - 1)]);
+}
+
 void
 sched_init(void)
 {
+	for (unsigned i = 0; i < SLEEPQ_HASH; i++)
+		TAILQ_INIT(&sleepq[i]);
+	LIST_INIT(&timedq);
 	hal_timer_start(HZ);
 }
 
@@ -103,9 +123,17 @@ fork_return(struct lwp *l)
 void
 sched_tick(void)
 {
+	struct lwp *l, *next;
+
 	ticks++;
 	if (curlwp != &lwp0 && curlwp->l_slice > 0 && --curlwp->l_slice == 0)
 		need_resched = true;
+	LIST_FOREACH_SAFE(l, &timedq, l_timed, next) {
+		if (l->l_stat == LSSLEEP && l->l_deadline <= ticks) {
+			l->l_timedout = true;
+			sched_unsleep(l);
+		}
+	}
 }
 
 /* The last check before user mode: pending signals, then a due switch. */
@@ -114,10 +142,15 @@ userret(struct lwp *l)
 {
 	struct proc *p = l->l_proc;
 
-	if (p->p_siglist != 0)
-		psignal_deliver(l);
-	if (need_resched)
+	for (;;) {
+		if ((p->p_flags & (P_WEXIT | P_SINGLE)) && l != p->p_singlelwp)
+			lwp_exit_self(l);
+		if (p->p_siglist != 0)
+			psignal_deliver(l);
+		if (!need_resched)
+			break;
 		sched_yield();
+	}
 }
 
 /*
@@ -129,40 +162,84 @@ userret(struct lwp *l)
 int
 tsleep(const void *chan, const char *wmesg)
 {
+	return (tsleep_timo(chan, wmesg, 0));
+}
+
+/*
+ * As tsleep, but also wake after timo ticks (0: never), returning EAGAIN
+ * (BSD's EWOULDBLOCK) then.
+ */
+int
+tsleep_timo(const void *chan, const char *wmesg, uint64_t timo)
+{
+	if (sig_fatal_pending(curlwp->l_proc))
+		return (EINTR);
+	return (sleep_common(chan, wmesg, timo, true));
+}
+
+/*
+ * A sleep no signal cuts short, for waits that must finish whatever
+ * happens (an exiting leader waiting for its peers).  Spurious wake-ups
+ * are possible: callers loop on their condition.
+ */
+void
+tsleep_nosig(const void *chan, const char *wmesg)
+{
+	sleep_common(chan, wmesg, 0, false);
+}
+
+static int
+sleep_common(const void *chan, const char *wmesg, uint64_t timo, bool catch)
+{
 	struct lwp *l = curlwp;
 
 	KASSERT(l != &lwp0, "the idle lwp cannot sleep");
-	if (sig_fatal_pending(l->l_proc))
-		return (EINTR);
+	l->l_nosig = !catch;
 	l->l_stat = LSSLEEP;
 	l->l_wchan = chan;
 	l->l_wmesg = wmesg;
-	TAILQ_INSERT_TAIL(&sleepq, l, l_runq);
+	l->l_timedout = false;
+	TAILQ_INSERT_TAIL(sleepq_chain(chan), l, l_runq);
+	if (timo != 0) {
+		l->l_deadline = ticks + timo;
+		LIST_INSERT_HEAD(&timedq, l, l_timed);
+	}
 	sched_switch();
-	return (sig_fatal_pending(l->l_proc) ? EINTR : 0);
+	if (timo != 0 && !l->l_timedout)
+		LIST_REMOVE(l, l_timed);
+	l->l_nosig = false;
+	if (catch && sig_fatal_pending(l->l_proc))
+		return (EINTR);
+	return (l->l_timedout ? EAGAIN : 0);
 }
 
 void
 wakeup(const void *chan)
 {
+	struct lwpq *q = sleepq_chain(chan);
 	struct lwp *l, *next;
 
-	TAILQ_FOREACH_SAFE(l, &sleepq, l_runq, next) {
+	TAILQ_FOREACH_SAFE(l, q, l_runq, next) {
 		if (l->l_wchan == chan) {
-			TAILQ_REMOVE(&sleepq, l, l_runq);
+			TAILQ_REMOVE(q, l, l_runq);
 			sched_setrun(l);
 		}
 	}
 }
 
-/* Take l off the sleep queue early (a signal that ends its process). */
+/*
+ * Take l off its sleep queue early: a signal that ends its process (unless
+ * it sleeps uninterruptibly) or a timeout.
+ */
 void
 sched_unsleep(struct lwp *l)
 {
-	if (l->l_stat == LSSLEEP) {
-		TAILQ_REMOVE(&sleepq, l, l_runq);
-		sched_setrun(l);
-	}
+	if (l->l_stat != LSSLEEP || (l->l_nosig && !l->l_timedout))
+		return;
+	TAILQ_REMOVE(sleepq_chain(l->l_wchan), l, l_runq);
+	if (l->l_timedout)
+		LIST_REMOVE(l, l_timed);
+	sched_setrun(l);
 }
 
 /* lwp0, once kmain is done: wait for work, run it, repeat. */

@@ -1,33 +1,87 @@
 /*
- * Signals, as far as forkrt has them: no handlers, so every signal takes
- * its default action.  Most end the process; SIGCHLD is ignored.  A
- * signal is posted to the process and acted on in userret(), on the way
- * back to user mode; a process asleep in the kernel is woken so that it
- * gets there (tsleep returns EINTR).
+ * Signals, as far as forkrt has them: no handlers, so each signal is
+ * either ignored or takes its default action, and every default action
+ * but SIGCHLD's ends the process.  A signal is posted to the process and
+ * acted on in userret(), on the way back to user mode; a process asleep
+ * in the kernel is woken so that it gets there (tsleep returns EINTR).
  */
 #include "proc.h"
+#include "session.h"
+#include "signalvar.h"
+#include "syscall.h"
 #include "trap.h"
 #include "vm.h"
 
-#define SIGMASK(sig)	(1u << ((sig) - 1))
-#define SIGS_IGNORED	(SIGMASK(SIGCHLD))
+int
+sigacts_init(struct proc *p)
+{
+	if ((p->p_sigacts = kzalloc(sizeof(*p->p_sigacts))) == NULL)
+		return (ENOMEM);
+	p->p_sigacts->ps_refcnt = 1;
+	return (0);
+}
 
+int
+sigacts_fork(struct proc *p1, struct proc *p2, int flags)
+{
+	if (flags & RFSIGSHARE) {
+		p2->p_sigacts = p1->p_sigacts;
+		p2->p_sigacts->ps_refcnt++;
+		return (0);
+	}
+	if (sigacts_init(p2) != 0)
+		return (ENOMEM);
+	p2->p_sigacts->ps_sigignore = p1->p_sigacts->ps_sigignore;
+	return (0);
+}
+
+void
+sigacts_free(struct proc *p)
+{
+	struct sigacts *ps = p->p_sigacts;
+
+	if (ps == NULL)
+		return;
+	p->p_sigacts = NULL;
+	if (--ps->ps_refcnt == 0)
+		kfree(ps);
+}
+
+static bool
+sig_ignored(const struct proc *p, int sig)
+{
+	uint32_t m = SIGMASK(sig);
+
+	if (m & SIGS_CANTMASK)
+		return (false);
+	return (((p->p_sigacts != NULL ? p->p_sigacts->ps_sigignore : 0) |
+	    SIGS_DFL_IGNORE) & m);
+}
+
+/*
+ * Must a sleep end now?  A pending signal ends the process; P_WEXIT or
+ * P_SINGLE ends every lwp but the one that set it.
+ */
 bool
 sig_fatal_pending(const struct proc *p)
 {
-	return ((p->p_siglist & ~SIGS_IGNORED) != 0);
+	extern struct lwp *curlwp;
+
+	return (p->p_siglist != 0 ||
+	    ((p->p_flags & (P_WEXIT | P_SINGLE)) && curlwp != p->p_singlelwp));
 }
 
+/* Post sig to p; a process asleep in the kernel wakes to act on it. */
 void
 psignal(struct proc *p, int sig)
 {
 	struct lwp *l;
 
 	KASSERT(sig > 0 && sig < NSIG, "signal number");
-	if (p->p_stat != SACTIVE || (SIGMASK(sig) & SIGS_IGNORED))
+	if (p->p_stat != SACTIVE || (p->p_flags & P_SYSTEM) || sig_ignored(p, sig))
 		return;
 	p->p_siglist |= SIGMASK(sig);
-	LIST_FOREACH(l, &p->p_lwps, l_sibling)
+	FOREACH_LWP_IN_PROC(l, p)
 		sched_unsleep(l);
 }
 
@@ -35,11 +89,10 @@ void
 psignal_deliver(struct lwp *l)
 {
 	struct proc *p = l->l_proc;
-	uint32_t fatal = p->p_siglist & ~SIGS_IGNORED;
+	uint32_t pending = p->p_siglist;
 
-	p->p_siglist &= ~SIGS_IGNORED;
-	if (fatal != 0)
-		exit1(p, W_EXITCODE(0, __builtin_ctz(fatal) + 1));
+	if (pending != 0)
+		exit1(p, W_EXITCODE(0, __builtin_ctz(pending) + 1));
 }
 
 void
@@ -51,6 +104,7 @@ trap_pagefault(struct lwp *l, vaddr_t va, vm_prot_t access)
 	KASSERT(p->p_vmspace != NULL, "user fault in a system process");
 	if ((error = vm_fault(p->p_vmspace, va, access)) == 0)
 		return;
+	/* Out of memory on a fault: SIGKILL, which nothing can ignore. */
 	trap_signal(l, error == ENOMEM ? SIGKILL : SIGSEGV,
 	    error == ENOMEM ? "out of memory on page fault" :
 	    access == VM_PROT_WRITE ? "write fault" :
@@ -66,4 +120,94 @@ trap_signal(struct lwp *l, int sig, const char *what, vaddr_t addr)
 	    p->p_pid, p->p_comm, what, (unsigned long)cpu_user_pc(l),
 	    (unsigned long)addr, sig);
 	exit1(p, W_EXITCODE(0, sig));
+}
+
+/* May cur signal p?  Root may signal anyone, others their own uid's. */
+static bool
+cansignal(const struct proc *cur, const struct proc *p)
+{
+	return (cur->p_uid == 0 || cur->p_uid == p->p_uid);
+}
+
+/*
+ * kill(pid, sig): pid > 0 one process, 0 the caller's group, -1 every
+ * process the caller may signal but init and system processes, < -1 the
+ * group -pid.  sig 0 only checks.  ESRCH when nothing matched, EPERM when
+ * something matched but none could be signalled.
+ */
+int
+sys_kill(struct lwp *l, const register_t *args, register_t *rv __unused)
+{
+	struct proc *cur = l->l_proc, *p;
+	extern LIST_HEAD(proclist, proc) allproc;
+	pid_t pid = (pid_t)args[0];
+	int sig = (int)args[1], found = 0, sent = 0;
+	struct pgrp *pg;
+
+	if (sig < 0 || sig >= NSIG)
+		return (EINVAL);
+	if (pid > 0) {
+		if ((p = pfind(pid)) == NULL || p->p_stat == SZOMB ||
+		    (p->p_flags & P_SYSTEM))
+			return (ESRCH);
+		if (!cansignal(cur, p))
+			return (EPERM);
+		if (sig != 0)
+			psignal(p, sig);
+		return (0);
+	}
+	if (pid == -1) {
+		LIST_FOREACH(p, &allproc, p_list) {
+			if (p == initproc || (p->p_flags & P_SYSTEM) ||
+			    p->p_stat != SACTIVE)
+				continue;
+			found++;
+			if (!cansignal(cur, p))
+				continue;
+			sent++;
+			if (sig != 0)
+				psignal(p, sig);
+		}
+	} else {
+		pg = pid == 0 ? cur->p_pgrp : pgfind(-pid);
+		if (pg == NULL)
+			return (ESRCH);
+		LIST_FOREACH(p, &pg->pg_members, p_pglist) {
+			if (p->p_stat != SACTIVE || (p->p_flags & P_SYSTEM))
+				continue;
+			found++;
+			if (!cansignal(cur, p))
+				continue;
+			sent++;
+			if (sig != 0)
+				psignal(p, sig);
+		}
+	}
+	if (found == 0)
+		return (ESRCH);
+	return (sent == 0 ? EPERM : 0);
+}
+
+/*
+ * signal(sig, SIG_DFL or SIG_IGN): the only dispositions forkrt has.
+ * Returns the previous one.  SIGKILL and SIGSTOP cannot be changed.
+ */
+int
+sys_signal(struct lwp *l, const register_t *args, register_t *rv)
+{
+	struct sigacts *ps = l->l_proc->p_sigacts;
+	int sig = (int)args[0];
+	uint32_t m;
+
+	if (sig <= 0 || sig >= NSIG || (SIGMASK(sig) & SIGS_CANTMASK) ||
+	    (args[1] != 0 && args[1] != 1))
+		return (EINVAL);
+	m = SIGMASK(sig);
+	*rv = (ps->ps_sigignore & m) ? 1 : 0;
+	if (args[1] == 1)
+		ps->ps_sigignore |= m;
+	else
+		ps->ps_sigignore &= ~m;
+	l->l_proc->p_siglist &= ~(ps->ps_sigignore & m);
+	return (0);
 }

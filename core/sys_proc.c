@@ -24,8 +24,12 @@ do_fork(struct lwp *l, int flags, register_t *rv)
 
 	if ((error = fork1(l, flags, &p2)) != 0)
 		return (error);
+	if (p2 == NULL) {		/* rfork without RFPROC */
+		*rv = 0;
+		return (0);
+	}
 	*rv = (register_t)p2->p_pid;
-	start_forked_proc(p2);
+	start_forked_proc(p2, flags);
 	while ((p2->p_flags & P_PPWAIT) && tsleep(&p2->p_flags, "ppwait") == 0)
 		;
 	return (0);
@@ -48,12 +52,9 @@ sys_rfork(struct lwp *l, const register_t *args, register_t *rv)
 {
 	int flags = (int)args[0];
 
+	/* DragonFly: kernel-only bits and RFFDG|RFCFDG are refused from user space. */
 	if ((flags & RFKERNELONLY) != 0 || (flags & (RFFDG | RFCFDG)) == (RFFDG | RFCFDG))
 		return (EINVAL);
-	if ((flags & RFPROC) == 0) {
-		*rv = 0;
-		return (0);
-	}
 	return (do_fork(l, flags, rv));
 }
 
@@ -142,24 +143,6 @@ int
 sys_geteuid(struct lwp *l, const register_t *args __unused, register_t *rv)
 {
 	*rv = l->l_proc->p_uid;
-	return (0);
-}
-
-int
-sys_kill(struct lwp *l, const register_t *args, register_t *rv __unused)
-{
-	struct proc *p = l->l_proc, *target;
-	int sig = (int)args[1];
-
-	if (sig < 0 || sig >= NSIG)
-		return (EINVAL);
-	if ((target = pfind((pid_t)args[0])) == NULL || target->p_stat == SZOMB ||
-	    target == &proc0)
-		return (ESRCH);
-	if (p->p_uid != 0 && p->p_uid != target->p_uid)
-		return (EPERM);
-	if (sig != 0)
-		psignal(target, sig);
 	return (0);
 }
 

@@ -10,8 +10,20 @@
 #include "cpu.h"
 #include "kernel.h"
 #include "queue.h"
+#include "rbtree.h"
 
 struct vmspace;
+struct filedesc;
+struct filedesc_to_leader;
+struct knote;
+struct pgrp;
+struct session;
+struct plimit;
+struct sigacts;
+struct uidinfo;
+
+/* A list of knotes attached to a process (EVFILT_PROC), see core/kqueue.c. */
+LIST_HEAD(klist, knote);
 
 /* l_stat */
 #define LSIDL		1	/* being created */
@@ -28,8 +40,12 @@ struct lwp {
 	const void	*l_wchan;	/* what it sleeps on */
 	const char	*l_wmesg;
 	TAILQ_ENTRY(lwp) l_runq;	/* run queue or sleep queue */
-	LIST_ENTRY(lwp)	l_sibling;	/* in its process */
+	struct rb_node	l_rbnode;	/* in its process's tree, by tid */
 	unsigned	l_slice;	/* ticks left before preemption */
+	LIST_ENTRY(lwp)	l_timed;	/* on the timed-sleep list */
+	uint64_t	l_deadline;	/* tick to wake at, if timed */
+	bool		l_timedout;
+	bool		l_nosig;	/* asleep where no signal may wake it */
 };
 
 /* p_stat */
@@ -42,6 +58,9 @@ struct lwp {
 #define P_WEXIT		0x0002	/* exiting */
 #define P_PPWAIT	0x0004	/* vfork parent waits for us */
 #define P_SUGID		0x0008	/* credentials changed */
+#define P_EXEC		0x0010	/* has exec'd: setpgid by the parent is EACCES */
+#define P_KTHREAD	0x0020	/* kernel thread */
+#define P_SINGLE	0x0040	/* all lwps but p_singlelwp must exit (execv) */
 
 #define MAXCOMLEN	19
 
@@ -57,10 +76,23 @@ struct proc {
 	int		p_xstat;	/* wait status, once a zombie */
 	uint32_t	p_siglist;	/* pending signals */
 	struct vmspace	*p_vmspace;
-	LIST_HEAD(, lwp) p_lwps;
+	struct rb_tree	p_lwptree;	/* its lwps, by tid */
 	int		p_nthreads;
 	lwpid_t		p_lasttid;
+	struct lwp	*p_singlelwp;	/* the lwp that survives P_SINGLE/P_WEXIT */
 	uid_t		p_uid;
+	struct uidinfo	*p_uidinfo;	/* per-uid process count */
+	struct plimit	*p_limit;	/* resource limits, shared copy-on-write */
+	struct sigacts	*p_sigacts;	/* signal dispositions (RFSIGSHARE shares) */
+	int		p_sigparent;	/* signal to the parent on exit */
+	struct filedesc	*p_fd;		/* descriptor table */
+	struct filedesc_to_leader *p_fdtol; /* leader tracking of a shared table */
+	struct proc	*p_leader;	/* RFTHREAD: the thread group's leader */
+	struct proc	*p_peers;	/* RFTHREAD: next in the leader's group */
+	struct pgrp	*p_pgrp;
+	LIST_ENTRY(proc) p_pglist;	/* in the process group */
+	struct klist	p_klist;	/* knotes watching this process */
+	unsigned	p_estcpu;	/* scheduling estimate, inherited */
 	char		p_comm[MAXCOMLEN + 1];
 };
 
@@ -86,8 +118,23 @@ void	lwp_free(struct lwp *);
 extern struct spinlock proc_lock;
 extern int nprocs;
 
+/* core/lwp.c */
+#define FOREACH_LWP_IN_PROC(l, p)					\
+	for ((l) = lwp_first(p); (l) != NULL; (l) = lwp_next(l))
+struct lwp *lwp_first(struct proc *p);
+struct lwp *lwp_next(struct lwp *l);
+void	lwp_tree_init(struct proc *p);
+/* Give l the next free tid of p (DragonFly's rule) and enter it in p's tree. */
+void	lwp_tid_insert(struct proc *p, struct lwp *l);
+void	lwp_tree_remove(struct proc *p, struct lwp *l);
+__noreturn void lwp_exit_self(struct lwp *l);
+/* Make every other lwp of p exit and wait for them; p keeps running on l. */
+void	proc_single_lwp(struct proc *p, struct lwp *l, int flag);
+extern lwpid_t lwp_tid_max;
+
 /* core/pid.c */
-int	pid_alloc(pid_t *pidp);
+int	pid_alloc(int flags, pid_t *pidp);
+void	pid_seed(uint64_t seed);
 
 /* core/sched.c */
 void	sched_init(void);
@@ -97,13 +144,21 @@ void	sched_yield(void);
 __noreturn void sched_exit(void);	/* curlwp is a zombie: switch away for good */
 void	sched_idle_loop(void) __attribute__((noreturn));
 int	tsleep(const void *chan, const char *wmesg);
+int	tsleep_timo(const void *chan, const char *wmesg, uint64_t timo);
+void	tsleep_nosig(const void *chan, const char *wmesg);
+#define HZ	100
 void	wakeup(const void *chan);
 void	sched_unsleep(struct lwp *);
 extern volatile uint64_t ticks;
 
 /* core/fork.c */
 int	fork1(struct lwp *l, int flags, struct proc **childp);
-void	start_forked_proc(struct proc *p);
+void	start_forked_proc(struct proc *p, int flags);
+void	peers_unlink(struct proc *p);
+typedef void forklist_fn(struct proc *parent, struct proc *child, int flags);
+int	at_fork(forklist_fn *function);
+bool	rm_at_fork(forklist_fn *function);
+extern int maxproc;
 
 /* core/exit.c */
 __noreturn void exit1(struct proc *p, int wstatus);

@@ -45,6 +45,8 @@ int	setuid(uid_t uid);
 int	getrlimit(int resource, struct rlimit *rl);
 int	setrlimit(int resource, const struct rlimit *rl);
 int	kill(pid_t pid, int sig);
+/* SIG_DFL or SIG_IGN only: there are no handlers.  Returns the old one or SIG_ERR. */
+void	(*signal(int sig, void (*func)(int)))(int);
 int	sched_yield(void);
 
 /* lightweight processes (DragonFly) */

@@ -153,6 +153,8 @@ hal_intr_restore(uint64_t state)
 {
 	if (state & SSTATUS_SIE)
 		s_sstatus(SSTATUS_SIE);
+	else
+		c_sstatus(SSTATUS_SIE);
 }
 
 /*

@@ -76,10 +76,15 @@ struct fpstate {
 	uint64_t	fp_pad;
 };
 
-_Static_assert(__builtin_offsetof(struct trapframe, tf_sepc) == TF_SEPC, "tf");
-_Static_assert(__builtin_offsetof(struct trapframe, tf_sstatus) == TF_SSTATUS, "tf");
-_Static_assert(__builtin_offsetof(struct trapframe, tf_scause) == TF_SCAUSE, "tf");
-_Static_assert(__builtin_offsetof(struct trapframe, tf_stval) == TF_STVAL, "tf");
+/* The offsets trap.S and switch.S use. */
+#define TF_ASSERT(f, off) \
+	_Static_assert(offsetof(struct trapframe, f) == (off), #f)
+TF_ASSERT(tf_x[REG_A0], TF_X(REG_A0));
+TF_ASSERT(tf_sepc, TF_SEPC);
+TF_ASSERT(tf_sstatus, TF_SSTATUS);
+TF_ASSERT(tf_scause, TF_SCAUSE);
+TF_ASSERT(tf_stval, TF_STVAL);
+#undef TF_ASSERT
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "tf");
 _Static_assert(sizeof(struct fpstate) == FPS_SIZE, "fps");
 _Static_assert(TF_SIZE % 16 == 0 && FPS_SIZE % 16 == 0, "stack alignment");

@@ -199,9 +199,11 @@ fail:
  * Apply fn to every valid leaf in [sva, eva), skipping absent tables a
  * gigabyte or two megabytes at a time.
  */
+typedef void pte_fn_t(struct pmap *, vaddr_t, pt_entry_t *, pt_entry_t);
+
 static void
-pmap_walk(struct pmap *pm, vaddr_t sva, vaddr_t eva,
-    void (*fn)(struct pmap *, vaddr_t, pt_entry_t *, pt_entry_t), pt_entry_t arg)
+pmap_walk(struct pmap *pm, vaddr_t sva, vaddr_t eva, pte_fn_t *fn,
+    pt_entry_t arg)
 {
 	pt_entry_t *root = pt_kva(pm->pm_root), *l1, *l0;
 	vaddr_t va = sva, next;
@@ -230,7 +232,8 @@ pmap_walk(struct pmap *pm, vaddr_t sva, vaddr_t eva,
 }
 
 static void
-remove_one(struct pmap *pm, vaddr_t va, pt_entry_t *pte, pt_entry_t arg __unused)
+remove_one(struct pmap *pm, vaddr_t va, pt_entry_t *pte,
+    pt_entry_t arg __unused)
 {
 	*pte = 0;
 	pmap_invalidate(pm, va);

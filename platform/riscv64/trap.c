@@ -25,6 +25,7 @@ trap_user(struct trapframe *tf)
 	uint64_t cause = tf->tf_scause;
 	vaddr_t va = tf->tf_stval;
 
+	KASSERT(tf == l->l_md.md_tf, "trap_user: frame is not curlwp's");
 	if (cause & SCAUSE_INTR) {
 		if (SCAUSE_CODE(cause) == IRQ_S_TIMER)
 			timer_intr();

@@ -82,7 +82,10 @@ setgate(int vec, uint64_t off, int ist, uint8_t type)
 	g->gd_rsvd = 0;
 }
 
-/* Point the CPU's ring-0 entries (interrupts via TSS.rsp0, syscall via x86_kstack_top) at top. */
+/*
+ * Point the ring-0 entries at top: interrupts and exceptions from user mode
+ * (TSS.rsp0) and syscall (x86_kstack_top, read by trap.S).
+ */
 void
 x86_set_kstack(uint64_t top)
 {

@@ -54,8 +54,9 @@ void	x86_start(uint32_t start_info_pa);
 
 /*
  * Copy what we need out of start_info (the command line and RAM ranges):
- * they may live in memory the page allocator will hand out.  RAM beyond
- * the 4 GiB direct map is left out.
+ * they may live in memory the page allocator will hand out.  RAM above
+ * 3.5 GiB is left out: the direct map covers 4 GiB, the top half GiB
+ * uncached for the LAPIC and IOAPIC (no PC machine has RAM there).
  */
 static void
 pvh_parse(paddr_t si_pa)
@@ -78,13 +79,15 @@ pvh_parse(paddr_t si_pa)
 	if (si->version < 1 || si->memmap_paddr == 0 || si->memmap_entries == 0)
 		panic("x86: PVH start_info v%u has no memory map", si->version);
 	mm = phys_to_kva(si->memmap_paddr);
+	printf("x86: PVH start_info v%u at %#lx, %u memory map entries\n",
+	    si->version, si_pa, si->memmap_entries);
 	for (i = 0; i < si->memmap_entries; i++) {
 		if (mm[i].type != XEN_HVM_MEMMAP_TYPE_RAM)
 			continue;
 		b = round_page(mm[i].addr);
 		e = trunc_page(mm[i].addr + mm[i].size);
-		if (e > DMAP_SIZE)
-			e = DMAP_SIZE;
+		if (e > DMAP_RAM_END)
+			e = DMAP_RAM_END;
 		if (b >= e)
 			continue;
 		if (nram == MAX_RAM_RANGES) {

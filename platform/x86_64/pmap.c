@@ -206,7 +206,7 @@ pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 	}
 }
 
-/* Only user addresses: the kernel half (2 MiB pages) is never a user mapping. */
+/* User addresses only: the kernel half (2 MiB pages) is no user mapping. */
 bool
 pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pa, vm_prot_t *prot)
 {

@@ -13,7 +13,8 @@
  *	PML4[0]   -> boot_pdpt_low[0]      -> boot_pd: identity [0, 1 GiB),
  *	             only for the jump; machdep.c removes it
  *	PML4[256] -> boot_pdpt_dmap[0..3]  -> boot_pd: the direct map,
- *	             DMAP_BASE + [0, 4 GiB) (RAM, LAPIC and IOAPIC MMIO)
+ *	             DMAP_BASE + [0, 4 GiB) (RAM, LAPIC and IOAPIC MMIO;
+ *	             [3.5 GiB, 4 GiB) uncached: no PC machine puts RAM there)
  *	PML4[511] -> boot_pdpt_kern[510]   -> boot_pd: KERNBASE + [0, 1 GiB),
  *	             the kernel image window
  * The upper-half entries never change after boot; pmap_create copies them.
@@ -24,6 +25,7 @@
 #define V2P(x)	((x) - KERNBASE)
 #define PDE_2M	(PG_P | PG_RW | PG_PS)
 #define PTP	(PG_P | PG_RW)
+#define MMIO_PDE	(DMAP_RAM_END >> PDRSHIFT)	/* IOAPIC, LAPIC up to 4 GiB */
 
 	/* PVH: XEN_ELFNOTE_PHYS32_ENTRY (18), desc = physical entry */
 	.section .note.Xen, "a", @note
@@ -54,7 +56,10 @@ _start32:
 1:	movl	%ecx, %eax
 	shll	$PDRSHIFT, %eax
 	orl	$PDE_2M, %eax
-	movl	%eax, (%edi,%ecx,8)
+	cmpl	$MMIO_PDE, %ecx
+	jb	3f
+	orl	$(PG_PCD | PG_PWT), %eax	/* [3.5 GiB, 4 GiB): MMIO, uncached */
+3:	movl	%eax, (%edi,%ecx,8)
 	movl	$0, 4(%edi,%ecx,8)
 	incl	%ecx
 	cmpl	$2048, %ecx

@@ -49,7 +49,7 @@ pit_read(void)
 	return ((uint16_t)(lo | hi << 8));
 }
 
-/* Remap the 8259s to T_PIC_BASE.. (so a stray IRQ is not an exception) and mask them. */
+/* Remap the 8259s to T_PIC_BASE (a stray IRQ is no exception); mask them. */
 static void
 pic_disable(void)
 {

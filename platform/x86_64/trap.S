@@ -37,6 +37,11 @@
 #define TF_RFLAGS	(19 * 8)
 #define TF_RSP		(20 * 8)
 #define TF_SIZE		(22 * 8)
+/* Exceptions, the remapped 8259 range, T_TIMER, T_SPURIOUS (gdt.c lists the same). */
+#define VECTORS_EXC	0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15, \
+			16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+#define VECTORS_INTR	32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47, \
+			48,255
 #define LWP_MD_TF	(16 * 8)	/* offsetof(struct lwp, l_md.md_tf) */
 
 .macro	PUSH_GPRS
@@ -77,7 +82,9 @@
 
 /* Vectors for which the CPU pushes an error code. */
 .macro	VEC n
-	.if (\n == 8) || (\n == 10) || (\n == 11) || (\n == 12) || (\n == 13) || (\n == 14) || (\n == 17) || (\n == 21) || (\n == 29) || (\n == 30)
+	.if (\n == 8) || (\n == 10) || (\n == 11) || (\n == 12) || \
+	    (\n == 13) || (\n == 14) || (\n == 17) || (\n == 21) || \
+	    (\n == 29) || (\n == 30)
 vec\n:
 	pushq	$\n
 	jmp	alltraps
@@ -90,10 +97,10 @@ vec\n:
 .endm
 
 	.text
-	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.irp	n, VECTORS_EXC
 	VEC	\n
 	.endr
-	.irp	n, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,255
+	.irp	n, VECTORS_INTR
 	VEC	\n
 	.endr
 
@@ -147,10 +154,10 @@ trap_exit_user:
 	.p2align 3
 	.globl	x86_vector_stubs
 x86_vector_stubs:
-	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.irp	n, VECTORS_EXC
 	.quad	vec\n
 	.endr
-	.irp	n, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,255
+	.irp	n, VECTORS_INTR
 	.quad	vec\n
 	.endr
 

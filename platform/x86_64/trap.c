@@ -45,7 +45,7 @@ trap_name(uint64_t trapno)
 	return ("reserved exception");
 }
 
-/* An exception from user mode: hand it to the core, which may end the process. */
+/* A user-mode exception: hand it to the core, which may end the process. */
 static void
 user_exception(struct lwp *l, struct trapframe *tf)
 {
@@ -82,7 +82,10 @@ user_exception(struct lwp *l, struct trapframe *tf)
 		panic("x86: machine check in user mode at rip %#lx",
 		    tf->tf_rip);
 	default:
-		/* #GP (non-canonical address, privileged instruction), #SS, #NP, #TS, #OF, #BR */
+		/*
+		 * #GP (non-canonical address, privileged instruction),
+		 * #SS, #NP, #TS, #OF, #BR.
+		 */
 		trap_signal(l, SIGSEGV, trap_name(tf->tf_trapno), tf->tf_rip);
 	}
 }

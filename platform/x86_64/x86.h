@@ -16,6 +16,7 @@
 #define KERNBASE	_UL(0xffffffff80000000)	/* VMA of physical address 0 */
 #define DMAP_BASE	_UL(0xffff800000000000)	/* hal_dmap_base */
 #define DMAP_SIZE	_UL(0x100000000)		/* 4 GiB, built by start.S */
+#define DMAP_RAM_END	_UL(0xe0000000)	/* above: uncached MMIO window */
 
 /* Segment selectors (gdt.c; the order is the one STAR/SYSRET needs). */
 #define GSEL_KCODE	0x08
@@ -299,7 +300,7 @@ struct trapframe {
 };
 
 
-/* Set by trap.c, read by trap.S's syscall entry: curlwp's frame end (= TSS.rsp0). */
+/* curlwp's frame end (= TSS.rsp0), for trap.S's syscall entry; see gdt.c. */
 extern uint64_t x86_kstack_top;
 
 /* Platform-internal entry points. */

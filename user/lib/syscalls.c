@@ -40,6 +40,14 @@ int setuid(uid_t uid) { return ((int)SYS1(SYS_setuid, uid)); }
 int kill(pid_t pid, int sig) { return ((int)SYS2(SYS_kill, pid, sig)); }
 int sched_yield(void) { return ((int)SYS0(SYS_sched_yield)); }
 
+void
+(*signal(int sig, void (*func)(int)))(int)
+{
+	long r = SYS2(SYS_signal, sig, func);
+
+	return (r == -1 ? SIG_ERR : r == 1 ? SIG_IGN : SIG_DFL);
+}
+
 /*
  * vfork() itself is in user/arch/<arch>/vfork.S: the child runs on the
  * parent's stack, so the call must keep its return address out of memory
@@ -90,7 +98,29 @@ setrlimit(int resource, const struct rlimit *rl)
 	return ((int)SYS2(SYS_setrlimit, resource, rl));
 }
 
-int lwp_create(struct lwp_params *params) { return ((int)SYS1(SYS_lwp_create, params)); }
+/*
+ * New lwps start here: the kernel put {func, arg} at the top of their
+ * stack.  Returning from func ends the lwp instead of jumping nowhere.
+ * The kernel enters it like a program entry, not a call, so on x86-64 the
+ * stack is realigned for the C calling convention.
+ */
+#if defined(__x86_64__)
+__attribute__((force_align_arg_pointer))
+#endif
+static void
+lwp_trampoline(void *block)
+{
+	void **b = block;
+
+	((void (*)(void *))b[0])(b[1]);
+	lwp_exit();
+}
+
+int
+lwp_create(struct lwp_params *params)
+{
+	return ((int)SYS2(SYS_lwp_create, params, lwp_trampoline));
+}
 lwpid_t lwp_gettid(void) { return ((lwpid_t)SYS0(SYS_lwp_gettid)); }
 int lwp_kill(pid_t pid, lwpid_t tid, int sig) { return ((int)SYS3(SYS_lwp_kill, pid, tid, sig)); }
 

@@ -24,6 +24,7 @@
 #define SYS_dup			41
 #define SYS_pipe		42
 #define SYS_kill		37
+#define SYS_signal		48
 #define SYS_execv		59
 #define SYS_vfork		66
 #define SYS_sbrk		69
@@ -100,6 +101,11 @@
 #define SIGUSR1		30
 #define SIGUSR2		31
 #define NSIG		32
+
+/* Dispositions: forkrt has no handlers, only these two. */
+#define SIG_DFL		((void (*)(int))0)
+#define SIG_IGN		((void (*)(int))1)
+#define SIG_ERR		((void (*)(int))-1)
 
 /* wait status, as BSD encodes it */
 #define WNOHANG		1

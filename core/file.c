@@ -1,0 +1,384 @@
+/*
+ * Open files, descriptor tables and their fork rules, and the console
+ * file.  See include/file.h for the contracts.
+ */
+#include "file.h"
+#include "hal.h"
+#include "proc.h"
+#include "vm.h"
+
+#define CONSOLE_CHUNK	256
+
+int
+falloc(int flag, int type, const struct fileops *ops, void *data,
+    struct file **fpp)
+{
+	struct file *fp;
+
+	if ((fp = kzalloc(sizeof(*fp))) == NULL)
+		return (ENOMEM);
+	fp->f_count = 1;
+	fp->f_flag = flag;
+	fp->f_type = type;
+	fp->f_ops = ops;
+	fp->f_data = data;
+	*fpp = fp;
+	return (0);
+}
+
+void
+fhold(struct file *fp)
+{
+	KASSERT(fp->f_count > 0, "fhold of a closed file");
+	fp->f_count++;
+}
+
+void
+fdrop(struct file *fp)
+{
+	KASSERT(fp->f_count > 0, "fdrop of a closed file");
+	if (--fp->f_count > 0)
+		return;
+	if (fp->f_ops->fo_close != NULL)
+		fp->f_ops->fo_close(fp);
+	kfree(fp);
+}
+
+/* The console: reads see end-of-file, writes go to hal_putc. */
+static int
+console_read(struct file *fp __unused, vaddr_t ubuf __unused, size_t len __unused,
+    size_t *done)
+{
+	*done = 0;
+	return (0);
+}
+
+static int
+console_write(struct file *fp __unused, vaddr_t ubuf, size_t len, size_t *done)
+{
+	struct vmspace *vm = curproc()->p_vmspace;
+	char buf[CONSOLE_CHUNK];
+	int error;
+
+	*done = 0;
+	while (*done < len) {
+		size_t n = MIN(len - *done, sizeof(buf));
+
+		if ((error = copyin(vm, ubuf + *done, buf, n)) != 0)
+			return (error);
+		for (size_t i = 0; i < n; i++)
+			hal_putc(buf[i]);
+		*done += n;
+	}
+	return (0);
+}
+
+static const struct fileops console_ops = {
+	.fo_read = console_read,
+	.fo_write = console_write,
+	.fo_close = NULL,
+	.fo_flags = DFLAG_PASSABLE,
+};
+
+/* Tables. */
+
+static struct filedesc *
+fdinit(void)
+{
+	struct filedesc *fdp;
+
+	if ((fdp = kzalloc(sizeof(*fdp))) == NULL)
+		return (NULL);
+	fdp->fd_refcnt = 1;
+	fdp->fd_lock = (struct spinlock)SPINLOCK_INIT("filedesc");
+	return (fdp);
+}
+
+/* A private copy of fdp: every passable file gains a reference. */
+static struct filedesc *
+fdcopy(struct filedesc *fdp)
+{
+	struct filedesc *newfdp;
+	struct file *fp;
+
+	if ((newfdp = fdinit()) == NULL)
+		return (NULL);
+	if (fdp == NULL)
+		return (newfdp);
+	spin_lock(&fdp->fd_lock);
+	for (int i = 0; i < NOFILE; i++) {
+		fp = fdp->fd_ofiles[i];
+		if (fp == NULL || (fp->f_ops->fo_flags & DFLAG_PASSABLE) == 0)
+			continue;
+		fhold(fp);
+		newfdp->fd_ofiles[i] = fp;
+	}
+	spin_unlock(&fdp->fd_lock);
+	while (newfdp->fd_freefile < NOFILE &&
+	    newfdp->fd_ofiles[newfdp->fd_freefile] != NULL)
+		newfdp->fd_freefile++;
+	return (newfdp);
+}
+
+/* Drop one reference to a table; the last one closes every file. */
+static void
+fdfree(struct filedesc *fdp)
+{
+	struct file *fp;
+
+	if (fdp == NULL)
+		return;
+	spin_lock(&fdp->fd_lock);
+	KASSERT(fdp->fd_refcnt > 0, "fdfree of a free table");
+	if (--fdp->fd_refcnt > 0) {
+		spin_unlock(&fdp->fd_lock);
+		return;
+	}
+	spin_unlock(&fdp->fd_lock);
+	for (int i = 0; i < NOFILE; i++) {
+		if ((fp = fdp->fd_ofiles[i]) != NULL) {
+			fdp->fd_ofiles[i] = NULL;
+			fdrop(fp);
+		}
+	}
+	kfree(fdp);
+}
+
+/*
+ * A leader record for leader, linked into old's ring when old is not
+ * NULL (another group sharing the same table), alone otherwise.
+ */
+static struct filedesc_to_leader *
+fdtol_alloc(struct filedesc_to_leader *old, struct proc *leader)
+{
+	struct filedesc_to_leader *fdtol;
+
+	if ((fdtol = kzalloc(sizeof(*fdtol))) == NULL)
+		return (NULL);
+	fdtol->fdl_refcount = 1;
+	fdtol->fdl_leader = leader;
+	if (old != NULL) {
+		fdtol->fdl_next = old->fdl_next;
+		fdtol->fdl_prev = old;
+		old->fdl_next->fdl_prev = fdtol;
+		old->fdl_next = fdtol;
+	} else {
+		fdtol->fdl_next = fdtol;
+		fdtol->fdl_prev = fdtol;
+	}
+	return (fdtol);
+}
+
+static void
+fdtol_release(struct filedesc_to_leader *fdtol)
+{
+	if (fdtol == NULL || --fdtol->fdl_refcount > 0)
+		return;
+	fdtol->fdl_prev->fdl_next = fdtol->fdl_next;
+	fdtol->fdl_next->fdl_prev = fdtol->fdl_prev;
+	kfree(fdtol);
+}
+
+int
+fd_init_console(struct proc *p)
+{
+	struct filedesc *fdp;
+	struct file *fp;
+	int error;
+
+	if ((fdp = fdinit()) == NULL)
+		return (ENOMEM);
+	if ((error = falloc(FREAD | FWRITE, DTYPE_CONSOLE, &console_ops, NULL,
+	    &fp)) != 0) {
+		kfree(fdp);
+		return (error);
+	}
+	/* The caller's reference becomes slot 0's. */
+	fdp->fd_ofiles[0] = fp;
+	fhold(fp);
+	fdp->fd_ofiles[1] = fp;
+	fhold(fp);
+	fdp->fd_ofiles[2] = fp;
+	fdp->fd_freefile = 3;
+	p->p_fd = fdp;
+	p->p_fdtol = NULL;
+	return (0);
+}
+
+int
+fd_fork(struct proc *p1, struct proc *p2, int flags)
+{
+	struct filedesc_to_leader *fdtol, *p1fdtol = NULL;
+	struct proc *leader;
+
+	if (flags & RFCFDG) {
+		if ((p2->p_fd = fdinit()) == NULL)
+			return (ENOMEM);
+		p2->p_fdtol = NULL;
+		return (0);
+	}
+	if (flags & RFFDG) {
+		if ((p2->p_fd = fdcopy(p1->p_fd)) == NULL)
+			return (ENOMEM);
+		p2->p_fdtol = NULL;
+		return (0);
+	}
+
+	/* A shared table: p1's group needs a record before p2 can join or add one. */
+	if (p1->p_fd == NULL) {
+		p2->p_fd = NULL;
+		p2->p_fdtol = NULL;
+		return (0);
+	}
+	leader = p1->p_leader != NULL ? p1->p_leader : p1;
+	if (p1->p_fdtol == NULL) {
+		if ((p1fdtol = fdtol_alloc(NULL, leader)) == NULL)
+			return (ENOMEM);
+		p1->p_fdtol = p1fdtol;
+	}
+	if (flags & RFTHREAD) {
+		fdtol = p1->p_fdtol;
+		fdtol->fdl_refcount++;
+	} else if ((fdtol = fdtol_alloc(p1->p_fdtol, p2)) == NULL) {
+		if (p1fdtol != NULL) {
+			p1->p_fdtol = NULL;
+			fdtol_release(p1fdtol);
+		}
+		return (ENOMEM);
+	}
+	spin_lock(&p1->p_fd->fd_lock);
+	p1->p_fd->fd_refcnt++;
+	spin_unlock(&p1->p_fd->fd_lock);
+	p2->p_fd = p1->p_fd;
+	p2->p_fdtol = fdtol;
+	return (0);
+}
+
+int
+fd_rfork_self(struct proc *p, int flags)
+{
+	struct filedesc *newfdp, *old = p->p_fd;
+
+	if (flags & RFCFDG) {
+		if ((newfdp = fdinit()) == NULL)
+			return (ENOMEM);
+	} else if ((flags & RFFDG) && old != NULL && old->fd_refcnt > 1) {
+		if ((newfdp = fdcopy(old)) == NULL)
+			return (ENOMEM);
+	} else
+		return (0);
+	/* The table is p's alone now: it no longer takes part in the sharing. */
+	p->p_fd = newfdp;
+	fdtol_release(p->p_fdtol);
+	p->p_fdtol = NULL;
+	fdfree(old);
+	return (0);
+}
+
+void
+fd_exit(struct proc *p)
+{
+	struct filedesc *fdp = p->p_fd;
+
+	fdtol_release(p->p_fdtol);
+	p->p_fdtol = NULL;
+	p->p_fd = NULL;
+	fdfree(fdp);
+}
+
+/* Descriptors. */
+
+int
+fd_install(struct proc *p, struct file *fp, int *fdp)
+{
+	struct filedesc *fdt = p->p_fd;
+	int fd;
+
+	if (fdt == NULL)
+		return (EMFILE);
+	spin_lock(&fdt->fd_lock);
+	for (fd = fdt->fd_freefile; fd < NOFILE; fd++)
+		if (fdt->fd_ofiles[fd] == NULL)
+			break;
+	if (fd == NOFILE) {
+		fdt->fd_freefile = NOFILE;
+		spin_unlock(&fdt->fd_lock);
+		return (EMFILE);
+	}
+	fhold(fp);
+	fdt->fd_ofiles[fd] = fp;
+	fdt->fd_freefile = fd + 1;
+	spin_unlock(&fdt->fd_lock);
+	*fdp = fd;
+	return (0);
+}
+
+int
+fget(struct proc *p, int fd, int flag, struct file **fpp)
+{
+	struct filedesc *fdt = p->p_fd;
+	struct file *fp;
+
+	if (fdt == NULL || fd < 0 || fd >= NOFILE)
+		return (EBADF);
+	spin_lock(&fdt->fd_lock);
+	fp = fdt->fd_ofiles[fd];
+	if (fp == NULL || (fp->f_flag & flag) != flag) {
+		spin_unlock(&fdt->fd_lock);
+		return (EBADF);
+	}
+	fhold(fp);
+	spin_unlock(&fdt->fd_lock);
+	*fpp = fp;
+	return (0);
+}
+
+int
+fd_close(struct proc *p, int fd)
+{
+	struct filedesc *fdt = p->p_fd;
+	struct file *fp;
+
+	if (fdt == NULL || fd < 0 || fd >= NOFILE)
+		return (EBADF);
+	spin_lock(&fdt->fd_lock);
+	if ((fp = fdt->fd_ofiles[fd]) == NULL) {
+		spin_unlock(&fdt->fd_lock);
+		return (EBADF);
+	}
+	fdt->fd_ofiles[fd] = NULL;
+	if (fd < fdt->fd_freefile)
+		fdt->fd_freefile = fd;
+	spin_unlock(&fdt->fd_lock);
+	fdrop(fp);
+	return (0);
+}
+
+int
+fd_dup2(struct proc *p, int from, int to)
+{
+	struct filedesc *fdt = p->p_fd;
+	struct file *fp, *old;
+
+	if (fdt == NULL || from < 0 || from >= NOFILE || to < 0 || to >= NOFILE)
+		return (EBADF);
+	spin_lock(&fdt->fd_lock);
+	if ((fp = fdt->fd_ofiles[from]) == NULL) {
+		spin_unlock(&fdt->fd_lock);
+		return (EBADF);
+	}
+	if (from == to) {
+		spin_unlock(&fdt->fd_lock);
+		return (0);
+	}
+	old = fdt->fd_ofiles[to];
+	fhold(fp);
+	fdt->fd_ofiles[to] = fp;
+	if (to == fdt->fd_freefile)
+		fdt->fd_freefile = to + 1;
+	spin_unlock(&fdt->fd_lock);
+	/* What `to` held is closed after the slot changed hands, as in FreeBSD. */
+	if (old != NULL)
+		fdrop(old);
+	return (0);
+}

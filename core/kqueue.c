@@ -1,0 +1,406 @@
+/*
+ * kqueue and kevent, EVFILT_PROC only, with FreeBSD's struct kevent.
+ *
+ * A knote joins a kqueue and the process it watches (on p_klist).  The
+ * process side posts events: knote_fork() from the lead's at_fork callout
+ * in the parent's watchers, knote_exit() from exit1() once p_xstat is
+ * set.  knote_exit() also detaches every knote from the process, so no
+ * knote ever points at a zombie and the proc can be freed by wait at any
+ * time; closing a kqueue takes its knotes off the processes they still
+ * watch.  Either way no pointer is left dangling.
+ *
+ * As in FreeBSD, process knotes are always edge-triggered (EV_CLEAR is
+ * implied): an event is reported once, then its fflags and data clear.
+ * NOTE_EXIT adds EV_EOF|EV_ONESHOT and carries the wait status in data; a
+ * knote whose process exits without a subscribed note is dropped.
+ *
+ * Sleeps are on the kqueue.  One CPU and a kernel that is not preemptible
+ * keep test-then-sleep safe; the lock is for SMP (which will want msleep).
+ */
+#include "file.h"
+#include "proc.h"
+#include "syscall.h"
+#include "vm.h"
+
+#define KN_QUEUED	0x01	/* on kq_head, waiting to be reported */
+#define KN_DISABLED	0x02	/* EV_DISABLE: fires but is not reported */
+
+#define PROC_NOTES	(NOTE_EXIT | NOTE_FORK)
+
+struct knote {
+	LIST_ENTRY(knote) kn_selnext;	/* on kn_proc->p_klist */
+	TAILQ_ENTRY(knote) kn_link;	/* every knote of the kqueue */
+	TAILQ_ENTRY(knote) kn_tqe;	/* on kq_head when KN_QUEUED */
+	struct kqueue	*kn_kq;
+	struct proc	*kn_proc;	/* NULL once the process has exited */
+	pid_t		kn_pid;		/* ident */
+	uint16_t	kn_flags;	/* EV_* reported with the event */
+	uint32_t	kn_sfflags;	/* notes asked for */
+	uint32_t	kn_fflags;	/* notes fired and not yet reported */
+	int64_t		kn_data;
+	void		*kn_udata;
+	int		kn_status;	/* KN_* */
+};
+
+struct kqueue {
+	TAILQ_HEAD(, knote) kq_knotes;	/* all of them */
+	TAILQ_HEAD(, knote) kq_head;	/* fired, to be reported */
+	int		kq_count;	/* on kq_head */
+	struct spinlock	kq_lock;
+};
+
+static int	kqueue_rw(struct file *, vaddr_t, size_t, size_t *);
+static void	kqueue_close(struct file *);
+
+/* Not passable: fork's copy of a table leaves kqueues out, as FreeBSD does. */
+static const struct fileops kqueue_ops = {
+	.fo_read = kqueue_rw,
+	.fo_write = kqueue_rw,
+	.fo_close = kqueue_close,
+	.fo_flags = 0,
+};
+
+static int
+kqueue_rw(struct file *fp __unused, vaddr_t ubuf __unused, size_t len __unused,
+    size_t *done)
+{
+	*done = 0;
+	return (ENOTSUP);
+}
+
+static void
+knote_enqueue(struct knote *kn)
+{
+	struct kqueue *kq = kn->kn_kq;
+
+	if (kn->kn_status & (KN_QUEUED | KN_DISABLED))
+		return;
+	TAILQ_INSERT_TAIL(&kq->kq_head, kn, kn_tqe);
+	kn->kn_status |= KN_QUEUED;
+	kq->kq_count++;
+	wakeup(kq);
+}
+
+static void
+knote_dequeue(struct knote *kn)
+{
+	struct kqueue *kq = kn->kn_kq;
+
+	if ((kn->kn_status & KN_QUEUED) == 0)
+		return;
+	TAILQ_REMOVE(&kq->kq_head, kn, kn_tqe);
+	kn->kn_status &= ~KN_QUEUED;
+	kq->kq_count--;
+}
+
+/* Take kn off its process (if still attached) and its kqueue, and free it. */
+static void
+knote_drop(struct knote *kn)
+{
+	if (kn->kn_proc != NULL) {
+		LIST_REMOVE(kn, kn_selnext);
+		kn->kn_proc = NULL;
+	}
+	knote_dequeue(kn);
+	TAILQ_REMOVE(&kn->kn_kq->kq_knotes, kn, kn_link);
+	kfree(kn);
+}
+
+/*
+ * Posted from the parent's at_fork callout: every watcher of the parent
+ * that asked for NOTE_FORK fires.  data = the child's pid is forkrt's
+ * choice (FreeBSD leaves data alone without NOTE_TRACK); with two forks
+ * before a report it is the later child.
+ */
+void
+knote_fork(struct proc *parent, pid_t child)
+{
+	struct knote *kn;
+
+	LIST_FOREACH(kn, &parent->p_klist, kn_selnext) {
+		if ((kn->kn_sfflags & NOTE_FORK) == 0)
+			continue;
+		spin_lock(&kn->kn_kq->kq_lock);
+		kn->kn_fflags |= NOTE_FORK;
+		kn->kn_data = child;
+		knote_enqueue(kn);
+		spin_unlock(&kn->kn_kq->kq_lock);
+	}
+}
+
+/*
+ * Posted from exit1 once p_xstat holds the wait status.  Every knote on p
+ * leaves it; those that asked for NOTE_EXIT stay on their kqueue to report
+ * it once (EV_EOF|EV_ONESHOT, data the status); the others are dropped,
+ * FreeBSD's EV_DROP.  A fired-but-unreported NOTE_FORK still goes out
+ * with the exit, so the oneshot report carries both.
+ */
+void
+knote_exit(struct proc *p)
+{
+	struct knote *kn, *next;
+	struct kqueue *kq;
+
+	LIST_FOREACH_SAFE(kn, &p->p_klist, kn_selnext, next) {
+		kq = kn->kn_kq;
+		spin_lock(&kq->kq_lock);
+		LIST_REMOVE(kn, kn_selnext);
+		kn->kn_proc = NULL;
+		kn->kn_flags |= EV_EOF | EV_ONESHOT;
+		if (kn->kn_sfflags & NOTE_EXIT) {
+			kn->kn_fflags |= NOTE_EXIT;
+			kn->kn_data = p->p_xstat;
+		}
+		if (kn->kn_fflags == 0)
+			knote_drop(kn);
+		else
+			knote_enqueue(kn);
+		spin_unlock(&kq->kq_lock);
+	}
+	LIST_INIT(&p->p_klist);
+}
+
+static void
+kqueue_close(struct file *fp)
+{
+	struct kqueue *kq = fp->f_data;
+	struct knote *kn;
+
+	spin_lock(&kq->kq_lock);
+	while ((kn = TAILQ_FIRST(&kq->kq_knotes)) != NULL)
+		knote_drop(kn);
+	spin_unlock(&kq->kq_lock);
+	kfree(kq);
+}
+
+static struct knote *
+knote_find(struct kqueue *kq, pid_t pid)
+{
+	struct knote *kn;
+
+	TAILQ_FOREACH(kn, &kq->kq_knotes, kn_link)
+		if (kn->kn_pid == pid)
+			return (kn);
+	return (NULL);
+}
+
+/* Apply one change; 0 or the errno FreeBSD gives it. */
+static int
+kqueue_register(struct kqueue *kq, const struct kevent *kev)
+{
+	struct knote *kn;
+	struct proc *p;
+	pid_t pid = (pid_t)kev->ident;
+
+	if (kev->filter != EVFILT_PROC)
+		return (EINVAL);
+	if ((uintptr_t)pid != kev->ident)
+		return (ESRCH);
+	kn = knote_find(kq, pid);
+	if (kev->flags & EV_DELETE) {
+		if (kn == NULL)
+			return (ENOENT);
+		knote_drop(kn);
+		return (0);
+	}
+	if (kn == NULL) {
+		if ((kev->flags & EV_ADD) == 0)
+			return (ENOENT);
+		p = pfind(pid);
+		if (p == NULL || p->p_stat != SACTIVE || (p->p_flags & P_SYSTEM))
+			return (ESRCH);
+		if ((kn = kzalloc(sizeof(*kn))) == NULL)
+			return (ENOMEM);
+		kn->kn_kq = kq;
+		kn->kn_proc = p;
+		kn->kn_pid = pid;
+		LIST_INSERT_HEAD(&p->p_klist, kn, kn_selnext);
+		TAILQ_INSERT_TAIL(&kq->kq_knotes, kn, kn_link);
+	}
+	if (kev->flags & EV_ADD) {
+		kn->kn_sfflags = kev->fflags & PROC_NOTES;
+		kn->kn_udata = kev->udata;
+		kn->kn_flags = (kev->flags & EV_ONESHOT) | EV_CLEAR;
+	}
+	if (kev->flags & EV_DISABLE) {
+		kn->kn_status |= KN_DISABLED;
+		knote_dequeue(kn);
+	}
+	if ((kev->flags & EV_ENABLE) && (kn->kn_status & KN_DISABLED)) {
+		kn->kn_status &= ~KN_DISABLED;
+		if (kn->kn_fflags != 0)
+			knote_enqueue(kn);
+	}
+	return (0);
+}
+
+/* The report of a queued knote, built before anything is consumed. */
+static void
+knote_fill(const struct knote *kn, struct kevent *kev)
+{
+	memset(kev, 0, sizeof(*kev));
+	kev->ident = (uintptr_t)kn->kn_pid;
+	kev->filter = EVFILT_PROC;
+	kev->flags = kn->kn_flags;
+	kev->fflags = kn->kn_fflags;
+	kev->data = kn->kn_data;
+	kev->udata = kn->kn_udata;
+}
+
+/* kn was reported: a oneshot knote goes, the others clear (EV_CLEAR). */
+static void
+knote_consume(struct knote *kn)
+{
+	if (kn->kn_flags & EV_ONESHOT) {
+		knote_drop(kn);
+		return;
+	}
+	knote_dequeue(kn);
+	kn->kn_fflags = 0;
+	kn->kn_data = 0;
+}
+
+/* A timeout in ticks: 0 polls, UINT64_MAX blocks; EINVAL if malformed. */
+static int
+kevent_timeout(struct vmspace *vm, vaddr_t uts, uint64_t *timo)
+{
+	struct timespec ts;
+	uint64_t ns;
+	int error;
+
+	if (uts == 0) {
+		*timo = UINT64_MAX;
+		return (0);
+	}
+	if ((error = copyin(vm, uts, &ts, sizeof(ts))) != 0)
+		return (error);
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return (EINVAL);
+	/* Past a year, block: no caller can tell the difference. */
+	if (ts.tv_sec > 365 * 24 * 3600) {
+		*timo = UINT64_MAX;
+		return (0);
+	}
+	/* Round up: a positive timeout sleeps at least one tick. */
+	ns = (uint64_t)ts.tv_nsec * HZ + 999999999u;
+	*timo = (uint64_t)ts.tv_sec * HZ + ns / 1000000000u;
+	return (0);
+}
+
+int
+sys_kqueue(struct lwp *l, const register_t *args __unused, register_t *rv)
+{
+	struct kqueue *kq;
+	struct file *fp;
+	int error, fd;
+
+	if ((kq = kzalloc(sizeof(*kq))) == NULL)
+		return (ENOMEM);
+	TAILQ_INIT(&kq->kq_knotes);
+	TAILQ_INIT(&kq->kq_head);
+	kq->kq_lock = (struct spinlock)SPINLOCK_INIT("kqueue");
+	if ((error = falloc(FREAD | FWRITE, DTYPE_KQUEUE, &kqueue_ops, kq,
+	    &fp)) != 0) {
+		kfree(kq);
+		return (error);
+	}
+	/* From here the file owns kq: fdrop frees both. */
+	error = fd_install(l->l_proc, fp, &fd);
+	fdrop(fp);
+	if (error != 0)
+		return (error);
+	*rv = (register_t)fd;
+	return (0);
+}
+
+/*
+ * kevent(kq, changes, nchanges, events, nevents, timeout).  Changes are
+ * applied in order; one that fails is reported as an EV_ERROR event (data
+ * the errno) while there is room in events, and ends the call with that
+ * errno otherwise, as in FreeBSD.  Then fired knotes are reported, waiting
+ * for one unless the timeout is a zero timespec (poll) or runs out.
+ * Returns the number of events copied out.
+ */
+int
+sys_kevent(struct lwp *l, const register_t *args, register_t *rv)
+{
+	struct proc *p = l->l_proc;
+	struct vmspace *vm = p->p_vmspace;
+	int nchanges = (int)args[2], nevents = (int)args[4], n = 0, error;
+	vaddr_t uchanges = args[1], uevents = args[3];
+	struct kevent kev;
+	struct knote *kn;
+	struct kqueue *kq;
+	struct file *fp;
+	uint64_t timo;
+
+	if ((error = fget(p, (int)args[0], 0, &fp)) != 0)
+		return (error);
+	if (fp->f_type != DTYPE_KQUEUE) {
+		error = EBADF;
+		goto out;
+	}
+	kq = fp->f_data;
+	if (nchanges < 0 || nevents < 0) {
+		error = EINVAL;
+		goto out;
+	}
+	if ((error = kevent_timeout(vm, args[5], &timo)) != 0)
+		goto out;
+
+	for (int i = 0; i < nchanges; i++) {
+		if ((error = copyin(vm, uchanges + (vaddr_t)i * sizeof(kev), &kev,
+		    sizeof(kev))) != 0)
+			goto out;
+		spin_lock(&kq->kq_lock);
+		error = kqueue_register(kq, &kev);
+		spin_unlock(&kq->kq_lock);
+		if (error == 0)
+			continue;
+		if (n == nevents)
+			goto out;
+		kev.flags = EV_ERROR;
+		kev.data = error;
+		if ((error = copyout(vm, &kev, uevents + (vaddr_t)n * sizeof(kev),
+		    sizeof(kev))) != 0)
+			goto out;
+		n++;
+	}
+	error = 0;
+
+	/* FreeBSD: with no room for events (or error events used it), return now. */
+	if (nevents == 0 || n > 0)
+		goto out;
+	spin_lock(&kq->kq_lock);
+	while (kq->kq_count == 0) {
+		spin_unlock(&kq->kq_lock);
+		if (timo == 0)
+			goto out;
+		error = tsleep_timo(kq, "kqread", timo == UINT64_MAX ? 0 : timo);
+		if (error == EAGAIN) {
+			error = 0;
+			goto out;
+		}
+		if (error != 0)
+			goto out;
+		spin_lock(&kq->kq_lock);
+	}
+	while (n < nevents && (kn = TAILQ_FIRST(&kq->kq_head)) != NULL) {
+		/* A bad events buffer loses no event: it stays queued. */
+		knote_fill(kn, &kev);
+		if ((error = copyout(vm, &kev, uevents + (vaddr_t)n * sizeof(kev),
+		    sizeof(kev))) != 0)
+			break;
+		knote_consume(kn);
+		n++;
+	}
+	spin_unlock(&kq->kq_lock);
+	/* Events already handed over count; EFAULT stands only if none was. */
+	if (n > 0)
+		error = 0;
+out:
+	fdrop(fp);
+	if (error == 0)
+		*rv = (register_t)n;
+	return (error);
+}

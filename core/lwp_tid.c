@@ -1,0 +1,60 @@
+/*
+ * An lwp's thread id, DragonFly's way: the one after the process's last,
+ * wrapping to 1 past lwp_tid_max, trying until the insert into the
+ * process's red-black tree finds the id free.  A new process starts at
+ * p_lasttid = -1, so its first lwp is tid 0.
+ */
+#include "proc.h"
+
+lwpid_t lwp_tid_max = INT32_MAX;	/* lowered only by tests */
+
+static int
+lwp_cmp(const struct rb_node *a, const struct rb_node *b)
+{
+	lwpid_t x = rb_entry(a, struct lwp, l_rbnode)->l_tid;
+	lwpid_t y = rb_entry(b, struct lwp, l_rbnode)->l_tid;
+
+	return (x < y ? -1 : x > y);
+}
+
+void
+lwp_tree_init(struct proc *p)
+{
+	p->p_lwptree = (struct rb_tree)RB_TREE_INIT(lwp_cmp);
+	p->p_lasttid = -1;
+}
+
+void
+lwp_tid_insert(struct proc *p, struct lwp *l)
+{
+	l->l_tid = p->p_lasttid;
+	do {
+		if (l->l_tid >= lwp_tid_max || ++l->l_tid < 0)
+			l->l_tid = 1;
+	} while (rb_insert(&p->p_lwptree, &l->l_rbnode) != NULL);
+	p->p_lasttid = l->l_tid;
+	p->p_nthreads++;
+}
+
+void
+lwp_tree_remove(struct proc *p, struct lwp *l)
+{
+	rb_remove(&p->p_lwptree, &l->l_rbnode);
+	p->p_nthreads--;
+}
+
+struct lwp *
+lwp_first(struct proc *p)
+{
+	struct rb_node *n = rb_first(&p->p_lwptree);
+
+	return (n != NULL ? rb_entry(n, struct lwp, l_rbnode) : NULL);
+}
+
+struct lwp *
+lwp_next(struct lwp *l)
+{
+	struct rb_node *n = rb_next(&l->l_rbnode);
+
+	return (n != NULL ? rb_entry(n, struct lwp, l_rbnode) : NULL);
+}

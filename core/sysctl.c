@@ -1,0 +1,107 @@
+/*
+ * sysctlbyname(2): a flat table of named integers.  Reading returns the
+ * old value before a write takes effect, as BSD does; writes are root's.
+ */
+#include "page.h"
+#include "proc.h"
+#include "syscall.h"
+#include "sysctl.h"
+#include "vm.h"
+#include "vmmeter.h"
+
+#define SYSCTL_NAME_MAX	64
+
+extern int maxproc, maxprocperuid, pid_max, randompid;
+extern pid_t lastpid;
+
+int	pid_max_set(int v);
+int	randompid_set(int v);
+int	maxproc_set(int v);
+int	maxprocperuid_set(int v);
+
+#define GETTER(fn, expr)	static int fn(void) { return ((int)(expr)); }
+GETTER(get_maxproc, maxproc)
+GETTER(get_maxprocperuid, maxprocperuid)
+GETTER(get_pid_max, pid_max)
+GETTER(get_randompid, randompid)
+GETTER(get_lastpid, lastpid)
+GETTER(get_nprocs, nprocs)
+GETTER(get_v_forks, vmcnt.v_forks)
+GETTER(get_v_vforks, vmcnt.v_vforks)
+GETTER(get_v_rforks, vmcnt.v_rforks)
+GETTER(get_v_kthreads, vmcnt.v_kthreads)
+GETTER(get_v_forkpages, vmcnt.v_forkpages)
+GETTER(get_v_vforkpages, vmcnt.v_vforkpages)
+GETTER(get_v_rforkpages, vmcnt.v_rforkpages)
+GETTER(get_v_kthreadpages, vmcnt.v_kthreadpages)
+GETTER(get_v_free_count, v_free_count)
+GETTER(get_v_page_count, v_page_count)
+#undef GETTER
+
+static const struct sysctl_oid sysctls[] = {
+	{ "kern.maxproc", get_maxproc, maxproc_set },
+	{ "kern.maxprocperuid", get_maxprocperuid, maxprocperuid_set },
+	{ "kern.pid_max", get_pid_max, pid_max_set },
+	{ "kern.randompid", get_randompid, randompid_set },
+	{ "kern.lastpid", get_lastpid, NULL },
+	{ "kern.nprocs", get_nprocs, NULL },
+	{ "vm.stats.vm.v_forks", get_v_forks, NULL },
+	{ "vm.stats.vm.v_vforks", get_v_vforks, NULL },
+	{ "vm.stats.vm.v_rforks", get_v_rforks, NULL },
+	{ "vm.stats.vm.v_kthreads", get_v_kthreads, NULL },
+	{ "vm.stats.vm.v_forkpages", get_v_forkpages, NULL },
+	{ "vm.stats.vm.v_vforkpages", get_v_vforkpages, NULL },
+	{ "vm.stats.vm.v_rforkpages", get_v_rforkpages, NULL },
+	{ "vm.stats.vm.v_kthreadpages", get_v_kthreadpages, NULL },
+	{ "vm.stats.vm.v_free_count", get_v_free_count, NULL },
+	{ "vm.stats.vm.v_page_count", get_v_page_count, NULL },
+};
+
+/*
+ * sysctlbyname(name, old, oldlenp, new, newlen).  ENOENT for an unknown
+ * name, ENOMEM when *oldlenp is too small for the value, EPERM for a
+ * write to a read-only knob or by a non-root process, EINVAL for a new
+ * value of the wrong size or out of range.
+ */
+int
+sys_sysctlbyname(struct lwp *l, const register_t *args, register_t *rv __unused)
+{
+	struct proc *p = l->l_proc;
+	struct vmspace *vm = p->p_vmspace;
+	const struct sysctl_oid *oid = NULL;
+	char name[SYSCTL_NAME_MAX];
+	uint64_t oldlen;
+	int error, value, newval;
+
+	if ((error = copyinstr(vm, args[0], name, sizeof(name))) != 0)
+		return (error == ENAMETOOLONG ? ENOENT : error);
+	for (size_t i = 0; i < nitems(sysctls); i++)
+		if (strcmp(sysctls[i].name, name) == 0)
+			oid = &sysctls[i];
+	if (oid == NULL)
+		return (ENOENT);
+	value = oid->get();
+	if (args[2] != 0) {
+		if ((error = copyin(vm, args[2], &oldlen, sizeof(oldlen))) != 0)
+			return (error);
+		if (args[1] != 0) {
+			if (oldlen < sizeof(int))
+				return (ENOMEM);
+			if ((error = copyout(vm, &value, args[1], sizeof(int))) != 0)
+				return (error);
+		}
+		oldlen = sizeof(int);
+		if ((error = copyout(vm, &oldlen, args[2], sizeof(oldlen))) != 0)
+			return (error);
+	} else if (args[1] != 0)
+		return (EINVAL);
+	if (args[3] == 0)
+		return (0);
+	if (oid->set == NULL || p->p_uid != 0)
+		return (EPERM);
+	if (args[4] != sizeof(int))
+		return (EINVAL);
+	if ((error = copyin(vm, args[3], &newval, sizeof(newval))) != 0)
+		return (error);
+	return (oid->set(newval));
+}
