@@ -1,0 +1,303 @@
+/*
+ * The rfork suite: flag checks, rfork without RFPROC, and what each
+ * sharing flag gives the child (RFMEM, RFNOWAIT, RFLINUXTHPN, RFSIGSHARE,
+ * RFTHREAD), with the v_rforks counter.
+ */
+#include "tap.h"
+
+static volatile int shared_word;
+
+static int
+sget(const char *name)
+{
+	int v = -1;
+	size_t len = sizeof(v);
+
+	if (sysctlbyname(name, &v, &len, NULL, 0) != 0)
+		return (-1);
+	return (v);
+}
+
+static pid_t
+xrfork(int flags)
+{
+	fflush(stdout);
+	return (rfork(flags));
+}
+
+/* true if rfork(flags) fails with EINVAL; a child made by mistake is reaped. */
+static bool
+rfork_einval(int flags)
+{
+	int status;
+	pid_t pid;
+
+	errno = 0;
+	pid = xrfork(flags);
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0) {
+		waitpid(pid, &status, 0);
+		return (false);
+	}
+	return (errno == EINVAL);
+}
+
+/* Run fn in a forked child and return its wait status. */
+static int
+run(int (*fn)(void))
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	if ((pid = fork()) == 0)
+		_exit(fn());
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return (-1);
+	return (status);
+}
+
+/*
+ * RFMEM: the child writes a word the parent then sees.  The two share the
+ * stack, so the parent waits by spinning in registers, calling nothing,
+ * until the child has written and left.
+ */
+static int __attribute__((noinline))
+rfmem_child(void)
+{
+	pid_t pid;
+	int status;
+
+	shared_word = 0;
+	pid = xrfork(RFPROC | RFMEM);
+	if (pid == 0) {
+		shared_word = 42;
+		_exit(7);
+	}
+	if (pid < 0)
+		return (2);
+	for (long i = 0; i < 400000000L && shared_word == 0; i++)
+		;
+	if (shared_word != 42)
+		return (3);
+	if (waitpid(pid, &status, 0) != pid || WEXITSTATUS(status) != 7)
+		return (4);
+	return (0);
+}
+
+static int
+cfdg_closes(void)
+{
+	if (rfork(RFCFDG) != 0)
+		return (2);
+	errno = 0;
+	return (write(1, "x", 0) == -1 && errno == EBADF ? 0 : 1);
+}
+
+/* A child made with RFLINUXTHPN exits: the parent gets SIGUSR1. */
+static int
+linuxthpn_parent(void)
+{
+	int status;
+	pid_t pid = rfork(RFPROC | RFFDG | RFLINUXTHPN);
+
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, &status, 0);
+	for (int i = 0; i < 100; i++)
+		sched_yield();
+	return (0);
+}
+
+/* A plain child's exit sends SIGCHLD, ignored by default. */
+static int
+sigchld_parent(void)
+{
+	int status;
+	pid_t pid = rfork(RFPROC | RFFDG);
+
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, &status, 0);
+	for (int i = 0; i < 100; i++)
+		sched_yield();
+	return (0);
+}
+
+static int
+sigshare_parent(void)
+{
+	int status;
+	pid_t pid = rfork(RFPROC | RFFDG | RFSIGSHARE);
+
+	if (pid == 0) {
+		signal(SIGUSR1, SIG_IGN);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	kill(getpid(), SIGUSR1);
+	return (0);
+}
+
+static int
+nosigshare_parent(void)
+{
+	int status;
+	pid_t pid = rfork(RFPROC | RFFDG);
+
+	if (pid == 0) {
+		signal(SIGUSR1, SIG_IGN);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	kill(getpid(), SIGUSR1);
+	return (0);
+}
+
+static int thread_pipe[2];
+
+/*
+ * The leader of an RFTHREAD group exits: its two peers, which would
+ * otherwise write to thread_pipe after a while, are killed with it.
+ */
+static int
+thread_leader(void)
+{
+	close(thread_pipe[0]);
+	for (int i = 0; i < 2; i++) {
+		if (rfork(RFPROC | RFFDG | RFTHREAD) == 0) {
+			for (int j = 0; j < 3000; j++)
+				sched_yield();
+			write(thread_pipe[1], "x", 1);
+			_exit(0);
+		}
+	}
+	_exit(0);
+}
+
+/* A peer that exits leaves its leader running. */
+static int
+thread_peer_exits(void)
+{
+	int status;
+	pid_t pid = rfork(RFPROC | RFFDG | RFTHREAD);
+
+	if (pid == 0)
+		_exit(5);
+	if (waitpid(pid, &status, 0) != pid || WEXITSTATUS(status) != 5)
+		return (1);
+	return (0);
+}
+
+int
+main(void)
+{
+	static const struct {
+		int flag;
+		const char *name;
+	} konly[] = {
+		{ RFSTOPPED, "RFSTOPPED" }, { RFHIGHPID, "RFHIGHPID" },
+		{ RFPGLOCK, "RFPGLOCK" }, { (int)RFPPWAIT, "RFPPWAIT" },
+	};
+	int status, fds[2], pp, n, before, after, before2, after2;
+	pid_t me = getpid(), pid;
+	char c;
+
+	for (unsigned i = 0; i < sizeof(konly) / sizeof(konly[0]); i++)
+		ok(rfork_einval(RFPROC | RFFDG | konly[i].flag),
+		    "rfork with the kernel-only flag %s is EINVAL", konly[i].name);
+	ok(rfork_einval(RFPROC | RFFDG | RFCFDG), "rfork with RFFDG|RFCFDG is EINVAL");
+	ok(rfork_einval(RFFDG | RFCFDG), "rfork with RFFDG|RFCFDG and no RFPROC is EINVAL");
+
+	errno = 0;
+	ok(xrfork(0) == 0 && getpid() == me, "rfork(0) returns 0 and the caller goes on");
+	ok(xrfork(RFFDG) == 0 && getpid() == me,
+	    "rfork(RFFDG) without RFPROC returns 0 and the caller goes on");
+	errno = 0;
+	ok(waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD,
+	    "rfork without RFPROC makes no child");
+	ok(write(1, "", 0) == 0, "descriptors still work after rfork(RFFDG)");
+	status = run(cfdg_closes);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "rfork(RFCFDG) without RFPROC closes the caller's descriptors");
+
+	status = run(rfmem_child);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "RFPROC|RFMEM shares memory: the child's write is seen by the parent (%#x)",
+	    status);
+
+	pipe(fds);
+	pid = xrfork(RFPROC | RFFDG | RFNOWAIT);
+	if (pid == 0) {
+		pp = getppid();
+		write(fds[1], &pp, sizeof(pp));
+		_exit(0);
+	}
+	close(fds[1]);
+	pp = -1;
+	n = (int)read(fds[0], &pp, sizeof(pp));
+	close(fds[0]);
+	ok(pid > 0 && n == sizeof(pp) && pp == 1, "an RFNOWAIT child's parent is init (%d)", pp);
+	errno = 0;
+	ok(waitpid(pid, &status, 0) == -1 && errno == ECHILD,
+	    "the RFNOWAIT child is not the caller's to wait for (ECHILD)");
+
+	status = run(linuxthpn_parent);
+	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGUSR1,
+	    "an RFLINUXTHPN child's exit sends SIGUSR1, which kills its parent (%#x)", status);
+	status = run(sigchld_parent);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "a plain child's exit sends SIGCHLD, ignored by default (%#x)", status);
+
+	status = run(sigshare_parent);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "RFSIGSHARE: SIG_IGN set by the child holds in the parent (%#x)", status);
+	status = run(nosigshare_parent);
+	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGUSR1,
+	    "without RFSIGSHARE the child's SIG_IGN stays its own (%#x)", status);
+
+	pipe(thread_pipe);
+	status = run(thread_leader);
+	close(thread_pipe[1]);
+	c = 0;
+	n = (int)read(thread_pipe[0], &c, 1);
+	close(thread_pipe[0]);
+	ok(WIFEXITED(status) && n == 0,
+	    "RFTHREAD: when the leader exits its peers are killed (read %d)", n);
+	status = run(thread_peer_exits);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "RFTHREAD: a peer that exits is reaped by its leader, which goes on");
+
+	before = sget("vm.stats.vm.v_rforks");
+	before2 = sget("vm.stats.vm.v_forks");
+	pid = xrfork(RFPROC);
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, &status, 0);
+	after = sget("vm.stats.vm.v_rforks");
+	after2 = sget("vm.stats.vm.v_forks");
+	ok(before >= 0 && after == before + 1 && after2 == before2,
+	    "rfork(RFPROC) adds one to v_rforks, not v_forks (%d -> %d)", before, after);
+	before = sget("vm.stats.vm.v_rforks");
+	before2 = sget("vm.stats.vm.v_forks");
+	pid = xrfork(RFPROC | RFFDG);
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, &status, 0);
+	after = sget("vm.stats.vm.v_rforks");
+	after2 = sget("vm.stats.vm.v_forks");
+	ok(after == before && after2 == before2 + 1,
+	    "rfork(RFPROC|RFFDG) is a fork and adds one to v_forks (%d -> %d)", before2,
+	    after2);
+	before = sget("vm.stats.vm.v_vforks");
+	pid = vfork();
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, &status, 0);
+	after = sget("vm.stats.vm.v_vforks");
+	ok(before >= 0 && after == before + 1, "vfork adds one to v_vforks (%d -> %d)",
+	    before, after);
+
+	return (done());
+}
