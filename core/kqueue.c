@@ -281,9 +281,16 @@ kevent_timeout(struct vmspace *vm, vaddr_t uts, uint64_t *timo)
 		*timo = UINT64_MAX;
 		return (0);
 	}
-	/* Round up: a positive timeout sleeps at least one tick. */
+	if (ts.tv_sec == 0 && ts.tv_nsec == 0) {
+		*timo = 0;
+		return (0);
+	}
+	/*
+	 * Round up, plus one tick for the part of the current tick already
+	 * gone (FreeBSD's tvtohz): the sleep is never shorter than asked.
+	 */
 	ns = (uint64_t)ts.tv_nsec * HZ + 999999999u;
-	*timo = (uint64_t)ts.tv_sec * HZ + ns / 1000000000u;
+	*timo = (uint64_t)ts.tv_sec * HZ + ns / 1000000000u + 1;
 	return (0);
 }
 

@@ -133,7 +133,13 @@ retry:
 			}
 		}
 	}
-	if ((flags & RFHIGHPID) == 0)
+	/*
+	 * An RFHIGHPID id is below lastpid: the cached free range above
+	 * lastpid may now hold it, so the cache goes (FreeBSD).
+	 */
+	if (flags & RFHIGHPID)
+		pidchecked = 0;
+	else
 		lastpid = trypid;
 	*pidp = trypid;
 	return (0);

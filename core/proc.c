@@ -69,7 +69,8 @@ proc_free(struct proc *p)
 
 /*
  * Enter p, whose p_pid is set, into allproc, the pid hash and its parent's
- * children.  Called with proc_lock held.
+ * children.  Called with proc_lock held; fork1 has already counted p in
+ * nprocs, when it reserved the slot.
  */
 int
 proc_add(struct proc *p, struct proc *parent)
@@ -79,7 +80,6 @@ proc_add(struct proc *p, struct proc *parent)
 	LIST_INSERT_HEAD(pidhash_chain(p->p_pid), p, p_hash);
 	p->p_pptr = parent;
 	LIST_INSERT_HEAD(&parent->p_children, p, p_sibling);
-	nprocs++;
 	return (0);
 }
 

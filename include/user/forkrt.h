@@ -27,6 +27,8 @@ extern int errno;
 pid_t	fork(void);
 pid_t	vfork(void);
 pid_t	rfork(int flags);
+/* FreeBSD's: the child runs func(arg) on stack, then exits with its return value. */
+pid_t	rfork_thread(int flags, void *stack, int (*func)(void *), void *arg);
 __attribute__((noreturn)) void _exit(int status);
 __attribute__((noreturn)) void exit(int status);
 pid_t	waitpid(pid_t pid, int *status, int options);

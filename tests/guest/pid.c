@@ -1,6 +1,236 @@
+/*
+ * The pid suite: kern.lastpid, kern.pid_max (lowering it makes pids wrap
+ * to 100), kern.randompid's clamping, and the rule that no id in use as a
+ * pid, a process group id or a session id is handed out again.  Every
+ * knob changed here is put back before the suite ends.
+ */
 #include "tap.h"
+
+#define PID_MAX_DEFAULT	99999
+#define LOW_PID_MAX	300
+
+static int
+sget(const char *name)
+{
+	int v = -1;
+	size_t len = sizeof(v);
+
+	if (sysctlbyname(name, &v, &len, NULL, 0) != 0)
+		return (-1);
+	return (v);
+}
+
+static int
+sset(const char *name, int v)
+{
+	return (sysctlbyname(name, NULL, NULL, &v, sizeof(v)));
+}
+
+static pid_t
+xfork(void)
+{
+	fflush(stdout);
+	return (fork());
+}
+
+/* fork, let the child exit, reap it; the child's pid or -1. */
+static pid_t
+fork_reap(void)
+{
+	int status;
+	pid_t pid = xfork();
+
+	if (pid == 0)
+		_exit(0);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return (-1);
+	return (pid);
+}
+
+static int
+pid_max_nonroot(void)
+{
+	if (setuid(1000) != 0)
+		return (10);
+	errno = 0;
+	if (sset("kern.pid_max", 5000) != -1 || errno != EPERM)
+		return (1);
+	errno = 0;
+	if (sset("kern.randompid", 500) != -1 || errno != EPERM)
+		return (2);
+	return (sget("kern.pid_max") == PID_MAX_DEFAULT ? 0 : 3);
+}
+
 int
 main(void)
 {
+	int status, fds[2], rel[2], bad, v, wraps, lo, hi, n;
+	pid_t pid, prev, ids[3], kids[50];
+	char c;
+
+	pid = fork_reap();
+	ok(pid > 0 && sget("kern.lastpid") == pid, "kern.lastpid is the last child's pid (%d)",
+	    pid);
+	ok(sget("kern.pid_max") == PID_MAX_DEFAULT, "kern.pid_max reads %d by default",
+	    PID_MAX_DEFAULT);
+	fflush(stdout);
+	if ((pid = fork()) == 0)
+		_exit(pid_max_nonroot());
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "writing kern.pid_max or kern.randompid as non-root is EPERM (%#x)", status);
+	errno = 0;
+	ok(sset("kern.pid_max", 299) == -1 && errno == EINVAL,
+	    "kern.pid_max below 300 is EINVAL");
+	errno = 0;
+	ok(sset("kern.pid_max", PID_MAX_DEFAULT + 1) == -1 && errno == EINVAL,
+	    "kern.pid_max above 99999 is EINVAL");
+	errno = 0;
+	ok(sset("kern.lastpid", 5) == -1 && errno == EPERM, "kern.lastpid is read-only (EPERM)");
+	ok(sget("kern.pid_max") == PID_MAX_DEFAULT, "a refused write leaves kern.pid_max alone");
+
+	/* wrap at a lowered pid_max */
+	ok(sset("kern.pid_max", LOW_PID_MAX) == 0 && sget("kern.pid_max") == LOW_PID_MAX,
+	    "root lowers kern.pid_max to 300");
+	bad = wraps = 0;
+	lo = LOW_PID_MAX;
+	hi = 0;
+	prev = sget("kern.lastpid");
+	for (int i = 0; i < 320; i++) {
+		pid = fork_reap();
+		if (pid < 0 || pid >= LOW_PID_MAX)
+			bad++;
+		if (pid < prev) {
+			wraps++;
+			if (pid != 100)
+				bad++;
+		}
+		if (wraps && pid < lo)
+			lo = pid;
+		if (pid > hi)
+			hi = pid;
+		prev = pid;
+	}
+	ok(bad == 0 && wraps == 1, "with pid_max 300 pids stay below 300 and wrap once to 100 "
+	    "(%d wraps, max %d)", wraps, hi);
+	ok(lo == 100, "after the wrap pids restart at 100 (lowest %d)", lo);
+
+	/*
+	 * An id in use only as a pgid, only as a sid, or as a zombie's pid is
+	 * never handed out, even after the pids wrap twice around it.
+	 *   A: setpgid(0, 0), forks B (stays in A's group), exits and is reaped:
+	 *      A's pid is only a group id.
+	 *   S: setsid, forks T, T makes its own group, S exits and is reaped:
+	 *      S's pid is only a session id.
+	 *   Z: exits and is not reaped.
+	 */
+	pipe(rel);
+	pipe(fds);
+	ids[0] = xfork();
+	if (ids[0] == 0) {
+		close(fds[0]);
+		setpgid(0, 0);
+		if (xfork() == 0) {
+			close(rel[1]);
+			write(fds[1], "b", 1);
+			read(rel[0], &c, 1);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	ids[1] = xfork();
+	if (ids[1] == 0) {
+		close(fds[0]);
+		setsid();
+		if (xfork() == 0) {
+			close(rel[1]);
+			setpgid(0, 0);
+			write(fds[1], "t", 1);
+			read(rel[0], &c, 1);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	ids[2] = xfork();
+	if (ids[2] == 0)
+		_exit(0);
+	close(fds[1]);
+	n = (int)read(fds[0], &c, 1);
+	n += (int)read(fds[0], &c, 1);
+	close(fds[0]);
+	close(rel[0]);
+	waitpid(ids[0], &status, 0);
+	waitpid(ids[1], &status, 0);
+	for (int i = 0; i < 50; i++)
+		sched_yield();
+	ok(n == 2, "the group and session holders are set up");
+	bad = 0;
+	for (int i = 0; i < 450; i++) {
+		pid = fork_reap();
+		if (pid < 0)
+			bad++;
+		for (int j = 0; j < 3; j++)
+			if (pid == ids[j]) {
+				diag("pid %d handed out again (kind %d)", pid, j);
+				bad++;
+			}
+	}
+	ok(bad == 0, "a pid is never reused while it is a group id, a session id or a zombie's");
+	ok(waitpid(ids[2], &status, 0) == ids[2], "the zombie is still there to reap");
+	close(rel[1]);
+
+	ok(sset("kern.pid_max", PID_MAX_DEFAULT) == 0 && sget("kern.pid_max") == PID_MAX_DEFAULT,
+	    "root raises kern.pid_max back to 99999");
+
+	/* randompid */
+	static const struct { int set, want; } rp[] = {
+		{ 0, 0 }, { 1, 0 }, { 2, 100 }, { 50, 100 }, { 100, 100 }, { 1000, 1000 },
+		{ 10000000, PID_MAX_DEFAULT - 100 }, { -5, PID_MAX_DEFAULT - 100 },
+	};
+	for (unsigned i = 0; i < sizeof(rp) / sizeof(rp[0]); i++) {
+		v = sset("kern.randompid", rp[i].set);
+		ok(v == 0 && sget("kern.randompid") == rp[i].want,
+		    "kern.randompid %d reads back as %d (%d)", rp[i].set, rp[i].want,
+		    sget("kern.randompid"));
+	}
+	sset("kern.randompid", 1000);
+	pipe(rel);
+	bad = 0;
+	for (int i = 0; i < 50; i++) {
+		kids[i] = xfork();
+		if (kids[i] == 0) {
+			close(rel[1]);
+			read(rel[0], &c, 1);
+			_exit(0);
+		}
+		if (kids[i] < 100 || kids[i] >= PID_MAX_DEFAULT)
+			bad++;
+		for (int j = 0; j < i; j++)
+			if (kids[j] == kids[i])
+				bad++;
+	}
+	close(rel[0]);
+	close(rel[1]);
+	wraps = 0;
+	for (int i = 1; i < 50; i++)
+		if (kids[i] != kids[i - 1] + 1)
+			wraps++;
+	ok(bad == 0, "with kern.randompid on, 50 live children have 50 different pids");
+	ok(wraps > 0, "with kern.randompid on, pids are not all consecutive");
+	while (waitpid(-1, &status, 0) > 0)
+		;
+	ok(sset("kern.randompid", 0) == 0 && sget("kern.randompid") == 0,
+	    "kern.randompid is turned off again");
+	pid = fork_reap();
+	ok(pid > 0 && fork_reap() == pid + 1, "with randompid off pids are consecutive again");
+
+	/* RFHIGHPID is kernel-only: a user cannot take a low pid */
+	errno = 0;
+	ok(rfork(RFPROC | RFFDG | RFHIGHPID) == -1 && errno == EINVAL,
+	    "RFHIGHPID from user space is EINVAL");
+
+	/* put the knobs back whatever happened */
+	sset("kern.pid_max", PID_MAX_DEFAULT);
+	sset("kern.randompid", 0);
 	return (done());
 }

@@ -7,6 +7,7 @@
 
 #define BIG	(64 * 1024)
 #define NOFILE	64
+#define PIPE_BUF	512
 
 static int p[2];
 static char big[BIG];
@@ -115,7 +116,7 @@ int
 main(void)
 {
 	int fds[2], status, n, fd, fd2, saved[NOFILE], nsaved;
-	char buf[512];
+	char buf[1024];
 	size_t got;
 	pid_t pid, pid2;
 	bool same;
@@ -242,8 +243,8 @@ main(void)
 	for (;;) {
 		size_t have = 0;
 
-		while (have < sizeof(buf) && (n = (int)read(p[0], buf + have,
-		    sizeof(buf) - have)) > 0)
+		while (have < PIPE_BUF && (n = (int)read(p[0], buf + have,
+		    PIPE_BUF - have)) > 0)
 			have += (size_t)n;
 		if (have == 0)
 			break;

@@ -42,13 +42,67 @@ def _fmt(v) -> str:
     return str(v) if v is not None else "-"
 
 
+def ratios(rows: list[tuple], arches: list[str], metric: str = "median_ns") -> str:
+    """The comparisons the design is judged by, per arch: vfork against fork,
+    and each fork kind's 64 MiB (or largest) parent against its empty one."""
+    val = {}
+    for arch, r in rows:
+        if "live" in r:
+            continue
+        val[(r.get("arch", arch), r.get("case"), r.get("size_kib"))] = r.get(metric)
+    lines = []
+    for a in arches:
+        sizes = sorted({s for (x, _, s) in val if x == a and isinstance(s, int)})
+        if not sizes:
+            continue
+        parts = []
+        for size in sizes:
+            f, v = val.get((a, "fork_exit_wait", size)), val.get((a, "vfork_exit_wait", size))
+            if f and v:
+                parts.append(f"vfork/fork {v / f:.2f} at {size} KiB")
+        big = sizes[-1]
+        for case in ("fork_exit_wait", "vfork_exit_wait", "rfork_mem_exit_wait"):
+            z, b = val.get((a, case, 0)), val.get((a, case, big))
+            if z and b and big:
+                parts.append(f"{case} {big // 1024} MiB/0 MiB {b / z:.2f}")
+        lwps = [r for (x, r) in rows if r.get("arch", x) == a and "live" in r]
+        if len(lwps) > 1:
+            lo, hi = min(lwps, key=lambda r: r["live"]), max(lwps, key=lambda r: r["live"])
+            if lo.get(metric) and hi.get(metric):
+                parts.append(f"pid_alloc live={hi['live']}/live={lo['live']} "
+                             f"{hi[metric] / lo[metric]:.2f}")
+        lines.append(f"{a} ratios: " + "; ".join(parts))
+    return "\n".join(lines)
+
+
+def usable_accel(arch: str, accel: str) -> str:
+    """KVM only for x86_64 and only when /dev/kvm opens; otherwise TCG, said aloud."""
+    import os
+    import sys
+    if accel != "kvm":
+        return accel
+    if arch != "x86_64":
+        print(f"forkrt: --accel kvm applies to x86_64 only; {arch} runs under TCG",
+              file=sys.stderr)
+        return "tcg"
+    try:
+        fd = os.open("/dev/kvm", os.O_RDWR)
+        os.close(fd)
+    except OSError as e:
+        print(f"forkrt: /dev/kvm is not usable ({e.strerror}); falling back to TCG",
+              file=sys.stderr)
+        return "tcg"
+    return "kvm"
+
+
 def table(rows: list[tuple], arches: list[str], metric: str = "median_ns") -> str:
     """rows: (arch booted, bench dict). One row per case+size, one column per
     arch, cells = metric."""
     keys = []
     cells = {}
     for arch, r in rows:
-        key = (str(r.get("case", "?")), r.get("size_kib", ""))
+        key = (str(r.get("case", "?")) + (f" live={r['live']}" if "live" in r else ""),
+               r.get("size_kib", ""))
         if key not in keys:
             keys.append(key)
         cells[(key, r.get("arch", arch))] = r.get(metric)

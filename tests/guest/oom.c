@@ -1,0 +1,205 @@
+/*
+ * The oom suite: children that exhaust memory are ended (SIGKILL on a
+ * fault with no free page, or they see ENOMEM and exit), the parent goes
+ * on, every page comes back, and fork still works afterwards.
+ */
+#include "vmsuite.h"
+
+#define CHUNK		(1 * MIB)
+#define NHOGS		3
+#define EXIT_ENOMEM	3	/* a hog saw ENOMEM and left on its own */
+
+/* Take memory with malloc (sbrk) and touch every page until something gives. */
+static int
+hog_malloc(void)
+{
+	for (;;) {
+		volatile char *p = malloc(CHUNK);
+
+		if (p == NULL)
+			return (errno == ENOMEM ? EXIT_ENOMEM : 4);
+		for (size_t i = 0; i < CHUNK; i += PGSZ)
+			p[i] = 1;
+	}
+}
+
+/* The same through mmap: MAP_PRIVATE, then MAP_SHARED chunks. */
+static int
+hog_mmap(void)
+{
+	for (int n = 0;; n++) {
+		volatile char *p = mmap(NULL, 4 * CHUNK, PROT_READ | PROT_WRITE,
+		    (n & 1 ? MAP_SHARED : MAP_PRIVATE) | MAP_ANON, -1, 0);
+
+		if (p == MAP_FAILED)
+			return (errno == ENOMEM ? EXIT_ENOMEM : 4);
+		for (size_t i = 0; i < 4 * CHUNK; i += PGSZ)
+			p[i] = 1;
+	}
+}
+
+/* Only ENOMEM-or-killed endings count as a clean death. */
+static bool
+clean_end(int status)
+{
+	return (killed_by(status, SIGKILL) || exited(status, EXIT_ENOMEM));
+}
+
+static void
+concurrent_hogs(void)
+{
+	int f0 = free_pages(), status[NHOGS], good = 0, killed = 0;
+	pid_t pids[NHOGS];
+
+	fflush(stdout);
+	for (int i = 0; i < NHOGS; i++)
+		if ((pids[i] = fork()) == 0)
+			_exit(i == NHOGS - 1 ? hog_mmap() : hog_malloc());
+	for (int i = 0; i < NHOGS; i++) {
+		status[i] = -1;
+		if (pids[i] > 0)
+			waitpid(pids[i], &status[i], 0);
+		good += clean_end(status[i]);
+		killed += killed_by(status[i], SIGKILL);
+	}
+	ok(good == NHOGS,
+	    "%d children exhausting memory at once all end by SIGKILL or ENOMEM (%#x %#x %#x)",
+	    NHOGS, status[0], status[1], status[2]);
+	diag("%d of %d killed by SIGKILL, the others saw ENOMEM", killed, NHOGS);
+	ok(free_pages() == f0, "every page comes back after the hogs are reaped (%d, %d)", f0,
+	    free_pages());
+}
+
+/*
+ * Copy-on-write exhaustion: a child touches most of the free memory,
+ * forks a grandchild that writes every one of those pages; the copies
+ * cannot all be made, so the grandchild dies with SIGKILL, and its parent
+ * still has every byte.
+ */
+static int
+cow_hog(void)
+{
+	size_t n = (size_t)free_pages() * 6 / 10 * PGSZ;
+	volatile char *p = malloc(n);
+	int status;
+	pid_t pid;
+
+	if (p == NULL)
+		return (10);
+	for (size_t i = 0; i < n; i += PGSZ)
+		p[i] = 0x3c;
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		for (size_t i = 0; i < n; i += PGSZ)
+			p[i] = 0x4d;
+		_exit(0);
+	}
+	if (pid < 0)
+		return (errno == ENOMEM || errno == EAGAIN ? 11 : 12);
+	if (waitpid(pid, &status, 0) != pid)
+		return (13);
+	if (!killed_by(status, SIGKILL))
+		return (WIFEXITED(status) ? 14 : 15);
+	for (size_t i = 0; i < n; i += PGSZ)
+		if (p[i] != 0x3c)
+			return (16);
+	return (0);
+}
+
+static void
+cow_exhaustion(void)
+{
+	int f0 = free_pages(), status = run_child(cow_hog);
+
+	ok(exited(status, 0),
+	    "a grandchild copying more pages than are free is killed by SIGKILL, its parent's data intact (status %#x)",
+	    status);
+	ok(free_pages() == f0, "every page comes back after the copy-on-write hog (%d, %d)", f0,
+	    free_pages());
+}
+
+/*
+ * Squeeze memory until fork itself fails: take free pages one by one
+ * until almost none is left, fork (ENOMEM or EAGAIN, never a crash), then
+ * give some back with munmap and fork again (it works).
+ */
+static int
+fork_when_full(void)
+{
+	size_t n = (size_t)free_pages() * PGSZ, i;
+	volatile char *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
+	int errs = 0, st;
+	pid_t pid;
+
+	if (p == MAP_FAILED)
+		return (20);
+	for (i = 0; i < n && free_pages() > 200;)
+		for (size_t j = 0; j < 16 && i < n; j++, i += PGSZ)
+			p[i] = 1;
+	for (; i < n && free_pages() > 2; i += PGSZ)
+		p[i] = 1;
+	diag("the squeezer left %d pages free", free_pages());
+	for (int k = 0; k < 5; k++) {
+		errno = 0;
+		if ((pid = fork()) == 0)
+			_exit(0);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		else if (errno == ENOMEM || errno == EAGAIN)
+			errs++;
+		else
+			return (21);
+	}
+	if (errs == 0)
+		return (22);
+	if (munmap((void *)p, 1024 * PGSZ) != 0)
+		return (23);
+	if ((pid = fork()) == 0)
+		_exit(5);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !exited(st, 5))
+		return (24);
+	return (0);
+}
+
+static void
+fork_exhaustion(void)
+{
+	int f0 = free_pages(), status = run_child(fork_when_full);
+
+	ok(exited(status, 0),
+	    "fork with almost no free memory fails with ENOMEM or EAGAIN and works again once pages are unmapped (status %#x)",
+	    status);
+	ok(free_pages() == f0, "every page comes back after the squeeze (%d, %d)", f0, free_pages());
+}
+
+static int
+fork_works(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(9);
+	return (pid > 0 && waitpid(pid, &status, 0) == pid && exited(status, 9) ? 0 : 1);
+}
+
+static void
+body(void)
+{
+	int status;
+
+	diag("%d pages free, %d in all", free_pages(), sget("vm.stats.vm.v_page_count"));
+	concurrent_hogs();
+	cow_exhaustion();
+	fork_exhaustion();
+	concurrent_hogs();
+	status = run_child(fork_works);
+	ok(exited(status, 0),
+	    "the kernel keeps running: fork still works after all that (status %#x)", status);
+}
+
+int
+main(void)
+{
+	return (run_suite("oom", body));
+}

@@ -1,0 +1,104 @@
+/*
+ * Helpers shared by the VM suites (cow, vmleak, oom): sysctl reads, a
+ * child runner, and a frame that runs a suite's tests in a child so that
+ * the suite can check at the end that v_free_count is back to where it
+ * was before any test ran.  The child's TAP counters come back to the
+ * parent through a MAP_SHARED page.
+ */
+#ifndef _VMSUITE_H_
+#define _VMSUITE_H_
+
+#include "tap.h"
+
+#define PGSZ		4096ul
+#define MIB		(1ul << 20)
+
+static int
+sget(const char *name)
+{
+	int v = -1;
+	size_t len = sizeof(v);
+
+	if (sysctlbyname(name, &v, &len, NULL, 0) != 0)
+		return (-1);
+	return (v);
+}
+
+static __attribute__((unused)) int
+free_pages(void)
+{
+	return (sget("vm.stats.vm.v_free_count"));
+}
+
+/* Fork, run fn in the child and _exit with its value; the wait status, or -1. */
+static __attribute__((unused)) int
+run_child(int (*fn)(void))
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	if ((pid = fork()) == 0)
+		_exit(fn());
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return (-1);
+	return (status);
+}
+
+static __attribute__((unused)) bool
+killed_by(int status, int sig)
+{
+	return (status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == sig);
+}
+
+static __attribute__((unused)) bool
+exited(int status, int code)
+{
+	return (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == code);
+}
+
+struct suite_counts {
+	int	n, failed;
+};
+
+/*
+ * Run body() in a child that prints its TAP lines, then in the parent
+ * check that every page came back once the child is reaped.
+ */
+static __attribute__((unused)) int
+run_suite(const char *name, void (*body)(void))
+{
+	struct suite_counts *sc;
+	int status, before, after;
+	pid_t pid;
+
+	sc = mmap(NULL, PGSZ, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON, -1, 0);
+	if (sc == MAP_FAILED) {
+		printf("Bail out! %s: mmap of the counter page failed (errno %d)\n", name, errno);
+		return (1);
+	}
+	sc->n = sc->failed = 0;
+	diag("%s: the tests run in a child; the parent checks the free page count", name);
+	before = free_pages();
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		body();
+		fflush(stdout);
+		sc->n = tap_n;
+		sc->failed = tap_failed;
+		_exit(0);
+	}
+	status = -1;
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	tap_n = sc->n;
+	tap_failed = sc->failed;
+	ok(exited(status, 0), "the %s suite's child ran to its end (status %#x)", name, status);
+	after = free_pages();
+	ok(before > 0 && after == before,
+	    "v_free_count at the end of the suite equals its value at the start (%d, %d)",
+	    before, after);
+	return (done());
+}
+
+#endif /* !_VMSUITE_H_ */

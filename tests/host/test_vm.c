@@ -1,0 +1,574 @@
+/*
+ * The map-entry code (insert, split, remove, lookup, findspace, sbrk) and
+ * copy-on-write reference counting (vm_fork, vm_fault, copyout), against
+ * the fake pmap of fake_pmap.c and the real page allocator and heap.
+ */
+
+#include "fake_hal.h"
+#include "fake_pmap.h"
+#include "host_libc.h"
+#include "hal.h"
+#include "kernel.h"
+#include "page.h"
+#include "pmap.h"
+#include "tap.h"
+#include "vm.h"
+
+#define MIB		(1ul << 20)
+#define ARENA		(16 * MIB)
+#define PG(n)		((vaddr_t)(n) * PAGE_SIZE)
+#define BASE		0x100000ul	/* where the tests map things */
+#define RW		(VM_PROT_READ | VM_PROT_WRITE)
+
+static int
+nentries(struct vmspace *vm)
+{
+	struct vm_map_entry *e;
+	int n = 0;
+
+	TAILQ_FOREACH(e, &vm->entries, link)
+		n++;
+	return (n);
+}
+
+static struct vm_map_entry *
+last_entry(struct vmspace *vm)
+{
+	struct vm_map_entry *e, *last = NULL;
+
+	TAILQ_FOREACH(e, &vm->entries, link)
+		last = e;
+	return (last);
+}
+
+/* Entries sorted, non-empty, page-aligned and disjoint. */
+static bool
+map_sane(struct vmspace *vm)
+{
+	struct vm_map_entry *e;
+	vaddr_t last = 0;
+
+	TAILQ_FOREACH(e, &vm->entries, link) {
+		if (e->start >= e->end || e->start < last ||
+		    (e->start & PAGE_MASK) != 0 || (e->end & PAGE_MASK) != 0 ||
+		    e->obj_off + ((e->end - e->start) >> PAGE_SHIFT) > e->obj->npages)
+			return (false);
+		last = e->end;
+	}
+	return (true);
+}
+
+static bool
+has_entry(struct vmspace *vm, vaddr_t start, vaddr_t end)
+{
+	struct vm_map_entry *e = vm_map_lookup(vm, start);
+
+	return (e != NULL && e->start == start && e->end == end);
+}
+
+/* The page behind va in the entry's object (0: not yet touched). */
+static paddr_t
+obj_page(struct vmspace *vm, vaddr_t va)
+{
+	struct vm_map_entry *e = vm_map_lookup(vm, va);
+
+	if (e == NULL)
+		return (0);
+	return (e->obj->pages[e->obj_off + ((trunc_page(va) - e->start) >> PAGE_SHIFT)]);
+}
+
+static paddr_t
+mapped_pa(struct vmspace *vm, vaddr_t va)
+{
+	paddr_t pa;
+
+	return (pmap_extract(vm->pmap, va, &pa, NULL) ? trunc_page(pa) : 0);
+}
+
+static vm_prot_t
+mapped_prot(struct vmspace *vm, vaddr_t va)
+{
+	vm_prot_t prot;
+
+	return (pmap_extract(vm->pmap, va, NULL, &prot) ? prot : 0);
+}
+
+/* Write byte v at va the way the CPU would: through the pmap, faulting first if needed. */
+static int
+poke(struct vmspace *vm, vaddr_t va, unsigned char v)
+{
+	int error;
+
+	if ((mapped_prot(vm, va) & VM_PROT_WRITE) == 0 &&
+	    (error = vm_fault(vm, va, VM_PROT_WRITE)) != 0)
+		return (error);
+	*(unsigned char *)phys_to_kva(mapped_pa(vm, va) + (va & PAGE_MASK)) = v;
+	return (0);
+}
+
+static int
+peek(struct vmspace *vm, vaddr_t va)
+{
+	if (mapped_pa(vm, va) == 0 && vm_fault(vm, va, VM_PROT_READ) != 0)
+		return (-1);
+	return (*(unsigned char *)phys_to_kva(mapped_pa(vm, va) + (va & PAGE_MASK)));
+}
+
+static void
+test_insert_lookup(void)
+{
+	uint64_t free0 = v_free_count;
+	struct vmspace *vm = vmspace_alloc();
+	struct vm_map_entry *e;
+	int n;
+
+	ok(vm != NULL && nentries(vm) == 0 && vm->ref == 1, "a new vmspace is empty with one reference");
+	ok(vm_map_anon(vm, BASE + PG(10), PG(4), RW, 0) == 0, "vm_map_anon maps a free range");
+	e = vm_map_lookup(vm, BASE + PG(10));
+	ok(e != NULL && e->start == BASE + PG(10) && e->end == BASE + PG(14) &&
+	    e->prot == RW && e->flags == 0 && e->obj != NULL && e->obj->npages == 4,
+	    "the new entry has the range, protection and a 4-page object");
+	ok(vm_map_lookup(vm, BASE + PG(14) - 1) == e && vm_map_lookup(vm, BASE + PG(12) + 123) == e,
+	    "vm_map_lookup finds the entry from its last byte and from inside it");
+	ok(vm_map_lookup(vm, BASE + PG(14)) == NULL && vm_map_lookup(vm, BASE + PG(10) - 1) == NULL,
+	    "vm_map_lookup finds nothing at the entry's end or just before its start");
+	ok(vm_map_anon(vm, BASE + PG(2), PG(2), RW, 0) == 0 &&
+	    vm_map_anon(vm, BASE + PG(20), PG(1), VM_PROT_READ, ME_SHARED) == 0 &&
+	    vm_map_anon(vm, BASE + PG(6), PG(2), RW, 0) == 0,
+	    "entries below, above and between existing ones are accepted");
+	ok(nentries(vm) == 4 && map_sane(vm) &&
+	    TAILQ_FIRST(&vm->entries)->start == BASE + PG(2) &&
+	    last_entry(vm)->start == BASE + PG(20),
+	    "the entry list stays sorted by address");
+	ok(vm_map_anon(vm, BASE + PG(14), PG(2), RW, 0) == 0 &&
+	    vm_map_anon(vm, BASE + PG(8), PG(2), RW, 0) == 0,
+	    "ranges that touch an entry at either end are accepted");
+	n = nentries(vm);
+	uint64_t before = v_free_count;
+	ok(vm_map_anon(vm, BASE + PG(9), PG(2), RW, 0) == ENOMEM &&
+	    vm_map_anon(vm, BASE + PG(13), PG(2), RW, 0) == ENOMEM &&
+	    vm_map_anon(vm, BASE + PG(11), PG(1), RW, 0) == ENOMEM &&
+	    vm_map_anon(vm, BASE + PG(1), PG(30), RW, 0) == ENOMEM &&
+	    vm_map_anon(vm, BASE + PG(10), PG(4), RW, 0) == ENOMEM,
+	    "a range overlapping an entry's head, tail, inside, all of it, or exactly is ENOMEM");
+	ok(nentries(vm) == n && map_sane(vm) && v_free_count == before,
+	    "a refused mapping leaves the map and the free page count as they were");
+	ok(vm_map_anon(vm, BASE + 1, PG(1), RW, 0) == EINVAL &&
+	    vm_map_anon(vm, BASE, PG(1) + 1, RW, 0) == EINVAL &&
+	    vm_map_anon(vm, BASE, 0, RW, 0) == EINVAL &&
+	    vm_map_anon(vm, VM_MIN_USER - PAGE_SIZE, PG(1), RW, 0) == EINVAL &&
+	    vm_map_anon(vm, VM_MAX_USER - PAGE_SIZE, PG(2), RW, 0) == EINVAL &&
+	    vm_map_anon(vm, VM_MAX_USER, PG(1), RW, 0) == EINVAL &&
+	    vm_map_anon(vm, BASE, (size_t)-PAGE_SIZE, RW, 0) == EINVAL,
+	    "unaligned, empty, below-user, past-the-top and wrapping ranges are EINVAL");
+	ok(vm_map_anon(vm, VM_MIN_USER, PG(1), RW, 0) == 0 &&
+	    vm_map_anon(vm, VM_MAX_USER - PAGE_SIZE, PG(1), RW, 0) == 0,
+	    "the first and the last user page can be mapped");
+	ok(vm_map_lookup(vm, VM_MAX_USER - 1) != NULL && vm_map_lookup(vm, VM_MIN_USER) != NULL &&
+	    vm_map_lookup(vm, 0) == NULL, "vm_map_lookup at the user range's edges");
+	vmspace_release(vm);
+	ok(v_free_count == free0 && fake_pmap_live() == 0,
+	    "releasing the vmspace returns every page and destroys its pmap");
+}
+
+static void
+test_unmap(void)
+{
+	uint64_t free0 = v_free_count, before;
+	struct vmspace *vm = vmspace_alloc();
+	paddr_t pa6, pa0;
+	bool all = true;
+
+	vm_map_anon(vm, BASE, PG(8), RW, 0);
+	for (int i = 0; i < 8; i++)
+		all &= poke(vm, BASE + PG(i), (unsigned char)(0x10 + i)) == 0;
+	ok(all && fake_pmap_count(vm->pmap, BASE, BASE + PG(8)) == 8,
+	    "writing 8 pages of an entry faults each in, writable");
+	pa6 = mapped_pa(vm, BASE + PG(6));
+	pa0 = mapped_pa(vm, BASE);
+	before = v_free_count;
+	ok(vm_unmap(vm, BASE + PG(2), BASE + PG(5)) == 0, "vm_unmap of a hole in the middle succeeds");
+	ok(nentries(vm) == 2 && map_sane(vm) && has_entry(vm, BASE, BASE + PG(2)) &&
+	    has_entry(vm, BASE + PG(5), BASE + PG(8)),
+	    "the hole splits the entry in two: [0,2) and [5,8) pages");
+	ok(vm_map_lookup(vm, BASE + PG(2)) == NULL && vm_map_lookup(vm, BASE + PG(4) + 99) == NULL,
+	    "nothing is found in the hole");
+	ok(fake_pmap_count(vm->pmap, BASE + PG(2), BASE + PG(5)) == 0 &&
+	    fake_pmap_count(vm->pmap, BASE, BASE + PG(8)) == 5,
+	    "the hole's mappings are removed from the pmap, the others stay");
+	ok(v_free_count == before + 3, "the hole's 3 pages go back to the free list (%ld)",
+	    (long)(v_free_count - before));
+	ok(mapped_pa(vm, BASE + PG(6)) == pa6 && obj_page(vm, BASE + PG(6)) == pa6 &&
+	    mapped_pa(vm, BASE) == pa0 && peek(vm, BASE + PG(6)) == 0x16 && peek(vm, BASE + PG(1)) == 0x11,
+	    "the tail entry's object offset still reaches the same pages and data");
+	pmap_remove(vm->pmap, BASE, BASE + PG(8));
+	ok(peek(vm, BASE + PG(7)) == 0x17 && peek(vm, BASE) == 0x10 && v_free_count == before + 3,
+	    "faulting the pages in again finds the same data, with no new page");
+	ok(vm_fault(vm, BASE + PG(3), VM_PROT_READ) == EFAULT, "a fault in the hole is EFAULT");
+
+	before = v_free_count;
+	ok(vm_unmap(vm, BASE, BASE + PG(1)) == 0 && has_entry(vm, BASE + PG(1), BASE + PG(2)) &&
+	    v_free_count == before + 1 && peek(vm, BASE + PG(1)) == 0x11,
+	    "unmapping an entry's first page trims its head and keeps the rest");
+	ok(vm_unmap(vm, BASE + PG(7), BASE + PG(8)) == 0 && has_entry(vm, BASE + PG(5), BASE + PG(7)) &&
+	    v_free_count == before + 2 && peek(vm, BASE + PG(6)) == 0x16,
+	    "unmapping an entry's last page trims its tail and keeps the rest");
+	ok(nentries(vm) == 2 && map_sane(vm), "two entries remain");
+
+	before = v_free_count;
+	ok(vm_unmap(vm, BASE + PG(100), BASE + PG(110)) == 0 && nentries(vm) == 2 &&
+	    v_free_count == before, "unmapping an empty range succeeds and changes nothing");
+	ok(vm_unmap(vm, BASE + 1, BASE + PG(2)) == EINVAL && vm_unmap(vm, BASE, BASE) == EINVAL &&
+	    vm_unmap(vm, BASE + PG(2), BASE) == EINVAL && nentries(vm) == 2,
+	    "vm_unmap of a misaligned or empty range is EINVAL");
+
+	vm_map_anon(vm, BASE + PG(10), PG(4), RW, 0);
+	vm_map_anon(vm, BASE + PG(20), PG(4), RW, 0);
+	for (int i = 10; i < 24; i++)
+		poke(vm, BASE + PG(i), 1);
+	before = v_free_count;
+	ok(vm_unmap(vm, BASE + PG(12), BASE + PG(22)) == 0 && has_entry(vm, BASE + PG(10), BASE + PG(12)) &&
+	    has_entry(vm, BASE + PG(22), BASE + PG(24)) && nentries(vm) == 4 && map_sane(vm),
+	    "one unmap across two entries and the gap between trims both");
+	ok(v_free_count == before + 4, "and frees exactly the 4 resident pages it covered (%ld)",
+	    (long)(v_free_count - before));
+	ok(vm_unmap(vm, VM_MIN_USER, VM_MAX_USER) == 0 && nentries(vm) == 0 &&
+	    fake_pmap_count(vm->pmap, VM_MIN_USER, VM_MAX_USER) == 0,
+	    "unmapping the whole user range removes every entry and mapping");
+	vmspace_release(vm);
+	ok(v_free_count == free0, "every page is back after the unmap tests");
+}
+
+static void
+test_findspace(void)
+{
+	struct vmspace *vm = vmspace_alloc();
+	vaddr_t a = 0;
+
+	ok(vm_map_findspace(vm, BASE, PG(3), &a) == 0 && a == BASE,
+	    "findspace in an empty map returns the hint");
+	ok(vm_map_findspace(vm, 0, PG(1), &a) == 0 && a == VM_MIN_USER,
+	    "findspace with hint 0 starts at VM_MIN_USER");
+	ok(vm_map_findspace(vm, BASE + 5, PG(1), &a) == 0 && a == BASE + PAGE_SIZE,
+	    "an unaligned hint is rounded up to a page");
+	vm_map_anon(vm, BASE, PG(4), RW, 0);
+	vm_map_anon(vm, BASE + PG(6), PG(4), RW, 0);	/* a 2-page gap at 4 */
+	vm_map_anon(vm, BASE + PG(13), PG(4), RW, 0);	/* a 3-page gap at 10 */
+	ok(vm_map_findspace(vm, BASE, PG(2), &a) == 0 && a == BASE + PG(4),
+	    "findspace takes a gap of exactly the size asked");
+	ok(vm_map_findspace(vm, BASE, PG(3), &a) == 0 && a == BASE + PG(10),
+	    "findspace skips a gap that is too small");
+	ok(vm_map_findspace(vm, BASE, PG(4), &a) == 0 && a == BASE + PG(17),
+	    "findspace goes past the last entry when no gap fits");
+	ok(vm_map_findspace(vm, BASE + PG(7), PG(1), &a) == 0 && a == BASE + PG(10),
+	    "a hint inside an entry moves to that entry's end");
+	ok(vm_map_findspace(vm, BASE, 0, &a) == ENOMEM &&
+	    vm_map_findspace(vm, BASE, VM_MAX_USER, &a) == ENOMEM &&
+	    vm_map_findspace(vm, VM_MAX_USER - PG(1), PG(2), &a) == ENOMEM,
+	    "an empty, too large, or past-the-top request is ENOMEM");
+	vm_map_anon(vm, VM_MAX_USER - PG(4), PG(4), RW, 0);
+	ok(vm_map_findspace(vm, VM_MAX_USER - PG(6), PG(3), &a) == ENOMEM &&
+	    vm_map_findspace(vm, VM_MAX_USER - PG(6), PG(2), &a) == 0 && a == VM_MAX_USER - PG(6),
+	    "findspace below an entry at the top: the room that is there and no more");
+	ok(vm_map_anon(vm, a, PG(2), RW, 0) == 0, "the range findspace returned can be mapped");
+	vmspace_release(vm);
+}
+
+static void
+test_sbrk(void)
+{
+	uint64_t free0 = v_free_count;
+	struct vmspace *vm = vmspace_alloc();
+	paddr_t gone[3];
+	vaddr_t old = 0;
+	int n;
+
+	vm->brk_base = vm->brk = BASE + PG(4);
+	ok(vm_sbrk(vm, 0, &old) == 0 && old == BASE + PG(4) && nentries(vm) == 0,
+	    "sbrk(0) returns the break and maps nothing");
+	ok(vm_sbrk(vm, (intptr_t)PG(3) + 100, &old) == 0 && old == BASE + PG(4) &&
+	    vm->brk == BASE + PG(7) + 100 && has_entry(vm, BASE + PG(4), BASE + PG(8)),
+	    "growing by 3 pages and 100 bytes maps 4 whole pages above the old break");
+	ok(vm_map_lookup(vm, BASE + PG(4))->flags & ME_HEAP, "the heap entry is flagged ME_HEAP");
+	ok(vm_sbrk(vm, 100, &old) == 0 && old == BASE + PG(7) + 100 && nentries(vm) == 1,
+	    "growing inside the last page maps nothing new");
+	ok(vm_sbrk(vm, (intptr_t)PG(2), &old) == 0 && vm_map_lookup(vm, BASE + PG(9)) != NULL &&
+	    vm->brk == BASE + PG(9) + 200,
+	    "growing again maps the pages above");
+	for (vaddr_t va = BASE + PG(4); va < vm->brk; va += PAGE_SIZE)
+		poke(vm, va, 7);
+	for (int i = 0; i < 3; i++)
+		gone[i] = mapped_pa(vm, BASE + PG(7 + i));
+	ok(vm_sbrk(vm, -(intptr_t)PG(3), &old) == 0 && old == BASE + PG(9) + 200 &&
+	    vm->brk == BASE + PG(6) + 200 && vm_map_lookup(vm, BASE + PG(7)) == NULL &&
+	    vm_map_lookup(vm, BASE + PG(6)) != NULL,
+	    "shrinking by 3 pages unmaps the pages above the new break");
+	ok(page_refcount(gone[0]) == 0 && page_refcount(gone[1]) == 0 && page_refcount(gone[2]) == 0 &&
+	    page_refcount(mapped_pa(vm, BASE + PG(6))) == 1 &&
+	    fake_pmap_count(vm->pmap, BASE + PG(7), BASE + PG(10)) == 0,
+	    "and frees exactly those 3 pages and their mappings");
+	ok(vm_sbrk(vm, -(intptr_t)PG(10), &old) == EINVAL && vm->brk == BASE + PG(6) + 200,
+	    "shrinking below the heap's base is EINVAL and leaves the break");
+	vm_map_anon(vm, BASE + PG(12), PG(1), RW, 0);
+	n = nentries(vm);
+	ok(vm_sbrk(vm, (intptr_t)PG(8), &old) == ENOMEM && vm->brk == BASE + PG(6) + 200 &&
+	    nentries(vm) == n, "growing into another mapping is ENOMEM and leaves the break");
+	ok(vm_sbrk(vm, INTPTR_MAX, &old) == ENOMEM && vm->brk == BASE + PG(6) + 200,
+	    "a huge increment is ENOMEM");
+	ok(vm_sbrk(vm, -(intptr_t)(PG(2) + 200), &old) == 0 && vm->brk == vm->brk_base &&
+	    vm_map_lookup(vm, BASE + PG(4)) == NULL,
+	    "shrinking back to the base unmaps the whole heap");
+	vmspace_release(vm);
+	ok(v_free_count == free0, "every page is back after the sbrk tests");
+}
+
+#define NPRIV	8
+#define PRIV	BASE			/* 8 private pages */
+#define SHR	(BASE + PG(16))		/* 2 shared pages */
+#define RO	(BASE + PG(32))		/* 1 read-only page */
+
+static void
+test_cow(void)
+{
+	uint64_t free0 = v_free_count, before;
+	struct vmspace *p, *c, *c2;
+	paddr_t orig[NPRIV];
+	bool same = true, held = true;
+	int calls, error;
+
+	p = vmspace_alloc();
+	vm_map_anon(p, PRIV, PG(NPRIV + 2), RW, 0);	/* 2 pages stay untouched */
+	vm_map_anon(p, SHR, PG(2), RW, ME_SHARED);
+	vm_map_anon(p, RO, PG(1), VM_PROT_READ, 0);
+	p->brk_base = 0x4000000;
+	p->brk = 0x4000123;
+	for (int i = 0; i < NPRIV; i++) {
+		poke(p, PRIV + PG(i), (unsigned char)(0xa0 + i));
+		orig[i] = mapped_pa(p, PRIV + PG(i));
+	}
+	poke(p, SHR, 0x55);
+	peek(p, RO);
+	ok(fake_pmap_count_prot(p->pmap, PRIV, PRIV + PG(NPRIV), RW) == NPRIV &&
+	    mapped_prot(p, RO) == VM_PROT_READ,
+	    "before fork the parent's private pages are mapped writable");
+
+	before = v_free_count;
+	calls = fake_pmap_protect_calls();
+	error = vm_fork(p, &c);
+	ok(error == 0 && c != NULL && c != p && c->pmap != p->pmap,
+	    "vm_fork makes a new vmspace with its own pmap");
+	ok(before - v_free_count <= 2,
+	    "vm_fork copies no page (%ld pages used, for entries and objects)",
+	    (long)(before - v_free_count));
+	ok(nentries(c) == 3 && has_entry(c, PRIV, PRIV + PG(NPRIV + 2)) && has_entry(c, SHR, SHR + PG(2)) &&
+	    has_entry(c, RO, RO + PG(1)) && map_sane(c) && c->brk_base == p->brk_base &&
+	    c->brk == p->brk, "the child has the parent's entries and break");
+	ok(vm_map_lookup(c, SHR)->obj == vm_map_lookup(p, SHR)->obj &&
+	    vm_map_lookup(c, SHR)->obj->ref == 2,
+	    "a shared entry's object is the parent's, with a second reference");
+	ok(vm_map_lookup(c, PRIV)->obj != vm_map_lookup(p, PRIV)->obj,
+	    "a private entry gets an object of its own");
+	for (int i = 0; i < NPRIV; i++) {
+		same &= obj_page(c, PRIV + PG(i)) == orig[i];
+		held &= page_refcount(orig[i]) == 2;
+	}
+	ok(same && obj_page(c, PRIV + PG(NPRIV)) == 0,
+	    "the child's private object points at the parent's pages, untouched ones stay empty");
+	ok(held, "each private page now has two references");
+	ok(fake_pmap_count_prot(p->pmap, PRIV, PRIV + PG(NPRIV), VM_PROT_WRITE) == 0 &&
+	    fake_pmap_count(p->pmap, PRIV, PRIV + PG(NPRIV)) == NPRIV,
+	    "pmap_protect write-protects the parent's private pages and keeps them mapped");
+	ok(fake_pmap_count_prot(p->pmap, SHR, SHR + PG(1), RW) == 1,
+	    "the parent's shared page stays writable");
+	ok(fake_pmap_protect_calls() > calls && mapped_prot(p, RO) == VM_PROT_READ,
+	    "pmap_protect was called and the read-only page keeps its rights");
+	ok(fake_pmap_count(c->pmap, VM_MIN_USER, VM_MAX_USER) == 0,
+	    "the child's pmap starts empty");
+
+	/* The child writes page 0: one copy, the parent keeps its page. */
+	before = v_free_count;
+	error = vm_fault(c, PRIV, VM_PROT_WRITE);
+	ok(error == 0 && v_free_count == before - 1,
+	    "a write fault in the child copies exactly one page (%ld)", (long)(before - v_free_count));
+	ok(mapped_pa(c, PRIV) != orig[0] && obj_page(c, PRIV) == mapped_pa(c, PRIV) &&
+	    (mapped_prot(c, PRIV) & VM_PROT_WRITE) && peek(c, PRIV) == 0xa0,
+	    "the child's copy is a new page, writable, with the parent's data");
+	poke(c, PRIV, 0x01);
+	ok(mapped_pa(p, PRIV) == orig[0] && obj_page(p, PRIV) == orig[0] && peek(p, PRIV) == 0xa0 &&
+	    page_refcount(orig[0]) == 1 && page_refcount(mapped_pa(c, PRIV)) == 1,
+	    "the parent keeps its page and data; each page has one reference");
+
+	/* The parent writes page 1: one copy, the child keeps the original. */
+	before = v_free_count;
+	error = vm_fault(p, PRIV + PG(1), VM_PROT_WRITE);
+	ok(error == 0 && v_free_count == before - 1,
+	    "a write fault in the parent copies exactly one page (%ld)", (long)(before - v_free_count));
+	poke(p, PRIV + PG(1), 0x02);
+	ok(obj_page(c, PRIV + PG(1)) == orig[1] && peek(c, PRIV + PG(1)) == 0xa1 &&
+	    mapped_pa(p, PRIV + PG(1)) != orig[1] && page_refcount(orig[1]) == 1,
+	    "the child keeps the original page and data");
+
+	/* The parent writes page 0, which the child has already copied: nothing to copy. */
+	before = v_free_count;
+	ok(vm_fault(p, PRIV, VM_PROT_WRITE) == 0 && v_free_count == before &&
+	    mapped_pa(p, PRIV) == orig[0] && (mapped_prot(p, PRIV) & VM_PROT_WRITE),
+	    "the last holder's write fault copies nothing and gives the write right back");
+	/* The child reads page 2: shared, read-only, no copy. */
+	before = v_free_count;
+	ok(vm_fault(c, PRIV + PG(2), VM_PROT_READ) == 0 && v_free_count == before &&
+	    mapped_pa(c, PRIV + PG(2)) == orig[2] && mapped_prot(c, PRIV + PG(2)) == VM_PROT_READ,
+	    "a read fault in the child maps the shared page read-only, with no copy");
+	/* Untouched page: demand zero in each, separately. */
+	before = v_free_count;
+	ok(vm_fault(c, PRIV + PG(NPRIV), VM_PROT_WRITE) == 0 && v_free_count == before - 1 &&
+	    obj_page(p, PRIV + PG(NPRIV)) == 0 && peek(c, PRIV + PG(NPRIV)) == 0,
+	    "a page untouched at fork is demand-zero in the child alone");
+	/* Shared: the same page on both sides. */
+	before = v_free_count;
+	ok(poke(c, SHR, 0x66) == 0 && peek(p, SHR) == 0x66 && v_free_count == before &&
+	    mapped_pa(c, SHR) == mapped_pa(p, SHR),
+	    "a write to the shared page in the child is the parent's page, no copy");
+	ok(poke(c, SHR + PG(1), 0x77) == 0 && peek(p, SHR + PG(1)) == 0x77 && v_free_count == before - 1,
+	    "a shared page first touched after fork is seen by the parent");
+	ok(vm_fault(c, RO, VM_PROT_WRITE) == EFAULT && vm_fault(c, BASE + PG(40), VM_PROT_READ) == EFAULT,
+	    "a write to a read-only entry and a fault outside every entry are EFAULT");
+
+	/* Kernel copy-on-write: copyout into a shared page copies it. */
+	{
+		uint32_t v = 0xdeadbeef, r = 0;
+
+		before = v_free_count;
+		ok(copyout(c, &v, PRIV + PG(3) + 8, sizeof(v)) == 0 && v_free_count == before - 1 &&
+		    peek(p, PRIV + PG(3) + 8) == 0 && obj_page(p, PRIV + PG(3)) == orig[3],
+		    "copyout into a copy-on-write page copies it and leaves the parent's alone");
+		ok(copyin(c, PRIV + PG(3) + 8, &r, sizeof(r)) == 0 && r == v,
+		    "copyin reads back what copyout wrote");
+		ok(copyout(c, &v, RO, sizeof(v)) == EFAULT && copyout(c, &v, BASE + PG(40), 4) == EFAULT &&
+		    copyin(c, BASE + PG(40), &r, 4) == EFAULT,
+		    "copyout to a read-only page and copyin/copyout of a hole are EFAULT");
+	}
+
+	/* A second child: three holders of page 4. */
+	ok(vm_fork(p, &c2) == 0 && page_refcount(orig[4]) == 3, "a second fork gives three references");
+	before = v_free_count;
+	ok(vm_fault(c, PRIV + PG(4), VM_PROT_WRITE) == 0 && vm_fault(p, PRIV + PG(4), VM_PROT_WRITE) == 0 &&
+	    v_free_count == before - 2 && page_refcount(orig[4]) == 1,
+	    "two of three holders copy, one page each");
+	before = v_free_count;
+	ok(vm_fault(c2, PRIV + PG(4), VM_PROT_WRITE) == 0 && v_free_count == before &&
+	    mapped_pa(c2, PRIV + PG(4)) == orig[4] && peek(c2, PRIV + PG(4)) == 0xa4,
+	    "the third, now alone, copies nothing");
+	before = v_free_count;
+	vmspace_release(c2);
+	ok(v_free_count > before, "releasing the second child frees its pages");
+
+	/* The child goes: the parent becomes the last holder of every page. */
+	vmspace_hold(c);
+	vmspace_release(c);
+	ok(c->ref == 1 && fake_pmap_live() == 2, "a held vmspace survives one release");
+	before = v_free_count;
+	vmspace_release(c);
+	ok(v_free_count > before && page_refcount(orig[5]) == 1 && fake_pmap_live() == 1,
+	    "releasing the child frees its pages and leaves the parent's with one reference");
+	before = v_free_count;
+	ok(vm_fault(p, PRIV + PG(5), VM_PROT_WRITE) == 0 && v_free_count == before &&
+	    mapped_pa(p, PRIV + PG(5)) == orig[5] && peek(p, PRIV + PG(5)) == 0xa5,
+	    "after the child is gone, the parent's write copies nothing");
+	ok(peek(p, PRIV + PG(2)) == 0xa2 && peek(p, PRIV + PG(3) + 8) == 0,
+	    "the parent's data survived every write of the children");
+	vmspace_release(p);
+	ok(v_free_count == free0 && fake_pmap_live() == 0,
+	    "releasing both vmspaces returns every page (%ld short)", (long)(free0 - v_free_count));
+}
+
+/* vm_fork and vm_fault when memory runs out: ENOMEM, nothing leaked. */
+#define BIG	(BASE + PG(64))		/* 1024 pages: its page array needs 4 contiguous pages */
+
+static void
+test_cow_oom(void)
+{
+	uint64_t free0 = v_free_count, before;
+	struct vmspace *p = vmspace_alloc(), *c;
+	paddr_t *hog = calloc(v_free_count + 1, sizeof(paddr_t)), pa;
+	size_t nhog = 0;
+	bool clean = true, failed = false;
+
+	vm_map_anon(p, PRIV, PG(NPRIV), RW, 0);
+	vm_map_anon(p, SHR, PG(2), RW, ME_SHARED);
+	vm_map_anon(p, BIG, PG(1024), RW, 0);
+	for (int i = 0; i < NPRIV; i++)
+		poke(p, PRIV + PG(i), (unsigned char)i);
+	poke(p, BIG, 1);
+	/* With k free pages left, vm_fork either works or fails cleanly. */
+	for (int k = 0; k < 8; k++) {
+		int error;
+
+		while (v_free_count > (uint64_t)k && page_alloc(&pa, 0) == 0)
+			hog[nhog++] = pa;
+		before = v_free_count;
+		error = vm_fork(p, &c);
+		if (error == 0)
+			vmspace_release(c);
+		else
+			failed = true;
+		if ((error != 0 && error != ENOMEM) || v_free_count != before ||
+		    fake_pmap_live() != 1 || page_refcount(obj_page(p, PRIV)) != 1)
+			clean = false;
+	}
+	ok(failed && clean,
+	    "vm_fork short of memory is ENOMEM and leaves every page and reference as it was");
+	while (nhog > 0)
+		page_free(hog[--nhog]);
+	fake_pmap_fail_create(1);
+	before = v_free_count;
+	ok(vm_fork(p, &c) == ENOMEM && v_free_count == before && fake_pmap_live() == 1,
+	    "vm_fork is ENOMEM when the child's pmap cannot be made, and leaks nothing");
+	fake_pmap_fail_create(0);
+
+	/* Fork with pages to spare, then take them all away before the child writes. */
+	if (vm_fork(p, &c) == 0) {
+		while (page_alloc(&pa, 0) == 0)
+			hog[nhog++] = pa;
+		before = v_free_count;
+		ok(vm_fault(c, PRIV, VM_PROT_WRITE) == ENOMEM && obj_page(c, PRIV) == obj_page(p, PRIV) &&
+		    page_refcount(obj_page(p, PRIV)) == 2 && v_free_count == before,
+		    "a copy-on-write fault with no free page is ENOMEM and changes nothing");
+		ok(vm_fault(c, BIG + PG(1), VM_PROT_WRITE) == ENOMEM && obj_page(c, BIG + PG(1)) == 0,
+		    "a demand-zero fault with no free page is ENOMEM");
+		while (nhog > 0)
+			page_free(hog[--nhog]);
+		fake_pmap_fail_enter(1);
+		before = v_free_count;
+		ok(vm_fault(c, BIG + PG(2), VM_PROT_WRITE) == ENOMEM,
+		    "a fault whose pmap_enter fails is ENOMEM");
+		ok(vm_fault(c, BIG + PG(2), VM_PROT_WRITE) == 0 && v_free_count == before - 1,
+		    "retrying it maps one page: the failed attempt's page was kept, not leaked");
+		vmspace_release(c);
+	} else
+		ok(0, "vm_fork with memory to spare");
+	vmspace_release(p);
+	ok(v_free_count == free0 && fake_pmap_live() == 0,
+	    "every page is back after the out-of-memory tests (%ld short)",
+	    (long)(free0 - v_free_count));
+	free(hog);
+}
+
+int
+main(void)
+{
+	const struct fake_range ranges[] = {
+		{ FAKE_PHYS_BASE + PAGE_SIZE, ARENA - PAGE_SIZE },
+	};
+
+	fake_mem_setup(ARENA, ranges, 1);
+	page_init();
+	kmem_init();
+	pmap_init();
+	test_insert_lookup();
+	test_unmap();
+	test_findspace();
+	test_sbrk();
+	test_cow();
+	test_cow_oom();
+	return (done());
+}
