@@ -46,8 +46,8 @@ fdrop(struct file *fp)
 
 /* The console: reads see end-of-file, writes go to hal_putc. */
 static int
-console_read(struct file *fp __unused, vaddr_t ubuf __unused, size_t len __unused,
-    size_t *done)
+console_read(struct file *fp __unused, vaddr_t ubuf __unused,
+    size_t len __unused, size_t *done)
 {
 	*done = 0;
 	return (0);
@@ -224,7 +224,7 @@ fd_fork(struct proc *p1, struct proc *p2, int flags)
 		return (0);
 	}
 
-	/* A shared table: p1's group needs a record before p2 can join or add one. */
+	/* Shared: p1's group needs a record before p2 joins it or adds one. */
 	if (p1->p_fd == NULL) {
 		p2->p_fd = NULL;
 		p2->p_fdtol = NULL;
@@ -267,7 +267,7 @@ fd_rfork_self(struct proc *p, int flags)
 			return (ENOMEM);
 	} else
 		return (0);
-	/* The table is p's alone now: it no longer takes part in the sharing. */
+	/* The table is p's alone now: p leaves the leader tracking. */
 	p->p_fd = newfdp;
 	fdtol_release(p->p_fdtol);
 	p->p_fdtol = NULL;
@@ -377,7 +377,7 @@ fd_dup2(struct proc *p, int from, int to)
 	if (to == fdt->fd_freefile)
 		fdt->fd_freefile = to + 1;
 	spin_unlock(&fdt->fd_lock);
-	/* What `to` held is closed after the slot changed hands, as in FreeBSD. */
+	/* What `to` held is closed once the slot changed hands (FreeBSD). */
 	if (old != NULL)
 		fdrop(old);
 	return (0);

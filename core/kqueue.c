@@ -23,7 +23,7 @@
 #include "vm.h"
 
 #define KN_QUEUED	0x01	/* on kq_head, waiting to be reported */
-#define KN_DISABLED	0x02	/* EV_DISABLE: fires but is not reported */
+#define KN_DISABLED	0x02	/* EV_DISABLE: fires, is not reported */
 
 #define PROC_NOTES	(NOTE_EXIT | NOTE_FORK)
 
@@ -32,7 +32,7 @@ struct knote {
 	TAILQ_ENTRY(knote) kn_link;	/* every knote of the kqueue */
 	TAILQ_ENTRY(knote) kn_tqe;	/* on kq_head when KN_QUEUED */
 	struct kqueue	*kn_kq;
-	struct proc	*kn_proc;	/* NULL once the process has exited */
+	struct proc	*kn_proc;	/* NULL once the process exited */
 	pid_t		kn_pid;		/* ident */
 	uint16_t	kn_flags;	/* EV_* reported with the event */
 	uint32_t	kn_sfflags;	/* notes asked for */
@@ -207,7 +207,8 @@ kqueue_register(struct kqueue *kq, const struct kevent *kev)
 		if ((kev->flags & EV_ADD) == 0)
 			return (ENOENT);
 		p = pfind(pid);
-		if (p == NULL || p->p_stat != SACTIVE || (p->p_flags & P_SYSTEM))
+		if (p == NULL || p->p_stat != SACTIVE ||
+		    (p->p_flags & P_SYSTEM))
 			return (ESRCH);
 		if ((kn = kzalloc(sizeof(*kn))) == NULL)
 			return (ENOMEM);
@@ -356,8 +357,9 @@ sys_kevent(struct lwp *l, const register_t *args, register_t *rv)
 		goto out;
 
 	for (int i = 0; i < nchanges; i++) {
-		if ((error = copyin(vm, uchanges + (vaddr_t)i * sizeof(kev), &kev,
-		    sizeof(kev))) != 0)
+		error = copyin(vm, uchanges + (vaddr_t)i * sizeof(kev), &kev,
+		    sizeof(kev));
+		if (error != 0)
 			goto out;
 		spin_lock(&kq->kq_lock);
 		error = kqueue_register(kq, &kev);
@@ -368,14 +370,15 @@ sys_kevent(struct lwp *l, const register_t *args, register_t *rv)
 			goto out;
 		kev.flags = EV_ERROR;
 		kev.data = error;
-		if ((error = copyout(vm, &kev, uevents + (vaddr_t)n * sizeof(kev),
-		    sizeof(kev))) != 0)
+		error = copyout(vm, &kev, uevents + (vaddr_t)n * sizeof(kev),
+		    sizeof(kev));
+		if (error != 0)
 			goto out;
 		n++;
 	}
 	error = 0;
 
-	/* FreeBSD: with no room for events (or error events used it), return now. */
+	/* FreeBSD: no room for events, or error events used it: return. */
 	if (nevents == 0 || n > 0)
 		goto out;
 	spin_lock(&kq->kq_lock);
@@ -383,7 +386,8 @@ sys_kevent(struct lwp *l, const register_t *args, register_t *rv)
 		spin_unlock(&kq->kq_lock);
 		if (timo == 0)
 			goto out;
-		error = tsleep_timo(kq, "kqread", timo == UINT64_MAX ? 0 : timo);
+		error = tsleep_timo(kq, "kqread",
+		    timo == UINT64_MAX ? 0 : timo);
 		if (error == EAGAIN) {
 			error = 0;
 			goto out;
@@ -395,8 +399,9 @@ sys_kevent(struct lwp *l, const register_t *args, register_t *rv)
 	while (n < nevents && (kn = TAILQ_FIRST(&kq->kq_head)) != NULL) {
 		/* A bad events buffer loses no event: it stays queued. */
 		knote_fill(kn, &kev);
-		if ((error = copyout(vm, &kev, uevents + (vaddr_t)n * sizeof(kev),
-		    sizeof(kev))) != 0)
+		error = copyout(vm, &kev, uevents + (vaddr_t)n * sizeof(kev),
+		    sizeof(kev));
+		if (error != 0)
 			break;
 		knote_consume(kn);
 		n++;

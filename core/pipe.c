@@ -28,10 +28,10 @@ _Static_assert(PIPE_SIZE >= 4096 && PIPE_SIZE >= PIPE_BUF, "pipe buffer size");
 struct pipe {
 	char		*pipe_buf;	/* PIPE_SIZE bytes */
 	size_t		pipe_in;	/* next byte written goes here */
-	size_t		pipe_out;	/* next byte read comes from here */
+	size_t		pipe_out;	/* next byte read is here */
 	size_t		pipe_cnt;	/* bytes buffered */
-	bool		pipe_rclosed;	/* the read end's file is gone */
-	bool		pipe_wclosed;	/* the write end's file is gone */
+	bool		pipe_rclosed;	/* the read end is gone */
+	bool		pipe_wclosed;	/* the write end is gone */
 	struct spinlock	pipe_lock;
 	char		pipe_rchan;	/* readers sleep here */
 	char		pipe_wchan;	/* writers sleep here */
@@ -68,7 +68,7 @@ pipe_create(struct file **rfp, struct file **wfp)
 	return (0);
 
 fail_rfile:
-	/* Not through fdrop: pipe_close would free the pipe with one end still unborn. */
+	/* Not fdrop: pipe_close would free the pipe under the other end. */
 	kfree(*rfp);
 fail_buf:
 	page_free(kva_to_phys(pp->pipe_buf));
@@ -88,7 +88,8 @@ pipe_copyout(struct pipe *pp, struct vmspace *vm, vaddr_t ubuf, size_t len,
 	*moved = 0;
 	while (len > 0 && pp->pipe_cnt > 0) {
 		n = MIN(MIN(len, pp->pipe_cnt), PIPE_SIZE - pp->pipe_out);
-		if ((error = copyout(vm, pp->pipe_buf + pp->pipe_out, ubuf, n)) != 0)
+		error = copyout(vm, pp->pipe_buf + pp->pipe_out, ubuf, n);
+		if (error != 0)
 			return (error);
 		pp->pipe_out = (pp->pipe_out + n) % PIPE_SIZE;
 		pp->pipe_cnt -= n;
@@ -115,7 +116,8 @@ pipe_copyin(struct pipe *pp, struct vmspace *vm, vaddr_t ubuf, size_t len,
 	*moved = 0;
 	while (len > 0) {
 		n = MIN(len, PIPE_SIZE - pp->pipe_in);
-		if ((error = copyin(vm, ubuf, pp->pipe_buf + pp->pipe_in, n)) != 0)
+		error = copyin(vm, ubuf, pp->pipe_buf + pp->pipe_in, n);
+		if (error != 0)
 			return (error);
 		pp->pipe_in = (pp->pipe_in + n) % PIPE_SIZE;
 		pp->pipe_cnt += n;
@@ -170,7 +172,7 @@ pipe_write(struct file *fp, vaddr_t ubuf, size_t len, size_t *done)
 			break;
 		}
 		room = PIPE_SIZE - pp->pipe_cnt;
-		/* Small writes go in whole or wait; larger ones take what room there is. */
+		/* Small writes go in whole or wait; others take any room. */
 		if (room == 0 || (len <= PIPE_BUF && room < len)) {
 			spin_unlock(&pp->pipe_lock);
 			error = tsleep(&pp->pipe_wchan, "pipewr");
@@ -191,7 +193,7 @@ pipe_write(struct file *fp, vaddr_t ubuf, size_t len, size_t *done)
 	return (error);
 }
 
-/* The last reference to one end went: tell the other side, free with the second. */
+/* One end's last reference went: wake the other side; the second frees. */
 static void
 pipe_close(struct file *fp)
 {

@@ -113,6 +113,12 @@ sched_exit(void)
 }
 
 void
+sched_lwp_start(void)
+{
+	sched_after_switch();
+}
+
+void
 fork_return(struct lwp *l)
 {
 	KASSERT(l == curlwp, "fork_return on the wrong lwp");

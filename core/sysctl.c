@@ -18,6 +18,8 @@ int	pid_max_set(int v);
 int	randompid_set(int v);
 int	maxproc_set(int v);
 int	maxprocperuid_set(int v);
+int	kthread_test_set(int v);
+int	kthread_runs_get(void);
 
 #define GETTER(fn, expr)	static int fn(void) { return ((int)(expr)); }
 GETTER(get_maxproc, maxproc)
@@ -55,6 +57,7 @@ static const struct sysctl_oid sysctls[] = {
 	{ "vm.stats.vm.v_kthreadpages", get_v_kthreadpages, NULL },
 	{ "vm.stats.vm.v_free_count", get_v_free_count, NULL },
 	{ "vm.stats.vm.v_page_count", get_v_page_count, NULL },
+	{ "debug.kthread_test", kthread_runs_get, kthread_test_set },
 };
 
 /*

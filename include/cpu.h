@@ -50,6 +50,13 @@ void	cpu_fork(struct lwp *parent, struct lwp *child);
 void	cpu_set_user(struct lwp *l, vaddr_t pc, vaddr_t sp, uintptr_t arg);
 
 /*
+ * Make l a kernel thread: its first cpu_switch() in calls entry(l) on l's
+ * own kernel stack, in supervisor mode with interrupts disabled.  entry
+ * never returns (it ends through exit1()).  l has no user frame.
+ */
+void	cpu_set_kthread(struct lwp *l, void (*entry)(struct lwp *));
+
+/*
  * Save the callee-saved state of the running lwp `from` and resume `to`,
  * also pointing the trap entry at to's kernel stack (sscratch / TSS.rsp0).
  * Returns when something switches back to `from`.  The caller has already

@@ -20,7 +20,7 @@
 struct proc;
 struct file;
 
-#define NOFILE		64	/* descriptors per table: EMFILE past that */
+#define NOFILE		64	/* slots per table: EMFILE past it */
 
 /* f_flag */
 #define FREAD		0x0001
@@ -32,7 +32,7 @@ struct file;
 #define DTYPE_KQUEUE	3
 
 /* fo_flags */
-#define DFLAG_PASSABLE	0x01	/* fork's copy of a table keeps it (kqueues do not) */
+#define DFLAG_PASSABLE	0x01	/* fork's copy keeps it (not kqueues) */
 
 /*
  * What a kind of file does.  fo_read and fo_write move at most len bytes
@@ -42,18 +42,20 @@ struct file;
  * reference to the file goes, and frees f_data.
  */
 struct fileops {
-	int	(*fo_read)(struct file *fp, vaddr_t ubuf, size_t len, size_t *done);
-	int	(*fo_write)(struct file *fp, vaddr_t ubuf, size_t len, size_t *done);
+	int	(*fo_read)(struct file *fp, vaddr_t ubuf, size_t len,
+		    size_t *done);
+	int	(*fo_write)(struct file *fp, vaddr_t ubuf, size_t len,
+		    size_t *done);
 	void	(*fo_close)(struct file *fp);
 	int	fo_flags;		/* DFLAG_* */
 };
 
 struct file {
-	unsigned	f_count;	/* references: descriptor slots and callers */
+	unsigned	f_count;	/* references: slots and callers */
 	int		f_flag;		/* FREAD | FWRITE */
 	int		f_type;		/* DTYPE_* */
 	const struct fileops *f_ops;
-	void		*f_data;	/* the object: struct pipe, struct kqueue */
+	void		*f_data;	/* struct pipe, struct kqueue */
 };
 
 struct filedesc {
@@ -79,7 +81,7 @@ struct filedesc_to_leader {
 int	falloc(int flag, int type, const struct fileops *ops, void *data,
 	    struct file **fpp);
 void	fhold(struct file *fp);
-void	fdrop(struct file *fp);		/* fo_close and free with the last reference */
+void	fdrop(struct file *fp);	/* the last one: fo_close, free */
 
 /*
  * Descriptors of a process.  fd_install puts fp in the lowest free slot,
@@ -119,11 +121,11 @@ int	fd_fork(struct proc *p1, struct proc *p2, int flags);
 int	fd_rfork_self(struct proc *p, int flags);
 void	fd_exit(struct proc *p);
 
-/* core/pipe.c: a connected pair, read end then write end, one reference each. */
+/* core/pipe.c: a connected pair, read end then write end, one ref each. */
 #define PIPE_BUF	512	/* writes up to this size are atomic */
 int	pipe_create(struct file **rfp, struct file **wfp);
 
-/* core/kqueue.c: EVFILT_PROC events, posted by the lead's fork and exit code. */
+/* core/kqueue.c: EVFILT_PROC events, posted by fork1 and exit1. */
 void	knote_fork(struct proc *parent, pid_t child);
 void	knote_exit(struct proc *p);
 

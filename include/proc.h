@@ -46,6 +46,7 @@ struct lwp {
 	uint64_t	l_deadline;	/* tick to wake at, if timed */
 	bool		l_timedout;
 	bool		l_nosig;	/* asleep where no signal may wake it */
+	void		*l_kstart;	/* kernel thread: its entry until it runs */
 };
 
 /* p_stat */
@@ -132,6 +133,11 @@ __noreturn void lwp_exit_self(struct lwp *l);
 void	proc_single_lwp(struct proc *p, struct lwp *l, int flag);
 extern lwpid_t lwp_tid_max;
 
+/* core/kthread.c */
+int	kthread_create(void (*func)(void *), void *arg, struct proc **pp,
+	    const char *name);
+__noreturn void kthread_exit(void);
+
 /* core/pid.c */
 int	pid_alloc(int flags, pid_t *pidp);
 void	pid_seed(uint64_t seed);
@@ -149,6 +155,7 @@ void	tsleep_nosig(const void *chan, const char *wmesg);
 #define HZ	100
 void	wakeup(const void *chan);
 void	sched_unsleep(struct lwp *);
+void	sched_lwp_start(void);		/* first thing on a new lwp's stack */
 extern volatile uint64_t ticks;
 
 /* core/fork.c */

@@ -50,6 +50,15 @@ cpu_fork(struct lwp *parent, struct lwp *child)
 }
 
 void
+cpu_set_kthread(struct lwp *l, void (*entry)(struct lwp *))
+{
+	lwp_ctx_new(l);
+	l->l_md.md_ctx[CTX_RA] = (uintptr_t)kthread_trampoline;
+	l->l_md.md_ctx[CTX_S0 + 2] = (uintptr_t)entry;		/* s2 */
+	memset(lwp_fpstate(l->l_md.md_kstack), 0, sizeof(struct fpstate));
+}
+
+void
 cpu_set_user(struct lwp *l, vaddr_t pc, vaddr_t sp, uintptr_t arg)
 {
 	struct trapframe *tf = lwp_trapframe(l->l_md.md_kstack);

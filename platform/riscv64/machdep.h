@@ -112,6 +112,7 @@ extern char _text_start[], _text_end[];
 void	trap_entry(void);
 void	trap_user_exit(struct trapframe *tf) __attribute__((noreturn));
 void	fork_trampoline(void);
+void	kthread_trampoline(void);
 
 /* switch.S */
 void	swtch(uintptr_t *from_ctx, uintptr_t *to_ctx);

@@ -102,6 +102,13 @@ from_kernel:
 	addi	sp, sp, TF_SIZE
 	sret
 
+/* A kernel thread's first code: s1 = the lwp, s2 = its entry, which never returns. */
+	.globl	kthread_trampoline
+kthread_trampoline:
+	mv	a0, s1
+	jalr	s2
+	unimp
+
 	.globl	fork_trampoline
 fork_trampoline:
 	mv	a0, s1

@@ -70,6 +70,15 @@ cpu_fork(struct lwp *parent, struct lwp *child)
 }
 
 void
+cpu_set_kthread(struct lwp *l, void (*entry)(struct lwp *))
+{
+	ctx_new(l);
+	l->l_md.md_ctx[CTX_RIP] = (uintptr_t)kthread_trampoline;
+	l->l_md.md_ctx[CTX_R13] = (uintptr_t)entry;
+	fpu_clean(FPU_AREA(l));	/* cpu_switch loads it: it must be valid */
+}
+
+void
 cpu_set_user(struct lwp *l, vaddr_t pc, vaddr_t sp, uintptr_t arg)
 {
 	struct trapframe *tf = USER_TF(l);

@@ -36,6 +36,13 @@ switch_context:
 	movq	(CTX_RSP * 8)(%rsi), %rsp
 	jmpq	*(CTX_RIP * 8)(%rsi)
 
+/* A kernel thread's first code: r12 = the lwp, r13 = its entry, which never returns. */
+	.globl	kthread_trampoline
+kthread_trampoline:
+	movq	%r12, %rdi
+	call	*%r13
+	ud2
+
 	.globl	fork_trampoline
 fork_trampoline:
 	movq	%r12, %rdi

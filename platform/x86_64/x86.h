@@ -313,6 +313,7 @@ void	x86_pmap_bootstrap(void);
 void	trap(struct trapframe *tf);
 __noreturn void trap_exit_user(void);
 void	fork_trampoline(void);
+void	kthread_trampoline(void);
 void	switch_context(uintptr_t *from_ctx, uintptr_t *to_ctx);
 
 #endif /* !__ASSEMBLER__ */

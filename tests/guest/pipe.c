@@ -12,6 +12,35 @@
 static int p[2];
 static char big[BIG];
 
+static int
+free_pages(void)
+{
+	size_t len = sizeof(int);
+	int v = -1;
+
+	sysctlbyname("vm.stats.vm.v_free_count", &v, &len, NULL, 0);
+	return (v);
+}
+
+/* Open and close many pipes, some with data left in them, and dups of them. */
+static void
+pipe_churn(void)
+{
+	int q[2];
+
+	for (int i = 0; i < 200; i++) {
+		if (pipe(q) != 0)
+			return;
+		if (i & 1)
+			write(q[1], "left", 4);
+		if (i & 2)
+			dup2(q[0], 20);
+		close(q[0]);
+		close(q[1]);
+	}
+	close(20);
+}
+
 /* Fork a child running fn(arg); its wait status, or -1. */
 static int
 child_status(int (*fn)(int), int arg, pid_t *pidp)
@@ -320,6 +349,29 @@ main(void)
 	    "and the parent's table is untouched");
 	close(p[0]);
 	close(p[1]);
+
+	pipe_churn();
+	n = free_pages();
+	pipe_churn();
+	ok(free_pages() == n, "200 pipes opened and closed give back every page (%d, %d)",
+	    n, free_pages());
+	n = free_pages();
+	pipe(p);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		close(p[0]);
+		for (int i = 0; i < 4; i++)
+			write(p[1], big, sizeof(big));
+		_exit(0);
+	}
+	close(p[1]);
+	read(p[0], buf, 10);
+	close(p[0]);	/* the child sleeps on a full pipe: SIGPIPE wakes and ends it */
+	status = reap(pid);
+	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE,
+	    "a writer asleep on a full pipe gets SIGPIPE when the reader closes (%#x)",
+	    status);
+	ok(free_pages() == n, "and every page comes back (%d, %d)", n, free_pages());
 
 	return (done());
 }
