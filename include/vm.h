@@ -4,11 +4,19 @@
  *
  * Each entry is backed by an anonymous object: an array of physical pages,
  * one slot per page of the entry, filled on first touch (demand zero).  A
- * private entry owns its object alone; a shared one (MAP_SHARED) holds a
- * reference on an object other entries hold too, so pages faulted in by
- * one process are seen by the others.  Copy-on-write lives in the page
- * reference counts: a page with more than one reference is mapped
- * read-only in private entries and copied on the first write.
+ * shared entry (MAP_SHARED) holds a reference on an object other entries
+ * hold too, so pages faulted in by one process are seen by the others.
+ *
+ * Copy-on-write works at two levels, so that fork does no per-page work.
+ * At fork a private entry and its copy share one object, both marked
+ * ME_NEEDS_COPY, and the parent's mappings of the entry are dropped (whole
+ * page-table pages at a time).  The first write fault through a marked
+ * entry whose object someone else still holds gives the entry its own
+ * object: a copy of the page array, each page gaining a reference (BSD's
+ * lazy amap copy).  From then on the page reference counts rule: a page
+ * with more than one reference is mapped read-only in private entries and
+ * copied on the first write, and the last holder just gets its write
+ * right back.
  */
 #ifndef _VM_H_
 #define _VM_H_
@@ -27,6 +35,7 @@ struct vm_object {
 #define ME_SHARED	0x1		/* MAP_SHARED: survives fork shared */
 #define ME_STACK	0x2		/* the main stack */
 #define ME_HEAP		0x4		/* the sbrk heap; grows upward */
+#define ME_NEEDS_COPY	0x8		/* private, object shared since a fork */
 
 struct vm_map_entry {
 	TAILQ_ENTRY(vm_map_entry) link;

@@ -1,14 +1,37 @@
 /*
- * The page-fault handler: demand-zero fill and copy-on-write.
+ * The page-fault handler: demand-zero fill and copy-on-write (see vm.h).
  *
- * A private page held by more than one reference (after vm_fork) is mapped
- * read-only; the first write copies it, unless this mapping has meanwhile
- * become its only holder, in which case the write right is simply given back.
+ * A private entry still sharing its object since a fork gets an object of
+ * its own on its first write fault.  A private page held by more than one
+ * reference is mapped read-only; the first write copies it, unless this
+ * mapping has meanwhile become its only holder, in which case the write
+ * right is simply given back.
  */
 #include "hal.h"
 #include "page.h"
 #include "pmap.h"
-#include "vm.h"
+#include "vm_object.h"
+
+/*
+ * Give e an object of its own: a copy of its window of the shared page
+ * array, each page gaining a reference.  ENOMEM leaves e as it was.
+ */
+static int
+entry_own_object(struct vm_map_entry *e)
+{
+	size_t npages = (e->end - e->start) >> PAGE_SHIFT;
+	struct vm_object *obj;
+
+	if ((obj = vm_object_alloc(npages)) == NULL)
+		return (ENOMEM);
+	memcpy(obj->pages, &e->obj->pages[e->obj_off], npages * sizeof(paddr_t));
+	page_hold_array(obj->pages, npages);
+	vm_object_release(e->obj);
+	e->obj = obj;
+	e->obj_off = 0;
+	e->flags &= ~ME_NEEDS_COPY;
+	return (0);
+}
 
 int
 vm_fault(struct vmspace *vm, vaddr_t va, vm_prot_t access)
@@ -25,6 +48,12 @@ vm_fault(struct vmspace *vm, vaddr_t va, vm_prot_t access)
 		spin_unlock(&vm->lock);
 		return (EFAULT);
 	}
+	if (e->flags & ME_NEEDS_COPY) {
+		if (e->obj->ref == 1)
+			e->flags &= ~ME_NEEDS_COPY;
+		else if ((access & VM_PROT_WRITE) && (error = entry_own_object(e)) != 0)
+			goto out;
+	}
 	slot = &e->obj->pages[e->obj_off + ((va - e->start) >> PAGE_SHIFT)];
 	if (*slot == 0) {
 		if ((error = page_alloc(&pa, PG_ZERO)) != 0)
@@ -39,7 +68,8 @@ vm_fault(struct vmspace *vm, vaddr_t va, vm_prot_t access)
 		*slot = pa;
 	}
 	prot = e->prot;
-	if (!(e->flags & ME_SHARED) && page_refcount(*slot) > 1)
+	if (!(e->flags & ME_SHARED) &&
+	    ((e->flags & ME_NEEDS_COPY) || page_refcount(*slot) > 1))
 		prot &= ~VM_PROT_WRITE;
 	error = pmap_enter(vm->pmap, va, *slot, prot);
 out:

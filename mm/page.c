@@ -216,6 +216,22 @@ page_hold(paddr_t pa)
 	spin_unlock(&page_lock);
 }
 
+/* A reference more on each non-zero entry of pas[0, n), under one lock. */
+void
+page_hold_array(const paddr_t *pas, size_t n)
+{
+	spin_lock(&page_lock);
+	for (size_t i = 0; i < n; i++) {
+		if (pas[i] != 0) {
+			struct vm_page *pg = pa_to_page(pas[i]);
+
+			KASSERT(pg->ref > 0 && !(pg->flags & VPF_FREE), "hold of a free page");
+			pg->ref++;
+		}
+	}
+	spin_unlock(&page_lock);
+}
+
 void
 page_free(paddr_t pa)
 {

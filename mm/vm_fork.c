@@ -1,46 +1,32 @@
 /*
- * Duplicating an address space for fork.  Private entries become
- * copy-on-write: the child's object takes a reference on each of the
- * parent's pages, and the parent loses its write right so that its next
- * write faults and copies (or reclaims the page once the child is gone).
- * The child starts with an empty pmap and faults its pages in as it
- * touches them.  Shared entries keep pointing at the same object.
+ * Duplicating an address space for fork, in time proportional to the
+ * number of entries and page-table pages, not to the memory mapped.
+ * Private entries become copy-on-write: the child's entry shares the
+ * parent's object and both are marked ME_NEEDS_COPY (see vm.h); the parent
+ * loses its mappings of writable private entries, so that its next write
+ * faults.  The child starts with an empty pmap and faults its pages in as
+ * it touches them.  Shared entries keep pointing at the same object.
  */
-#include "page.h"
 #include "pmap.h"
 #include "vm_object.h"
 
 static struct vm_map_entry *
 entry_fork(struct vmspace *parent, struct vm_map_entry *e)
 {
-	size_t npages = (e->end - e->start) >> PAGE_SHIFT;
+	unsigned flags = e->flags;
 	struct vm_map_entry *ne;
-	struct vm_object *obj;
 
-	if (e->flags & ME_SHARED) {
-		ne = vm_entry_alloc(e->start, e->end, e->prot, e->flags, e->obj,
-		    e->obj_off);
-		if (ne != NULL)
-			e->obj->ref++;
-		return (ne);
-	}
-	if ((obj = vm_object_alloc(npages)) == NULL)
+	if (!(flags & ME_SHARED))
+		flags |= ME_NEEDS_COPY;
+	ne = vm_entry_alloc(e->start, e->end, e->prot, flags, e->obj, e->obj_off);
+	if (ne == NULL)
 		return (NULL);
-	if ((ne = vm_entry_alloc(e->start, e->end, e->prot, e->flags, obj, 0)) == NULL) {
-		vm_object_release(obj);
-		return (NULL);
+	e->obj->ref++;
+	if (!(e->flags & ME_SHARED)) {
+		e->flags |= ME_NEEDS_COPY;
+		if (e->prot & VM_PROT_WRITE)
+			pmap_remove(parent->pmap, e->start, e->end);
 	}
-	for (size_t i = 0; i < npages; i++) {
-		paddr_t pa = e->obj->pages[e->obj_off + i];
-
-		if (pa != 0) {
-			page_hold(pa);
-			obj->pages[i] = pa;
-		}
-	}
-	if (e->prot & VM_PROT_WRITE)
-		pmap_protect(parent->pmap, e->start, e->end,
-		    e->prot & ~VM_PROT_WRITE);
 	return (ne);
 }
 

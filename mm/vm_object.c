@@ -1,8 +1,46 @@
 /*
  * Anonymous objects: the page arrays behind map entries.
  */
+#include "hal.h"
 #include "page.h"
 #include "vm_object.h"
+
+/*
+ * Page arrays of a page or more come straight from the page allocator, a
+ * power of two of pages, so that a large mapping's array costs 8 bytes a
+ * page and no more (the kernel heap's header would double a power of two).
+ */
+static unsigned
+array_order(size_t npages)
+{
+	size_t bytes = npages * sizeof(paddr_t);
+	unsigned order = 0;
+
+	while ((PAGE_SIZE << order) < bytes)
+		order++;
+	return (order);
+}
+
+static paddr_t *
+pages_array_alloc(size_t npages)
+{
+	paddr_t pa;
+
+	if (npages * sizeof(paddr_t) < PAGE_SIZE)
+		return (kzalloc(npages * sizeof(paddr_t)));
+	if (page_alloc_order(&pa, array_order(npages), PG_ZERO) != 0)
+		return (NULL);
+	return (phys_to_kva(pa));
+}
+
+static void
+pages_array_free(paddr_t *pages, size_t npages)
+{
+	if (npages * sizeof(paddr_t) < PAGE_SIZE)
+		kfree(pages);
+	else
+		page_free(kva_to_phys(pages));
+}
 
 struct vm_object *
 vm_object_alloc(size_t npages)
@@ -11,7 +49,7 @@ vm_object_alloc(size_t npages)
 
 	if ((obj = kmalloc(sizeof(*obj))) == NULL)
 		return (NULL);
-	if ((obj->pages = kzalloc(npages * sizeof(paddr_t))) == NULL) {
+	if ((obj->pages = pages_array_alloc(npages)) == NULL) {
 		kfree(obj);
 		return (NULL);
 	}
@@ -39,7 +77,7 @@ vm_object_release(struct vm_object *obj)
 	if (--obj->ref > 0)
 		return;
 	vm_object_free_range(obj, 0, obj->npages);
-	kfree(obj->pages);
+	pages_array_free(obj->pages, obj->npages);
 	kfree(obj);
 }
 

@@ -137,6 +137,12 @@ entry_split(struct vm_map_entry *e, vaddr_t va, struct vm_map_entry **tailp)
 {
 	struct vm_map_entry *t;
 
+	/*
+	 * Needs-copy with no one else on the object is over: settle it before
+	 * the halves' own references make the object look shared.
+	 */
+	if ((e->flags & ME_NEEDS_COPY) && e->obj->ref == 1)
+		e->flags &= ~ME_NEEDS_COPY;
 	t = vm_entry_alloc(va, e->end, e->prot, e->flags, e->obj,
 	    e->obj_off + ((va - e->start) >> PAGE_SHIFT));
 	if (t == NULL)
@@ -179,8 +185,12 @@ vm_unmap(struct vmspace *vm, vaddr_t start, vaddr_t end)
 		if (e->end <= start)
 			continue;
 		pmap_remove(vm->pmap, e->start, e->end);
-		/* A private window is this entry's alone: its pages can go now. */
-		if (!(e->flags & ME_SHARED))
+		/*
+		 * A private window is this entry's alone, unless a fork left
+		 * the object shared: then the pages go with the object.
+		 */
+		if (!(e->flags & ME_SHARED) &&
+		    (!(e->flags & ME_NEEDS_COPY) || e->obj->ref == 1))
 			vm_object_free_range(e->obj, e->obj_off,
 			    (e->end - e->start) >> PAGE_SHIFT);
 		TAILQ_REMOVE(&vm->entries, e, link);

@@ -250,10 +250,43 @@ protect_one(struct pmap *pm, vaddr_t va, pt_entry_t *pte, pt_entry_t bits)
 	}
 }
 
+/*
+ * Where [sva, eva) covers the whole 2 MiB of a leaf table, the table goes
+ * at once, without looking at its entries (a pmap holds no references on
+ * the pages it maps): removing a large range costs one step per table,
+ * which is what lets fork drop a big parent's mappings cheaply.  Partial
+ * tables are cleared entry by entry.
+ */
 void
 pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 {
-	pmap_walk(pm, sva, eva, remove_one, 0);
+	const vaddr_t span = 1ul << SV39_SHIFT(1);
+	pt_entry_t *root = pt_kva(pm->pm_root);
+	bool flush_all = false;
+	vaddr_t va = sva;
+
+	KASSERT(sva <= eva && eva <= VM_MAX_USER, "pmap_remove: bad range");
+	while (va < eva) {
+		vaddr_t next = (va + span) & ~(span - 1);
+		pt_entry_t *l1, *l1e;
+
+		if ((root[SV39_INDEX(va, 2)] & PTE_V) == 0) {
+			va = (va + SV39_GIGAPAGE) & ~(SV39_GIGAPAGE - 1);
+			continue;
+		}
+		l1 = pt_kva(PTE_TO_PA(root[SV39_INDEX(va, 2)]));
+		l1e = &l1[SV39_INDEX(va, 1)];
+		if ((*l1e & PTE_V) != 0 && (va & (span - 1)) == 0 && next <= eva) {
+			page_free(PTE_TO_PA(*l1e));
+			*l1e = 0;
+			pm->pm_ptpages--;
+			flush_all = true;
+		} else if ((*l1e & PTE_V) != 0)
+			pmap_walk(pm, va, MIN(next, eva), remove_one, 0);
+		va = next;
+	}
+	if (flush_all && pm == active_pmap)
+		sfence_vma_all();
 }
 
 void

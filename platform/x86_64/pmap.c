@@ -68,6 +68,22 @@ pte_find(struct pmap *pm, vaddr_t va, vaddr_t *next)
 	return (&t[(va >> PAGE_SHIFT) & (NPTEPG - 1)]);
 }
 
+/* The page-directory entry that points at va's leaf table, or NULL if a level above is missing. */
+static uint64_t *
+pde_find(struct pmap *pm, vaddr_t va)
+{
+	uint64_t *t = pm->pm_pml4, e;
+	int shift;
+
+	for (shift = PML4SHIFT; shift > PDRSHIFT; shift -= 9) {
+		e = t[(va >> shift) & (NPTEPG - 1)];
+		if (!(e & PG_P))
+			return (NULL);
+		t = phys_to_kva(e & PG_FRAME);
+	}
+	return (&t[(va >> PDRSHIFT) & (NPTEPG - 1)]);
+}
+
 /* Called by x86_start(): drop the boot identity map, learn whether NX is on. */
 void
 x86_pmap_bootstrap(void)
@@ -166,19 +182,37 @@ fail:
 void
 pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 {
-	bool active = pmap_is_active(pm);
-	uint64_t *pte;
+	const vaddr_t span = 1ul << PDRSHIFT;
+	bool active = pmap_is_active(pm), flush_all = false;
+	uint64_t *pte, *pde;
 	vaddr_t va, next;
 
 	eva = MIN(eva, VM_MAX_USER);
 	for (va = sva; va < eva; va = next) {
+		/*
+		 * A leaf table wholly inside the range goes at once, without
+		 * looking at its entries (the pmap holds no references on
+		 * what it maps): a large range costs one step per 2 MiB,
+		 * which is what lets fork drop a big parent's mappings
+		 * cheaply.
+		 */
+		if ((va & (span - 1)) == 0 && va + span <= eva &&
+		    (pde = pde_find(pm, va)) != NULL && (*pde & PG_P)) {
+			page_free(*pde & PG_FRAME);
+			*pde = 0;
+			flush_all = true;
+			next = va + span;
+			continue;
+		}
 		pte = pte_find(pm, va, &next);
 		if (pte == NULL || !(*pte & PG_P))
 			continue;
 		*pte = 0;
-		if (active)
+		if (active && !flush_all)
 			invlpg(va);
 	}
+	if (active && flush_all)
+		lcr3(active_pa);
 }
 
 void

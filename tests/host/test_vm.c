@@ -366,22 +366,24 @@ test_cow(void)
 	ok(vm_map_lookup(c, SHR)->obj == vm_map_lookup(p, SHR)->obj &&
 	    vm_map_lookup(c, SHR)->obj->ref == 2,
 	    "a shared entry's object is the parent's, with a second reference");
-	ok(vm_map_lookup(c, PRIV)->obj != vm_map_lookup(p, PRIV)->obj,
-	    "a private entry gets an object of its own");
+	ok(vm_map_lookup(c, PRIV)->obj == vm_map_lookup(p, PRIV)->obj &&
+	    vm_map_lookup(p, PRIV)->obj->ref == 2 &&
+	    (vm_map_lookup(c, PRIV)->flags & ME_NEEDS_COPY) &&
+	    (vm_map_lookup(p, PRIV)->flags & ME_NEEDS_COPY),
+	    "a private entry shares the parent's object until a write, both marked needs-copy");
 	for (int i = 0; i < NPRIV; i++) {
 		same &= obj_page(c, PRIV + PG(i)) == orig[i];
-		held &= page_refcount(orig[i]) == 2;
+		held &= page_refcount(orig[i]) == 1;
 	}
 	ok(same && obj_page(c, PRIV + PG(NPRIV)) == 0,
-	    "the child's private object points at the parent's pages, untouched ones stay empty");
-	ok(held, "each private page now has two references");
-	ok(fake_pmap_count_prot(p->pmap, PRIV, PRIV + PG(NPRIV), VM_PROT_WRITE) == 0 &&
-	    fake_pmap_count(p->pmap, PRIV, PRIV + PG(NPRIV)) == NPRIV,
-	    "pmap_protect write-protects the parent's private pages and keeps them mapped");
+	    "the child sees the parent's pages, untouched ones stay empty");
+	ok(held, "fork does no per-page work: no page gains a reference");
+	ok(fake_pmap_count(p->pmap, PRIV, PRIV + PG(NPRIV)) == 0,
+	    "the parent's writable private mappings are dropped, so its next write faults");
 	ok(fake_pmap_count_prot(p->pmap, SHR, SHR + PG(1), RW) == 1,
 	    "the parent's shared page stays writable");
-	ok(fake_pmap_protect_calls() > calls && mapped_prot(p, RO) == VM_PROT_READ,
-	    "pmap_protect was called and the read-only page keeps its rights");
+	ok(fake_pmap_protect_calls() == calls && mapped_prot(p, RO) == VM_PROT_READ,
+	    "no pmap_protect pass over the pages, and the read-only page keeps its mapping");
 	ok(fake_pmap_count(c->pmap, VM_MIN_USER, VM_MAX_USER) == 0,
 	    "the child's pmap starts empty");
 
@@ -394,7 +396,7 @@ test_cow(void)
 	    (mapped_prot(c, PRIV) & VM_PROT_WRITE) && peek(c, PRIV) == 0xa0,
 	    "the child's copy is a new page, writable, with the parent's data");
 	poke(c, PRIV, 0x01);
-	ok(mapped_pa(p, PRIV) == orig[0] && obj_page(p, PRIV) == orig[0] && peek(p, PRIV) == 0xa0 &&
+	ok(obj_page(p, PRIV) == orig[0] && peek(p, PRIV) == 0xa0 &&
 	    page_refcount(orig[0]) == 1 && page_refcount(mapped_pa(c, PRIV)) == 1,
 	    "the parent keeps its page and data; each page has one reference");
 
@@ -448,8 +450,10 @@ test_cow(void)
 		    "copyout to a read-only page and copyin/copyout of a hole are EFAULT");
 	}
 
-	/* A second child: three holders of page 4. */
-	ok(vm_fork(p, &c2) == 0 && page_refcount(orig[4]) == 3, "a second fork gives three references");
+	/* A second child: three holders of page 4 once the parent writes. */
+	ok(vm_fork(p, &c2) == 0 && page_refcount(orig[4]) == 2 &&
+	    vm_map_lookup(c2, PRIV)->obj == vm_map_lookup(p, PRIV)->obj,
+	    "a second fork shares the parent's object again and leaves page counts alone");
 	before = v_free_count;
 	ok(vm_fault(c, PRIV + PG(4), VM_PROT_WRITE) == 0 && vm_fault(p, PRIV + PG(4), VM_PROT_WRITE) == 0 &&
 	    v_free_count == before - 2 && page_refcount(orig[4]) == 1,
@@ -499,6 +503,9 @@ test_cow_oom(void)
 	for (int i = 0; i < NPRIV; i++)
 		poke(p, PRIV + PG(i), (unsigned char)i);
 	poke(p, BIG, 1);
+	/* A first fork drops the parent's mappings; from then on the count is exact. */
+	if (vm_fork(p, &c) == 0)
+		vmspace_release(c);
 	/* With k free pages left, vm_fork either works or fails cleanly. */
 	for (int k = 0; k < 8; k++) {
 		int error;
@@ -515,8 +522,13 @@ test_cow_oom(void)
 		    fake_pmap_live() != 1 || page_refcount(obj_page(p, PRIV)) != 1)
 			clean = false;
 	}
-	ok(failed && clean,
-	    "vm_fork short of memory is ENOMEM and leaves every page and reference as it was");
+	/*
+	 * vm_fork takes no pages of its own beyond small heap objects, so it
+	 * may well succeed even with none free; what matters is that either
+	 * way nothing is left behind.
+	 */
+	ok(clean, "vm_fork with 0..7 free pages works or is ENOMEM (%s), and leaves every "
+	    "page and reference as it was", failed ? "some failed" : "all worked");
 	while (nhog > 0)
 		page_free(hog[--nhog]);
 	fake_pmap_fail_create(1);
@@ -538,11 +550,11 @@ test_cow_oom(void)
 		while (nhog > 0)
 			page_free(hog[--nhog]);
 		fake_pmap_fail_enter(1);
-		before = v_free_count;
 		ok(vm_fault(c, BIG + PG(2), VM_PROT_WRITE) == ENOMEM,
 		    "a fault whose pmap_enter fails is ENOMEM");
-		ok(vm_fault(c, BIG + PG(2), VM_PROT_WRITE) == 0 && v_free_count == before - 1,
-		    "retrying it maps one page: the failed attempt's page was kept, not leaked");
+		before = v_free_count;
+		ok(vm_fault(c, BIG + PG(2), VM_PROT_WRITE) == 0 && v_free_count == before,
+		    "retrying it maps the page the failed attempt kept: nothing more is taken");
 		vmspace_release(c);
 	} else
 		ok(0, "vm_fork with memory to spare");
