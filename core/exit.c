@@ -126,6 +126,38 @@ wait_matches(const struct proc *parent, const struct proc *child, pid_t pid)
 }
 
 /*
+ * A zombie child of p matching pid, in *zombie (NULL if none has exited
+ * yet), or ECHILD when no child matches at all.  One pid is looked up in
+ * the hash: a parent of thousands must not pay for each of them.
+ */
+static int
+wait_find(struct proc *p, pid_t pid, struct proc **zombie)
+{
+	struct proc *child;
+	bool any = false;
+
+	*zombie = NULL;
+	if (pid > 0) {
+		child = pfind(pid);
+		if (child == NULL || child->p_pptr != p)
+			return (ECHILD);
+		if (child->p_stat == SZOMB)
+			*zombie = child;
+		return (0);
+	}
+	LIST_FOREACH(child, &p->p_children, p_sibling) {
+		if (!wait_matches(p, child, pid))
+			continue;
+		any = true;
+		if (child->p_stat == SZOMB) {
+			*zombie = child;
+			return (0);
+		}
+	}
+	return (any ? 0 : ECHILD);
+}
+
+/*
  * Wait for a child of p matching pid to exit.  0 with *found the child's
  * pid and *status its wait status; 0 with *found 0 under WNOHANG when
  * none has exited yet; ECHILD when no child matches; EINTR when a signal
@@ -134,26 +166,20 @@ wait_matches(const struct proc *parent, const struct proc *child, pid_t pid)
 int
 kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found)
 {
-	struct proc *child;
-	int error, nfound;
+	struct proc *zombie;
+	int error;
 
 	if (options & ~(WNOHANG | WUNTRACED))
 		return (EINVAL);
 	for (;;) {
-		nfound = 0;
-		LIST_FOREACH(child, &p->p_children, p_sibling) {
-			if (!wait_matches(p, child, pid))
-				continue;
-			nfound++;
-			if (child->p_stat == SZOMB) {
-				*found = child->p_pid;
-				*status = child->p_xstat;
-				proc_reap(child);
-				return (0);
-			}
+		if ((error = wait_find(p, pid, &zombie)) != 0)
+			return (error);
+		if (zombie != NULL) {
+			*found = zombie->p_pid;
+			*status = zombie->p_xstat;
+			proc_reap(zombie);
+			return (0);
 		}
-		if (nfound == 0)
-			return (ECHILD);
 		if (options & WNOHANG) {
 			*found = 0;
 			return (0);

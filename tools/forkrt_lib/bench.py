@@ -106,6 +106,12 @@ def table(rows: list[tuple], arches: list[str], metric: str = "median_ns") -> st
         if key not in keys:
             keys.append(key)
         cells[(key, r.get("arch", arch))] = r.get(metric)
+    # Group by case, in the order cases first appear, then by parent size.
+    order = {}
+    for c, _ in keys:
+        order.setdefault(c.split(" ")[0], len(order))
+    keys.sort(key=lambda k: (order[k[0].split(" ")[0]], k[0],
+                             k[1] if isinstance(k[1], int) else 0))
     head = ["case", "size_kib"] + [f"{a} {metric}" for a in arches]
     body = [[c, str(s)] + [_fmt(cells.get(((c, s), a))) for a in arches] for c, s in keys]
     widths = [max(len(x[i]) for x in [head] + body) for i in range(len(head))]
