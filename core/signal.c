@@ -71,14 +71,21 @@ sig_fatal_pending(const struct proc *p)
 	    ((p->p_flags & (P_WEXIT | P_SINGLE)) && curlwp != p->p_singlelwp));
 }
 
-/* Post sig to p; a process asleep in the kernel wakes to act on it. */
+/*
+ * Post sig to p; a process asleep in the kernel wakes to act on it.  Init
+ * and system processes take no default actions (FreeBSD's issignal): with
+ * no handlers, a signal to them is dropped, so that no process can end
+ * the machine by signalling pid 1 (an RFNOWAIT|RFLINUXTHPN child's exit
+ * sends init SIGUSR1, for one).
+ */
 void
 psignal(struct proc *p, int sig)
 {
 	struct lwp *l;
 
 	KASSERT(sig > 0 && sig < NSIG, "signal number");
-	if (p->p_stat != SACTIVE || (p->p_flags & P_SYSTEM) || sig_ignored(p, sig))
+	if (p->p_stat != SACTIVE || (p->p_flags & P_SYSTEM) || p == initproc ||
+	    sig_ignored(p, sig))
 		return;
 	p->p_siglist |= SIGMASK(sig);
 	FOREACH_LWP_IN_PROC(l, p)
