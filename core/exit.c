@@ -49,9 +49,10 @@ exit1(struct proc *p, int wstatus)
 
 	KASSERT(l->l_proc == p, "exit1 of another process");
 	if (p == initproc) {
+		/* As fatal as a panic: the tools read 125 as a crash. */
 		printf("forkrt: init exited (status %#x)\n", wstatus);
-		printf("forkrt: poweroff status=%d\n", 126);
-		hal_poweroff(126);
+		printf("forkrt: poweroff status=%d\n", 125);
+		hal_poweroff(125);
 	}
 	/* Another lwp is already taking the process down: just go. */
 	if (p->p_flags & P_WEXIT)

@@ -40,13 +40,16 @@ sys_mmap(struct lwp *l, const register_t *args, register_t *rv)
 		if ((addr & PAGE_MASK) != 0 || addr < VM_MIN_USER ||
 		    addr > VM_MAX_USER - len)
 			return (EINVAL);
-		if ((error = vm_unmap(vm, addr, addr + len)) != 0)
-			return (error);
-	} else if ((error = vm_map_findspace(vm, MAX(addr, vm->brk_base + (1ul << 30)),
-	    len, &addr)) != 0)
-		return (error);
-	error = vm_map_anon(vm, addr, len, (vm_prot_t)prot,
-	    (flags & MAP_SHARED) ? ME_SHARED : 0);
+		error = vm_map_anon_fixed(vm, addr, len, (vm_prot_t)prot,
+		    (flags & MAP_SHARED) ? ME_SHARED : 0);
+	} else {
+		/* Above the heap's room to grow, unless the hint is higher. */
+		error = vm_map_findspace(vm, MAX(addr, vm->brk_base + (1ul << 30)),
+		    len, &addr);
+		if (error == 0)
+			error = vm_map_anon(vm, addr, len, (vm_prot_t)prot,
+			    (flags & MAP_SHARED) ? ME_SHARED : 0);
+	}
 	if (error != 0)
 		return (error);
 	*rv = addr;

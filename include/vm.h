@@ -66,6 +66,9 @@ void	vmspace_release(struct vmspace *);	/* frees it with the last reference */
  */
 int	vm_map_anon(struct vmspace *, vaddr_t start, size_t len, vm_prot_t prot,
 	    unsigned flags);
+/* The same, replacing whatever the range held (MAP_FIXED); on failure the old mapping stays. */
+int	vm_map_anon_fixed(struct vmspace *, vaddr_t start, size_t len, vm_prot_t prot,
+	    unsigned flags);
 /* Find room for len bytes at or above hint; 0 on success with *addr set. */
 int	vm_map_findspace(struct vmspace *, vaddr_t hint, size_t len, vaddr_t *addr);
 /* Unmap [start, end), splitting entries that straddle its edges. */

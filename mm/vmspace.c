@@ -86,9 +86,13 @@ entry_insert(struct vmspace *vm, struct vm_map_entry *e)
 	return (0);
 }
 
-int
-vm_map_anon(struct vmspace *vm, vaddr_t start, size_t len, vm_prot_t prot,
-    unsigned flags)
+/*
+ * With `replace` (MAP_FIXED), whatever was mapped in the range goes, but
+ * only once the new entry exists: a failure leaves the old mapping.
+ */
+static int
+map_anon(struct vmspace *vm, vaddr_t start, size_t len, vm_prot_t prot,
+    unsigned flags, bool replace)
 {
 	struct vm_map_entry *e;
 	struct vm_object *obj;
@@ -102,9 +106,27 @@ vm_map_anon(struct vmspace *vm, vaddr_t start, size_t len, vm_prot_t prot,
 		vm_object_release(obj);
 		return (ENOMEM);
 	}
+	if (replace && (error = vm_unmap(vm, start, start + len)) != 0) {
+		vm_entry_free(e);
+		return (error);
+	}
 	if ((error = entry_insert(vm, e)) != 0)
 		vm_entry_free(e);
 	return (error);
+}
+
+int
+vm_map_anon(struct vmspace *vm, vaddr_t start, size_t len, vm_prot_t prot,
+    unsigned flags)
+{
+	return (map_anon(vm, start, len, prot, flags, false));
+}
+
+int
+vm_map_anon_fixed(struct vmspace *vm, vaddr_t start, size_t len, vm_prot_t prot,
+    unsigned flags)
+{
+	return (map_anon(vm, start, len, prot, flags, true));
 }
 
 int
