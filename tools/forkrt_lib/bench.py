@@ -170,6 +170,54 @@ def svg(rows: list[tuple], arches: list[str], metric: str = "median_ns") -> str:
     return "\n".join(out) + "\n"
 
 
+DEBIAN_PYTHON = "/usr/bin/python3"
+
+
+def _matplotlib_python() -> Optional[str]:
+    """Debian's python3 with python3-matplotlib, installing the package when
+    we are root on Debian; None when it cannot be had."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    if not os.path.exists(DEBIAN_PYTHON):
+        return None
+    probe = [DEBIAN_PYTHON, "-c", "import matplotlib"]
+    if subprocess.run(probe, capture_output=True).returncode == 0:
+        return DEBIAN_PYTHON
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        print("forkrt: --plot wants python3-matplotlib (apt-get install python3-matplotlib); "
+              "drawing a plain SVG instead", file=sys.stderr)
+        return None
+    print("forkrt: installing python3-matplotlib for --plot", file=sys.stderr, flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "install", "-y", "-qq", "python3-matplotlib"], env=env,
+                   stdout=subprocess.DEVNULL)
+    if subprocess.run(probe, capture_output=True).returncode == 0:
+        return DEBIAN_PYTHON
+    return None
+
+
+def plot(path: str, rows: list[tuple], arches: list[str]) -> None:
+    """Latency against parent size, one line per case per arch: matplotlib
+    from Debian's packages when it can be had, else the stdlib SVG."""
+    import os
+    import subprocess
+    import tempfile
+    py = _matplotlib_python()
+    if py is not None:
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump([dict(r, arch=r.get("arch", a)) for a, r in rows], f)
+        try:
+            script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plot_mpl.py")
+            if subprocess.run([py, script, f.name, path]).returncode == 0:
+                return
+        finally:
+            os.unlink(f.name)
+    with open(path, "w") as out:
+        out.write(svg(rows, arches))
+
+
 def write_json(path: str, rows: list[dict]) -> None:
     with open(path, "w") as f:
         json.dump(rows, f, indent=1)
