@@ -12,35 +12,6 @@
 
 static int global = 1;
 
-static int
-sget(const char *name)
-{
-	int v = -1;
-	size_t len = sizeof(v);
-
-	if (sysctlbyname(name, &v, &len, NULL, 0) != 0)
-		return (-1);
-	return (v);
-}
-
-static pid_t
-xfork(void)
-{
-	fflush(stdout);
-	return (fork());
-}
-
-/* Reap every child left; returns how many. */
-static int
-reap_all(void)
-{
-	int n = 0, status;
-
-	while (waitpid(-1, &status, 0) > 0)
-		n++;
-	return (n);
-}
-
 /* fork, fork, fork: depth levels, two children each; exit 0 if all reaped fine. */
 static int
 forktree(int depth)

@@ -4,7 +4,12 @@
  * nor hang, and when every fuzzer is gone the free pages and the process
  * count must be back at their baselines.
  *
- *	fuzz [--iterations N] [--seed S] [--procs P] [--time T]
+ *	fuzz [--iterations N] [--seed S] [--procs P] [--time T] [--rfmask M]
+ *	    [--only NUM]
+ *
+ * --time bounds the fuzzing in seconds; --rfmask keeps the rfork bits in M
+ * out of every rfork (to look past a known bug); --only NUM makes
+ * every call system call NUM (to narrow a failure down).
  *
  * The parent does not fuzz.  Each fuzzer starts its own session, drops to
  * uid 1000 (so kill(-1) reaches only fuzzers) and closes the console
@@ -54,6 +59,8 @@ struct fz {
 };
 
 static struct shared *sh;
+static long only = -1;		/* --only: this syscall number alone */
+static long rfmask;		/* --rfmask: rfork bits never passed */
 static char *scratch;		/* 2 pages RW, then a PROT_READ page, then a hole */
 static const char rodata[64] = "forkrt fuzz read-only data";
 
@@ -209,6 +216,8 @@ one_call(struct fz *f)
 		n = common[(x >> 8) % (sizeof(common) / sizeof(common[0]))];
 	else
 		n = (long)((x >> 8) % NSYSNUM);
+	if (only >= 0)
+		n = only;
 	/* Ending oneself is allowed, but not too often. */
 	if ((n == SYS_exit || n == SYS_lwp_exit || n == SYS_execv) &&
 	    (x >> 40) % 4 != 0)
@@ -229,7 +238,7 @@ one_call(struct fz *f)
 		}
 		return;
 	case SYS_rfork:
-		a[0] = rflags(f);
+		a[0] = rflags(f) & ~rfmask;
 		if ((a[0] & (RFPROC | RFMEM)) == (RFPROC | RFMEM)) {
 			void *stk = mmap(NULL, 16 * PGSZ, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANON, -1, 0);
@@ -299,17 +308,6 @@ fuzz(struct fz *f)
 	}
 }
 
-static int
-sget(const char *name)
-{
-	int v = -1;
-	size_t len = sizeof(v);
-
-	if (sysctlbyname(name, &v, &len, NULL, 0) != 0)
-		return (-1);
-	return (v);
-}
-
 static uint64_t
 now_ms(void)
 {
@@ -326,6 +324,15 @@ nap(int kq, long ms)
 	struct kevent ev;
 
 	kevent(kq, NULL, 0, &ev, 1, &ts);
+}
+
+/* Fault in the stack the parent will use, so that it is not counted as lost. */
+static void __attribute__((noinline))
+warm_stack(void)
+{
+	volatile char pad[32768];
+
+	memset((char *)pad, 0, sizeof(pad));
 }
 
 static pid_t
@@ -399,6 +406,10 @@ main(int argc, char **argv)
 			seed = (uint64_t)strtol(argv[++i], NULL, 0);
 		else if (i + 1 < argc && strcmp(argv[i], "--procs") == 0)
 			nprocs = atoi(argv[++i]);
+		else if (i + 1 < argc && strcmp(argv[i], "--only") == 0)
+			only = strtol(argv[++i], NULL, 0);
+		else if (i + 1 < argc && strcmp(argv[i], "--rfmask") == 0)
+			rfmask = strtol(argv[++i], NULL, 0);
 		else if (i + 1 < argc && strcmp(argv[i], "--time") == 0)
 			time_limit = strtol(argv[++i], NULL, 0);
 	}
@@ -423,8 +434,16 @@ main(int argc, char **argv)
 	/* PROT_READ by remapping: mprotect does not exist. */
 	mmap(scratch + 2 * PGSZ, PGSZ, PROT_READ, MAP_PRIVATE | MAP_ANON | MAP_FIXED,
 	    -1, 0);
+	/*
+	 * A fuzzer's read fault on a page the parent never touched fills the
+	 * object both still share, so the page is the parent's: touch it first.
+	 */
+	(void)*(volatile char *)(scratch + 2 * PGSZ);
 	sh->limit = iterations;
 	kq = kqueue();
+	warm_stack();
+	kill_fuzzers();			/* warms the fork path; kills nothing */
+	reap(slots, 0);
 	nap(kq, 1);
 	base_free = sget("vm.stats.vm.v_free_count");
 	base_procs = sget("kern.nprocs");

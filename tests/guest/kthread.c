@@ -4,36 +4,19 @@
  */
 #include "tap.h"
 
-static int
-get(const char *name)
-{
-	int v = -1;
-	size_t len = sizeof(v);
-
-	if (sysctlbyname(name, &v, &len, NULL, 0) != 0)
-		return (-1);
-	return (v);
-}
-
-static int
-set(const char *name, int v)
-{
-	return (sysctlbyname(name, NULL, NULL, &v, sizeof(v)));
-}
-
 static void
 try_as_user(void)
 {
 	setuid(1000);
-	_exit(set("debug.kthread_test", 1) == -1 && errno == EPERM ? 0 : 1);
+	_exit(sset("debug.kthread_test", 1) == -1 && errno == EPERM ? 0 : 1);
 }
 
 int
 main(void)
 {
-	int kthreads = get("vm.stats.vm.v_kthreads");
-	int runs = get("debug.kthread_test");
-	int lastpid = get("kern.lastpid");
+	int kthreads = sget("vm.stats.vm.v_kthreads");
+	int runs = sget("debug.kthread_test");
+	int lastpid = sget("kern.lastpid");
 	int nprocs, free0, status, spins;
 
 	/*
@@ -44,26 +27,26 @@ main(void)
 	diag("kernel threads so far: %d", kthreads);
 	for (int i = 0; i < 20; i++)
 		sched_yield();
-	nprocs = get("kern.nprocs");
-	free0 = get("vm.stats.vm.v_free_count");
+	nprocs = sget("kern.nprocs");
+	free0 = sget("vm.stats.vm.v_free_count");
 
-	ok(set("debug.kthread_test", 50) == 0, "root starts a kernel thread");
-	ok(get("vm.stats.vm.v_kthreads") == kthreads + 1, "v_kthreads counts it (%d -> %d)",
-	    kthreads, get("vm.stats.vm.v_kthreads"));
-	ok(get("kern.lastpid") == lastpid,
-	    "its RFHIGHPID pid leaves kern.lastpid alone (%d)", get("kern.lastpid"));
-	for (spins = 0; get("debug.kthread_test") < runs + 50 && spins < 100000; spins++)
+	ok(sset("debug.kthread_test", 50) == 0, "root starts a kernel thread");
+	ok(sget("vm.stats.vm.v_kthreads") == kthreads + 1, "v_kthreads counts it (%d -> %d)",
+	    kthreads, sget("vm.stats.vm.v_kthreads"));
+	ok(sget("kern.lastpid") == lastpid,
+	    "its RFHIGHPID pid leaves kern.lastpid alone (%d)", sget("kern.lastpid"));
+	for (spins = 0; sget("debug.kthread_test") < runs + 50 && spins < 100000; spins++)
 		sched_yield();
-	ok(get("debug.kthread_test") == runs + 50, "the kernel thread runs to its end (%d runs)",
-	    get("debug.kthread_test") - runs);
-	for (spins = 0; get("kern.nprocs") != nprocs && spins < 100000; spins++)
+	ok(sget("debug.kthread_test") == runs + 50, "the kernel thread runs to its end (%d runs)",
+	    sget("debug.kthread_test") - runs);
+	for (spins = 0; sget("kern.nprocs") != nprocs && spins < 100000; spins++)
 		sched_yield();
-	ok(get("kern.nprocs") == nprocs, "init reaps the finished thread (nprocs %d)",
-	    get("kern.nprocs"));
-	ok(get("vm.stats.vm.v_free_count") == free0, "and every page comes back (%d -> %d)",
-	    free0, get("vm.stats.vm.v_free_count"));
+	ok(sget("kern.nprocs") == nprocs, "init reaps the finished thread (nprocs %d)",
+	    sget("kern.nprocs"));
+	ok(sget("vm.stats.vm.v_free_count") == free0, "and every page comes back (%d -> %d)",
+	    free0, sget("vm.stats.vm.v_free_count"));
 	errno = 0;
-	ok(set("debug.kthread_test", -1) == -1 && errno == EINVAL, "a negative count is EINVAL");
+	ok(sset("debug.kthread_test", -1) == -1 && errno == EINVAL, "a negative count is EINVAL");
 	status = in_child(try_as_user);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a non-root write is EPERM");
 	return (done());

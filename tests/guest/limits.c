@@ -7,40 +7,6 @@
 
 #define RESERVE	10
 
-static int
-sget(const char *name)
-{
-	int v = -1;
-	size_t len = sizeof(v);
-
-	if (sysctlbyname(name, &v, &len, NULL, 0) != 0)
-		return (-1);
-	return (v);
-}
-
-static int
-sset(const char *name, int v)
-{
-	return (sysctlbyname(name, NULL, NULL, &v, sizeof(v)));
-}
-
-static pid_t
-xfork(void)
-{
-	fflush(stdout);
-	return (fork());
-}
-
-static int
-reap_all(void)
-{
-	int n = 0, status;
-
-	while (waitpid(-1, &status, 0) > 0)
-		n++;
-	return (n);
-}
-
 /* Fork sleepers on a new pipe until a fork fails (at most max); *rel gets the write end. */
 static int
 fork_until_fail(int max, int *rel, int *err)

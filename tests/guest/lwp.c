@@ -66,16 +66,6 @@ spin_forever(void *arg __attribute__((unused)))
 		;
 }
 
-static uint64_t
-free_pages(void)
-{
-	int v = 0;
-	size_t len = sizeof(v);
-
-	sysctlbyname("vm.stats.vm.v_free_count", &v, &len, NULL, 0);
-	return ((uint64_t)v);
-}
-
 static void
 exit_five(void *arg __attribute__((unused)))
 {
@@ -161,7 +151,7 @@ int
 main(int argc, char **argv)
 {
 	struct lwp_params bad;
-	uint64_t before;
+	int before;
 	void *stack;
 	bool all_counted = true, tids_ok = true;
 	int status, rc;
@@ -249,8 +239,8 @@ main(int argc, char **argv)
 	errno = 0;
 	rc = lwp_create(&bad);
 	ok(rc == -1 && errno == EFAULT, "a bad tid2 pointer is EFAULT");
-	ok(free_pages() == before, "failed lwp_create calls leak no page (%lu -> %lu)",
-	    (unsigned long)before, (unsigned long)free_pages());
+	ok(free_pages() == before, "failed lwp_create calls leak no page (%d -> %d)",
+	    before, free_pages());
 	errno = 0;
 	ok(lwp_kill(getpid(), 12345, 0) == -1 && errno == ESRCH, "lwp_kill of a missing tid is ESRCH");
 	ok(lwp_kill(getpid(), lwp_gettid(), 0) == 0, "lwp_kill(pid, own tid, 0) probes");

@@ -9,30 +9,6 @@
 #define PID_MAX_DEFAULT	99999
 #define LOW_PID_MAX	300
 
-static int
-sget(const char *name)
-{
-	int v = -1;
-	size_t len = sizeof(v);
-
-	if (sysctlbyname(name, &v, &len, NULL, 0) != 0)
-		return (-1);
-	return (v);
-}
-
-static int
-sset(const char *name, int v)
-{
-	return (sysctlbyname(name, NULL, NULL, &v, sizeof(v)));
-}
-
-static pid_t
-xfork(void)
-{
-	fflush(stdout);
-	return (fork());
-}
-
 /* fork, let the child exit, reap it; the child's pid or -1. */
 static pid_t
 fork_reap(void)

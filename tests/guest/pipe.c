@@ -12,16 +12,6 @@
 static int p[2];
 static char big[BIG];
 
-static int
-free_pages(void)
-{
-	size_t len = sizeof(int);
-	int v = -1;
-
-	sysctlbyname("vm.stats.vm.v_free_count", &v, &len, NULL, 0);
-	return (v);
-}
-
 /* Open and close many pipes, some with data left in them, and dups of them. */
 static void
 pipe_churn(void)

@@ -7,17 +7,6 @@
 
 static volatile int shared_word;
 
-static int
-sget(const char *name)
-{
-	int v = -1;
-	size_t len = sizeof(v);
-
-	if (sysctlbyname(name, &v, &len, NULL, 0) != 0)
-		return (-1);
-	return (v);
-}
-
 static pid_t
 xrfork(int flags)
 {

@@ -4,13 +4,6 @@
  */
 #include "tap.h"
 
-static pid_t
-xfork(void)
-{
-	fflush(stdout);
-	return (fork());
-}
-
 /* A child that sleeps in read on fds[0] until fds[1] closes, after running fn. */
 static pid_t
 sleeper(int fds[2], void (*fn)(void))

@@ -1,7 +1,7 @@
 /*
- * A tiny TAP producer for guest test programs: ok() per behaviour, then
- * done() prints the plan and the "N passed, N failed" line and gives the
- * exit status.
+ * What every guest test program shares: a tiny TAP producer (ok() per
+ * behaviour, then done() prints the plan and the "N passed, N failed" line
+ * and gives the exit status) and the few helpers most suites need.
  */
 #ifndef _TAP_H_
 #define _TAP_H_
@@ -63,6 +63,50 @@ in_child(void (*fn)(void))
 	if (waitpid(pid, &status, 0) != pid)
 		return (-1);
 	return (status);
+}
+
+/* An int sysctl's value, or -1. */
+static __attribute__((unused)) int
+sget(const char *name)
+{
+	int v = -1;
+	size_t len = sizeof(v);
+
+	if (sysctlbyname(name, &v, &len, NULL, 0) != 0)
+		return (-1);
+	return (v);
+}
+
+/* Set an int sysctl: 0, or -1 and errno. */
+static __attribute__((unused)) int
+sset(const char *name, int v)
+{
+	return (sysctlbyname(name, NULL, NULL, &v, sizeof(v)));
+}
+
+static __attribute__((unused)) int
+free_pages(void)
+{
+	return (sget("vm.stats.vm.v_free_count"));
+}
+
+/* fork with nothing buffered, so that no line is printed twice. */
+static __attribute__((unused)) pid_t
+xfork(void)
+{
+	fflush(stdout);
+	return (fork());
+}
+
+/* Reap every child left; returns how many. */
+static __attribute__((unused)) int
+reap_all(void)
+{
+	int n = 0, status;
+
+	while (waitpid(-1, &status, 0) > 0)
+		n++;
+	return (n);
 }
 
 #endif

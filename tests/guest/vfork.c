@@ -8,17 +8,6 @@
 
 static volatile int shared;
 
-static int
-sget(const char *name)
-{
-	int v = -1;
-	size_t len = sizeof(v);
-
-	if (sysctlbyname(name, &v, &len, NULL, 0) != 0)
-		return (-1);
-	return (v);
-}
-
 /* execv in a forked child; its wait status, the child's errno in the exit code on failure. */
 static int
 fork_exec(const char *name, char *const argv[])

@@ -13,23 +13,6 @@
 #define PGSZ		4096ul
 #define MIB		(1ul << 20)
 
-static int
-sget(const char *name)
-{
-	int v = -1;
-	size_t len = sizeof(v);
-
-	if (sysctlbyname(name, &v, &len, NULL, 0) != 0)
-		return (-1);
-	return (v);
-}
-
-static __attribute__((unused)) int
-free_pages(void)
-{
-	return (sget("vm.stats.vm.v_free_count"));
-}
-
 /* Fork, run fn in the child and _exit with its value; the wait status, or -1. */
 static __attribute__((unused)) int
 run_child(int (*fn)(void))

@@ -6,13 +6,6 @@
 
 static volatile int *volatile null_ptr;
 
-static pid_t
-xfork(void)
-{
-	fflush(stdout);
-	return (fork());
-}
-
 /* A child that sleeps in read on fds[0] until the parent closes fds[1]. */
 static pid_t
 sleeper(int fds[2])

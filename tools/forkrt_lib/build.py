@@ -67,7 +67,8 @@ def configure(target: str, app: Optional[str] = None) -> Path:
     None to leave the configured one alone (the demo in a new build dir).
     """
     d = build_dir(target)
-    cross = [] if target == "host" else ["--cross-file", str(REPO / "cross" / f"{target}.ini")]
+    cross = (["-Db_sanitize=address,undefined", "-Db_lundef=false"] if target == "host"
+             else ["--cross-file", str(REPO / "cross" / f"{target}.ini")])
     appopt = [] if target == "host" or app is None else [f"-Dapp={app}"]
     if not _configured(d):
         cmd = ["meson", "setup"]

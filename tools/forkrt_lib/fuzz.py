@@ -1,0 +1,104 @@
+"""`forkrt fuzz`: boot each arch with the guest fuzzer and judge the run.
+
+The guest program (tests/guest/fuzz.c) prints `# seed S`, a `# N calls in
+T ms` line and three TAP lines; a panic, a timeout or any `not ok` fails
+the arch.  One result line per arch, then the exit status: 0 only if every
+arch passed, else the first failure's (1 for a failed check, 124 timeout,
+125 panic or crash).
+"""
+from __future__ import annotations
+
+import re
+import time
+
+from . import build as buildmod
+from . import console, setup
+from .common import ARCHES, EXIT_FAIL, UserError, kernel_path, warn
+
+SEED_RE = re.compile(r"^# seed (\d+)")
+CALLS_RE = re.compile(r"^# (\d+) calls in (\d+) ms")
+DEFAULT_SEED = 0x5eed2024
+
+
+def add_arguments(p) -> None:
+    """The options of `forkrt fuzz` (for tools/forkrt's subparser)."""
+    p.add_argument("--arch", choices=("riscv64", "x86_64", "all"), default="all")
+    p.add_argument("--iterations", type=int, default=20000, metavar="N",
+                   help="system calls in all, per arch (default 20000)")
+    p.add_argument("--seed", type=int, default=None, metavar="S",
+                   help="master seed (default: a fixed one, %d)" % DEFAULT_SEED)
+    p.add_argument("--procs", type=int, default=8, metavar="P",
+                   help="fuzzer processes at a time (default 8, at most 32)")
+    p.add_argument("--timeout", type=float, default=None, metavar="S",
+                   help="seconds per boot (default 120 + N/200)")
+    p.add_argument("--mem", type=int, default=None, metavar="MIB",
+                   help="guest memory (default: the platform's)")
+
+
+def cmd_fuzz(a, rest=None) -> int:
+    if a.iterations <= 0:
+        raise UserError("--iterations must be positive")
+    if not 1 <= a.procs <= 32:
+        raise UserError("--procs must be between 1 and 32")
+    seed = DEFAULT_SEED if a.seed is None else a.seed
+    if seed < 0:
+        raise UserError("--seed must not be negative")
+    timeout = a.timeout if a.timeout is not None else 120 + a.iterations / 200
+    # The guest stops fuzzing a little before the host's timeout, so that a
+    # slow run still reports its counts instead of being killed.
+    guest_time = max(10, int(timeout) - 30)
+    cmdline = (f"fuzz --iterations {a.iterations} --seed {seed} --procs {a.procs} "
+               f"--time {guest_time}")
+    arches = list(ARCHES) if a.arch == "all" else [a.arch]
+    setup.ensure()
+    results = []
+    for arch in arches:
+        try:
+            buildmod.build(arch)
+        except UserError as e:
+            warn(str(e))
+            results.append((arch, "build failed", EXIT_FAIL))
+            continue
+        seen = {"seed": None, "calls": None, "ms": None, "ok": 0, "notok": []}
+
+        def keep(line, seen=seen):
+            m = SEED_RE.match(line)
+            if m:
+                seen["seed"] = int(m.group(1))
+            m = CALLS_RE.match(line)
+            if m:
+                seen["calls"], seen["ms"] = int(m.group(1)), int(m.group(2))
+            r = console.tap_result(line)
+            if r is True:
+                seen["ok"] += 1
+            elif r is False:
+                seen["notok"].append(line)
+
+        print(f"=== {arch}: {cmdline}", flush=True)
+        t0 = time.monotonic()
+        try:
+            o = console.boot(arch, str(kernel_path(arch)), cmdline, timeout=timeout,
+                             mem=a.mem, prefix=f"[{arch}] ", on_line=keep)
+        except UserError as e:
+            warn(str(e))
+            results.append((arch, "could not boot", e.code))
+            continue
+        wall = time.monotonic() - t0
+        what = (f"seed {seen['seed'] if seen['seed'] is not None else seed}, "
+                f"{seen['calls'] if seen['calls'] is not None else '?'} calls"
+                + (f" in {seen['ms'] / 1000:.1f} s" if seen["ms"] is not None else "")
+                + f", {wall:.1f} s wall")
+        if o.kind != "exit":
+            results.append((arch, f"FAIL ({o.summary()}); {what}", o.exit_code))
+        elif seen["notok"] or seen["ok"] < 3 or o.status != 0:
+            why = "; ".join(seen["notok"]) or f"exit {o.status}, {seen['ok']} ok lines"
+            results.append((arch, f"FAIL ({why}); {what}", o.exit_code or EXIT_FAIL))
+        else:
+            results.append((arch, f"ok; {what}", 0))
+    print()
+    for arch, text, _ in results:
+        print(f"{arch}: fuzz {text}", flush=True)
+    for _, _, code in results:
+        if code:
+            return code
+    return 0
