@@ -8,22 +8,8 @@
 
 #include <forkrt.h>
 
-static int tap_n, tap_failed;
+#include "../tap_ok.h"
 
-static __attribute__((format(printf, 2, 3))) int
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!cond)
-		tap_failed++;
-	return (cond);
-}
 
 static __attribute__((format(printf, 1, 2), unused)) void
 diag(const char *fmt, ...)

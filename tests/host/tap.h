@@ -9,22 +9,8 @@
 
 #include "kernel.h"
 
-static int tap_n, tap_failed;
+#include "../tap_ok.h"
 
-static __attribute__((format(printf, 2, 3))) int
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!cond)
-		tap_failed++;
-	return (cond);
-}
 
 static int
 done(void)
