@@ -20,6 +20,15 @@
 #define PROC_RESERVE	10	/* slots below maxproc only root may take */
 
 int maxproc;			/* kern.maxproc; sized from memory at boot */
+
+/*
+ * debug.fork_fail_at: while N (1..6) is set, step N of every fork fails as
+ * if memory (or, for step 6, pids) ran out, so that the tests reach each
+ * back-out path of fork1 on real hardware state.
+ */
+static int fork_fail_at;
+#define FORK_FAIL_STEPS	6
+#define FAIL_AT(n)	__predict_false(fork_fail_at == (n))
 struct vmmeter vmcnt;
 static int forksleep;		/* where a refused fork sleeps */
 
@@ -57,6 +66,21 @@ rm_at_fork(forklist_fn *function)
 		}
 	}
 	return (false);
+}
+
+int
+fork_fail_at_get(void)
+{
+	return (fork_fail_at);
+}
+
+int
+fork_fail_at_set(int v)
+{
+	if (v < 0 || v > FORK_FAIL_STEPS)
+		return (EINVAL);
+	fork_fail_at = v;
+	return (0);
 }
 
 int
@@ -183,19 +207,20 @@ fork1(struct lwp *l1, int flags, struct proc **childp)
 	}
 
 	error = ENOMEM;
-	if ((p2 = proc_alloc()) == NULL)
+	if (FAIL_AT(1) || (p2 = proc_alloc()) == NULL)
 		goto fail_count;
 	if (p1->p_vmspace == NULL || (flags & RFMEM)) {
 		if ((p2->p_vmspace = p1->p_vmspace) != NULL)
 			vmspace_hold(p2->p_vmspace);
-	} else if ((error = vm_fork(p1->p_vmspace, &p2->p_vmspace)) != 0)
+	} else if ((error = FAIL_AT(2) ? ENOMEM :
+	    vm_fork(p1->p_vmspace, &p2->p_vmspace)) != 0)
 		goto fail_proc;
-	if ((error = fd_fork(p1, p2, flags)) != 0)
+	if ((error = FAIL_AT(3) ? ENOMEM : fd_fork(p1, p2, flags)) != 0)
 		goto fail_vm;
-	if ((error = sigacts_fork(p1, p2, flags)) != 0)
+	if ((error = FAIL_AT(4) ? ENOMEM : sigacts_fork(p1, p2, flags)) != 0)
 		goto fail_fd;
 	error = ENOMEM;
-	if ((l2 = lwp_alloc(p2)) == NULL)
+	if (FAIL_AT(5) || (l2 = lwp_alloc(p2)) == NULL)
 		goto fail_sig;
 
 	/* Nothing below can fail but the pid. */
@@ -220,7 +245,7 @@ fork1(struct lwp *l1, int flags, struct proc **childp)
 		cpu_fork(l1, l2);
 
 	spin_lock(&proc_lock);
-	if ((error = pid_alloc(flags, &p2->p_pid)) != 0) {
+	if ((error = FAIL_AT(6) ? EAGAIN : pid_alloc(flags, &p2->p_pid)) != 0) {
 		spin_unlock(&proc_lock);
 		peers_unlink(p2);
 		lwp_tree_remove(p2, l2);

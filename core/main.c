@@ -12,6 +12,7 @@
 #include "session.h"
 #include "signalvar.h"
 #include "trap.h"
+#include "vm.h"
 
 #define CMDLINE_MAX	256
 #define INIT_ARGS_MAX	32
@@ -89,6 +90,7 @@ kmain(void)
 	page_init();
 	kmem_init();
 	pmap_init();
+	vm_fault_init();
 	size_maxproc();
 	proc0_init();
 	pid_seed(hal_cycles() ^ hal_time_ns());

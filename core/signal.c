@@ -138,7 +138,8 @@ cansignal(const struct proc *cur, const struct proc *p)
 
 /*
  * kill(pid, sig): pid > 0 one process, 0 the caller's group, -1 every
- * process the caller may signal but init and system processes, < -1 the
+ * process the caller may signal but itself, init and system processes
+ * (FreeBSD's killpg1), < -1 the
  * group -pid.  sig 0 only checks.  ESRCH when nothing matched, EPERM when
  * something matched but none could be signalled.
  */
@@ -165,7 +166,7 @@ sys_kill(struct lwp *l, const register_t *args, register_t *rv __unused)
 	}
 	if (pid == -1) {
 		LIST_FOREACH(p, &allproc, p_list) {
-			if (p == initproc || (p->p_flags & P_SYSTEM) ||
+			if (p == initproc || p == cur || (p->p_flags & P_SYSTEM) ||
 			    p->p_stat != SACTIVE)
 				continue;
 			found++;

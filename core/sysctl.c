@@ -19,6 +19,8 @@ int	randompid_set(int v);
 int	maxproc_set(int v);
 int	maxprocperuid_set(int v);
 int	kthread_test_set(int v);
+int	fork_fail_at_get(void);
+int	fork_fail_at_set(int v);
 int	kthread_runs_get(void);
 
 #define GETTER(fn, expr)	static int fn(void) { return ((int)(expr)); }
@@ -58,6 +60,7 @@ static const struct sysctl_oid sysctls[] = {
 	{ "vm.stats.vm.v_free_count", get_v_free_count, NULL },
 	{ "vm.stats.vm.v_page_count", get_v_page_count, NULL },
 	{ "debug.kthread_test", kthread_runs_get, kthread_test_set },
+	{ "debug.fork_fail_at", fork_fail_at_get, fork_fail_at_set },
 };
 
 /*

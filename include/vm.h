@@ -77,6 +77,7 @@ struct vm_map_entry *vm_map_lookup(struct vmspace *, vaddr_t va);
 int	vm_map_setprot(struct vmspace *, vaddr_t start, vm_prot_t prot);
 
 /* Resolve a fault at va wanting `access`; 0, EFAULT (no entry or no right) or ENOMEM. */
+void	vm_fault_init(void);
 int	vm_fault(struct vmspace *, vaddr_t va, vm_prot_t access);
 
 /*

@@ -12,6 +12,16 @@
 #include "pmap.h"
 #include "vm_object.h"
 
+static paddr_t zero_page;
+
+/* The page of zeroes every untouched private page reads as; never freed. */
+void
+vm_fault_init(void)
+{
+	if (page_alloc(&zero_page, PG_ZERO) != 0)
+		panic("vm_fault_init: no page for the zero page");
+}
+
 /*
  * Give e an object of its own: a copy of its window of the shared page
  * array, each page gaining a reference.  ENOMEM leaves e as it was.
@@ -55,6 +65,18 @@ vm_fault(struct vmspace *vm, vaddr_t va, vm_prot_t access)
 			goto out;
 	}
 	slot = &e->obj->pages[e->obj_off + ((va - e->start) >> PAGE_SHIFT)];
+	/*
+	 * Reading a private page nobody has written maps the one zero page,
+	 * read-only: memory is committed on the first write only, and a
+	 * child's read never puts a page into an object it shares with its
+	 * parent (where it would outlive the child).  Shared entries need the
+	 * real page at once, or a write through another mapping would go
+	 * unseen here.
+	 */
+	if (*slot == 0 && !(access & VM_PROT_WRITE) && !(e->flags & ME_SHARED)) {
+		error = pmap_enter(vm->pmap, va, zero_page, e->prot & ~VM_PROT_WRITE);
+		goto out;
+	}
 	if (*slot == 0) {
 		if ((error = page_alloc(&pa, PG_ZERO)) != 0)
 			goto out;

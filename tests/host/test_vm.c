@@ -575,6 +575,7 @@ main(void)
 	fake_mem_setup(ARENA, ranges, 1);
 	page_init();
 	kmem_init();
+	vm_fault_init();
 	pmap_init();
 	test_insert_lookup();
 	test_unmap();
