@@ -126,12 +126,36 @@ fork_return(struct lwp *l)
 	userret(l);
 }
 
+/*
+ * p_estcpu, 4.4BSD's estimate of recent CPU use: a tick adds one (up to
+ * ESTCPULIM), and once a second every process's estimate decays by 2/3
+ * (the 4.4BSD filter at a load of one).  fork hands it to the child, so a
+ * CPU-bound parent's children do not start out looking idle.  The
+ * round-robin scheduler itself does not weigh it yet.
+ */
+#define ESTCPULIM	255
+
+static void
+estcpu_decay(void)
+{
+	extern LIST_HEAD(proclist, proc) allproc;
+	struct proc *p;
+
+	LIST_FOREACH(p, &allproc, p_list)
+		p->p_estcpu = p->p_estcpu * 2 / 3;
+}
+
 void
 sched_tick(void)
 {
 	struct lwp *l, *next;
+	struct proc *p = curlwp->l_proc;
 
 	ticks++;
+	if (curlwp != &lwp0 && p->p_estcpu < ESTCPULIM)
+		p->p_estcpu++;
+	if (ticks % HZ == 0)
+		estcpu_decay();
 	if (curlwp != &lwp0 && curlwp->l_slice > 0 && --curlwp->l_slice == 0)
 		need_resched = true;
 	LIST_FOREACH_SAFE(l, &timedq, l_timed, next) {
