@@ -26,7 +26,7 @@ sys_cycles(struct lwp *l __unused, const register_t *args __unused, register_t *
 
 /*
  * Only init may stop the machine; the status it passes becomes QEMU's.
- * The line is what the tools read (x86's exit device cannot carry every
+ * The line is what the tools read (an exit device may not carry every
  * status).
  */
 int

@@ -42,6 +42,21 @@ GETTER(get_v_free_count, v_free_count)
 GETTER(get_v_page_count, v_page_count)
 #undef GETTER
 
+static int
+get_zero(void)
+{
+	return (0);
+}
+
+/* debug.panic: root writes 1 to see the panic path work (the tests do). */
+static int
+debug_panic_set(int v)
+{
+	if (v != 1)
+		return (EINVAL);
+	panic("debug.panic written by pid %d", curproc()->p_pid);
+}
+
 static const struct sysctl_oid sysctls[] = {
 	{ "kern.maxproc", get_maxproc, maxproc_set },
 	{ "kern.maxprocperuid", get_maxprocperuid, maxprocperuid_set },
@@ -61,6 +76,7 @@ static const struct sysctl_oid sysctls[] = {
 	{ "vm.stats.vm.v_page_count", get_v_page_count, NULL },
 	{ "debug.kthread_test", kthread_runs_get, kthread_test_set },
 	{ "debug.fork_fail_at", fork_fail_at_get, fork_fail_at_set },
+	{ "debug.panic", get_zero, debug_panic_set },
 };
 
 /*

@@ -23,7 +23,7 @@ diag(const char *fmt, ...)
 	printf("\n");
 }
 
-static int
+static __attribute__((unused)) int
 done(void)
 {
 	printf("1..%d\n", tap_n);
