@@ -136,6 +136,20 @@ cansignal(const struct proc *cur, const struct proc *p)
 	return (cur->p_uid == 0 || cur->p_uid == p->p_uid);
 }
 
+/* One process of a group kill: counted if it can be a target, signalled if allowed. */
+static void
+kill_one(struct proc *cur, struct proc *p, int sig, int *found, int *sent)
+{
+	if (p->p_stat != SACTIVE || (p->p_flags & P_SYSTEM))
+		return;
+	(*found)++;
+	if (!cansignal(cur, p))
+		return;
+	(*sent)++;
+	if (sig != 0)
+		psignal(p, sig);
+}
+
 /*
  * kill(pid, sig): pid > 0 one process, 0 the caller's group, -1 every
  * process the caller may signal but itself, init and system processes
@@ -165,31 +179,15 @@ sys_kill(struct lwp *l, const register_t *args, register_t *rv __unused)
 		return (0);
 	}
 	if (pid == -1) {
-		LIST_FOREACH(p, &allproc, p_list) {
-			if (p == initproc || p == cur || (p->p_flags & P_SYSTEM) ||
-			    p->p_stat != SACTIVE)
-				continue;
-			found++;
-			if (!cansignal(cur, p))
-				continue;
-			sent++;
-			if (sig != 0)
-				psignal(p, sig);
-		}
+		LIST_FOREACH(p, &allproc, p_list)
+			if (p != initproc && p != cur)
+				kill_one(cur, p, sig, &found, &sent);
 	} else {
 		pg = pid == 0 ? cur->p_pgrp : pgfind(-pid);
 		if (pg == NULL)
 			return (ESRCH);
-		LIST_FOREACH(p, &pg->pg_members, p_pglist) {
-			if (p->p_stat != SACTIVE || (p->p_flags & P_SYSTEM))
-				continue;
-			found++;
-			if (!cansignal(cur, p))
-				continue;
-			sent++;
-			if (sig != 0)
-				psignal(p, sig);
-		}
+		LIST_FOREACH(p, &pg->pg_members, p_pglist)
+			kill_one(cur, p, sig, &found, &sent);
 	}
 	if (found == 0)
 		return (ESRCH);
