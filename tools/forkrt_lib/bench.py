@@ -75,10 +75,17 @@ def ratios(rows: list[tuple], arches: list[str], metric: str = "median_ns") -> s
     return "\n".join(lines)
 
 
-def usable_accel(arch: str, accel: str) -> str:
-    """KVM only for x86_64 and only when /dev/kvm opens; otherwise TCG, said aloud."""
+_kvm_verdict: dict = {}
+
+
+def usable_accel(arch: str, accel: str, kernel: Optional[str] = None) -> str:
+    """KVM only for x86_64, only when /dev/kvm opens and, given the kernel
+    image, only when that kernel really runs under it (a short boot of the
+    `true` program); otherwise TCG, said aloud.  Nested KVM on some hosts
+    enters `syscall` without leaving ring 3, which would kill init."""
     import os
     import sys
+    from . import console
     if accel != "kvm":
         return accel
     if arch != "x86_64":
@@ -92,7 +99,16 @@ def usable_accel(arch: str, accel: str) -> str:
         print(f"forkrt: /dev/kvm is not usable ({e.strerror}); falling back to TCG",
               file=sys.stderr)
         return "tcg"
-    return "kvm"
+    if kernel is None:
+        return "kvm"
+    if kernel not in _kvm_verdict:
+        with open(os.devnull, "w") as sink:
+            o = console.boot(arch, kernel, "true", timeout=30, accel="kvm", out=sink)
+        _kvm_verdict[kernel] = o.kind == "exit" and o.status == 0
+        if not _kvm_verdict[kernel]:
+            print(f"forkrt: forkrt does not run correctly under KVM here ({o.summary()} "
+                  "booting 'true'); falling back to TCG", file=sys.stderr)
+    return "kvm" if _kvm_verdict[kernel] else "tcg"
 
 
 def table(rows: list[tuple], arches: list[str], metric: str = "median_ns") -> str:
