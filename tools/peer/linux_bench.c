@@ -36,55 +36,13 @@
 
 #define ARCH	"x86_64-linux"
 
-#define MAX_ITERS	400
-#define WARMUP		5
+static void	finish(int status) __attribute__((noreturn));
 
-static uint64_t ns[MAX_ITERS], cyc[MAX_ITERS];
-static char *region;		/* the parent's touched memory */
-static size_t region_len;
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
-}
-
-static uint64_t
-cycles(void)
-{
-	return (__rdtsc());
-}
-
-static void
-sort(uint64_t *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			uint64_t t = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-}
-
-static void
-report(const char *name, int iters, const char *extra)
-{
-	uint64_t min_ns;
-
-	sort(ns, iters);
-	sort(cyc, iters);
-	min_ns = ns[0];
-	printf("bench arch=%s case=%s size_kib=%lu%s iters=%d median_ns=%llu "
-	    "min_ns=%llu median_cycles=%llu\n", ARCH, name,
-	    (unsigned long)(region_len / 1024), extra, iters,
-	    (unsigned long long)ns[iters / 2], (unsigned long long)min_ns,
-	    (unsigned long long)cyc[iters / 2]);
-	fflush(stdout);
-}
+#define BENCH_ARCH	ARCH
+#define BENCH_TRUE	"/true"
+#define bench_cycles()	__rdtsc()
+#define bench_fail()	finish(1)
+#include "../../user/prog/bench_cases.h"
 
 /*
  * Which clocksource CLOCK_MONOTONIC reads, from the kernel log (klogctl: no
@@ -136,126 +94,6 @@ finish(int status)
 			pause();
 	}
 	exit(status);
-}
-
-/* The parent's private memory: size_kib of anonymous pages, every one written. */
-static int
-set_region(size_t kib)
-{
-	if (region != NULL)
-		munmap(region, region_len);
-	region = NULL;
-	region_len = 0;
-	if (kib == 0)
-		return (0);
-	region = mmap(NULL, kib * 1024, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (region == MAP_FAILED) {
-		printf("bench: mmap %lu KiB: %s\n", (unsigned long)kib, strerror(errno));
-		region = NULL;
-		return (-1);
-	}
-	region_len = kib * 1024;
-	for (size_t off = 0; off < region_len; off += 4096)
-		region[off] = 1;
-	return (0);
-}
-
-static void
-wait_for(pid_t pid)
-{
-	int status;
-
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0) {
-		printf("bench: child failed (pid %d, errno %s)\n", pid, strerror(errno));
-		finish(1);
-	}
-}
-
-static void
-one_fork(void)
-{
-	pid_t pid = fork();
-
-	if (pid == 0)
-		_exit(0);
-	wait_for(pid);
-}
-
-static void
-one_vfork(void)
-{
-	pid_t pid = vfork();
-
-	if (pid == 0)
-		_exit(0);
-	wait_for(pid);
-}
-
-static void
-one_fork_exec(void)
-{
-	char *argv[] = { "true", NULL };
-	char *envp[] = { NULL };
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		execve("/true", argv, envp);
-		_exit(127);
-	}
-	wait_for(pid);
-}
-
-static void
-run_case(const char *name, void (*op)(void), int iters, const char *extra)
-{
-	for (int i = 0; i < WARMUP; i++)
-		op();
-	for (int i = 0; i < iters; i++) {
-		uint64_t t0 = now_ns(), c0 = cycles();
-
-		op();
-		cyc[i] = cycles() - c0;
-		ns[i] = now_ns() - t0;
-	}
-	report(name, iters, extra);
-}
-
-/*
- * The first copy-on-write fault after fork: the child times its first
- * write to one page of the parent's memory and hands the figure back in a
- * shared page.
- */
-static void
-touch_one_page(int iters)
-{
-	volatile uint64_t *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-	if (shared == MAP_FAILED) {
-		printf("bench: mmap shared: %s\n", strerror(errno));
-		finish(1);
-	}
-	for (int i = -WARMUP; i < iters; i++) {
-		pid_t pid = fork();
-
-		if (pid == 0) {
-			uint64_t t0 = now_ns(), c0 = cycles();
-
-			region[(size_t)(i + WARMUP) * 4096 % region_len] = 2;
-			shared[1] = cycles() - c0;
-			shared[0] = now_ns() - t0;
-			_exit(0);
-		}
-		wait_for(pid);
-		if (i >= 0) {
-			ns[i] = shared[0];
-			cyc[i] = shared[1];
-		}
-	}
-	munmap((void *)shared, 4096);
-	report("fork_touch_one_page", iters, "");
 }
 
 int
