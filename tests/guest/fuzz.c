@@ -308,24 +308,6 @@ fuzz(struct fz *f)
 	}
 }
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
-}
-
-static void
-nap(int kq, long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-	struct kevent ev;
-
-	kevent(kq, NULL, 0, &ev, 1, &ts);
-}
-
 /* Fault in the stack the parent will use, so that it is not counted as lost. */
 static void __attribute__((noinline))
 warm_stack(void)
@@ -393,7 +375,7 @@ main(int argc, char **argv)
 {
 	long iterations = 20000, last_calls[MAXPROCS];
 	uint64_t seed = 0x5eed2024, t0, stall[MAXPROCS], deadline;
-	int nprocs = 8, gens[MAXPROCS], base_free, base_procs, kq, i, fr, np;
+	int nprocs = 8, gens[MAXPROCS], base_free, base_procs, i, fr, np;
 	int respawns = 0, stalled = 0;
 	long time_limit = 0;
 	pid_t slots[MAXPROCS];
@@ -434,17 +416,11 @@ main(int argc, char **argv)
 	/* PROT_READ by remapping: mprotect does not exist. */
 	mmap(scratch + 2 * PGSZ, PGSZ, PROT_READ, MAP_PRIVATE | MAP_ANON | MAP_FIXED,
 	    -1, 0);
-	/*
-	 * A fuzzer's read fault on a page the parent never touched fills the
-	 * object both still share, so the page is the parent's: touch it first.
-	 */
-	(void)*(volatile char *)(scratch + 2 * PGSZ);
 	sh->limit = iterations;
-	kq = kqueue();
 	warm_stack();
 	kill_fuzzers();			/* warms the fork path; kills nothing */
 	reap(slots, 0);
-	nap(kq, 1);
+	nap(1);
 	base_free = sget("vm.stats.vm.v_free_count");
 	base_procs = sget("kern.nprocs");
 	diag("baseline: %d free pages, %d processes", base_free, base_procs);
@@ -461,7 +437,7 @@ main(int argc, char **argv)
 	while (sh->calls < iterations && now_ms() < deadline) {
 		uint64_t t = now_ms();
 
-		nap(kq, 20);
+		nap(20);
 		reap(slots, nprocs);
 		for (i = 0; i < nprocs; i++) {
 			if (slots[i] > 0 && sh->slot_calls[i] != last_calls[i]) {
@@ -488,7 +464,7 @@ main(int argc, char **argv)
 	/* Everything of uid 1000 goes; init reaps the orphans. */
 	deadline = now_ms() + 30000;
 	for (i = 0; ; i++) {
-		nap(kq, 50);
+		nap(50);
 		reap(slots, nprocs);
 		np = sget("kern.nprocs");
 		if (np == base_procs || now_ms() > deadline)
@@ -499,7 +475,7 @@ main(int argc, char **argv)
 	reap(slots, nprocs);
 	np = sget("kern.nprocs");
 	for (i = 0; i < 20 && (fr = sget("vm.stats.vm.v_free_count")) != base_free; i++)
-		nap(kq, 50);
+		nap(50);
 	ok(stopped, "%ld random system calls from %d processes: the kernel stayed up",
 	    iterations, nprocs);
 	if (!stopped)

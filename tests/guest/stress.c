@@ -20,26 +20,6 @@
 
 static bool longrun;
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
-}
-
-static void
-nap(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-	struct kevent ev;
-	int kq = kqueue();
-
-	kevent(kq, NULL, 0, &ev, 1, &ts);
-	close(kq);
-}
-
 /* Become an unprivileged member of a new session with no NPROC limit. */
 static void
 drop_privileges(void)

@@ -84,6 +84,27 @@ xfork(void)
 	return (fork());
 }
 
+static __attribute__((unused)) uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+/* Sleep about ms milliseconds (a kevent wait with nothing to wait for). */
+static __attribute__((unused)) void
+nap(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+	struct kevent ev;
+	int kq = kqueue();
+
+	kevent(kq, NULL, 0, &ev, 1, &ts);
+	close(kq);
+}
+
 /* Reap every child left; returns how many. */
 static __attribute__((unused)) int
 reap_all(void)
