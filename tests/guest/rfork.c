@@ -32,21 +32,6 @@ rfork_einval(int flags)
 	return (errno == EINVAL);
 }
 
-/* Run fn in a forked child and return its wait status. */
-static int
-run(int (*fn)(void))
-{
-	int status;
-	pid_t pid;
-
-	fflush(stdout);
-	if ((pid = fork()) == 0)
-		_exit(fn());
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return (-1);
-	return (status);
-}
-
 /*
  * RFMEM: the child writes a word the parent then sees.  The two share the
  * stack, so the parent waits by spinning in registers, calling nothing,
@@ -207,11 +192,11 @@ main(void)
 	ok(waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD,
 	    "rfork without RFPROC makes no child");
 	ok(write(1, "", 0) == 0, "descriptors still work after rfork(RFFDG)");
-	status = run(cfdg_closes);
+	status = run_child(cfdg_closes);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "rfork(RFCFDG) without RFPROC closes the caller's descriptors");
 
-	status = run(rfmem_child);
+	status = run_child(rfmem_child);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "RFPROC|RFMEM shares memory: the child's write is seen by the parent (%#x)",
 	    status);
@@ -232,29 +217,29 @@ main(void)
 	ok(waitpid(pid, &status, 0) == -1 && errno == ECHILD,
 	    "the RFNOWAIT child is not the caller's to wait for (ECHILD)");
 
-	status = run(linuxthpn_parent);
+	status = run_child(linuxthpn_parent);
 	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGUSR1,
 	    "an RFLINUXTHPN child's exit sends SIGUSR1, which kills its parent (%#x)", status);
-	status = run(sigchld_parent);
+	status = run_child(sigchld_parent);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "a plain child's exit sends SIGCHLD, ignored by default (%#x)", status);
 
-	status = run(sigshare_parent);
+	status = run_child(sigshare_parent);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "RFSIGSHARE: SIG_IGN set by the child holds in the parent (%#x)", status);
-	status = run(nosigshare_parent);
+	status = run_child(nosigshare_parent);
 	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGUSR1,
 	    "without RFSIGSHARE the child's SIG_IGN stays its own (%#x)", status);
 
 	pipe(thread_pipe);
-	status = run(thread_leader);
+	status = run_child(thread_leader);
 	close(thread_pipe[1]);
 	c = 0;
 	n = (int)read(thread_pipe[0], &c, 1);
 	close(thread_pipe[0]);
 	ok(WIFEXITED(status) && n == 0,
 	    "RFTHREAD: when the leader exits its peers are killed (read %d)", n);
-	status = run(thread_peer_exits);
+	status = run_child(thread_peer_exits);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "RFTHREAD: a peer that exits is reaped by its leader, which goes on");
 

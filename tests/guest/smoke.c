@@ -25,16 +25,6 @@ write_text(void)
 }
 
 static void
-illegal_instruction(void)
-{
-#if defined(__riscv)
-	__asm__ volatile(".word 0");
-#elif defined(__x86_64__)
-	__asm__ volatile("ud2");
-#endif
-}
-
-static void
 exit_42(void)
 {
 	_exit(42);

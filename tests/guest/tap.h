@@ -105,6 +105,32 @@ nap(long ms)
 	close(kq);
 }
 
+/* Fork, run fn in the child and _exit with its value; the wait status, or -1. */
+static __attribute__((unused)) int
+run_child(int (*fn)(void))
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	if ((pid = fork()) == 0)
+		_exit(fn());
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return (-1);
+	return (status);
+}
+
+/* Execute an instruction the CPU does not know: the process gets SIGILL. */
+static __attribute__((unused)) void
+illegal_instruction(void)
+{
+#if defined(__riscv)
+	__asm__ volatile(".word 0");
+#elif defined(__x86_64__)
+	__asm__ volatile("ud2");
+#endif
+}
+
 /* Reap every child left; returns how many. */
 static __attribute__((unused)) int
 reap_all(void)

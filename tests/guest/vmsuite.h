@@ -13,21 +13,6 @@
 #define PGSZ		4096ul
 #define MIB		(1ul << 20)
 
-/* Fork, run fn in the child and _exit with its value; the wait status, or -1. */
-static __attribute__((unused)) int
-run_child(int (*fn)(void))
-{
-	int status;
-	pid_t pid;
-
-	fflush(stdout);
-	if ((pid = fork()) == 0)
-		_exit(fn());
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return (-1);
-	return (status);
-}
-
 static __attribute__((unused)) bool
 killed_by(int status, int sig)
 {

@@ -21,16 +21,6 @@ sleeper(int fds[2])
 	return (pid);
 }
 
-static void
-illegal_instruction(void)
-{
-#if defined(__riscv)
-	__asm__ volatile(".word 0");
-#elif defined(__x86_64__)
-	__asm__ volatile("ud2");
-#endif
-}
-
 int
 main(void)
 {
