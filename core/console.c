@@ -3,7 +3,12 @@
  */
 #include "hal.h"
 #include "kernel.h"
+#include "smp.h"
 #include "../lib/format.h"
+
+/* One CPU's line at a time; panic goes around it. */
+static struct spinlock console_lock = SPINLOCK_INIT("console");
+static volatile int panicking;
 
 static void
 console_out(int c, void *arg __unused)
@@ -14,12 +19,24 @@ console_out(int c, void *arg __unused)
 int
 vprintf(const char *fmt, va_list ap)
 {
-	uint64_t s = hal_intr_disable();
 	int n;
 
+	if (panicking)
+		return (format(console_out, NULL, fmt, ap));
+	spin_lock(&console_lock);
 	n = format(console_out, NULL, fmt, ap);
-	hal_intr_restore(s);
+	spin_unlock(&console_lock);
 	return (n);
+}
+
+/* A process's write: its bytes come out together, not mixed with another CPU's. */
+void
+console_puts(const char *s, size_t len)
+{
+	spin_lock(&console_lock);
+	for (size_t i = 0; i < len; i++)
+		hal_putc(s[i]);
+	spin_unlock(&console_lock);
 }
 
 int
@@ -56,18 +73,21 @@ snprintf(char *buf, size_t size, const char *fmt, ...)
 __noreturn void
 panic(const char *fmt, ...)
 {
-	static int panicking;
 	va_list ap;
 
 	hal_intr_disable();
-	if (panicking++ == 0) {
-		printf("\npanic: ");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf("\n");
-		hal_backtrace();
-	}
+	/* The first CPU to panic speaks; the others stop. */
+	if (__atomic_fetch_add(&panicking, 1, __ATOMIC_SEQ_CST) != 0)
+		for (;;)
+			cpu_relax();
+	witness_on = false;
+	smp_halt_others();
+	printf("\npanic: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\non cpu%u\n", curcpu()->ci_id);
+	hal_backtrace();
 	printf("forkrt: poweroff status=%d (panic)\n", PANIC_STATUS);
 	hal_poweroff(PANIC_STATUS);
 }

@@ -136,20 +136,30 @@ kern_execv(struct lwp *l, const char *name, const char *args, int argc,
 	if ((error = exec_build(name, args, argc, argbytes, &vm, &entry, &sp)) != 0)
 		return (error);
 	/* The other lwps run the old image: they go first (DragonFly). */
+	spin_lock(&p->p_lock);
+	if (p->p_flags & (P_WEXIT | P_SINGLE)) {
+		/* An exit or another exec got there first: ours is void. */
+		spin_unlock(&p->p_lock);
+		vmspace_release(vm);
+		return (EINTR);
+	}
 	if (p->p_nthreads > 1)
 		proc_single_lwp(p, l, P_SINGLE);
+	spin_unlock(&p->p_lock);
 	old = p->p_vmspace;
 	p->p_vmspace = vm;
 	pmap_activate(vm->pmap);
 	vmspace_release(old);
 	set_comm(p, name);
-	p->p_flags |= P_EXEC;
 	cpu_set_user(l, entry, sp, sp);
+	spin_lock(&p->p_lock);
+	p->p_flags |= P_EXEC;
 	/* A vfork parent may run again now that we no longer share its memory. */
 	if (p->p_flags & P_PPWAIT) {
 		p->p_flags &= ~P_PPWAIT;
 		wakeup(&p->p_flags);
 	}
+	spin_unlock(&p->p_lock);
 	return (EJUSTRETURN);
 }
 
@@ -173,9 +183,14 @@ proc_spawn_init(const char *name, const char *args, int argc, size_t argbytes)
 	error = exec_build(name, args, argc, argbytes, &p->p_vmspace, &entry, &sp);
 	if (error != 0)
 		panic("proc_spawn_init: cannot load %s: error %d", name, error);
-	if ((error = session_create(p)) != 0)
+	spin_lock(&proctree_lock);
+	error = session_create(p);
+	spin_unlock(&proctree_lock);
+	if (error != 0)
 		panic("proc_spawn_init: no session for init: error %d", error);
+	spin_lock(&p->p_lock);
 	p->p_flags &= ~P_SYSTEM;
+	spin_unlock(&p->p_lock);
 	set_comm(p, name);
 	cpu_set_user(l, entry, sp, sp);
 	initproc = p;

@@ -5,8 +5,8 @@
  * descriptors go at once, its children pass to init, its watchers and its
  * parent are told.  What is left (the proc, holding the pid, group and
  * session ids and the wait status) goes when the parent collects it in
- * kern_wait(); the lwp's kernel stack goes as soon as the scheduler has
- * switched off it.
+ * kern_wait(), and with it the last lwp and its kernel stack, once the
+ * CPU it ran on has switched off it.
  */
 #include "file.h"
 #include "hal.h"
@@ -15,6 +15,7 @@
 #include "resource.h"
 #include "session.h"
 #include "signalvar.h"
+#include "smp.h"
 #include "trap.h"
 #include "vm.h"
 
@@ -22,22 +23,26 @@ extern LIST_HEAD(proclist, proc) allproc, zombproc;
 
 /*
  * The leader of an RFTHREAD group takes its peers with it (FreeBSD): each
- * is sent SIGKILL, and the leader waits until the last has gone.
+ * is sent SIGKILL, and the leader waits until the last has gone.  A peer
+ * forked after this point is born with SIGKILL pending (fork1).
  */
 static void
 exit_peers(struct proc *p)
 {
 	struct proc *q;
 
+	spin_lock(&proctree_lock);
 	if (p->p_leader != p) {
 		peers_unlink(p);
 		wakeup(p->p_leader);
+		spin_unlock(&proctree_lock);
 		return;
 	}
 	for (q = p->p_peers; q != NULL; q = q->p_peers)
 		psignal(q, SIGKILL);
 	while (p->p_peers != NULL)
-		tsleep_nosig(p, "exitpeers");
+		msleep(p, &proctree_lock, 0, "exitpeers", 0);
+	spin_unlock(&proctree_lock);
 }
 
 /* Called by the exiting process itself. */
@@ -52,19 +57,24 @@ exit1(struct proc *p, int wstatus)
 		/* As fatal as a panic: the tools read 125 as a crash. */
 		printf("forkrt: init exited (status %#x)\n", wstatus);
 		printf("forkrt: poweroff status=%d\n", 125);
+		smp_halt_others();
 		hal_poweroff(125);
 	}
 	/* Another lwp is already taking the process down: just go. */
-	if (p->p_flags & P_WEXIT)
+	spin_lock(&p->p_lock);
+	if (p->p_flags & P_WEXIT) {
+		spin_unlock(&p->p_lock);
 		lwp_exit_self(l);
+	}
 	proc_single_lwp(p, l, P_WEXIT);
-	exit_peers(p);
-
 	/* A vfork parent waits for us to let go of its memory. */
 	if (p->p_flags & P_PPWAIT) {
 		p->p_flags &= ~P_PPWAIT;
 		wakeup(&p->p_flags);
 	}
+	spin_unlock(&p->p_lock);
+	exit_peers(p);
+
 	fd_exit(p);
 	pmap_activate(NULL);
 	if (p->p_vmspace != NULL) {
@@ -72,7 +82,7 @@ exit1(struct proc *p, int wstatus)
 		p->p_vmspace = NULL;
 	}
 
-	spin_lock(&proc_lock);
+	spin_lock(&proctree_lock);
 	LIST_FOREACH_SAFE(child, &p->p_children, p_sibling, next) {
 		LIST_REMOVE(child, p_sibling);
 		child->p_pptr = initproc;
@@ -81,36 +91,58 @@ exit1(struct proc *p, int wstatus)
 			wakeup(initproc);
 	}
 	p->p_xstat = wstatus;
+	spin_lock(&p->p_lock);
 	p->p_stat = SZOMB;
 	p->p_siglist = 0;
+	lwp_tree_remove(p, l);
+	spin_unlock(&p->p_lock);
+	p->p_zomblwp = l;
 	LIST_REMOVE(p, p_list);
 	LIST_INSERT_HEAD(&zombproc, p, p_list);
-	lwp_tree_remove(p, l);
-	parent = p->p_pptr;
-	spin_unlock(&proc_lock);
-
 	knote_exit(p);
+	/*
+	 * Still under proctree_lock: the parent cannot be reaped (nor reap
+	 * us) until we let go, so it is safe to signal and wake.  Once we do,
+	 * p may be freed under us: nothing below touches it.
+	 */
+	parent = p->p_pptr;
 	psignal(parent, p->p_sigparent);
 	wakeup(parent);
-	sched_exit();
+	spin_unlock(&proctree_lock);
+	sched_exit(true);
 }
 
-/* Free a zombie its parent has collected, and everything it still counted in. */
+/*
+ * Free a zombie its parent has collected (already off every list), once
+ * nobody holds it, and everything it still counted in.
+ */
 static void
 proc_reap(struct proc *p)
 {
-	spin_lock(&proc_lock);
+	spin_lock(&p->p_lock);
+	while (p->p_holdcnt > 0)
+		msleep(&p->p_holdcnt, &p->p_lock, 0, "reap", 0);
+	spin_unlock(&p->p_lock);
+	/* Its last lwp may still be switching away on another CPU. */
+	lwp_wait_off_cpu(p->p_zomblwp);
+	lwp_free(p->p_zomblwp);
+	lim_free(p->p_limit);
+	sigacts_free(p);
+	proc_free(p);
+}
+
+/* Take zombie p off the tree; proctree_lock held.  proc_reap() finishes. */
+static void
+proc_unlink_zombie(struct proc *p)
+{
+	KASSERT(spin_held(&proctree_lock), "proctree_lock");
 	LIST_REMOVE(p, p_list);
 	LIST_REMOVE(p, p_hash);
 	LIST_REMOVE(p, p_sibling);
 	pgrp_leave(p);
 	nprocs--;
-	spin_unlock(&proc_lock);
 	chgproccnt(p->p_uidinfo, -1, 0);
 	uifree(p->p_uidinfo);
-	lim_free(p->p_limit);
-	sigacts_free(p);
-	proc_free(p);
 }
 
 /* Does child match waitpid's pid argument for parent? */
@@ -130,6 +162,7 @@ wait_matches(const struct proc *parent, const struct proc *child, pid_t pid)
  * A zombie child of p matching pid, in *zombie (NULL if none has exited
  * yet), or ECHILD when no child matches at all.  One pid is looked up in
  * the hash: a parent of thousands must not pay for each of them.
+ * proctree_lock held.
  */
 static int
 wait_find(struct proc *p, pid_t pid, struct proc **zombie)
@@ -137,6 +170,7 @@ wait_find(struct proc *p, pid_t pid, struct proc **zombie)
 	struct proc *child;
 	bool any = false;
 
+	KASSERT(spin_held(&proctree_lock), "proctree_lock");
 	*zombie = NULL;
 	if (pid > 0) {
 		child = pfind(pid);
@@ -162,7 +196,9 @@ wait_find(struct proc *p, pid_t pid, struct proc **zombie)
  * Wait for a child of p matching pid to exit.  0 with *found the child's
  * pid and *status its wait status; 0 with *found 0 under WNOHANG when
  * none has exited yet; ECHILD when no child matches; EINTR when a signal
- * ends the wait.
+ * ends the wait.  Two lwps waiting for the same child: the one that finds
+ * it first under proctree_lock takes it off the tree, the other sees no
+ * such child.
  */
 int
 kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found)
@@ -172,20 +208,25 @@ kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found)
 
 	if (options & ~(WNOHANG | WUNTRACED))
 		return (EINVAL);
+	spin_lock(&proctree_lock);
 	for (;;) {
 		if ((error = wait_find(p, pid, &zombie)) != 0)
-			return (error);
+			break;
 		if (zombie != NULL) {
 			*found = zombie->p_pid;
 			*status = zombie->p_xstat;
+			proc_unlink_zombie(zombie);
+			spin_unlock(&proctree_lock);
 			proc_reap(zombie);
 			return (0);
 		}
 		if (options & WNOHANG) {
 			*found = 0;
-			return (0);
+			break;
 		}
-		if ((error = tsleep(p, "wait")) != 0)
-			return (error);
+		if ((error = msleep(p, &proctree_lock, PCATCH, "wait", 0)) != 0)
+			break;
 	}
+	spin_unlock(&proctree_lock);
+	return (error);
 }

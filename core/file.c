@@ -30,21 +30,21 @@ void
 fhold(struct file *fp)
 {
 	KASSERT(fp->f_count > 0, "fhold of a closed file");
-	fp->f_count++;
+	__atomic_add_fetch(&fp->f_count, 1, __ATOMIC_RELAXED);
 }
 
 void
 fdrop(struct file *fp)
 {
 	KASSERT(fp->f_count > 0, "fdrop of a closed file");
-	if (--fp->f_count > 0)
+	if (__atomic_sub_fetch(&fp->f_count, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	if (fp->f_ops->fo_close != NULL)
 		fp->f_ops->fo_close(fp);
 	kfree(fp);
 }
 
-/* The console: reads see end-of-file, writes go to hal_putc. */
+/* The console: reads see end-of-file, writes go out whole (console_puts). */
 static int
 console_read(struct file *fp __unused, vaddr_t ubuf __unused,
     size_t len __unused, size_t *done)
@@ -66,8 +66,7 @@ console_write(struct file *fp __unused, vaddr_t ubuf, size_t len, size_t *done)
 
 		if ((error = copyin(vm, ubuf + *done, buf, n)) != 0)
 			return (error);
-		for (size_t i = 0; i < n; i++)
-			hal_putc(buf[i]);
+		console_puts(buf, n);
 		*done += n;
 	}
 	return (0);
@@ -231,9 +230,13 @@ fd_fork(struct proc *p1, struct proc *p2, int flags)
 		return (0);
 	}
 	leader = p1->p_leader != NULL ? p1->p_leader : p1;
+	/* The leader records of a shared table are under its lock. */
+	spin_lock(&p1->p_fd->fd_lock);
 	if (p1->p_fdtol == NULL) {
-		if ((p1fdtol = fdtol_alloc(NULL, leader)) == NULL)
+		if ((p1fdtol = fdtol_alloc(NULL, leader)) == NULL) {
+			spin_unlock(&p1->p_fd->fd_lock);
 			return (ENOMEM);
+		}
 		p1->p_fdtol = p1fdtol;
 	}
 	if (flags & RFTHREAD) {
@@ -244,9 +247,9 @@ fd_fork(struct proc *p1, struct proc *p2, int flags)
 			p1->p_fdtol = NULL;
 			fdtol_release(p1fdtol);
 		}
+		spin_unlock(&p1->p_fd->fd_lock);
 		return (ENOMEM);
 	}
-	spin_lock(&p1->p_fd->fd_lock);
 	p1->p_fd->fd_refcnt++;
 	spin_unlock(&p1->p_fd->fd_lock);
 	p2->p_fd = p1->p_fd;
@@ -269,7 +272,11 @@ fd_rfork_self(struct proc *p, int flags)
 		return (0);
 	/* The table is p's alone now: p leaves the leader tracking. */
 	p->p_fd = newfdp;
-	fdtol_release(p->p_fdtol);
+	if (old != NULL) {
+		spin_lock(&old->fd_lock);
+		fdtol_release(p->p_fdtol);
+		spin_unlock(&old->fd_lock);
+	}
 	p->p_fdtol = NULL;
 	fdfree(old);
 	return (0);
@@ -280,7 +287,11 @@ fd_exit(struct proc *p)
 {
 	struct filedesc *fdp = p->p_fd;
 
-	fdtol_release(p->p_fdtol);
+	if (fdp != NULL) {
+		spin_lock(&fdp->fd_lock);
+		fdtol_release(p->p_fdtol);
+		spin_unlock(&fdp->fd_lock);
+	}
 	p->p_fdtol = NULL;
 	p->p_fd = NULL;
 	fdfree(fdp);

@@ -19,7 +19,7 @@
 
 #define PROC_RESERVE	10	/* slots below maxproc only root may take */
 
-int maxproc;			/* kern.maxproc; sized from memory at boot */
+int maxproc;			/* (*) kern.maxproc; sized from memory at boot */
 
 /*
  * debug.fork_fail_at: while N (1..6) is set, step N of every fork fails as
@@ -29,10 +29,13 @@ int maxproc;			/* kern.maxproc; sized from memory at boot */
 static int fork_fail_at;
 #define FORK_FAIL_STEPS	6
 #define FAIL_AT(n)	__predict_false(fork_fail_at == (n))
-struct vmmeter vmcnt;
-static int forksleep;		/* where a refused fork sleeps */
+struct vmmeter vmcnt;		/* (a) */
 
-/* at_fork callouts: run for every fork once parent and child are set up. */
+/*
+ * at_fork callouts: run for every fork once parent and child are set up.
+ * Registered at boot, before a second CPU runs: the list is then read
+ * without a lock.
+ */
 struct forklist {
 	forklist_fn		*function;
 	TAILQ_ENTRY(forklist)	next;
@@ -100,17 +103,19 @@ maxproc_set(int v)
 static int
 fork_refused(struct proc *p1)
 {
-	static uint64_t last_msg_tick;
-	static bool said;
+	static volatile uint64_t last_msg_tick;
+	static volatile bool said;
+	uint64_t last = last_msg_tick;
 
-	if (!said || ticks - last_msg_tick >= HZ) {
+	/* Two CPUs may both print once: a line more, never a line lost. */
+	if (!said || ticks - last >= HZ) {
+		said = true;
+		last_msg_tick = ticks;
 		printf("forkrt: maxproc limit exceeded by uid %u, see kern.maxproc "
 		    "and RLIMIT_NPROC\n", p1->p_uid);
-		last_msg_tick = ticks;
-		said = true;
 	}
-	if (curlwp != &lwp0)
-		tsleep_timo(&forksleep, "fork", HZ / 2);
+	if (p1 != &proc0)
+		pause("fork", HZ / 2);
 	return (EAGAIN);
 }
 
@@ -128,23 +133,30 @@ vm_data_pages(struct vmspace *vm)
 }
 
 static void
+count_one(unsigned *count, unsigned *pagecount, unsigned pages)
+{
+	__atomic_add_fetch(count, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(pagecount, pages, __ATOMIC_RELAXED);
+}
+
+static void
 count_fork(struct proc *p1, struct proc *p2, int flags)
 {
-	unsigned pages = p2->p_vmspace != NULL ? vm_data_pages(p2->p_vmspace) : 0;
+	unsigned pages = 0;
 
-	if (flags == (RFFDG | RFPROC)) {
-		vmcnt.v_forks++;
-		vmcnt.v_forkpages += pages;
-	} else if ((unsigned)flags == (RFFDG | RFPROC | RFPPWAIT | RFMEM)) {
-		vmcnt.v_vforks++;
-		vmcnt.v_vforkpages += pages;
-	} else if (p1 == &proc0) {
-		vmcnt.v_kthreads++;
-		vmcnt.v_kthreadpages += pages;
-	} else {
-		vmcnt.v_rforks++;
-		vmcnt.v_rforkpages += pages;
+	if (p2->p_vmspace != NULL) {
+		spin_lock(&p2->p_vmspace->lock);
+		pages = vm_data_pages(p2->p_vmspace);
+		spin_unlock(&p2->p_vmspace->lock);
 	}
+	if (flags == (RFFDG | RFPROC))
+		count_one(&vmcnt.v_forks, &vmcnt.v_forkpages, pages);
+	else if ((unsigned)flags == (RFFDG | RFPROC | RFPPWAIT | RFMEM))
+		count_one(&vmcnt.v_vforks, &vmcnt.v_vforkpages, pages);
+	else if (p1 == &proc0)
+		count_one(&vmcnt.v_kthreads, &vmcnt.v_kthreadpages, pages);
+	else
+		count_one(&vmcnt.v_rforks, &vmcnt.v_rforkpages, pages);
 }
 
 /*
@@ -157,17 +169,20 @@ static int
 rfork_self(struct lwp *l1, int flags)
 {
 	struct proc *p1 = l1->l_proc;
-	struct vmspace *vm;
+	struct vmspace *vm, *old;
 	int error;
 
 	if (p1->p_nthreads > 1)
 		return (EINVAL);
-	if ((flags & RFMEM) == 0 && p1->p_vmspace != NULL && p1->p_vmspace->ref > 1) {
+	if ((flags & RFMEM) == 0 && p1->p_vmspace != NULL &&
+	    __atomic_load_n(&p1->p_vmspace->ref, __ATOMIC_ACQUIRE) > 1) {
 		if ((error = vm_fork(p1->p_vmspace, &vm)) != 0)
 			return (error);
-		vmspace_release(p1->p_vmspace);
+		old = p1->p_vmspace;
 		p1->p_vmspace = vm;
+		/* Off the old one first: the sharers may all have gone meanwhile. */
 		pmap_activate(vm->pmap);
+		vmspace_release(old);
 	}
 	return (fd_rfork_self(p1, flags));
 }
@@ -182,10 +197,11 @@ rfork_self(struct lwp *l1, int flags)
 int
 fork1(struct lwp *l1, int flags, struct proc **childp)
 {
-	struct proc *p1 = l1->l_proc, *p2;
+	struct proc *p1 = l1->l_proc, *p2, *leader;
 	struct forklist *ep;
 	struct lwp *l2;
 	uid_t uid = p1->p_uid;
+	rlim_t nproc_max;
 	int error;
 
 	*childp = NULL;
@@ -198,13 +214,17 @@ fork1(struct lwp *l1, int flags, struct proc **childp)
 	 * The last PROC_RESERVE slots are root's, so that root can still log
 	 * in and kill a runaway; the per-uid limit counts the caller too.
 	 */
-	if ((nprocs >= maxproc - PROC_RESERVE && uid != 0) || nprocs >= maxproc)
-		return (fork_refused(p1));
-	nprocs++;
-	if (!chgproccnt(p1->p_uidinfo, 1, uid != 0 ? lim_cur(p1, RLIMIT_NPROC) : 0)) {
-		nprocs--;
+	spin_lock(&p1->p_lock);
+	nproc_max = uid != 0 ? lim_cur(p1, RLIMIT_NPROC) : 0;
+	spin_unlock(&p1->p_lock);
+	spin_lock(&proctree_lock);
+	if ((nprocs >= maxproc - PROC_RESERVE && uid != 0) || nprocs >= maxproc ||
+	    !chgproccnt(p1->p_uidinfo, 1, nproc_max)) {
+		spin_unlock(&proctree_lock);
 		return (fork_refused(p1));
 	}
+	nprocs++;
+	spin_unlock(&proctree_lock);
 
 	error = ENOMEM;
 	if (FAIL_AT(1) || (p2 = proc_alloc()) == NULL)
@@ -223,40 +243,60 @@ fork1(struct lwp *l1, int flags, struct proc **childp)
 	if (FAIL_AT(5) || (l2 = lwp_alloc(p2)) == NULL)
 		goto fail_sig;
 
-	/* Nothing below can fail but the pid. */
+	/* Nothing below can fail but the pid.  p2 is nobody else's yet. */
 	p2->p_uid = uid;
-	p2->p_uidinfo = p1->p_uidinfo;
-	p2->p_uidinfo->ui_ref++;
+	spin_lock(&p1->p_lock);
 	p2->p_limit = lim_hold(p1->p_limit);
 	p2->p_flags = p1->p_flags & (P_SUGID | P_SYSTEM | P_KTHREAD);
+	/* A child keeps its parent's CPU set, but kernel processes are not lwp0's. */
+	l2->l_affinity = p1 == &proc0 ? ~(cpuset_t)0 : l1->l_affinity;
+	spin_unlock(&p1->p_lock);
 	if (flags & RFPPWAIT)
 		p2->p_flags |= P_PPWAIT;
 	p2->p_sigparent = (flags & RFLINUXTHPN) ? SIGUSR1 : SIGCHLD;
 	p2->p_estcpu = p1->p_estcpu;
 	memcpy(p2->p_comm, p1->p_comm, sizeof(p2->p_comm));
-	if (flags & RFTHREAD) {
-		p2->p_leader = p1->p_leader;
-		p2->p_peers = p1->p_leader->p_peers;
-		p1->p_leader->p_peers = p2;
-	} else
-		p2->p_leader = p2;
+	p2->p_leader = (flags & RFTHREAD) ? p1->p_leader : p2;
 	lwp_tid_insert(p2, l2);
+	l2->l_cpu = curcpu();
 	if (p1->p_vmspace != NULL)
 		cpu_fork(l1, l2);
 
-	spin_lock(&proc_lock);
-	if ((error = FAIL_AT(6) ? EAGAIN : pid_alloc(flags, &p2->p_pid)) != 0) {
-		spin_unlock(&proc_lock);
-		peers_unlink(p2);
+	spin_lock(&proctree_lock);
+	/*
+	 * RFPGLOCK (DragonFly): a group or broadcast kill walks the tree
+	 * under proctree_lock, as we add the child to it here.  A kill that
+	 * came before left its signal on the parent, which then must not
+	 * make a child the kill could not see: give up, the parent is about
+	 * to act on the signal.  (ERESTART once signals have handlers.)
+	 */
+	error = FAIL_AT(6) ? EAGAIN : sig_fatal_pending(p1, l1) ? EINTR :
+	    pid_alloc(flags, &p2->p_pid);
+	if (error != 0) {
+		spin_unlock(&proctree_lock);
 		lwp_tree_remove(p2, l2);
 		lwp_free(l2);
 		lim_free(p2->p_limit);
-		uifree(p2->p_uidinfo);
 		goto fail_sig;
 	}
+	p2->p_uidinfo = p1->p_uidinfo;
+	p2->p_uidinfo->ui_ref++;
 	proc_add(p2, (flags & RFNOWAIT) && initproc != NULL ? initproc : p1);
 	pgrp_inherit(p2, p1);
-	spin_unlock(&proc_lock);
+	if (flags & RFTHREAD) {
+		leader = p1->p_leader;
+		p2->p_peers = leader->p_peers;
+		leader->p_peers = p2;
+		/*
+		 * A leader that is exiting has already sent its peers SIGKILL
+		 * (exit_peers): one joining now gets it too (FreeBSD).
+		 */
+		spin_lock(&leader->p_lock);
+		if (leader->p_flags & P_WEXIT)
+			p2->p_siglist |= SIGMASK(SIGKILL);
+		spin_unlock(&leader->p_lock);
+	}
+	spin_unlock(&proctree_lock);
 
 	count_fork(p1, p2, flags & ~RFSTOPPED);
 	TAILQ_FOREACH(ep, &fork_list, next)
@@ -274,8 +314,10 @@ fail_vm:
 fail_proc:
 	proc_free(p2);
 fail_count:
+	spin_lock(&proctree_lock);
 	chgproccnt(p1->p_uidinfo, -1, 0);
 	nprocs--;
+	spin_unlock(&proctree_lock);
 	return (error);
 }
 
@@ -285,20 +327,27 @@ start_forked_proc(struct proc *p2, int flags)
 {
 	struct lwp *l2 = lwp_first(p2);
 
+	spin_lock(&proctree_lock);
+	spin_lock(&p2->p_lock);
 	KASSERT(p2->p_stat == SIDL, "start of a started process");
 	p2->p_stat = SACTIVE;
-	if (flags & RFSTOPPED)
+	spin_unlock(&p2->p_lock);
+	spin_unlock(&proctree_lock);
+	if (flags & RFSTOPPED) {
+		spin_lock(&sleepq_lock);
 		l2->l_stat = LSSTOP;
-	else
+		spin_unlock(&sleepq_lock);
+	} else
 		sched_setrun(l2);
 }
 
-/* Take p out of its RFTHREAD group (exit, or a fork that failed late). */
+/* Take p out of its RFTHREAD group (exit).  proctree_lock held. */
 void
 peers_unlink(struct proc *p)
 {
 	struct proc *q;
 
+	KASSERT(spin_held(&proctree_lock), "peers_unlink without proctree_lock");
 	if (p->p_leader == NULL || p->p_leader == p)
 		return;
 	for (q = p->p_leader; q->p_peers != NULL; q = q->p_peers) {

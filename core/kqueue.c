@@ -42,6 +42,11 @@ struct knote {
 	int		kn_status;	/* KN_* */
 };
 
+/*
+ * Locks: kq_lock covers a kqueue and its knotes; a knote's link to its
+ * process (kn_proc, kn_selnext on p_klist) also needs proctree_lock,
+ * taken first.
+ */
 struct kqueue {
 	TAILQ_HEAD(, knote) kq_knotes;	/* all of them */
 	TAILQ_HEAD(, knote) kq_head;	/* fired, to be reported */
@@ -117,6 +122,7 @@ knote_fork(struct proc *parent, pid_t child)
 {
 	struct knote *kn;
 
+	spin_lock(&proctree_lock);
 	LIST_FOREACH(kn, &parent->p_klist, kn_selnext) {
 		if ((kn->kn_sfflags & NOTE_FORK) == 0)
 			continue;
@@ -126,6 +132,7 @@ knote_fork(struct proc *parent, pid_t child)
 		knote_enqueue(kn);
 		spin_unlock(&kn->kn_kq->kq_lock);
 	}
+	spin_unlock(&proctree_lock);
 }
 
 /*
@@ -141,6 +148,7 @@ knote_exit(struct proc *p)
 	struct knote *kn, *next;
 	struct kqueue *kq;
 
+	KASSERT(spin_held(&proctree_lock), "knote_exit without proctree_lock");
 	LIST_FOREACH_SAFE(kn, &p->p_klist, kn_selnext, next) {
 		kq = kn->kn_kq;
 		spin_lock(&kq->kq_lock);
@@ -166,10 +174,12 @@ kqueue_close(struct file *fp)
 	struct kqueue *kq = fp->f_data;
 	struct knote *kn;
 
+	spin_lock(&proctree_lock);
 	spin_lock(&kq->kq_lock);
 	while ((kn = TAILQ_FIRST(&kq->kq_knotes)) != NULL)
 		knote_drop(kn);
 	spin_unlock(&kq->kq_lock);
+	spin_unlock(&proctree_lock);
 	kfree(kq);
 }
 
@@ -361,9 +371,12 @@ sys_kevent(struct lwp *l, const register_t *args, register_t *rv)
 		    sizeof(kev));
 		if (error != 0)
 			goto out;
+		/* proctree_lock: the knote goes on a process's list (p_klist). */
+		spin_lock(&proctree_lock);
 		spin_lock(&kq->kq_lock);
 		error = kqueue_register(kq, &kev);
 		spin_unlock(&kq->kq_lock);
+		spin_unlock(&proctree_lock);
 		if (error == 0)
 			continue;
 		if (n == nevents)
@@ -383,18 +396,17 @@ sys_kevent(struct lwp *l, const register_t *args, register_t *rv)
 		goto out;
 	spin_lock(&kq->kq_lock);
 	while (kq->kq_count == 0) {
-		spin_unlock(&kq->kq_lock);
 		if (timo == 0)
-			goto out;
-		error = tsleep_timo(kq, "kqread",
-		    timo == UINT64_MAX ? 0 : timo);
-		if (error == EAGAIN) {
-			error = 0;
+			error = EAGAIN;
+		else
+			error = msleep(kq, &kq->kq_lock, PCATCH, "kqread",
+			    timo == UINT64_MAX ? 0 : timo);
+		if (error != 0) {
+			spin_unlock(&kq->kq_lock);
+			if (error == EAGAIN)
+				error = 0;
 			goto out;
 		}
-		if (error != 0)
-			goto out;
-		spin_lock(&kq->kq_lock);
 	}
 	while (n < nevents && (kn = TAILQ_FIRST(&kq->kq_head)) != NULL) {
 		/* A bad events buffer loses no event: it stays queued. */

@@ -49,7 +49,9 @@ kthread_create(void (*func)(void *), void *arg, struct proc **pp, const char *na
 		kfree(ks);
 		return (error);
 	}
+	spin_lock(&p->p_lock);
 	p->p_flags |= P_SYSTEM | P_KTHREAD;
+	spin_unlock(&p->p_lock);
 	strlcpy(p->p_comm, name, sizeof(p->p_comm));
 	l = lwp_first(p);
 	l->l_kstart = ks;
@@ -66,13 +68,13 @@ kthread_exit(void)
 {
 	struct proc *p = curproc();
 
-	spin_lock(&proc_lock);
+	spin_lock(&proctree_lock);
 	if (initproc != NULL && p->p_pptr != initproc) {
 		LIST_REMOVE(p, p_sibling);
 		p->p_pptr = initproc;
 		LIST_INSERT_HEAD(&initproc->p_children, p, p_sibling);
 	}
-	spin_unlock(&proc_lock);
+	spin_unlock(&proctree_lock);
 	exit1(p, W_EXITCODE(0, 0));
 }
 
@@ -81,13 +83,13 @@ kthread_exit(void)
  * yields N times, counting in debug.kthread_runs, and exits; a way for the
  * guest suites to see kernel threads come and go.
  */
-static int kthread_runs;
+static int kthread_runs;		/* (a) */
 
 static void
 kthread_test_body(void *arg)
 {
 	for (intptr_t i = 0; i < (intptr_t)arg; i++) {
-		kthread_runs++;
+		__atomic_add_fetch(&kthread_runs, 1, __ATOMIC_RELAXED);
 		sched_yield();
 	}
 }

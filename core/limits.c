@@ -10,6 +10,7 @@
 
 #define UIHASH_SIZE	64
 
+/* The uid hash and every uidinfo count and reference are (t): proctree_lock. */
 static LIST_HEAD(, uidinfo) uihash[UIHASH_SIZE];
 int maxprocperuid;		/* kern.maxprocperuid: the default RLIMIT_NPROC */
 
@@ -69,7 +70,7 @@ lim_alloc(void)
 struct plimit *
 lim_hold(struct plimit *lim)
 {
-	lim->pl_ref++;
+	__atomic_add_fetch(&lim->pl_ref, 1, __ATOMIC_RELAXED);
 	return (lim);
 }
 
@@ -77,7 +78,7 @@ void
 lim_free(struct plimit *lim)
 {
 	KASSERT(lim->pl_ref > 0, "plimit released too often");
-	if (--lim->pl_ref == 0)
+	if (__atomic_sub_fetch(&lim->pl_ref, 1, __ATOMIC_ACQ_REL) == 0)
 		kfree(lim);
 }
 
@@ -110,7 +111,9 @@ sys_getrlimit(struct lwp *l, const register_t *args, register_t *rv __unused)
 
 	if (which < 0 || which >= RLIM_NLIMITS)
 		return (EINVAL);
+	spin_lock(&p->p_lock);
 	rl = p->p_limit->pl_rlimit[which];
+	spin_unlock(&p->p_lock);
 	if (which == RLIMIT_NPROC) {
 		rl.rlim_cur = MIN(rl.rlim_cur, (rlim_t)maxprocperuid);
 		rl.rlim_max = MIN(rl.rlim_max, (rlim_t)maxprocperuid);
@@ -137,18 +140,27 @@ sys_setrlimit(struct lwp *l, const register_t *args, register_t *rv __unused)
 		return (error);
 	if (rl.rlim_cur < 0 || rl.rlim_max < 0 || rl.rlim_cur > rl.rlim_max)
 		return (EINVAL);
+	/* A copy is made in case it is needed: no allocation under p_lock. */
+	if ((lim = kmalloc(sizeof(*lim))) == NULL)
+		return (ENOMEM);
+	spin_lock(&p->p_lock);
 	cur = &p->p_limit->pl_rlimit[which];
-	if (rl.rlim_max > cur->rlim_max && p->p_uid != 0)
+	if (rl.rlim_max > cur->rlim_max && p->p_uid != 0) {
+		spin_unlock(&p->p_lock);
+		kfree(lim);
 		return (EPERM);
-	if (p->p_limit->pl_ref > 1) {
-		if ((lim = kmalloc(sizeof(*lim))) == NULL)
-			return (ENOMEM);
+	}
+	/* Shared since a fork (fork1 takes its reference under p_lock too). */
+	if (__atomic_load_n(&p->p_limit->pl_ref, __ATOMIC_ACQUIRE) > 1) {
 		*lim = *p->p_limit;
 		lim->pl_ref = 1;
 		lim_free(p->p_limit);
 		p->p_limit = lim;
+		lim = NULL;
 	}
 	p->p_limit->pl_rlimit[which] = rl;
+	spin_unlock(&p->p_lock);
+	kfree(lim);
 	return (0);
 }
 
@@ -169,13 +181,19 @@ sys_setuid(struct lwp *l, const register_t *args, register_t *rv __unused)
 		return (EPERM);
 	if (uid == p->p_uid)
 		return (0);
-	if ((ui = uifind(uid)) == NULL)
+	spin_lock(&proctree_lock);
+	if ((ui = uifind(uid)) == NULL) {
+		spin_unlock(&proctree_lock);
 		return (ENOMEM);
+	}
 	chgproccnt(p->p_uidinfo, -1, 0);
 	uifree(p->p_uidinfo);
 	chgproccnt(ui, 1, 0);
 	p->p_uidinfo = ui;
+	spin_lock(&p->p_lock);
 	p->p_uid = uid;
 	p->p_flags |= P_SUGID;
+	spin_unlock(&p->p_lock);
+	spin_unlock(&proctree_lock);
 	return (0);
 }

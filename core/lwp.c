@@ -6,7 +6,8 @@
  * Ending lwps other than the caller (exit, execv) is cooperative: the
  * process is flagged, sleepers are woken, and each lwp leaves through
  * lwp_exit_self() on its way back to user mode (userret), while the
- * survivor waits on p_nthreads.
+ * survivor waits on p_nthreads and p_ndying: until every other lwp's
+ * stack is freed, so that the process's pages are all back once it is.
  */
 #include "proc.h"
 #include "syscall.h"
@@ -22,27 +23,38 @@ lwp_exit_self(struct lwp *l)
 {
 	struct proc *p = l->l_proc;
 
-	if (p->p_nthreads == 1)
+	spin_lock(&p->p_lock);
+	if (p->p_nthreads == 1) {
+		spin_unlock(&p->p_lock);
 		exit1(p, W_EXITCODE(0, 0));
+	}
 	lwp_tree_remove(p, l);
-	wakeup(&p->p_nthreads);
-	sched_exit();
+	p->p_ndying++;
+	spin_unlock(&p->p_lock);
+	sched_exit(false);
 }
 
+/*
+ * p_lock held, and held again on return.  The others may be asleep (woken
+ * here), or running in user mode on other CPUs (sent an IPI, so that they
+ * reach userret() now rather than at their next tick).
+ */
 void
 proc_single_lwp(struct proc *p, struct lwp *l, int flag)
 {
 	struct lwp *other;
 
-	p->p_flags |= flag;
+	KASSERT(spin_held(&p->p_lock), "proc_single_lwp without p_lock");
+	__atomic_or_fetch(&p->p_flags, flag, __ATOMIC_RELEASE);
 	p->p_singlelwp = l;
 	FOREACH_LWP_IN_PROC(other, p)
 		if (other != l)
 			sched_unsleep(other);
-	while (p->p_nthreads > 1)
-		tsleep_nosig(&p->p_nthreads, "single");
+	/* Gone from the tree, and off their CPUs with their stacks freed. */
+	while (p->p_nthreads > 1 || p->p_ndying > 0)
+		msleep(&p->p_nthreads, &p->p_lock, 0, "single", 0);
 	if (flag != P_WEXIT) {
-		p->p_flags &= ~flag;
+		__atomic_and_fetch(&p->p_flags, ~flag, __ATOMIC_RELEASE);
 		p->p_singlelwp = NULL;
 	}
 }
@@ -76,7 +88,17 @@ sys_lwp_create(struct lwp *l, const register_t *args, register_t *rv)
 		return (EINVAL);
 	if ((l2 = lwp_alloc(p)) == NULL)
 		return (ENOMEM);
+	spin_lock(&p->p_lock);
+	/* An exit or exec already under way would never wait for this one. */
+	if (p->p_flags & (P_WEXIT | P_SINGLE)) {
+		spin_unlock(&p->p_lock);
+		lwp_free(l2);
+		return (EINTR);
+	}
 	lwp_tid_insert(p, l2);
+	l2->l_affinity = l->l_affinity;
+	l2->l_cpu = curcpu();
+	spin_unlock(&p->p_lock);
 	if (tramp != 0) {
 		uint64_t block[2] = { (uint64_t)params.lwp_func, (uint64_t)params.lwp_arg };
 
@@ -97,7 +119,10 @@ sys_lwp_create(struct lwp *l, const register_t *args, register_t *rv)
 	*rv = 0;
 	return (0);
 fail:
+	spin_lock(&p->p_lock);
 	lwp_tree_remove(p, l2);
+	wakeup(&p->p_nthreads);
+	spin_unlock(&p->p_lock);
 	lwp_free(l2);
 	return (error);
 }
@@ -115,15 +140,6 @@ sys_lwp_exit(struct lwp *l, const register_t *args __unused, register_t *rv __un
 	lwp_exit_self(l);
 }
 
-static int
-tid_key_cmp(const void *key, const struct rb_node *n)
-{
-	lwpid_t tid = *(const lwpid_t *)key;
-	lwpid_t ntid = rb_entry(n, struct lwp, l_rbnode)->l_tid;
-
-	return (tid < ntid ? -1 : tid > ntid);
-}
-
 /*
  * lwp_kill(pid, tid, sig): signals belong to the process in forkrt (no
  * handlers, every default action ends all of it), so this checks that the
@@ -137,15 +153,26 @@ sys_lwp_kill(struct lwp *l, const register_t *args, register_t *rv __unused)
 	lwpid_t tid = (lwpid_t)args[1];
 	int sig = (int)args[2];
 
+	int error = 0;
+	bool found;
+
 	if (sig < 0 || sig >= NSIG)
 		return (EINVAL);
+	spin_lock(&proctree_lock);
 	p = pid == -1 || pid == 0 ? l->l_proc : pfind(pid);
-	if (p == NULL || p->p_stat != SACTIVE ||
-	    rb_find(&p->p_lwptree, &tid, tid_key_cmp) == NULL)
+	if (p == NULL) {
+		spin_unlock(&proctree_lock);
 		return (ESRCH);
-	if (l->l_proc->p_uid != 0 && l->l_proc->p_uid != p->p_uid)
-		return (EPERM);
-	if (sig != 0)
+	}
+	spin_lock(&p->p_lock);
+	found = p->p_stat == SACTIVE && lwp_find(p, tid) != NULL;
+	spin_unlock(&p->p_lock);
+	if (!found)
+		error = ESRCH;
+	else if (l->l_proc->p_uid != 0 && l->l_proc->p_uid != p->p_uid)
+		error = EPERM;
+	else if (sig != 0)
 		psignal(p, sig);
-	return (0);
+	spin_unlock(&proctree_lock);
+	return (error);
 }

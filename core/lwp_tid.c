@@ -2,7 +2,8 @@
  * An lwp's thread id, DragonFly's way: the one after the process's last,
  * wrapping to 1 past lwp_tid_max, trying until the insert into the
  * process's red-black tree finds the id free.  A new process starts at
- * p_lasttid = -1, so its first lwp is tid 0.
+ * p_lasttid = -1, so its first lwp is tid 0.  The tree is the
+ * process's (c): callers hold p_lock once the process is visible.
  */
 #include "proc.h"
 
@@ -55,6 +56,23 @@ struct lwp *
 lwp_next(struct lwp *l)
 {
 	struct rb_node *n = rb_next(&l->l_rbnode);
+
+	return (n != NULL ? rb_entry(n, struct lwp, l_rbnode) : NULL);
+}
+
+static int
+tid_key_cmp(const void *key, const struct rb_node *n)
+{
+	lwpid_t tid = *(const lwpid_t *)key;
+	lwpid_t ntid = rb_entry(n, struct lwp, l_rbnode)->l_tid;
+
+	return (tid < ntid ? -1 : tid > ntid);
+}
+
+struct lwp *
+lwp_find(struct proc *p, lwpid_t tid)
+{
+	struct rb_node *n = rb_find(&p->p_lwptree, &tid, tid_key_cmp);
 
 	return (n != NULL ? rb_entry(n, struct lwp, l_rbnode) : NULL);
 }

@@ -11,17 +11,40 @@
 #include "resource.h"
 #include "session.h"
 #include "signalvar.h"
+#include "smp.h"
 #include "trap.h"
 #include "vm.h"
 
 #define CMDLINE_MAX	256
 #define INIT_ARGS_MAX	32
 
-/* Split the command line into NUL-separated words after "init". */
-static int
-init_args(char *buf, size_t size, size_t *lenp)
+/*
+ * Kernel options lead the command line as kern.NAME=VALUE words; the
+ * rest is init's.  kern.witness=0 turns the lock-order checker off (the
+ * benchmarks do: it costs every lock acquisition a few dozen instructions).
+ */
+static const char *
+kernel_options(const char *s)
 {
-	const char *s = hal_cmdline();
+	for (;;) {
+		while (*s == ' ')
+			s++;
+		if (strncmp(s, "kern.", 5) != 0)
+			return (s);
+		if (strncmp(s, "kern.witness=0", 14) == 0 && (s[14] == ' ' || s[14] == '\0'))
+			witness_on = false;
+		else
+			printf("forkrt: unknown kernel option ignored: %.*s\n",
+			    (int)(strchr(s, ' ') != NULL ? strchr(s, ' ') - s : (long)strlen(s)), s);
+		while (*s != ' ' && *s != '\0')
+			s++;
+	}
+}
+
+/* Split what follows the kernel options into NUL-separated words after "init". */
+static int
+init_args(const char *s, char *buf, size_t size, size_t *lenp)
+{
 	size_t len;
 	int argc = 1;
 
@@ -68,10 +91,13 @@ proc0_init(void)
 	proc_init();
 	session_init();
 	if (fd_init_console(&proc0) != 0 || sigacts_init(&proc0) != 0 ||
-	    (proc0.p_limit = lim_alloc()) == NULL ||
-	    (proc0.p_uidinfo = uifind(0)) == NULL)
+	    (proc0.p_limit = lim_alloc()) == NULL)
+		panic("proc0_init: out of memory");
+	spin_lock(&proctree_lock);
+	if ((proc0.p_uidinfo = uifind(0)) == NULL)
 		panic("proc0_init: out of memory");
 	chgproccnt(proc0.p_uidinfo, 1, 0);
+	spin_unlock(&proctree_lock);
 	proc0.p_leader = &proc0;
 	proc0.p_sigparent = SIGCHLD;
 	if (at_fork(knote_fork_callout) != 0)
@@ -97,8 +123,10 @@ kmain(void)
 	printf("forkrt: %lu of %lu pages free, maxproc %d\n",
 	    (unsigned long)v_free_count, (unsigned long)v_page_count, maxproc);
 
-	argc = init_args(args, sizeof(args), &argbytes);
-	proc_spawn_init("init", args, argc, argbytes);
+	argc = init_args(kernel_options(hal_cmdline()), args, sizeof(args), &argbytes);
 	sched_init();
+	/* Every CPU is up before init can run on any of them. */
+	smp_boot();
+	proc_spawn_init("init", args, argc, argbytes);
 	sched_idle_loop();
 }

@@ -60,12 +60,12 @@ pid_max_set(int v)
 {
 	if (v < PID_MAX_FLOOR || v > PID_MAX)
 		return (EINVAL);
-	spin_lock(&proc_lock);
+	spin_lock(&proctree_lock);
 	pid_max = v;
 	pidchecked = 0;
 	if (randompid > pid_max - 100)
 		randompid = pid_max - 100;
-	spin_unlock(&proc_lock);
+	spin_unlock(&proctree_lock);
 	return (0);
 }
 
@@ -84,7 +84,7 @@ proc_ids(const struct proc *p, pid_t ids[3])
 }
 
 /*
- * A free pid for a new process, with proc_lock held.  flags: RFHIGHPID
+ * A free pid for a new process, with proctree_lock held.  flags: RFHIGHPID
  * takes an id of at least 10 and leaves lastpid alone.  EAGAIN when every
  * id in [100, pid_max) is taken.
  */
@@ -96,7 +96,7 @@ pid_alloc(int flags, pid_t *pidp)
 	bool wrapped = false;
 	struct proc *p;
 
-	KASSERT(spin_held(&proc_lock), "proc_lock");
+	KASSERT(spin_held(&proctree_lock), "proctree_lock");
 	if (flags & RFHIGHPID) {
 		if (trypid < HIGHPID_MIN)
 			trypid = HIGHPID_MIN;

@@ -25,6 +25,7 @@
 
 _Static_assert(PIPE_SIZE >= 4096 && PIPE_SIZE >= PIPE_BUF, "pipe buffer size");
 
+/* Every field but the buffer pointer is under pipe_lock; sleeps give it up (msleep). */
 struct pipe {
 	char		*pipe_buf;	/* PIPE_SIZE bytes */
 	size_t		pipe_in;	/* next byte written goes here */
@@ -144,15 +145,15 @@ pipe_read(struct file *fp, vaddr_t ubuf, size_t len, size_t *done)
 			spin_unlock(&pp->pipe_lock);
 			return (0);
 		}
-		spin_unlock(&pp->pipe_lock);
-		if ((error = tsleep(&pp->pipe_rchan, "piperd")) != 0)
+		if ((error = msleep(&pp->pipe_rchan, &pp->pipe_lock, PCATCH | PDROP,
+		    "piperd", 0)) != 0)
 			return (error);
 		spin_lock(&pp->pipe_lock);
 	}
 	error = pipe_copyout(pp, vm, ubuf, len, done);
-	spin_unlock(&pp->pipe_lock);
 	if (*done > 0)
 		wakeup(&pp->pipe_wchan);
+	spin_unlock(&pp->pipe_lock);
 	return (*done > 0 ? 0 : error);
 }
 
@@ -174,9 +175,8 @@ pipe_write(struct file *fp, vaddr_t ubuf, size_t len, size_t *done)
 		room = PIPE_SIZE - pp->pipe_cnt;
 		/* Small writes go in whole or wait; others take any room. */
 		if (room == 0 || (len <= PIPE_BUF && room < len)) {
-			spin_unlock(&pp->pipe_lock);
-			error = tsleep(&pp->pipe_wchan, "pipewr");
-			spin_lock(&pp->pipe_lock);
+			error = msleep(&pp->pipe_wchan, &pp->pipe_lock, PCATCH,
+			    "pipewr", 0);
 			if (error != 0)
 				break;
 			continue;
@@ -206,12 +206,13 @@ pipe_close(struct file *fp)
 	else
 		pp->pipe_wclosed = true;
 	both = pp->pipe_rclosed && pp->pipe_wclosed;
+	if (!both) {
+		wakeup(&pp->pipe_rchan);
+		wakeup(&pp->pipe_wchan);
+	}
 	spin_unlock(&pp->pipe_lock);
 	if (both) {
 		page_free(kva_to_phys(pp->pipe_buf));
 		kfree(pp);
-		return;
 	}
-	wakeup(&pp->pipe_rchan);
-	wakeup(&pp->pipe_wchan);
 }

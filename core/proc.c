@@ -10,13 +10,12 @@
 
 struct proc proc0, *initproc;
 struct lwp lwp0;
-struct lwp *curlwp = &lwp0;
 
 LIST_HEAD(proclist, proc);
-struct proclist allproc, zombproc;
-static struct proclist pidhash[PIDHASH_SIZE];
-struct spinlock proc_lock = SPINLOCK_INIT("proc");
-int nprocs;
+struct proclist allproc, zombproc;			/* (t) */
+static struct proclist pidhash[PIDHASH_SIZE];		/* (t) */
+struct spinlock proctree_lock = SPINLOCK_INIT("proctree");
+int nprocs;						/* (t) */
 
 static inline struct proclist *
 pidhash_chain(pid_t pid)
@@ -33,6 +32,7 @@ proc_init(void)
 		LIST_INIT(&pidhash[i]);
 
 	/* proc0 is the kernel itself; lwp0 runs kmain and then idles. */
+	spin_init(&proc0.p_lock, "proc");
 	proc0.p_pid = 0;
 	proc0.p_stat = SACTIVE;
 	proc0.p_flags = P_SYSTEM;
@@ -41,6 +41,12 @@ proc_init(void)
 	lwp_tree_init(&proc0);
 	lwp0.l_proc = &proc0;
 	lwp0.l_stat = LSRUN;
+	lwp0.l_affinity = CPUSET_BIT(0);
+	lwp0.l_flags = LW_IDLE;
+	lwp0.l_running = true;
+	lwp0.l_cpu = curcpu();
+	curcpu()->ci_curlwp = &lwp0;
+	curcpu()->ci_idlelwp = &lwp0;
 	lwp_tid_insert(&proc0, &lwp0);
 	LIST_INSERT_HEAD(&allproc, &proc0, p_list);
 	LIST_INSERT_HEAD(pidhash_chain(0), &proc0, p_hash);
@@ -54,6 +60,7 @@ proc_alloc(void)
 
 	if ((p = kzalloc(sizeof(*p))) == NULL)
 		return (NULL);
+	spin_init(&p->p_lock, "proc");
 	p->p_stat = SIDL;
 	LIST_INIT(&p->p_children);
 	lwp_tree_init(p);
@@ -64,18 +71,41 @@ void
 proc_free(struct proc *p)
 {
 	KASSERT(p->p_nthreads == 0, "process still has lwps");
+	KASSERT(p->p_holdcnt == 0, "process still held");
 	kfree(p);
 }
 
 /*
+ * PHOLD (DragonFly): whoever holds p may keep using the struct after
+ * letting go of every lock; the reaper waits for the last prele() before
+ * it frees it.
+ */
+void
+phold(struct proc *p)
+{
+	KASSERT(spin_held(&p->p_lock), "phold without p_lock");
+	p->p_holdcnt++;
+}
+
+void
+prele(struct proc *p)
+{
+	spin_lock(&p->p_lock);
+	KASSERT(p->p_holdcnt > 0, "prele without phold");
+	if (--p->p_holdcnt == 0)
+		wakeup(&p->p_holdcnt);
+	spin_unlock(&p->p_lock);
+}
+
+/*
  * Enter p, whose p_pid is set, into allproc, the pid hash and its parent's
- * children.  Called with proc_lock held; fork1 has already counted p in
+ * children.  Called with proctree_lock held; fork1 has already counted p in
  * nprocs, when it reserved the slot.
  */
 int
 proc_add(struct proc *p, struct proc *parent)
 {
-	KASSERT(spin_held(&proc_lock), "proc_lock");
+	KASSERT(spin_held(&proctree_lock), "proctree_lock");
 	LIST_INSERT_HEAD(&allproc, p, p_list);
 	LIST_INSERT_HEAD(pidhash_chain(p->p_pid), p, p_hash);
 	p->p_pptr = parent;
@@ -83,12 +113,13 @@ proc_add(struct proc *p, struct proc *parent)
 	return (0);
 }
 
-/* The live or zombie process with this pid, or NULL. */
+/* The live or zombie process with this pid, or NULL.  Valid while proctree_lock is held. */
 struct proc *
 pfind(pid_t pid)
 {
 	struct proc *p;
 
+	KASSERT(spin_held(&proctree_lock), "pfind without proctree_lock");
 	LIST_FOREACH(p, pidhash_chain(pid), p_hash)
 		if (p->p_pid == pid)
 			return (p);
@@ -111,6 +142,7 @@ lwp_alloc(struct proc *p)
 	l->l_md.md_kstack = (uintptr_t)phys_to_kva(pa);
 	l->l_proc = p;
 	l->l_stat = LSIDL;
+	l->l_affinity = ~(cpuset_t)0;
 	return (l);
 }
 

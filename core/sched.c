@@ -1,14 +1,27 @@
 /*
- * The scheduler: one round-robin run queue of lwps, preempted by the
- * timer, and sleep/wakeup on wait channels.
+ * The scheduler: a round-robin run queue per CPU, preempted by each CPU's
+ * timer, with idle CPUs stealing from busy ones; and sleep/wakeup on wait
+ * channels with an interlock (msleep).
  *
- * The kernel is not preemptible: a timer tick only marks the running lwp's
- * time slice used up, and the switch happens in userret() on the way back
- * to user mode.  lwp0 is the idle lwp and never sits on the run queue.
+ * The kernel is not preemptible: a timer tick only marks the running
+ * lwp's time slice used up, and the switch happens in userret() on the
+ * way back to user mode.  Each CPU has an idle lwp (lwp0 on the boot CPU)
+ * that never sits on a run queue.
+ *
+ * An lwp may be made runnable before the CPU it ran on has finished
+ * switching away from it: l_running says its stack is still in use, and
+ * no CPU takes it off a run queue until that clears.  So no lock is held
+ * across cpu_switch(), and a sleeper can let go of the sleep queue before
+ * it switches.
+ *
+ * Locks: sleepq_lock covers the sleep queues, the timed-sleep list and the
+ * sleep/run state of every lwp; each CPU's run queue has its own lock,
+ * taken after sleepq_lock.  Stealing holds one run-queue lock at a time.
  */
 #include "hal.h"
 #include "pmap.h"
 #include "proc.h"
+#include "signalvar.h"
 #include "trap.h"
 #include "vm.h"
 
@@ -16,18 +29,13 @@
 
 #define SLEEPQ_HASH	512	/* power of two */
 
-TAILQ_HEAD(lwpq, lwp);
-static struct lwpq runq = { NULL, &runq.tqh_first };
+struct spinlock sleepq_lock = SPINLOCK_INIT("sleepq");
 /* Sleepers hashed by wait channel, so wakeup() looks at few of them. */
-static struct lwpq sleepq[SLEEPQ_HASH];
-/* Sleepers with a deadline, checked each tick. */
-static LIST_HEAD(, lwp) timedq;
-static struct lwp *deadlwp;	/* exited; its stack is freed once we are off it */
-volatile uint64_t ticks;
-static bool need_resched;
-
-static int sleep_common(const void *chan, const char *wmesg, uint64_t timo,
-    bool catch);
+static struct lwpq sleepq[SLEEPQ_HASH];			/* (s) */
+/* Sleepers with a deadline, checked each tick of the boot CPU. */
+static LIST_HEAD(, lwp) timedq;				/* (s) */
+static struct spinlock runq_locks[MAXCPU];
+volatile uint64_t ticks;	/* the boot CPU's ticks since the scheduler started */
 
 static inline struct lwpq *
 sleepq_chain(const void *chan)
@@ -38,92 +46,279 @@ sleepq_chain(const void *chan)
 	return (&sleepq[h & (SLEEPQ_HASH - 1)]);
 }
 
+static inline bool
+is_idle(const struct lwp *l)
+{
+	return ((l->l_flags & LW_IDLE) != 0);
+}
+
 void
 sched_init(void)
 {
 	for (unsigned i = 0; i < SLEEPQ_HASH; i++)
 		TAILQ_INIT(&sleepq[i]);
 	LIST_INIT(&timedq);
+	for (unsigned i = 0; i < MAXCPU; i++) {
+		spin_init(&runq_locks[i], "runq");
+		cpus[i].ci_runq_lock = &runq_locks[i];
+	}
 	hal_timer_start(HZ);
+}
+
+static bool
+cpu_allowed(const struct lwp *l, const struct cpu *ci)
+{
+	return (ci->ci_online &&
+	    (__atomic_load_n(&l->l_affinity, __ATOMIC_RELAXED) &
+	    CPUSET_BIT(ci->ci_id)) != 0);
+}
+
+/*
+ * Where l should run: where it last ran if it may and that CPU is not
+ * busy, else an idle CPU it may use, else the one it last ran on (or the
+ * first it may use).  The idle flags are hints; stealing evens out a bad
+ * guess.
+ */
+static struct cpu *
+sched_pick_cpu(const struct lwp *l)
+{
+	struct cpu *home = l->l_cpu, *ci;
+
+	if (home == NULL || !cpu_allowed(l, home))
+		home = NULL;
+	if (home != NULL && home->ci_idle)
+		return (home);
+	for (unsigned i = 0; i < ncpus; i++) {
+		ci = &cpus[i];
+		if (ci->ci_idle && cpu_allowed(l, ci))
+			return (ci);
+	}
+	if (home != NULL)
+		return (home);
+	for (unsigned i = 0; i < ncpus; i++)
+		if (cpu_allowed(l, &cpus[i]))
+			return (&cpus[i]);
+	return (curcpu());
+}
+
+static void
+runq_insert(struct cpu *ci, struct lwp *l)
+{
+	spin_lock(ci->ci_runq_lock);
+	l->l_cpu = ci;
+	TAILQ_INSERT_TAIL(&ci->ci_runq, l, l_runq);
+	ci->ci_runq_len++;
+	spin_unlock(ci->ci_runq_lock);
+	if (ci != curcpu() && ci->ci_idle)
+		ipi_send(ci, IPI_RESCHED);
+}
+
+/* Make l runnable on some CPU; sleepq_lock held. */
+static void
+setrun_locked(struct lwp *l)
+{
+	KASSERT(spin_held(&sleepq_lock), "setrun without sleepq_lock");
+	KASSERT(!is_idle(l), "an idle lwp on a run queue");
+	l->l_stat = LSRUN;
+	l->l_wchan = NULL;
+	runq_insert(sched_pick_cpu(l), l);
 }
 
 void
 sched_setrun(struct lwp *l)
 {
-	KASSERT(l != &lwp0, "lwp0 on the run queue");
-	l->l_stat = LSRUN;
-	l->l_wchan = NULL;
-	TAILQ_INSERT_TAIL(&runq, l, l_runq);
+	spin_lock(&sleepq_lock);
+	setrun_locked(l);
+	spin_unlock(&sleepq_lock);
 }
 
-/* Every path onto a new stack comes through here: reap the lwp we left. */
-static void
-sched_after_switch(void)
+/*
+ * The first lwp of ci's queue that `on` may run now, taken off it; or
+ * NULL.  An lwp still on another CPU's stack (it queued itself, or was
+ * woken, and that CPU has not finished switching away) is passed over:
+ * waiting for it here could wait for a CPU that is itself waiting for
+ * one of ours.  The running lwp may take itself back (a yield with
+ * nothing better to run).
+ */
+static struct lwp *
+runq_take(struct cpu *ci, struct cpu *on)
 {
-	struct lwp *dead = deadlwp;
+	struct lwp *l;
 
-	if (dead != NULL && dead != curlwp) {
-		deadlwp = NULL;
+	if (__atomic_load_n(&ci->ci_runq_len, __ATOMIC_RELAXED) == 0)
+		return (NULL);
+	spin_lock(ci->ci_runq_lock);
+	TAILQ_FOREACH(l, &ci->ci_runq, l_runq)
+		if ((ci == on || cpu_allowed(l, on)) && (l == on->ci_curlwp ||
+		    !__atomic_load_n(&l->l_running, __ATOMIC_ACQUIRE)))
+			break;
+	if (l != NULL) {
+		TAILQ_REMOVE(&ci->ci_runq, l, l_runq);
+		ci->ci_runq_len--;
+		l->l_cpu = on;
+	}
+	spin_unlock(ci->ci_runq_lock);
+	return (l);
+}
+
+/* Our own queue first, then the longest other queue we may take from. */
+static struct lwp *
+sched_choose(struct cpu *ci)
+{
+	struct lwp *l;
+
+	if ((l = runq_take(ci, ci)) != NULL)
+		return (l);
+	for (unsigned tries = 0; tries < 2; tries++) {
+		struct cpu *victim = NULL;
+		unsigned most = 0;
+
+		for (unsigned i = 0; i < ncpus; i++) {
+			unsigned n = __atomic_load_n(&cpus[i].ci_runq_len,
+			    __ATOMIC_RELAXED);
+
+			if (&cpus[i] != ci && n > most) {
+				most = n;
+				victim = &cpus[i];
+			}
+		}
+		if (victim == NULL)
+			return (NULL);
+		if ((l = runq_take(victim, ci)) != NULL) {
+			ci->ci_steals++;
+			return (l);
+		}
+	}
+	return (NULL);
+}
+
+/*
+ * Every path onto a new stack comes through here: the lwp we left is off
+ * its stack now, so another CPU may run it, or, if it exited, it goes.
+ */
+static void
+sched_after_switch(struct lwp *prev)
+{
+	struct cpu *ci = curcpu();
+
+	__atomic_store_n(&prev->l_running, false, __ATOMIC_RELEASE);
+	if (ci->ci_deadlwp != NULL && ci->ci_deadlwp != ci->ci_curlwp) {
+		struct lwp *dead = ci->ci_deadlwp;
+		struct proc *p = dead->l_proc;
+
+		ci->ci_deadlwp = NULL;
 		lwp_free(dead);
+		/* Its process waits for this before it may exit or exec (proc_single_lwp). */
+		spin_lock(&p->p_lock);
+		if (--p->p_ndying == 0)
+			wakeup(&p->p_nthreads);
+		spin_unlock(&p->p_lock);
 	}
 }
 
 /*
+ * Switch this CPU from `from` to `to`.  Returns on from's stack when
+ * something switches back to it, perhaps much later and on another CPU.
+ */
+static void
+switch_to(struct cpu *ci, struct lwp *from, struct lwp *to)
+{
+	KASSERT(!to->l_running, "switch to an lwp still on a CPU");
+	to->l_running = true;
+	to->l_cpu = ci;
+	ci->ci_curlwp = to;
+	ci->ci_prevlwp = from;
+	ci->ci_switches++;
+	pmap_activate(to->l_proc->p_vmspace != NULL ?
+	    to->l_proc->p_vmspace->pmap : NULL);
+	KASSERT(ci->ci_spin_depth == 0, "context switch holding a spinlock");
+	cpu_switch(from, to);
+}
+
+/*
  * Give the CPU to the next runnable lwp, or to the idle lwp when there is
- * none.  The caller has already put curlwp where it belongs (run queue,
- * sleep queue or nowhere for a zombie).
+ * none.  The caller has already put curlwp where it belongs (a run queue,
+ * the sleep queue, or nowhere for a zombie) and holds no spinlock.
  */
 void
 sched_switch(void)
 {
-	struct lwp *from = curlwp, *to;
+	struct cpu *ci = curcpu();
+	struct lwp *from = ci->ci_curlwp, *to;
 
-	to = TAILQ_FIRST(&runq);
-	if (to != NULL)
-		TAILQ_REMOVE(&runq, to, l_runq);
-	else
-		to = &lwp0;
-	need_resched = false;
+	to = sched_choose(ci);
+	if (to == NULL)
+		to = ci->ci_idlelwp;
+	ci->ci_need_resched = false;
 	to->l_slice = SLICE_TICKS;
-	if (to == from)
+	if (to == from) {
+		from->l_cpu = ci;
 		return;
-	pmap_activate(to->l_proc->p_vmspace != NULL ?
-	    to->l_proc->p_vmspace->pmap : NULL);
-	curlwp = to;
-	cpu_switch(from, to);
-	sched_after_switch();
+	}
+	switch_to(ci, from, to);
+	sched_after_switch(curcpu()->ci_prevlwp);
 }
 
 void
 sched_yield(void)
 {
-	if (curlwp != &lwp0)
-		TAILQ_INSERT_TAIL(&runq, curlwp, l_runq);
+	struct lwp *l = curlwp;
+
+	if (!is_idle(l)) {
+		spin_lock(&sleepq_lock);
+		setrun_locked(l);
+		spin_unlock(&sleepq_lock);
+	}
 	sched_switch();
 }
 
 __noreturn void
-sched_exit(void)
+sched_exit(bool reaped)
 {
-	KASSERT(deadlwp == NULL, "two dead lwps");
-	curlwp->l_stat = LSZOMB;
-	deadlwp = curlwp;
+	struct cpu *ci = curcpu();
+
+	KASSERT(ci->ci_deadlwp == NULL, "two dead lwps");
+	spin_lock(&sleepq_lock);
+	ci->ci_curlwp->l_stat = LSZOMB;
+	spin_unlock(&sleepq_lock);
+	if (!reaped)
+		ci->ci_deadlwp = ci->ci_curlwp;
 	sched_switch();
 	panic("sched_exit: a dead lwp was resumed");
+}
+
+/* Wait until the CPU l ran on has switched off its stack (a reaper, before freeing it). */
+void
+lwp_wait_off_cpu(struct lwp *l)
+{
+	while (__atomic_load_n(&l->l_running, __ATOMIC_ACQUIRE)) {
+		ipi_poll();
+		cpu_relax();
+	}
 }
 
 void
 sched_lwp_start(void)
 {
-	sched_after_switch();
+	sched_after_switch(curcpu()->ci_prevlwp);
 }
 
 void
 fork_return(struct lwp *l)
 {
 	KASSERT(l == curlwp, "fork_return on the wrong lwp");
-	sched_after_switch();
+	sched_after_switch(curcpu()->ci_prevlwp);
 	userret(l);
+}
+
+void
+sched_kick(struct lwp *l)
+{
+	struct cpu *ci = l->l_cpu;
+
+	if (__atomic_load_n(&l->l_running, __ATOMIC_ACQUIRE) && ci != NULL &&
+	    ci != curcpu())
+		ipi_send(ci, IPI_AST);
 }
 
 /*
@@ -141,90 +336,113 @@ estcpu_decay(void)
 	extern LIST_HEAD(proclist, proc) allproc;
 	struct proc *p;
 
+	spin_lock(&proctree_lock);
 	LIST_FOREACH(p, &allproc, p_list)
 		p->p_estcpu = p->p_estcpu * 2 / 3;
+	spin_unlock(&proctree_lock);
 }
 
+/* Wake the timed sleepers whose deadline has come. */
+static void
+timedq_expire(void)
+{
+	struct lwp *l, *next;
+
+	spin_lock(&sleepq_lock);
+	LIST_FOREACH_SAFE(l, &timedq, l_timed, next) {
+		if (l->l_stat == LSSLEEP && l->l_deadline <= ticks) {
+			LIST_REMOVE(l, l_timed);
+			l->l_timedout = true;
+			TAILQ_REMOVE(sleepq_chain(l->l_wchan), l, l_runq);
+			setrun_locked(l);
+		}
+	}
+	spin_unlock(&sleepq_lock);
+}
+
+/*
+ * Each CPU's timer: its own time slice; the boot CPU also keeps the clock
+ * (ticks), the estimate decay and the timed sleeps.  Called from the trap
+ * handler with interrupts off, either from user mode or from the idle
+ * loop, so this CPU holds no lock.
+ */
 void
 sched_tick(void)
 {
-	struct lwp *l, *next;
-	struct proc *p = curlwp->l_proc;
+	struct cpu *ci = curcpu();
+	struct lwp *l = ci->ci_curlwp;
+	struct proc *p = l->l_proc;
 
-	ticks++;
-	if (curlwp != &lwp0 && p->p_estcpu < ESTCPULIM)
+	ci->ci_ticks++;
+	if (!is_idle(l) && p->p_estcpu < ESTCPULIM)
 		p->p_estcpu++;
+	if (!is_idle(l) && l->l_slice > 0 && --l->l_slice == 0)
+		ci->ci_need_resched = true;
+	if (ci != &cpus[0])
+		return;
+	ticks++;
 	if (ticks % HZ == 0)
 		estcpu_decay();
-	if (curlwp != &lwp0 && curlwp->l_slice > 0 && --curlwp->l_slice == 0)
-		need_resched = true;
-	LIST_FOREACH_SAFE(l, &timedq, l_timed, next) {
-		if (l->l_stat == LSSLEEP && l->l_deadline <= ticks) {
-			l->l_timedout = true;
-			sched_unsleep(l);
-		}
-	}
+	if (!LIST_EMPTY(&timedq))
+		timedq_expire();
 }
 
-/* The last check before user mode: pending signals, then a due switch. */
+/*
+ * The last check before user mode: an exit or exec of the process, pending
+ * signals, a due switch, or a CPU this lwp may no longer run on.
+ */
 void
 userret(struct lwp *l)
 {
 	struct proc *p = l->l_proc;
+	struct cpu *ci;
 
 	for (;;) {
-		if ((p->p_flags & (P_WEXIT | P_SINGLE)) && l != p->p_singlelwp)
+		if ((__atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE) &
+		    (P_WEXIT | P_SINGLE)) && l != p->p_singlelwp)
 			lwp_exit_self(l);
-		if (p->p_siglist != 0)
+		if (__atomic_load_n(&p->p_siglist, __ATOMIC_ACQUIRE) != 0)
 			psignal_deliver(l);
-		if (!need_resched)
+		ci = curcpu();
+		if (!ci->ci_need_resched && cpu_allowed(l, ci))
 			break;
 		sched_yield();
 	}
 }
 
-/*
- * Sleep on chan until wakeup(chan).  Interrupts are off in the kernel, so
- * nothing can slip between the caller's test and the sleep.  Returns EINTR
- * when a signal that ends the process is pending (before or during the
- * sleep): the caller unwinds and userret() ends the process.
- */
+/* Must this sleep end now for a signal or an exit? */
+static bool
+sleep_interrupted(const struct lwp *l, int flags)
+{
+	const struct proc *p = l->l_proc;
+
+	if (flags & PCATCH)
+		return (sig_fatal_pending(p, l));
+	if (flags & PCATCHKILL)
+		return ((__atomic_load_n(&p->p_siglist, __ATOMIC_ACQUIRE) &
+		    SIGMASK(SIGKILL)) != 0 ||
+		    ((__atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE) &
+		    (P_WEXIT | P_SINGLE)) && l != p->p_singlelwp));
+	return (false);
+}
+
 int
-tsleep(const void *chan, const char *wmesg)
-{
-	return (tsleep_timo(chan, wmesg, 0));
-}
-
-/*
- * As tsleep, but also wake after timo ticks (0: never), returning EAGAIN
- * (BSD's EWOULDBLOCK) then.
- */
-int
-tsleep_timo(const void *chan, const char *wmesg, uint64_t timo)
-{
-	if (sig_fatal_pending(curlwp->l_proc))
-		return (EINTR);
-	return (sleep_common(chan, wmesg, timo, true));
-}
-
-/*
- * A sleep no signal cuts short, for waits that must finish whatever
- * happens (an exiting leader waiting for its peers).  Spurious wake-ups
- * are possible: callers loop on their condition.
- */
-void
-tsleep_nosig(const void *chan, const char *wmesg)
-{
-	sleep_common(chan, wmesg, 0, false);
-}
-
-static int
-sleep_common(const void *chan, const char *wmesg, uint64_t timo, bool catch)
+msleep(const void *chan, struct spinlock *interlock, int flags,
+    const char *wmesg, uint64_t timo)
 {
 	struct lwp *l = curlwp;
+	int error = 0;
 
-	KASSERT(l != &lwp0, "the idle lwp cannot sleep");
-	l->l_nosig = !catch;
+	KASSERT(!is_idle(l), "an idle lwp cannot sleep");
+	KASSERT(interlock == NULL || spin_held(interlock), "msleep: interlock");
+	spin_lock(&sleepq_lock);
+	if (sleep_interrupted(l, flags)) {
+		spin_unlock(&sleepq_lock);
+		if (interlock != NULL && (flags & PDROP))
+			spin_unlock(interlock);
+		return (EINTR);
+	}
+	l->l_sleepflags = flags & (PCATCH | PCATCHKILL);
 	l->l_stat = LSSLEEP;
 	l->l_wchan = chan;
 	l->l_wmesg = wmesg;
@@ -234,13 +452,35 @@ sleep_common(const void *chan, const char *wmesg, uint64_t timo, bool catch)
 		l->l_deadline = ticks + timo;
 		LIST_INSERT_HEAD(&timedq, l, l_timed);
 	}
+	/* On the queue: a wakeup from here on finds us. */
+	if (interlock != NULL)
+		spin_unlock(interlock);
+	spin_unlock(&sleepq_lock);
 	sched_switch();
+
+	spin_lock(&sleepq_lock);
 	if (timo != 0 && !l->l_timedout)
 		LIST_REMOVE(l, l_timed);
-	l->l_nosig = false;
-	if (catch && sig_fatal_pending(l->l_proc))
-		return (EINTR);
-	return (l->l_timedout ? EAGAIN : 0);
+	if (l->l_timedout)
+		error = EAGAIN;
+	l->l_sleepflags = 0;
+	spin_unlock(&sleepq_lock);
+	if (error == 0 && sleep_interrupted(l, flags))
+		error = EINTR;
+	if (interlock != NULL && !(flags & PDROP))
+		spin_lock(interlock);
+	return (error);
+}
+
+int
+pause(const char *wmesg, uint64_t timo)
+{
+	static char pause_chan;
+	int error;
+
+	KASSERT(timo != 0, "pause forever");
+	error = msleep(&pause_chan, NULL, PCATCH, wmesg, timo);
+	return (error == EAGAIN ? 0 : error);
 }
 
 void
@@ -249,37 +489,82 @@ wakeup(const void *chan)
 	struct lwpq *q = sleepq_chain(chan);
 	struct lwp *l, *next;
 
+	spin_lock(&sleepq_lock);
 	TAILQ_FOREACH_SAFE(l, q, l_runq, next) {
 		if (l->l_wchan == chan) {
 			TAILQ_REMOVE(q, l, l_runq);
-			sched_setrun(l);
+			setrun_locked(l);
 		}
 	}
+	spin_unlock(&sleepq_lock);
 }
 
 /*
- * Take l off its sleep queue early: a signal that ends its process (unless
- * it sleeps uninterruptibly) or a timeout.
+ * A signal or an exit concerns l: take it off its sleep queue if its
+ * sleep can be interrupted by that now, or make it pass through userret()
+ * if it is running in user mode on another CPU.
  */
 void
 sched_unsleep(struct lwp *l)
 {
-	if (l->l_stat != LSSLEEP || (l->l_nosig && !l->l_timedout))
-		return;
-	TAILQ_REMOVE(sleepq_chain(l->l_wchan), l, l_runq);
-	if (l->l_timedout)
-		LIST_REMOVE(l, l_timed);
-	sched_setrun(l);
+	spin_lock(&sleepq_lock);
+	if (l->l_stat == LSSLEEP && sleep_interrupted(l, l->l_sleepflags)) {
+		TAILQ_REMOVE(sleepq_chain(l->l_wchan), l, l_runq);
+		setrun_locked(l);
+	}
+	spin_unlock(&sleepq_lock);
+	sched_kick(l);
 }
 
-/* lwp0, once kmain is done: wait for work, run it, repeat. */
+/*
+ * Is there anything ci could run?  Its own queue (an lwp there still
+ * switching away elsewhere is a moment from runnable), or an lwp on
+ * another queue that ci may run and that is off its CPU.
+ */
+static bool
+sched_has_work(struct cpu *ci)
+{
+	struct lwp *l;
+	bool found = false;
+
+	if (__atomic_load_n(&ci->ci_runq_len, __ATOMIC_SEQ_CST) != 0)
+		return (true);
+	for (unsigned i = 0; i < ncpus && !found; i++) {
+		struct cpu *other = &cpus[i];
+
+		if (other == ci ||
+		    __atomic_load_n(&other->ci_runq_len, __ATOMIC_SEQ_CST) == 0)
+			continue;
+		spin_lock(other->ci_runq_lock);
+		TAILQ_FOREACH(l, &other->ci_runq, l_runq) {
+			if (cpu_allowed(l, ci) &&
+			    !__atomic_load_n(&l->l_running, __ATOMIC_ACQUIRE)) {
+				found = true;
+				break;
+			}
+		}
+		spin_unlock(other->ci_runq_lock);
+	}
+	return (found);
+}
+
+/*
+ * A CPU's idle lwp, once the CPU is up: wait for work, run it, repeat.
+ * The idle flag goes up before the queues are looked at, so that whoever
+ * queues work after the look also sees the flag and sends the IPI that
+ * ends hal_idle().
+ */
 __noreturn void
 sched_idle_loop(void)
 {
+	struct cpu *ci = curcpu();
+
 	for (;;) {
-		if (TAILQ_EMPTY(&runq))
+		__atomic_store_n(&ci->ci_idle, true, __ATOMIC_SEQ_CST);
+		if (!sched_has_work(ci))
 			hal_idle();
-		else
-			sched_switch();
+		ipi_poll();
+		__atomic_store_n(&ci->ci_idle, false, __ATOMIC_SEQ_CST);
+		sched_switch();
 	}
 }

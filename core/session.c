@@ -9,6 +9,7 @@
 
 LIST_HEAD(pgrplist, pgrp);
 static struct pgrplist pgrphash[PGRPHASH_SIZE];
+/* Every group and session, and their membership, are (t): proctree_lock. */
 static struct session session0 = { 1, &proc0, 0 };
 static struct pgrp pgrp0;
 
@@ -37,6 +38,7 @@ pgfind(pid_t pgid)
 {
 	struct pgrp *pg;
 
+	KASSERT(spin_held(&proctree_lock), "pgfind without proctree_lock");
 	LIST_FOREACH(pg, pgrphash_chain(pgid), pg_hash)
 		if (pg->pg_id == pgid)
 			return (pg);
@@ -122,12 +124,15 @@ sys_setsid(struct lwp *l, const register_t *args __unused, register_t *rv)
 	struct proc *p = l->l_proc;
 	int error;
 
+	spin_lock(&proctree_lock);
 	if (pgfind(p->p_pid) != NULL)
-		return (EPERM);
-	if ((error = session_create(p)) != 0)
-		return (error);
-	*rv = (register_t)p->p_pid;
-	return (0);
+		error = EPERM;
+	else
+		error = session_create(p);
+	spin_unlock(&proctree_lock);
+	if (error == 0)
+		*rv = (register_t)p->p_pid;
+	return (error);
 }
 
 /*
@@ -137,16 +142,13 @@ sys_setsid(struct lwp *l, const register_t *args __unused, register_t *rv)
  * means pid itself, a negative one is EINVAL, and joining an existing
  * group needs it in the caller's session (EPERM).
  */
-int
-sys_setpgid(struct lwp *l, const register_t *args, register_t *rv __unused)
+static int
+setpgid_locked(struct proc *cur, pid_t pid, pid_t pgid)
 {
-	struct proc *cur = l->l_proc, *p;
 	struct session *sess = cur->p_pgrp->pg_session;
-	pid_t pid = (pid_t)args[0], pgid = (pid_t)args[1];
+	struct proc *p;
 	struct pgrp *pg;
 
-	if (pgid < 0 || pid < 0)
-		return (EINVAL);
 	if (pid == 0 || pid == cur->p_pid)
 		p = cur;
 	else {
@@ -176,9 +178,25 @@ sys_setpgid(struct lwp *l, const register_t *args, register_t *rv __unused)
 }
 
 int
+sys_setpgid(struct lwp *l, const register_t *args, register_t *rv __unused)
+{
+	pid_t pid = (pid_t)args[0], pgid = (pid_t)args[1];
+	int error;
+
+	if (pgid < 0 || pid < 0)
+		return (EINVAL);
+	spin_lock(&proctree_lock);
+	error = setpgid_locked(l->l_proc, pid, pgid);
+	spin_unlock(&proctree_lock);
+	return (error);
+}
+
+int
 sys_getpgrp(struct lwp *l, const register_t *args __unused, register_t *rv)
 {
+	spin_lock(&proctree_lock);
 	*rv = (register_t)l->l_proc->p_pgrp->pg_id;
+	spin_unlock(&proctree_lock);
 	return (0);
 }
 
@@ -189,24 +207,31 @@ target(struct lwp *l, pid_t pid)
 	return (pid == 0 ? l->l_proc : pid > 0 ? pfind(pid) : NULL);
 }
 
+/* getpgid (sid false) or getsid (sid true) of the process pid names. */
+static int
+get_id(struct lwp *l, pid_t pid, bool sid, register_t *rv)
+{
+	struct proc *p;
+	int error = 0;
+
+	spin_lock(&proctree_lock);
+	if ((p = target(l, pid)) == NULL || p->p_pgrp == NULL)
+		error = ESRCH;
+	else
+		*rv = (register_t)(sid ? p->p_pgrp->pg_session->s_sid :
+		    p->p_pgrp->pg_id);
+	spin_unlock(&proctree_lock);
+	return (error);
+}
+
 int
 sys_getpgid(struct lwp *l, const register_t *args, register_t *rv)
 {
-	struct proc *p = target(l, (pid_t)args[0]);
-
-	if (p == NULL || p->p_pgrp == NULL)
-		return (ESRCH);
-	*rv = (register_t)p->p_pgrp->pg_id;
-	return (0);
+	return (get_id(l, (pid_t)args[0], false, rv));
 }
 
 int
 sys_getsid(struct lwp *l, const register_t *args, register_t *rv)
 {
-	struct proc *p = target(l, (pid_t)args[0]);
-
-	if (p == NULL || p->p_pgrp == NULL)
-		return (ESRCH);
-	*rv = (register_t)p->p_pgrp->pg_session->s_sid;
-	return (0);
+	return (get_id(l, (pid_t)args[0], true, rv));
 }

@@ -3,7 +3,7 @@
  * either ignored or takes its default action, and every default action
  * but SIGCHLD's ends the process.  A signal is posted to the process and
  * acted on in userret(), on the way back to user mode; a process asleep
- * in the kernel is woken so that it gets there (tsleep returns EINTR).
+ * in the kernel is woken so that it gets there (msleep returns EINTR).
  */
 #include "proc.h"
 #include "session.h"
@@ -26,12 +26,13 @@ sigacts_fork(struct proc *p1, struct proc *p2, int flags)
 {
 	if (flags & RFSIGSHARE) {
 		p2->p_sigacts = p1->p_sigacts;
-		p2->p_sigacts->ps_refcnt++;
+		__atomic_add_fetch(&p2->p_sigacts->ps_refcnt, 1, __ATOMIC_RELAXED);
 		return (0);
 	}
 	if (sigacts_init(p2) != 0)
 		return (ENOMEM);
-	p2->p_sigacts->ps_sigignore = p1->p_sigacts->ps_sigignore;
+	p2->p_sigacts->ps_sigignore = __atomic_load_n(&p1->p_sigacts->ps_sigignore,
+	    __ATOMIC_RELAXED);
 	return (0);
 }
 
@@ -43,7 +44,7 @@ sigacts_free(struct proc *p)
 	if (ps == NULL)
 		return;
 	p->p_sigacts = NULL;
-	if (--ps->ps_refcnt == 0)
+	if (__atomic_sub_fetch(&ps->ps_refcnt, 1, __ATOMIC_ACQ_REL) == 0)
 		kfree(ps);
 }
 
@@ -54,21 +55,22 @@ sig_ignored(const struct proc *p, int sig)
 
 	if (m & SIGS_CANTMASK)
 		return (false);
-	return (((p->p_sigacts != NULL ? p->p_sigacts->ps_sigignore : 0) |
-	    SIGS_DFL_IGNORE) & m);
+	return (((p->p_sigacts != NULL ? __atomic_load_n(&p->p_sigacts->ps_sigignore,
+	    __ATOMIC_RELAXED) : 0) | SIGS_DFL_IGNORE) & m);
 }
 
 /*
- * Must a sleep end now?  A pending signal ends the process; P_WEXIT or
- * P_SINGLE ends every lwp but the one that set it.
+ * Must l's sleep end now?  A pending signal ends the process; P_WEXIT or
+ * P_SINGLE ends every lwp but the one that set it.  Read without p_lock:
+ * whoever sets them then takes sleepq_lock to wake l (sched_unsleep), so
+ * a sleeper checking under sleepq_lock sees them or gets woken.
  */
 bool
-sig_fatal_pending(const struct proc *p)
+sig_fatal_pending(const struct proc *p, const struct lwp *l)
 {
-	extern struct lwp *curlwp;
-
-	return (p->p_siglist != 0 ||
-	    ((p->p_flags & (P_WEXIT | P_SINGLE)) && curlwp != p->p_singlelwp));
+	return (__atomic_load_n(&p->p_siglist, __ATOMIC_ACQUIRE) != 0 ||
+	    ((__atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE) &
+	    (P_WEXIT | P_SINGLE)) && l != p->p_singlelwp));
 }
 
 /*
@@ -84,19 +86,24 @@ psignal(struct proc *p, int sig)
 	struct lwp *l;
 
 	KASSERT(sig > 0 && sig < NSIG, "signal number");
-	if (p->p_stat != SACTIVE || (p->p_flags & P_SYSTEM) || p == initproc ||
-	    sig_ignored(p, sig))
+	spin_lock(&p->p_lock);
+	/* A child fork1 is still building (SIDL) takes it when it first runs. */
+	if (p->p_stat == SZOMB || (p->p_flags & P_SYSTEM) || p == initproc ||
+	    sig_ignored(p, sig)) {
+		spin_unlock(&p->p_lock);
 		return;
-	p->p_siglist |= SIGMASK(sig);
+	}
+	__atomic_or_fetch(&p->p_siglist, SIGMASK(sig), __ATOMIC_RELEASE);
 	FOREACH_LWP_IN_PROC(l, p)
 		sched_unsleep(l);
+	spin_unlock(&p->p_lock);
 }
 
 void
 psignal_deliver(struct lwp *l)
 {
 	struct proc *p = l->l_proc;
-	uint32_t pending = p->p_siglist;
+	uint32_t pending = __atomic_load_n(&p->p_siglist, __ATOMIC_ACQUIRE);
 
 	if (pending != 0)
 		exit1(p, W_EXITCODE(0, __builtin_ctz(pending) + 1));
@@ -140,7 +147,7 @@ cansignal(const struct proc *cur, const struct proc *p)
 static void
 kill_one(struct proc *cur, struct proc *p, int sig, int *found, int *sent)
 {
-	if (p->p_stat != SACTIVE || (p->p_flags & P_SYSTEM))
+	if (p->p_stat == SZOMB || (p->p_flags & P_SYSTEM))
 		return;
 	(*found)++;
 	if (!cansignal(cur, p))
@@ -166,29 +173,37 @@ sys_kill(struct lwp *l, const register_t *args, register_t *rv __unused)
 	int sig = (int)args[1], found = 0, sent = 0;
 	struct pgrp *pg;
 
+	int error = 0;
+
 	if (sig < 0 || sig >= NSIG)
 		return (EINVAL);
+	/*
+	 * The whole walk is under proctree_lock, which fork1 also takes to
+	 * add a child to the tree: a fork either finishes before the kill,
+	 * and its child is signalled, or sees the parent signalled and gives
+	 * up (RFPGLOCK).
+	 */
+	spin_lock(&proctree_lock);
 	if (pid > 0) {
 		if ((p = pfind(pid)) == NULL || p->p_stat == SZOMB ||
 		    (p->p_flags & P_SYSTEM))
-			return (ESRCH);
-		if (!cansignal(cur, p))
-			return (EPERM);
-		if (sig != 0)
+			error = ESRCH;
+		else if (!cansignal(cur, p))
+			error = EPERM;
+		else if (sig != 0)
 			psignal(p, sig);
-		return (0);
+		spin_unlock(&proctree_lock);
+		return (error);
 	}
 	if (pid == -1) {
 		LIST_FOREACH(p, &allproc, p_list)
 			if (p != initproc && p != cur)
 				kill_one(cur, p, sig, &found, &sent);
-	} else {
-		pg = pid == 0 ? cur->p_pgrp : pgfind(-pid);
-		if (pg == NULL)
-			return (ESRCH);
+	} else if ((pg = pid == 0 ? cur->p_pgrp : pgfind(-pid)) != NULL) {
 		LIST_FOREACH(p, &pg->pg_members, p_pglist)
 			kill_one(cur, p, sig, &found, &sent);
 	}
+	spin_unlock(&proctree_lock);
 	if (found == 0)
 		return (ESRCH);
 	return (sent == 0 ? EPERM : 0);
@@ -209,11 +224,11 @@ sys_signal(struct lwp *l, const register_t *args, register_t *rv)
 	    (args[1] != 0 && args[1] != 1))
 		return (EINVAL);
 	m = SIGMASK(sig);
-	*rv = (ps->ps_sigignore & m) ? 1 : 0;
-	if (args[1] == 1)
-		ps->ps_sigignore |= m;
-	else
-		ps->ps_sigignore &= ~m;
-	l->l_proc->p_siglist &= ~(ps->ps_sigignore & m);
+	if (args[1] == 1) {
+		*rv = (__atomic_fetch_or(&ps->ps_sigignore, m, __ATOMIC_RELAXED) & m) != 0;
+		/* A pending signal now ignored goes (with RFSIGSHARE, only ours). */
+		__atomic_and_fetch(&l->l_proc->p_siglist, ~m, __ATOMIC_RELEASE);
+	} else
+		*rv = (__atomic_fetch_and(&ps->ps_sigignore, ~m, __ATOMIC_RELAXED) & m) != 0;
 	return (0);
 }

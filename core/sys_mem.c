@@ -44,11 +44,8 @@ sys_mmap(struct lwp *l, const register_t *args, register_t *rv)
 		    (flags & MAP_SHARED) ? ME_SHARED : 0);
 	} else {
 		/* Above the heap's room to grow, unless the hint is higher. */
-		error = vm_map_findspace(vm, MAX(addr, vm->brk_base + (1ul << 30)),
-		    len, &addr);
-		if (error == 0)
-			error = vm_map_anon(vm, addr, len, (vm_prot_t)prot,
-			    (flags & MAP_SHARED) ? ME_SHARED : 0);
+		error = vm_map_anon_anywhere(vm, MAX(addr, vm->brk_base + (1ul << 30)),
+		    len, (vm_prot_t)prot, (flags & MAP_SHARED) ? ME_SHARED : 0, &addr);
 	}
 	if (error != 0)
 		return (error);

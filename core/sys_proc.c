@@ -15,7 +15,14 @@ sys_exit(struct lwp *l, const register_t *args, register_t *rv __unused)
 	exit1(l->l_proc, W_EXITCODE((int)args[0] & 0xff, 0));
 }
 
-/* fork1 and start the child; the vfork parent then waits for it to let go. */
+/*
+ * fork1 and start the child; the vfork parent then waits for it to let go
+ * of its memory (exec or exit).  The child is held (PHOLD) across the
+ * wait: once it runs, a sibling lwp of ours may reap it, and we must
+ * still be able to look at it.  The wait ends early only for SIGKILL or
+ * our own process's exit (FreeBSD's fork_rfppwait): the child is using
+ * our memory.
+ */
 static int
 do_fork(struct lwp *l, int flags, register_t *rv)
 {
@@ -29,9 +36,20 @@ do_fork(struct lwp *l, int flags, register_t *rv)
 		return (0);
 	}
 	*rv = (register_t)p2->p_pid;
+	if ((flags & RFPPWAIT) == 0) {
+		start_forked_proc(p2, flags);
+		return (0);
+	}
+	spin_lock(&p2->p_lock);
+	phold(p2);
+	spin_unlock(&p2->p_lock);
 	start_forked_proc(p2, flags);
-	while ((p2->p_flags & P_PPWAIT) && tsleep(&p2->p_flags, "ppwait") == 0)
+	spin_lock(&p2->p_lock);
+	while ((p2->p_flags & P_PPWAIT) &&
+	    msleep(&p2->p_flags, &p2->p_lock, PCATCHKILL, "ppwait", 0) == 0)
 		;
+	spin_unlock(&p2->p_lock);
+	prele(p2);
 	return (0);
 }
 
@@ -128,7 +146,9 @@ sys_getpid(struct lwp *l, const register_t *args __unused, register_t *rv)
 int
 sys_getppid(struct lwp *l, const register_t *args __unused, register_t *rv)
 {
+	spin_lock(&proctree_lock);
 	*rv = (register_t)l->l_proc->p_pptr->p_pid;
+	spin_unlock(&proctree_lock);
 	return (0);
 }
 

@@ -49,6 +49,9 @@ static const struct sysent sysent[SYS_MAXSYSCALL] = {
 	SY(clock_gettime),
 	SY(cycles),
 	SY(poweroff),
+	SY(cpuset_setaffinity),
+	SY(cpuset_getaffinity),
+	SY(sched_getcpu),
 };
 
 void

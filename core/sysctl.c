@@ -5,6 +5,7 @@
 #include "page.h"
 #include "proc.h"
 #include "syscall.h"
+#include "smp.h"
 #include "sysctl.h"
 #include "vm.h"
 #include "vmmeter.h"
@@ -40,6 +41,14 @@ GETTER(get_v_rforkpages, vmcnt.v_rforkpages)
 GETTER(get_v_kthreadpages, vmcnt.v_kthreadpages)
 GETTER(get_v_free_count, v_free_count)
 GETTER(get_v_page_count, v_page_count)
+GETTER(get_smp_cpus, ncpus)
+GETTER(get_kmem_pages, kmem_pages)
+GETTER(get_kmem_objects, kmem_objects)
+GETTER(get_v_ipi_shootdown, v_ipi_shootdown)
+GETTER(get_v_ipi_shootdown_pages, v_ipi_shootdown_pages)
+GETTER(get_witness_on, witness_on)
+GETTER(get_witness_classes, witness_classes())
+GETTER(get_witness_orders, witness_orders())
 #undef GETTER
 
 static int
@@ -74,6 +83,14 @@ static const struct sysctl_oid sysctls[] = {
 	{ "vm.stats.vm.v_kthreadpages", get_v_kthreadpages, NULL },
 	{ "vm.stats.vm.v_free_count", get_v_free_count, NULL },
 	{ "vm.stats.vm.v_page_count", get_v_page_count, NULL },
+	{ "vm.stats.sys.v_ipi_shootdown", get_v_ipi_shootdown, NULL },
+	{ "vm.stats.sys.v_ipi_shootdown_pages", get_v_ipi_shootdown_pages, NULL },
+	{ "kern.smp.cpus", get_smp_cpus, NULL },
+	{ "vm.kmem.pages", get_kmem_pages, NULL },
+	{ "vm.kmem.objects", get_kmem_objects, NULL },
+	{ "debug.witness.enabled", get_witness_on, NULL },
+	{ "debug.witness.classes", get_witness_classes, NULL },
+	{ "debug.witness.orders", get_witness_orders, NULL },
 	{ "debug.kthread_test", kthread_runs_get, kthread_test_set },
 	{ "debug.fork_fail_at", fork_fail_at_get, fork_fail_at_set },
 	{ "debug.panic", get_zero, debug_panic_set },

@@ -15,6 +15,7 @@ int	vprintf(const char *fmt, va_list ap);
 int	snprintf(char *buf, size_t size, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 __noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	console_puts(const char *s, size_t len);
 
 #ifdef KASSERT_ON
 #define KASSERT(cond, msg) do {						\
@@ -39,25 +40,59 @@ size_t	strlcpy(char *, const char *, size_t);
 
 /*
  * A spinlock that also masks interrupts, so that it can be taken from
- * interrupt context.  With one CPU the lock word only catches recursion;
- * with more it is what keeps them apart.
+ * interrupt context.  It records the CPU that holds it: spin_held() means
+ * "held by this CPU".  Interrupts are masked from the first spinlock a CPU
+ * takes until it releases its last (the state to restore is per CPU, so
+ * locks may be released in any order).  A CPU spinning for a lock keeps
+ * answering cross-calls (smp.h).
+ *
+ * Each lock belongs to a class, its name: the lock-order checker
+ * (core/witness.c) records the order in which classes are first nested
+ * and panics, naming both, when a later nesting reverses it.  Locks of
+ * one class nest only through spin_lock_nested(), for the few places that
+ * order them by another rule (written where they do it).
  */
+struct cpu;
+
 struct spinlock {
 	volatile int	locked;
-	uint64_t	saved_intr;
-	const char	*name;
+	struct cpu	*volatile owner;
+	const char	*name;		/* also its class for the checker */
+	unsigned	class;		/* checker's class index + 1, 0 = not yet seen */
 };
 
-#define SPINLOCK_INIT(n)	{ 0, 0, (n) }
+#define SPINLOCK_INIT(n)	{ 0, NULL, (n), 0 }
 
+void	spin_init(struct spinlock *, const char *name);
 void	spin_lock(struct spinlock *);
+void	spin_lock_nested(struct spinlock *);
+bool	spin_trylock(struct spinlock *);
 void	spin_unlock(struct spinlock *);
 bool	spin_held(const struct spinlock *);
+
+/* Nestable interrupt masking that spinlocks use; also for per-CPU work with no lock. */
+void	intr_push(void);
+void	intr_pop(void);
+
+/* core/witness.c: the lock-order checker, on unless the command line says nowitness. */
+void	witness_acquire(const struct spinlock *, bool nested);
+void	witness_release(const struct spinlock *);
+extern bool witness_on;
+unsigned witness_classes(void);
+unsigned witness_orders(void);
+
+/* The CPU is waiting in a loop: let the other hardware thread run (pause). */
+static inline void
+cpu_relax(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
 
 /* Kernel heap: kmalloc returns NULL when memory is short, never panics. */
 void	*kmalloc(size_t size);
 void	*kzalloc(size_t size);
 void	kfree(void *p);
 void	kmem_init(void);
+extern volatile uint64_t kmem_pages, kmem_objects;
 
 #endif /* !_KERNEL_H_ */

@@ -11,6 +11,7 @@
 #include "kernel.h"
 #include "queue.h"
 #include "rbtree.h"
+#include "smp.h"
 
 struct vmspace;
 struct filedesc;
@@ -25,36 +26,64 @@ struct uidinfo;
 /* A list of knotes attached to a process (EVFILT_PROC), see core/kqueue.c. */
 LIST_HEAD(klist, knote);
 
-/* l_stat */
+/*
+ * Locking.  Each shared field below names what protects it:
+ *   (t) proctree_lock: the process tree and every index of processes
+ *   (c) the process's own p_lock
+ *   (s) sleepq_lock: sleep queues and the sleep/run state of lwps
+ *   (r) the run-queue lock of the CPU the lwp is queued on
+ *   (o) only the lwp itself (or the CPU running it) touches it
+ *   (a) atomic operations
+ *   (b) set before the process or lwp is visible, constant afterwards
+ *   (*) racy on purpose: a statistic, or a hint re-checked under a lock
+ * "(t, c)" means written holding both, so either is enough to read it.
+ *
+ * Lock order, outermost first (core/witness.c checks it in test builds):
+ *   proctree -> proc -> filedesc, pipe, kqueue -> vmspace -> vmobject
+ *     -> sleepq -> runq -> page -> kmem -> console
+ * Two locks of one class are never held together, except the proc locks
+ * of a parent and its child in fork1 (the parent's first), through
+ * spin_lock_nested().  No spinlock is held across a context switch; a
+ * sleep gives up its interlock (msleep).
+ */
+
+/* l_stat (s) */
 #define LSIDL		1	/* being created */
 #define LSRUN		2	/* runnable or running */
-#define LSSLEEP		3	/* in tsleep() */
+#define LSSLEEP		3	/* in msleep() */
 #define LSSTOP		4	/* RFSTOPPED, not yet started */
 #define LSZOMB		5	/* exited; its stack goes once it is off it */
 
+/* l_flags (b) */
+#define LW_IDLE		0x1	/* a CPU's idle lwp: never queued, never sleeps */
+
 struct lwp {
 	struct lwp_md	l_md;		/* platform-owned; keep first */
-	struct proc	*l_proc;
-	lwpid_t		l_tid;
-	int		l_stat;
-	const void	*l_wchan;	/* what it sleeps on */
-	const char	*l_wmesg;
-	TAILQ_ENTRY(lwp) l_runq;	/* run queue or sleep queue */
-	struct rb_node	l_rbnode;	/* in its process's tree, by tid */
-	unsigned	l_slice;	/* ticks left before preemption */
-	LIST_ENTRY(lwp)	l_timed;	/* on the timed-sleep list */
-	uint64_t	l_deadline;	/* tick to wake at, if timed */
-	bool		l_timedout;
-	bool		l_nosig;	/* asleep where no signal may wake it */
-	void		*l_kstart;	/* kernel thread: its entry until it runs */
+	struct proc	*l_proc;	/* (b) */
+	lwpid_t		l_tid;		/* (c) */
+	int		l_flags;	/* (b) LW_* */
+	int		l_stat;		/* (s) */
+	const void	*l_wchan;	/* (s) what it sleeps on */
+	const char	*l_wmesg;	/* (s) */
+	int		l_sleepflags;	/* (s) PCATCH, PCATCHKILL of this sleep */
+	TAILQ_ENTRY(lwp) l_runq;	/* (r) run queue, or (s) sleep queue */
+	struct rb_node	l_rbnode;	/* (c) in its process's tree, by tid */
+	unsigned	l_slice;	/* (o) ticks left before preemption */
+	LIST_ENTRY(lwp)	l_timed;	/* (s) on the timed-sleep list */
+	uint64_t	l_deadline;	/* (s) tick to wake at, if timed */
+	bool		l_timedout;	/* (s) */
+	struct cpu	*l_cpu;		/* (r) where it runs, last ran or is queued */
+	volatile bool	l_running;	/* (a) on a CPU: its stack is in use */
+	cpuset_t	l_affinity;	/* (c) CPUs it may run on; read racily (*) */
+	void		*l_kstart;	/* (b) kernel thread: its entry until it runs */
 };
 
-/* p_stat */
+/* p_stat (t, c) */
 #define SIDL		1	/* being created by fork1 */
 #define SACTIVE		2
 #define SZOMB		3
 
-/* p_flags */
+/* p_flags (c) */
 #define P_SYSTEM	0x0001	/* proc0: no user space */
 #define P_WEXIT		0x0002	/* exiting */
 #define P_PPWAIT	0x0004	/* vfork parent waits for us */
@@ -66,35 +95,39 @@ struct lwp {
 #define MAXCOMLEN	19
 
 struct proc {
-	LIST_ENTRY(proc) p_list;	/* allproc or zombproc */
-	LIST_ENTRY(proc) p_hash;	/* pid hash chain */
-	LIST_ENTRY(proc) p_sibling;	/* parent's children */
-	LIST_HEAD(, proc) p_children;
-	struct proc	*p_pptr;
-	pid_t		p_pid;
-	int		p_stat;
-	int		p_flags;
-	int		p_xstat;	/* wait status, once a zombie */
-	uint32_t	p_siglist;	/* pending signals */
-	struct vmspace	*p_vmspace;
-	struct rb_tree	p_lwptree;	/* its lwps, by tid */
-	int		p_nthreads;
-	lwpid_t		p_lasttid;
-	struct lwp	*p_singlelwp;	/* the lwp that survives P_SINGLE/P_WEXIT */
-	uid_t		p_uid;
-	struct uidinfo	*p_uidinfo;	/* per-uid process count */
-	struct plimit	*p_limit;	/* resource limits, shared copy-on-write */
-	struct sigacts	*p_sigacts;	/* signal dispositions (RFSIGSHARE shares) */
-	int		p_sigparent;	/* signal to the parent on exit */
-	struct filedesc	*p_fd;		/* descriptor table */
-	struct filedesc_to_leader *p_fdtol; /* leader tracking of a shared table */
-	struct proc	*p_leader;	/* RFTHREAD: the thread group's leader */
-	struct proc	*p_peers;	/* RFTHREAD: next in the leader's group */
-	struct pgrp	*p_pgrp;
-	LIST_ENTRY(proc) p_pglist;	/* in the process group */
-	struct klist	p_klist;	/* knotes watching this process */
-	unsigned	p_estcpu;	/* scheduling estimate, inherited */
-	char		p_comm[MAXCOMLEN + 1];
+	struct spinlock	p_lock;		/* the (c) lock */
+	LIST_ENTRY(proc) p_list;	/* (t) allproc or zombproc */
+	LIST_ENTRY(proc) p_hash;	/* (t) pid hash chain */
+	LIST_ENTRY(proc) p_sibling;	/* (t) parent's children */
+	LIST_HEAD(, proc) p_children;	/* (t) */
+	struct proc	*p_pptr;	/* (t) */
+	pid_t		p_pid;		/* (b) */
+	int		p_stat;		/* (t, c) */
+	int		p_flags;	/* (c) */
+	int		p_xstat;	/* (t) wait status, once a zombie */
+	uint32_t	p_siglist;	/* (c) pending signals */
+	unsigned	p_holdcnt;	/* (c) PHOLD: the proc may not be freed */
+	struct vmspace	*p_vmspace;	/* (o) changed only by the process itself */
+	struct rb_tree	p_lwptree;	/* (c) its lwps, by tid */
+	int		p_nthreads;	/* (c) */
+	int		p_ndying;	/* (c) lwps gone from the tree whose stacks are not yet freed */
+	lwpid_t		p_lasttid;	/* (c) */
+	struct lwp	*p_singlelwp;	/* (c) the lwp that survives P_SINGLE/P_WEXIT */
+	struct lwp	*p_zomblwp;	/* (t) the last lwp, freed by whoever reaps p */
+	uid_t		p_uid;		/* (t, c) */
+	struct uidinfo	*p_uidinfo;	/* (t) per-uid process count */
+	struct plimit	*p_limit;	/* (c) resource limits, shared copy-on-write */
+	struct sigacts	*p_sigacts;	/* (b) signal dispositions (RFSIGSHARE shares) */
+	int		p_sigparent;	/* (b) signal to the parent on exit */
+	struct filedesc	*p_fd;		/* (o) descriptor table */
+	struct filedesc_to_leader *p_fdtol; /* (o) leader tracking of a shared table */
+	struct proc	*p_leader;	/* (b) RFTHREAD: the thread group's leader */
+	struct proc	*p_peers;	/* (t) RFTHREAD: next in the leader's group */
+	struct pgrp	*p_pgrp;	/* (t) */
+	LIST_ENTRY(proc) p_pglist;	/* (t) in the process group */
+	struct klist	p_klist;	/* (t) knotes watching this process */
+	unsigned	p_estcpu;	/* (*) scheduling estimate, inherited */
+	char		p_comm[MAXCOMLEN + 1]; /* (o) */
 };
 
 extern struct proc proc0, *initproc;
@@ -103,8 +136,6 @@ extern struct lwp lwp0;
 static inline struct proc *
 curproc(void)
 {
-	extern struct lwp *curlwp;
-
 	return (curlwp->l_proc);
 }
 
@@ -113,11 +144,13 @@ void	proc_init(void);
 struct proc *proc_alloc(void);
 void	proc_free(struct proc *);
 int	proc_add(struct proc *p, struct proc *parent);
-struct proc *pfind(pid_t pid);
+struct proc *pfind(pid_t pid);		/* proctree_lock held */
+void	phold(struct proc *);		/* p_lock held */
+void	prele(struct proc *);
 struct lwp *lwp_alloc(struct proc *p);
 void	lwp_free(struct lwp *);
-extern struct spinlock proc_lock;
-extern int nprocs;
+extern struct spinlock proctree_lock;
+extern int nprocs;			/* (t) */
 
 /* core/lwp.c */
 #define FOREACH_LWP_IN_PROC(l, p)					\
@@ -128,6 +161,7 @@ void	lwp_tree_init(struct proc *p);
 /* Give l the next free tid of p (DragonFly's rule) and enter it in p's tree. */
 void	lwp_tid_insert(struct proc *p, struct lwp *l);
 void	lwp_tree_remove(struct proc *p, struct lwp *l);
+struct lwp *lwp_find(struct proc *p, lwpid_t tid);	/* NULL if none */
 __noreturn void lwp_exit_self(struct lwp *l);
 /* Make every other lwp of p exit and wait for them; p keeps running on l. */
 void	proc_single_lwp(struct proc *p, struct lwp *l, int flag);
@@ -147,16 +181,38 @@ void	sched_init(void);
 void	sched_setrun(struct lwp *);
 void	sched_switch(void);
 void	sched_yield(void);
-__noreturn void sched_exit(void);	/* curlwp is a zombie: switch away for good */
-void	sched_idle_loop(void) __attribute__((noreturn));
-int	tsleep(const void *chan, const char *wmesg);
-int	tsleep_timo(const void *chan, const char *wmesg, uint64_t timo);
-void	tsleep_nosig(const void *chan, const char *wmesg);
+/*
+ * curlwp is a zombie: switch away for good.  Its stack is freed by this
+ * CPU's next switch, or, with `reaped', by the reaper (proc_reap waits
+ * until it is off its CPU), so that a parent's wait sees every page back.
+ */
+__noreturn void sched_exit(bool reaped);
+void	lwp_wait_off_cpu(struct lwp *l);
+__noreturn void sched_idle_loop(void);
+/* Make l, running on another CPU, pass through userret() soon (a signal, an exit). */
+void	sched_kick(struct lwp *l);
+/*
+ * Sleep on chan, giving up interlock (held by the caller, or NULL for a
+ * pure timeout) once the lwp is on the sleep queue, so that a wakeup(chan)
+ * by anyone who takes interlock first cannot be missed.  The interlock is
+ * held again on return unless PDROP.  timo in ticks (0: none).  Returns 0,
+ * EAGAIN on timeout (BSD's EWOULDBLOCK), or EINTR: with PCATCH when a
+ * signal that ends the process is pending (or the process is exiting),
+ * with PCATCHKILL only for SIGKILL or the process exiting.
+ */
+#define PCATCH		0x100
+#define PCATCHKILL	0x200
+#define PDROP		0x400
+int	msleep(const void *chan, struct spinlock *interlock, int flags,
+	    const char *wmesg, uint64_t timo);
+/* A pure delay of timo ticks; EINTR if a fatal signal comes first. */
+int	pause(const char *wmesg, uint64_t timo);
 #define HZ	100
 void	wakeup(const void *chan);
-void	sched_unsleep(struct lwp *);
+void	sched_unsleep(struct lwp *);	/* p_lock of l's process held */
 void	sched_lwp_start(void);		/* first thing on a new lwp's stack */
 extern volatile uint64_t ticks;
+extern struct spinlock sleepq_lock;
 
 /* core/fork.c */
 int	fork1(struct lwp *l, int flags, struct proc **childp);
@@ -179,6 +235,6 @@ int	proc_spawn_init(const char *name, const char *args, int argc, size_t argbyte
 /* core/signal.c */
 void	psignal(struct proc *p, int sig);
 void	psignal_deliver(struct lwp *l);
-bool	sig_fatal_pending(const struct proc *p);
+bool	sig_fatal_pending(const struct proc *p, const struct lwp *l);
 
 #endif /* !_PROC_H_ */

@@ -8,8 +8,8 @@
 
 struct lwp;
 
-/* The lwp running on this CPU; the platform reads it on trap entry. */
-extern struct lwp *curlwp;
+/* curlwp, the lwp running on this CPU, is per-CPU: see smp.h. */
+#include "smp.h"
 
 /* After platform start-up: interrupts off, direct map live, console working. */
 __noreturn void kmain(void);

@@ -26,10 +26,18 @@
 
 struct pmap;
 
+/*
+ * Locking: (m) the vmspace's map lock, vm->lock, held for every change to
+ * the entry list, the entries, the heap bounds and the pmap, and across
+ * copyin/copyout's walk (so that no page they touch is freed under them);
+ * (v) the object's lock, since one object may back entries of several
+ * vmspaces; (a) atomic.  Order: vmspace -> vmobject -> page.
+ */
 struct vm_object {
-	unsigned	ref;		/* entries holding it */
-	size_t		npages;
-	paddr_t		*pages;		/* 0 = not yet touched */
+	struct spinlock	lock;
+	unsigned	ref;		/* (v) entries holding it */
+	size_t		npages;		/* constant */
+	paddr_t		*pages;		/* (v) 0 = not yet touched */
 };
 
 #define ME_SHARED	0x1		/* MAP_SHARED: survives fork shared */
@@ -37,7 +45,7 @@ struct vm_object {
 #define ME_HEAP		0x4		/* the sbrk heap; grows upward */
 #define ME_NEEDS_COPY	0x8		/* private, object shared since a fork */
 
-struct vm_map_entry {
+struct vm_map_entry {			/* all (m) */
 	TAILQ_ENTRY(vm_map_entry) link;
 	vaddr_t		start, end;	/* [start, end), page-aligned */
 	vm_prot_t	prot;
@@ -47,12 +55,12 @@ struct vm_map_entry {
 };
 
 struct vmspace {
-	TAILQ_HEAD(, vm_map_entry) entries;	/* sorted by start */
-	struct pmap	*pmap;
-	unsigned	ref;		/* processes sharing it (RFMEM) */
-	vaddr_t		brk_base, brk;	/* the heap: [brk_base, brk) */
-	size_t		npages_resident;
-	struct spinlock	lock;
+	TAILQ_HEAD(, vm_map_entry) entries;	/* (m) sorted by start */
+	struct pmap	*pmap;		/* contents (m); the pointer is constant */
+	unsigned	ref;		/* (a) processes sharing it (RFMEM) */
+	vaddr_t		brk_base;	/* set by exec, then constant */
+	vaddr_t		brk;		/* (m) the heap: [brk_base, brk) */
+	struct spinlock	lock;		/* the (m) lock */
 };
 
 struct vmspace *vmspace_alloc(void);
@@ -71,14 +79,19 @@ int	vm_map_anon_fixed(struct vmspace *, vaddr_t start, size_t len, vm_prot_t pro
 	    unsigned flags);
 /* Find room for len bytes at or above hint; 0 on success with *addr set. */
 int	vm_map_findspace(struct vmspace *, vaddr_t hint, size_t len, vaddr_t *addr);
+/* Find room at or above hint and map it there, in one step; the address in *addr. */
+int	vm_map_anon_anywhere(struct vmspace *, vaddr_t hint, size_t len,
+	    vm_prot_t prot, unsigned flags, vaddr_t *addr);
 /* Unmap [start, end), splitting entries that straddle its edges. */
 int	vm_unmap(struct vmspace *, vaddr_t start, vaddr_t end);
+/* The entry holding va, or NULL; the map lock is the caller's. */
 struct vm_map_entry *vm_map_lookup(struct vmspace *, vaddr_t va);
 int	vm_map_setprot(struct vmspace *, vaddr_t start, vm_prot_t prot);
 
 /* Resolve a fault at va wanting `access`; 0, EFAULT (no entry or no right) or ENOMEM. */
 void	vm_fault_init(void);
 int	vm_fault(struct vmspace *, vaddr_t va, vm_prot_t access);
+int	vm_fault_locked(struct vmspace *, vaddr_t va, vm_prot_t access);
 
 /*
  * A new vmspace for a forked child: private entries copy-on-write (no page

@@ -26,7 +26,7 @@ user_page(struct vmspace *vm, vaddr_t va, vm_prot_t access, char **kva)
 	int error;
 
 	if (!pmap_extract(vm->pmap, va, &pa, &prot) || (prot & access) != access) {
-		if ((error = vm_fault(vm, va, access)) != 0)
+		if ((error = vm_fault_locked(vm, va, access)) != 0)
 			return (error);
 		if (!pmap_extract(vm->pmap, va, &pa, NULL))
 			return (EFAULT);
@@ -39,21 +39,23 @@ int
 copyin(struct vmspace *vm, vaddr_t uaddr, void *kaddr, size_t len)
 {
 	char *dst = kaddr, *src;
-	int error;
+	int error = 0;
 
 	if (!user_range(uaddr, len))
 		return (EFAULT);
+	spin_lock(&vm->lock);
 	while (len > 0) {
 		size_t n = MIN(len, PAGE_SIZE - (uaddr & PAGE_MASK));
 
 		if ((error = user_page(vm, uaddr, VM_PROT_READ, &src)) != 0)
-			return (error);
+			break;
 		memcpy(dst, src, n);
 		dst += n;
 		uaddr += n;
 		len -= n;
 	}
-	return (0);
+	spin_unlock(&vm->lock);
+	return (error);
 }
 
 int
@@ -61,21 +63,23 @@ copyout(struct vmspace *vm, const void *kaddr, vaddr_t uaddr, size_t len)
 {
 	const char *src = kaddr;
 	char *dst;
-	int error;
+	int error = 0;
 
 	if (!user_range(uaddr, len))
 		return (EFAULT);
+	spin_lock(&vm->lock);
 	while (len > 0) {
 		size_t n = MIN(len, PAGE_SIZE - (uaddr & PAGE_MASK));
 
 		if ((error = user_page(vm, uaddr, VM_PROT_WRITE, &dst)) != 0)
-			return (error);
+			break;
 		memcpy(dst, src, n);
 		src += n;
 		uaddr += n;
 		len -= n;
 	}
-	return (0);
+	spin_unlock(&vm->lock);
+	return (error);
 }
 
 int
@@ -83,21 +87,29 @@ copyinstr(struct vmspace *vm, vaddr_t uaddr, char *kaddr, size_t maxlen)
 {
 	size_t done = 0;
 	char *src;
-	int error;
+	int error = ENAMETOOLONG;
 
+	spin_lock(&vm->lock);
 	while (done < maxlen) {
 		size_t n = MIN(maxlen - done, PAGE_SIZE - (uaddr & PAGE_MASK));
 
-		if (!user_range(uaddr, n))
-			return (EFAULT);
+		if (!user_range(uaddr, n)) {
+			error = EFAULT;
+			break;
+		}
 		if ((error = user_page(vm, uaddr, VM_PROT_READ, &src)) != 0)
-			return (error);
+			break;
+		error = ENAMETOOLONG;
 		for (size_t i = 0; i < n; i++) {
-			if ((kaddr[done + i] = src[i]) == '\0')
-				return (0);
+			if ((kaddr[done + i] = src[i]) == '\0') {
+				error = 0;
+				goto out;
+			}
 		}
 		done += n;
 		uaddr += n;
 	}
-	return (ENAMETOOLONG);
+out:
+	spin_unlock(&vm->lock);
+	return (error);
 }

@@ -34,8 +34,10 @@ entry_own_object(struct vm_map_entry *e)
 
 	if ((obj = vm_object_alloc(npages)) == NULL)
 		return (ENOMEM);
+	spin_lock(&e->obj->lock);
 	memcpy(obj->pages, &e->obj->pages[e->obj_off], npages * sizeof(paddr_t));
 	page_hold_array(obj->pages, npages);
+	spin_unlock(&e->obj->lock);
 	vm_object_release(e->obj);
 	e->obj = obj;
 	e->obj_off = 0;
@@ -43,28 +45,30 @@ entry_own_object(struct vm_map_entry *e)
 	return (0);
 }
 
+/* The map lock is held (copyin and copyout keep it across their walk). */
 int
-vm_fault(struct vmspace *vm, vaddr_t va, vm_prot_t access)
+vm_fault_locked(struct vmspace *vm, vaddr_t va, vm_prot_t access)
 {
 	struct vm_map_entry *e;
+	struct vm_object *obj;
 	vm_prot_t prot;
 	paddr_t *slot, pa;
 	int error;
 
+	KASSERT(spin_held(&vm->lock), "vm_fault_locked without the map lock");
 	va = trunc_page(va);
-	spin_lock(&vm->lock);
 	e = vm_map_lookup(vm, va);
-	if (e == NULL || (e->prot & access) != access) {
-		spin_unlock(&vm->lock);
+	if (e == NULL || (e->prot & access) != access)
 		return (EFAULT);
-	}
 	if (e->flags & ME_NEEDS_COPY) {
-		if (e->obj->ref == 1)
+		if (!vm_object_shared(e->obj))
 			e->flags &= ~ME_NEEDS_COPY;
 		else if ((access & VM_PROT_WRITE) && (error = entry_own_object(e)) != 0)
-			goto out;
+			return (error);
 	}
-	slot = &e->obj->pages[e->obj_off + ((va - e->start) >> PAGE_SHIFT)];
+	obj = e->obj;
+	spin_lock(&obj->lock);
+	slot = &obj->pages[e->obj_off + ((va - e->start) >> PAGE_SHIFT)];
 	/*
 	 * Reading a private page nobody has written maps the one zero page,
 	 * read-only: memory is committed on the first write only, and a
@@ -83,6 +87,10 @@ vm_fault(struct vmspace *vm, vaddr_t va, vm_prot_t access)
 		*slot = pa;
 	} else if ((access & VM_PROT_WRITE) && !(e->flags & ME_SHARED) &&
 	    page_refcount(*slot) > 1) {
+		/*
+		 * The other holders are other objects: each copies for itself
+		 * under its own lock, and the last one left keeps the page.
+		 */
 		if ((error = page_alloc(&pa, 0)) != 0)
 			goto out;
 		memcpy(phys_to_kva(pa), phys_to_kva(*slot), PAGE_SIZE);
@@ -95,6 +103,17 @@ vm_fault(struct vmspace *vm, vaddr_t va, vm_prot_t access)
 		prot &= ~VM_PROT_WRITE;
 	error = pmap_enter(vm->pmap, va, *slot, prot);
 out:
+	spin_unlock(&obj->lock);
+	return (error);
+}
+
+int
+vm_fault(struct vmspace *vm, vaddr_t va, vm_prot_t access)
+{
+	int error;
+
+	spin_lock(&vm->lock);
+	error = vm_fault_locked(vm, va, access);
 	spin_unlock(&vm->lock);
 	return (error);
 }

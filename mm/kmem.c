@@ -31,8 +31,15 @@ _Static_assert(sizeof(struct slab) <= KMEM_HDR_SIZE, "slab header");
 
 #define KMEM_LARGE	0xffff
 
-static LIST_HEAD(, slab) partial[KMEM_NCLASS];
+static LIST_HEAD(, slab) partial[KMEM_NCLASS];	/* under kmem_lock */
 static struct spinlock kmem_lock = SPINLOCK_INIT("kmem");
+/*
+ * (a) Pages the heap holds, and objects handed out.  A leak check compares
+ * v_free_count + kmem_pages (memory outside the heap) and kmem_objects (the
+ * heap's contents): the pages alone also move with how the slabs happen to
+ * fill, which with several CPUs depends on the interleaving.
+ */
+volatile uint64_t kmem_pages, kmem_objects;
 
 static unsigned
 size_class(size_t size)
@@ -53,6 +60,7 @@ slab_new(unsigned cls)
 
 	if (page_alloc(&pa, 0) != 0)
 		return (NULL);
+	__atomic_add_fetch(&kmem_pages, 1, __ATOMIC_RELAXED);
 	s = phys_to_kva(pa);
 	s->magic = KMEM_MAGIC;
 	s->cls = (uint16_t)cls;
@@ -80,6 +88,8 @@ kmalloc_large(size_t size)
 		order++;
 	if (page_alloc_order(&pa, order, 0) != 0)
 		return (NULL);
+	__atomic_add_fetch(&kmem_pages, 1ul << order, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&kmem_objects, 1, __ATOMIC_RELAXED);
 	s = phys_to_kva(pa);
 	s->magic = KMEM_MAGIC;
 	s->cls = KMEM_LARGE;
@@ -114,6 +124,7 @@ kmalloc(size_t size)
 	if (s->free == NULL)
 		LIST_REMOVE(s, link);
 	spin_unlock(&kmem_lock);
+	__atomic_add_fetch(&kmem_objects, 1, __ATOMIC_RELAXED);
 	return (f);
 }
 
@@ -137,8 +148,10 @@ kfree(void *p)
 		return;
 	s = (struct slab *)trunc_page((uintptr_t)p);
 	KASSERT(s->magic == KMEM_MAGIC, "kfree of a pointer kmalloc never gave");
+	__atomic_sub_fetch(&kmem_objects, 1, __ATOMIC_RELAXED);
 	if (s->cls == KMEM_LARGE) {
 		s->magic = 0;
+		__atomic_sub_fetch(&kmem_pages, 1ul << s->order, __ATOMIC_RELAXED);
 		page_free(kva_to_phys(s));
 		return;
 	}
@@ -151,6 +164,7 @@ kfree(void *p)
 		LIST_REMOVE(s, link);
 		s->magic = 0;
 		spin_unlock(&kmem_lock);
+		__atomic_sub_fetch(&kmem_pages, 1, __ATOMIC_RELAXED);
 		page_free(kva_to_phys(s));
 		return;
 	}

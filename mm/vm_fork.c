@@ -21,9 +21,13 @@ entry_fork(struct vmspace *parent, struct vm_map_entry *e)
 	ne = vm_entry_alloc(e->start, e->end, e->prot, flags, e->obj, e->obj_off);
 	if (ne == NULL)
 		return (NULL);
-	e->obj->ref++;
+	vm_object_hold(e->obj);
 	if (!(e->flags & ME_SHARED)) {
 		e->flags |= ME_NEEDS_COPY;
+		/*
+		 * With the parent's other lwps running elsewhere, this is
+		 * where fork pays for a TLB shootdown (pmap.h).
+		 */
 		if (e->prot & VM_PROT_WRITE)
 			pmap_remove(parent->pmap, e->start, e->end);
 	}

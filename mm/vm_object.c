@@ -53,11 +53,29 @@ vm_object_alloc(size_t npages)
 		kfree(obj);
 		return (NULL);
 	}
+	spin_init(&obj->lock, "vmobject");
 	obj->ref = 1;
 	obj->npages = npages;
 	return (obj);
 }
 
+void
+vm_object_hold(struct vm_object *obj)
+{
+	spin_lock(&obj->lock);
+	KASSERT(obj->ref > 0, "hold of a dead object");
+	obj->ref++;
+	spin_unlock(&obj->lock);
+}
+
+/* Is anyone else holding obj?  An answer only as good as the caller's lock on obj. */
+bool
+vm_object_shared(struct vm_object *obj)
+{
+	return (__atomic_load_n(&obj->ref, __ATOMIC_ACQUIRE) > 1);
+}
+
+/* obj's lock held, or obj is nobody else's. */
 void
 vm_object_free_range(struct vm_object *obj, size_t first, size_t n)
 {
@@ -73,8 +91,13 @@ vm_object_free_range(struct vm_object *obj, size_t first, size_t n)
 void
 vm_object_release(struct vm_object *obj)
 {
+	unsigned left;
+
+	spin_lock(&obj->lock);
 	KASSERT(obj->ref > 0, "object released too often");
-	if (--obj->ref > 0)
+	left = --obj->ref;
+	spin_unlock(&obj->lock);
+	if (left > 0)
 		return;
 	vm_object_free_range(obj, 0, obj->npages);
 	pages_array_free(obj->pages, obj->npages);

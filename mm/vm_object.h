@@ -7,7 +7,9 @@
 #include "vm.h"
 
 struct vm_object *vm_object_alloc(size_t npages);
+void	vm_object_hold(struct vm_object *);
 void	vm_object_release(struct vm_object *);
+bool	vm_object_shared(struct vm_object *);
 /* Drop the pages in [first, first + n) and clear their slots. */
 void	vm_object_free_range(struct vm_object *, size_t first, size_t n);
 

@@ -16,16 +16,20 @@ FIRMWARE = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin'
 
 def qemu_argv(kernel: str, cmdline: str, mem_mib: int = 256,
               gdb: bool = False, icount: bool = False,
-              accel: str = 'tcg') -> list:
-    """The full QEMU command that boots `kernel` with `cmdline`.
+              accel: str = 'tcg', smp: int = 1) -> list:
+    """The full QEMU command that boots `kernel` with `cmdline` on `smp` harts.
 
     No display, the UART on stdio, no monitor, -no-reboot.  accel is
     accepted for symmetry with x86_64; riscv64 always runs under TCG.
+    With several harts TCG gives each a host thread (thread=multi), so
+    they really run in parallel, except under icount, which runs them
+    round-robin on one thread and so stays deterministic.
     """
-    argv = [QEMU, '-machine', 'virt', '-smp', '1', '-m', str(mem_mib),
+    tcg = 'tcg,thread=multi' if smp > 1 and not icount else 'tcg'
+    argv = [QEMU, '-machine', 'virt', '-smp', str(smp), '-m', str(mem_mib),
             '-bios', FIRMWARE, '-kernel', kernel,
             '-display', 'none', '-serial', 'stdio', '-monitor', 'none',
-            '-no-reboot', '-accel', 'tcg']
+            '-no-reboot', '-accel', tcg]
     if cmdline:
         argv += ['-append', cmdline]
     if icount:

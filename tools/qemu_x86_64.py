@@ -2,8 +2,14 @@
 
 The kernel is an ELF with a PVH note: QEMU's -kernel enters it in 32-bit
 protected mode.  -M microvm boots in a few hundredths of a second; it has the
-ISA bus (COM1, isa-debug-exit), a PIT (kept on for timer calibration) and the
-local APIC (the periodic timer).
+ISA bus (COM1, isa-debug-exit), a PIT (kept on for timer calibration), a
+local APIC per CPU (the periodic timer, IPIs) and ACPI tables (acpi=on, also
+QEMU 7.2's default) whose RSDP the PVH start_info carries: the kernel finds
+the -smp CPUs in the MADT, and without it runs on one.
+
+More than one CPU: without -icount, TCG runs each on a host thread
+(thread=multi) so that they really run in parallel; with -icount QEMU
+runs them round-robin on one thread, which keeps runs repeatable.
 
 Exit status: the guest's hal_poweroff(status) writes status + 1 to
 isa-debug-exit, and QEMU exits with ((status + 1) << 1) | 1, of which the
@@ -20,12 +26,15 @@ GDB_ARCH = 'i386:x86-64'
 
 
 def qemu_argv(kernel: str, cmdline: str, mem_mib: int = 256, gdb: bool = False,
-              icount: bool = False, accel: str = 'tcg') -> list:
+              icount: bool = False, accel: str = 'tcg', smp: int = 1) -> list:
+    if accel == 'tcg' and smp > 1 and not icount:
+        accel = 'tcg,thread=multi'
     argv = [
         QEMU,
-        '-M', 'microvm,pit=on,pic=off,rtc=off,isa-serial=on',
+        '-M', 'microvm,pit=on,pic=off,rtc=off,isa-serial=on,acpi=on',
         '-accel', accel,
         '-cpu', 'host' if accel == 'kvm' else 'max',
+        '-smp', str(smp),
         '-m', f'{mem_mib}M',
         '-nodefaults', '-no-user-config',
         '-display', 'none',

@@ -50,6 +50,22 @@ int	kill(pid_t pid, int sig);
 /* SIG_DFL or SIG_IGN only: there are no handlers.  Returns the old one or SIG_ERR. */
 void	(*signal(int sig, void (*func)(int)))(int);
 int	sched_yield(void);
+/* CPUs: FreeBSD's cpuset(2) calls and macros, and sched_getcpu() (0 .. ncpu - 1). */
+typedef struct cpuset cpuset_t;
+#define CPU_ZERO(s)	((s)->__bits[0] = 0)
+#define CPU_FILL(s)	((s)->__bits[0] = ~(uint64_t)0)
+#define CPU_SET(n, s)	((s)->__bits[0] |= (uint64_t)1 << (n))
+#define CPU_CLR(n, s)	((s)->__bits[0] &= ~((uint64_t)1 << (n)))
+#define CPU_ISSET(n, s)	(((s)->__bits[0] >> (n)) & 1)
+#define CPU_COUNT(s)	__builtin_popcountll((s)->__bits[0])
+typedef int cpulevel_t;
+typedef int cpuwhich_t;
+typedef int64_t id_t;
+int	cpuset_setaffinity(cpulevel_t level, cpuwhich_t which, id_t id, size_t setsize,
+	    const cpuset_t *mask);
+int	cpuset_getaffinity(cpulevel_t level, cpuwhich_t which, id_t id, size_t setsize,
+	    cpuset_t *mask);
+int	sched_getcpu(void);
 
 /* lightweight processes (DragonFly) */
 int	lwp_create(struct lwp_params *params);

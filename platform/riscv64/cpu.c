@@ -78,15 +78,17 @@ cpu_set_user(struct lwp *l, vaddr_t pc, vaddr_t sp, uintptr_t arg)
 }
 
 /*
- * Save from's FP state, switch stacks, and, when someone switches back to
- * `from`, reload its FP state.  The entry's stack pointer (sscratch) is set
- * from curlwp on every return to user mode (trap_user_exit), so nothing
- * else needs pointing here.  An lwp without a kernel stack of its own
- * (the boot context) has no user FP state to keep.
+ * Point this CPU's trap entry at to's kernel stack (trap.S), save from's
+ * FP state, switch stacks, and, when someone switches back to `from` (on
+ * this CPU or another: tp is not part of the context, so it stays the
+ * CPU's), reload its FP state.  An lwp without a kernel stack of its own
+ * (the boot context) has no user FP state to keep and never enters user
+ * mode.
  */
 void
 cpu_switch(struct lwp *from, struct lwp *to)
 {
+	curcpu()->ci_md[CPU_MD_KSTACK] = to->l_md.md_kstack + KSTACK_SIZE;
 	if (from->l_md.md_kstack != 0)
 		fpu_save(lwp_fpstate(from->l_md.md_kstack));
 	swtch(from->l_md.md_ctx, to->l_md.md_ctx);

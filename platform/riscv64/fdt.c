@@ -1,8 +1,8 @@
 /*
  * Just enough of a flattened device tree (devicetree specification v0.3,
  * chapter 5) reader for start-up: RAM from /memory*, firmware holes from
- * /reserved-memory/ * and the memory reservation block, the timebase from
- * /cpus, the command line from /chosen.  The blob is read in place
+ * /reserved-memory/ * and the memory reservation block, the timebase and
+ * the harts from /cpus, the command line from /chosen.  The blob is read in place
  * through the direct map and must outlive the caller's use of bootargs;
  * machdep.c keeps it out of the page allocator.
  */
@@ -77,6 +77,14 @@ add_reg(const uint8_t *v, uint32_t len, uint32_t ac, uint32_t sc,
 	}
 }
 
+/* The status of a usable device: "okay", or the older "ok" (spec 2.3.4). */
+static bool
+status_ok(const uint8_t *v, uint32_t len)
+{
+	return (len > 0 && (strcmp((const char *)v, "okay") == 0 ||
+	    strcmp((const char *)v, "ok") == 0));
+}
+
 /*
  * Fill *info from the blob at dtb_pa.  Returns 0, or EINVAL if the blob
  * is not a device tree.
@@ -87,8 +95,12 @@ fdt_parse(paddr_t dtb_pa, struct fdt_info *info)
 	const struct fdt_header *h = phys_to_kva(dtb_pa);
 	const uint8_t *base = (const uint8_t *)h, *p, *end, *strings, *rsv;
 	uint32_t root_ac = 2, root_sc = 1, resv_ac = 2, resv_sc = 1;
+	uint32_t cpus_ac = 1;
 	const char *node[4] = { "", "", "", "" };
 	int depth = -1;
+	/* The cpu@N node being read: its hart id and whether it may be used. */
+	uint64_t hart = 0;
+	bool hart_reg = false, hart_ok = true;
 
 	memset(info, 0, sizeof(*info));
 	if (be32(&h->magic) != FDT_MAGIC)
@@ -117,7 +129,15 @@ fdt_parse(paddr_t dtb_pa, struct fdt_info *info)
 			if (depth < (int)nitems(node))
 				node[depth] = name;
 			p += (strlen(name) + 1 + 3) & ~3ul;
+			if (depth == 2) {
+				hart_reg = false;
+				hart_ok = true;
+			}
 		} else if (tok == FDT_END_NODE) {
+			if (depth == 2 && name_is(node[1], "cpus") &&
+			    name_is(node[2], "cpu") && hart_reg && hart_ok &&
+			    info->nharts < nitems(info->harts))
+				info->harts[info->nharts++] = hart;
 			depth--;
 		} else if (tok == FDT_PROP) {
 			uint32_t len = be32(p);
@@ -151,6 +171,16 @@ fdt_parse(paddr_t dtb_pa, struct fdt_info *info)
 				if (strcmp(pname, "timebase-frequency") == 0)
 					info->timebase_hz = cells(v,
 					    len >= 8 ? 2 : 1);
+				else if (strcmp(pname, "#address-cells") == 0)
+					cpus_ac = be32(v);
+			} else if (depth == 2 && name_is(node[1], "cpus") &&
+			    name_is(node[2], "cpu")) {
+				if (strcmp(pname, "reg") == 0 &&
+				    len >= 4 * cpus_ac) {
+					hart = cells(v, cpus_ac);
+					hart_reg = true;
+				} else if (strcmp(pname, "status") == 0)
+					hart_ok = status_ok(v, len);
 			} else if (depth == 1 && name_is(node[1], "chosen")) {
 				if (strcmp(pname, "bootargs") == 0 && len > 0)
 					info->bootargs = (const char *)v;

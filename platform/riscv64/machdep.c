@@ -87,18 +87,29 @@ mem_init(const struct fdt_info *fi)
 	mem_exclude(fi->dtb_pa, fi->dtb_size);
 }
 
-/* C entry from start.S: MMU on, running high, on boot_stack. */
+/*
+ * C entry from start.S: MMU on, running high, on boot_stack.  The boot
+ * hart's struct cpu comes first, before anything can take a spinlock
+ * (printf does; spinlocks ask curcpu()); the other harts the device tree
+ * lists are attached once it has been read, and started by smp_boot().
+ */
 __noreturn void riscv_init(uint64_t hartid, paddr_t dtb_pa);
 
 __noreturn void
-riscv_init(uint64_t hartid __unused, paddr_t dtb_pa)
+riscv_init(uint64_t hartid, paddr_t dtb_pa)
 {
 	struct fdt_info fi;
+	unsigned i;
 
+	w_tp((uintptr_t)cpu_attach(hartid));
+	s_sie(SIE_SSIE);
 	console_init();
 	pmap_bootstrap();
 	if (fdt_parse(dtb_pa, &fi) != 0)
 		panic("riscv64: no device tree at %#lx", (unsigned long)dtb_pa);
+	for (i = 0; i < fi.nharts; i++)
+		if (fi.harts[i] != hartid)
+			cpu_attach(fi.harts[i]);
 	timer_init(fi.timebase_hz);
 	if (fi.bootargs != NULL)
 		strlcpy(cmdline, fi.bootargs, sizeof(cmdline));
@@ -160,7 +171,9 @@ hal_intr_restore(uint64_t state)
 /*
  * wfi wakes on a pending enabled interrupt even with sstatus.SIE clear, so
  * waiting with interrupts off and then opening a window cannot lose a
- * wake-up between the check and the wait.
+ * wake-up between the check and the wait.  Every hart enables the timer
+ * and the software interrupt in sie (the IPI: hal_ipi_send), so another
+ * CPU can wake this one.
  */
 void
 hal_idle(void)

@@ -50,6 +50,18 @@
 #define REG_A0		10
 #define REG_A7		17
 
+/*
+ * The words of struct cpu's ci_md[] (smp.h) the platform keeps per CPU,
+ * and the byte offsets trap.S and start.S use for them (ci_md is at
+ * offset 8; asserted below).
+ */
+#define CPU_MD_KSTACK		0	/* top of curlwp's kernel stack */
+#define CPU_MD_USER_SP		1	/* trap entry's scratch: user sp */
+#define CPU_MD_TICK_PERIOD	2	/* timer.c, in timebase ticks */
+#define CPU_MD_TICK_DEADLINE	3	/* timer.c: when the next tick is due */
+#define CI_KSTACK		(8 + 8 * CPU_MD_KSTACK)
+#define CI_USER_SP		(8 + 8 * CPU_MD_USER_SP)
+
 /* Switch context (md_ctx[] words), shared with switch.S. */
 #define CTX_RA		0
 #define CTX_SP		1
@@ -58,6 +70,7 @@
 
 #ifndef __ASSEMBLER__
 #include "types.h"
+#include "smp.h"
 #include "riscv.h"
 
 struct lwp;
@@ -88,6 +101,11 @@ TF_ASSERT(tf_stval, TF_STVAL);
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "tf");
 _Static_assert(sizeof(struct fpstate) == FPS_SIZE, "fps");
 _Static_assert(TF_SIZE % 16 == 0 && FPS_SIZE % 16 == 0, "stack alignment");
+_Static_assert(offsetof(struct cpu, ci_md[CPU_MD_KSTACK]) == CI_KSTACK,
+    "ci_md kstack");
+_Static_assert(offsetof(struct cpu, ci_md[CPU_MD_USER_SP]) == CI_USER_SP,
+    "ci_md user sp");
+_Static_assert(CPU_MD_TICK_DEADLINE < CPU_MD_WORDS, "ci_md words");
 
 /* Where an lwp's frame, FP area and initial kernel sp are. */
 static inline struct trapframe *
@@ -104,7 +122,8 @@ lwp_fpstate(uintptr_t kstack)
 
 /* start.S */
 extern char boot_stack[], boot_stack_top[];
-extern pt_entry_t boot_root[];
+extern pt_entry_t boot_root[], ap_root[];
+void	ap_entry(void);
 extern char _kernel_start[], _kernel_end[];
 extern char _text_start[], _text_end[];
 
@@ -124,6 +143,10 @@ struct trapframe *trap_user(struct trapframe *tf);
 void	trap_kernel(struct trapframe *tf);
 struct trapframe *lwp_trampoline(struct lwp *l);
 
+/* smp.c */
+__noreturn void riscv_hatch(struct cpu *ci);	/* from start.S */
+void	sbi_remote_sfence_vma(cpuset_t set, vaddr_t start, size_t size);
+
 /* timer.c */
 void	timer_intr(void);
 void	timer_init(uint64_t timebase_hz);
@@ -140,6 +163,8 @@ struct mem_range {
 struct fdt_info {
 	uint64_t	timebase_hz;
 	const char	*bootargs;	/* inside the dtb, or NULL */
+	unsigned	nharts;
+	uint64_t	harts[64];	/* usable harts (/cpus/cpu@N reg) */
 	unsigned	nmem;
 	struct mem_range mem[8];
 	unsigned	nresv;

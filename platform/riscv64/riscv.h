@@ -25,6 +25,7 @@
 #define SIE_SSIE		(1ul << 1)
 #define SIE_STIE		(1ul << 5)
 #define SIE_SEIE		(1ul << 9)
+#define SIP_SSIP		(1ul << 1)
 
 /* scause */
 #define SCAUSE_INTR		(1ul << 63)
@@ -77,6 +78,18 @@ typedef uint64_t pt_entry_t;
 #define SBI_EXT_LEGACY_CONSOLE_PUTCHAR	0x01
 #define SBI_EXT_TIME		0x54494d45	/* "TIME" */
 #define SBI_TIME_SET_TIMER	0
+#define SBI_EXT_IPI		0x735049	/* "sPI" */
+#define SBI_IPI_SEND_IPI	0
+#define SBI_EXT_RFENCE		0x52464e43	/* "RFNC" */
+#define SBI_RFENCE_REMOTE_SFENCE_VMA 1
+#define SBI_TLB_FLUSH_ALL	(~0ul)		/* size: the whole address space */
+#define SBI_EXT_HSM		0x48534d	/* "HSM" */
+#define SBI_HSM_HART_START	0
+
+#define SBI_ERR_NOT_SUPPORTED	(-2)
+#define SBI_ERR_INVALID_PARAM	(-3)
+#define SBI_ERR_INVALID_ADDRESS	(-5)
+#define SBI_ERR_ALREADY_AVAILABLE (-6)
 
 struct sbiret {
 	long	error;
@@ -84,16 +97,18 @@ struct sbiret {
 };
 
 static inline struct sbiret
-sbi_call(long eid, long fid, long a0, long a1)
+sbi_call(long eid, long fid, long a0, long a1, long a2, long a3)
 {
 	register long r_a0 __asm__("a0") = a0;
 	register long r_a1 __asm__("a1") = a1;
+	register long r_a2 __asm__("a2") = a2;
+	register long r_a3 __asm__("a3") = a3;
 	register long r_a6 __asm__("a6") = fid;
 	register long r_a7 __asm__("a7") = eid;
 
 	__asm__ volatile("ecall"
 	    : "+r"(r_a0), "+r"(r_a1)
-	    : "r"(r_a6), "r"(r_a7)
+	    : "r"(r_a2), "r"(r_a3), "r"(r_a6), "r"(r_a7)
 	    : "memory");
 	return ((struct sbiret){ r_a0, r_a1 });
 }
@@ -129,6 +144,7 @@ CSR_WRITE(sstatus)
 CSR_READ(sie)
 CSR_WRITE(sie)
 CSR_READ(sip)
+CSR_WRITE(sip)
 CSR_READ(scause)
 CSR_READ(sepc)
 CSR_READ(stval)
@@ -156,6 +172,22 @@ static inline void
 wfi(void)
 {
 	__asm__ volatile("wfi" : : : "memory");
+}
+
+/* tp: the running CPU's struct cpu while in the kernel. */
+static inline uintptr_t
+r_tp(void)
+{
+	uintptr_t tp;
+
+	__asm__ volatile("mv %0, tp" : "=r"(tp));
+	return (tp);
+}
+
+static inline void
+w_tp(uintptr_t tp)
+{
+	__asm__ volatile("mv tp, %0" : : "r"(tp) : "memory");
 }
 
 static inline uintptr_t

@@ -13,13 +13,57 @@
  * turn on satp, jump to the high address, install stvec, zero sscratch
  * (meaning "trap came from the kernel"), set sstatus.FS to Initial (the
  * kernel never uses FP, but cpu_switch saves the user's FP registers) and
- * call riscv_init(hartid, dtb_pa) on boot_stack.  riscv_init never returns.
+ * call riscv_init(hartid, dtb_pa) on boot_stack.  riscv_init never returns;
+ * it points tp at the hart's struct cpu before anything needs curcpu().
+ *
+ * Secondary harts enter at ap_entry (hal_cpu_start: SBI HSM hart_start)
+ * in S-mode, MMU off, interrupts off, a0 = hart id, a1 = the hart's
+ * struct cpu (a kernel address), whose ci_md[CPU_MD_KSTACK] is the top of
+ * its idle lwp's kernel stack.  boot_root no longer maps the image at its
+ * physical address by then, and putting that back into the live kernel
+ * pmap would show it to every CPU; so a secondary turns paging on with
+ * ap_root, the copy of boot_root pmap_bootstrap took while it still had
+ * the identity gigapage (the kernel half never changes after boot, so the
+ * copy stays exact).  Once high, it sets the CSRs as the boot hart does,
+ * tp = its struct cpu, sp = its stack top less the frame and FP area
+ * (cpu_switch keeps the lwp's user state there, as for any lwp), and
+ * calls riscv_hatch(ci), which leaves ap_root for the kernel pmap and
+ * never returns.
  */
 #include "machdep.h"
 
 #define PTE_KERNEL_RWX	0xef	/* V R W X G A D */
 #define PTE_KERNEL_RW	0xe7	/* V R W G A D */
 #define BOOT_STACK_SIZE	16384
+
+	/* Paging on with root table \root (a physical address); t0, t1. */
+	.macro	SATP_ON root
+	srli	t0, \root, 12
+	li	t1, 8
+	slli	t1, t1, 60		/* SATP_MODE_SV39 */
+	or	t0, t0, t1
+	sfence.vma
+	csrw	satp, t0
+	sfence.vma
+	.endm
+
+	/* Continue at the linked (high) address of \label. */
+	.macro	JUMP_HIGH label
+	lla	t0, \label
+	li	t1, KERNEL_VA_OFFSET
+	add	t0, t0, t1
+	jr	t0
+	.endm
+
+	/* The kernel's trap vector and sstatus, on every hart. */
+	.macro	KERNEL_CSRS
+	lla	t0, trap_entry
+	csrw	stvec, t0
+	li	t0, (1 << 13)		/* sstatus.FS = Initial */
+	csrs	sstatus, t0
+	li	t0, (1 << 18)		/* sstatus.SUM = 0: no user access */
+	csrc	sstatus, t0
+	.endm
 
 	.section .text.boot, "ax", @progbits
 	.globl	_start
@@ -63,28 +107,11 @@ _start:
 	addi	t2, t2, 8
 	bltu	t0, t1, 3b
 
-	/* Paging on. */
-	srli	t0, s2, 12
-	li	t1, 8
-	slli	t1, t1, 60
-	or	t0, t0, t1
-	sfence.vma
-	csrw	satp, t0
-	sfence.vma
-
-	/* Jump to the linked (high) address of high_entry. */
-	lla	t0, high_entry
-	li	t1, KERNEL_VA_OFFSET
-	add	t0, t0, t1
-	jr	t0
+	SATP_ON	s2
+	JUMP_HIGH high_entry
 
 high_entry:
-	lla	t0, trap_entry
-	csrw	stvec, t0
-	li	t0, (1 << 13)		/* sstatus.FS = Initial */
-	csrs	sstatus, t0
-	li	t0, (1 << 18)		/* sstatus.SUM = 0: no user access */
-	csrc	sstatus, t0
+	KERNEL_CSRS
 	lla	sp, boot_stack_top
 	mv	a0, s0
 	mv	a1, s1
@@ -94,10 +121,32 @@ high_entry:
 4:	wfi
 	j	4b
 
+	.globl	ap_entry
+ap_entry:
+	csrw	sie, zero
+	csrw	sscratch, zero
+	lla	t2, ap_root
+	SATP_ON	t2
+	JUMP_HIGH ap_high
+
+ap_high:
+	KERNEL_CSRS
+	mv	tp, a1
+	ld	sp, CI_KSTACK(tp)
+	addi	sp, sp, -(TF_SIZE + FPS_SIZE)
+	mv	a0, tp
+	li	s0, 0
+	li	ra, 0
+	call	riscv_hatch
+	unimp
+
 	.section .bss.boot, "aw", @nobits
 	.balign	4096
 	.globl	boot_root
 boot_root:
+	.space	4096
+	.globl	ap_root
+ap_root:
 	.space	4096
 	.globl	boot_stack, boot_stack_top
 boot_stack:

@@ -1,9 +1,11 @@
 /*
  * Time and the periodic tick.  `time` counts at the device tree's
- * /cpus timebase-frequency; the supervisor timer is programmed through
- * the SBI TIME extension and re-armed by timer_intr() one period after
- * the previous deadline (so ticks do not drift), or one period from now
- * if the hart fell further behind than that.
+ * /cpus timebase-frequency, the same on every hart; each hart has its own
+ * supervisor timer, programmed through the SBI TIME extension, and its own
+ * period and deadline in its struct cpu (ci_md[CPU_MD_TICK_*], touched by
+ * that CPU only).  timer_intr() re-arms one period after the previous
+ * deadline (so ticks do not drift), or one period from now if the hart
+ * fell further behind than that.
  */
 #include "kernel.h"
 #include "hal.h"
@@ -13,8 +15,6 @@
 #include "riscv.h"
 
 static uint64_t timebase_hz = 10000000;	/* QEMU virt's, until the FDT says */
-static uint64_t tick_period;		/* in timebase ticks; 0 = stopped */
-static uint64_t tick_deadline;
 
 void
 timer_init(uint64_t hz)
@@ -46,30 +46,32 @@ hal_cycles(void)
 static void
 timer_set(uint64_t deadline)
 {
-	sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, (long)deadline, 0);
+	sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, (long)deadline, 0, 0, 0);
 }
 
+/* This CPU's ticks; once on each CPU, interrupts off. */
 void
 hal_timer_start(unsigned hz)
 {
+	uintptr_t *md = curcpu()->ci_md;
+
 	KASSERT(hz > 0, "hal_timer_start: hz 0");
-	tick_period = timebase_hz / hz;
-	if (tick_period == 0)
-		tick_period = 1;
-	tick_deadline = r_time() + tick_period;
-	timer_set(tick_deadline);
+	md[CPU_MD_TICK_PERIOD] = MAX(timebase_hz / hz, 1);
+	md[CPU_MD_TICK_DEADLINE] = r_time() + md[CPU_MD_TICK_PERIOD];
+	timer_set(md[CPU_MD_TICK_DEADLINE]);
 	s_sie(SIE_STIE);
 }
 
-/* The supervisor timer fired (from trap.c, either mode, interrupts off). */
+/* This hart's timer fired (from trap.c, either mode, interrupts off). */
 void
 timer_intr(void)
 {
+	uintptr_t *md = curcpu()->ci_md;
 	uint64_t now = r_time();
 
-	tick_deadline += tick_period;
-	if ((int64_t)(tick_deadline - now) <= 0)
-		tick_deadline = now + tick_period;
-	timer_set(tick_deadline);	/* also clears sip.STIP */
+	md[CPU_MD_TICK_DEADLINE] += md[CPU_MD_TICK_PERIOD];
+	if ((int64_t)(md[CPU_MD_TICK_DEADLINE] - now) <= 0)
+		md[CPU_MD_TICK_DEADLINE] = now + md[CPU_MD_TICK_PERIOD];
+	timer_set(md[CPU_MD_TICK_DEADLINE]);	/* also clears sip.STIP */
 	sched_tick();
 }

@@ -1,10 +1,14 @@
 /*
  * Trap entry and exit (stvec, direct mode).
  *
- * Register contract: sscratch holds the top of curlwp's kernel stack while
- * the hart is in user mode and 0 while it is in the kernel.  The entry
- * swaps sp with sscratch: a non-zero result means the trap came from user
- * mode and sp is now that stack top.
+ * Register contract, per hart: in the kernel, tp = this CPU's struct cpu
+ * and sscratch = 0; in user mode, tp is the user's and sscratch = this
+ * CPU's struct cpu.  The entry swaps tp with sscratch: a non-zero result
+ * means the trap came from user mode, with tp now the struct cpu and
+ * sscratch the user's tp; zero means it came from the kernel, and a second
+ * swap puts both back.  Coming from user mode, the entry parks the user's
+ * sp in ci_md[CPU_MD_USER_SP] and takes ci_md[CPU_MD_KSTACK], the top of
+ * curlwp's kernel stack, which cpu_switch() keeps current on each CPU.
  *
  * Frame layout (struct trapframe in machdep.h, asserted there): tf_x[n] at
  * n * 8 for x1..x31, then sepc, sstatus, scause, stval; TF_SIZE bytes.
@@ -13,24 +17,26 @@
  *                trap_user(tf) returns the frame of curlwp (perhaps another
  *                lwp's, always its stack top) and trap_user_exit restores it.
  *   From kernel: the frame is pushed on the current stack and
- *                trap_kernel(tf) is called; only the timer inside hal_idle
- *                returns here, every other cause panics.
- * trap_user_exit(tf) sets sscratch = tf + TF_SIZE (the lwp's stack top),
- * restores sepc, sstatus and all GPRs from tf, and srets.
+ *                trap_kernel(tf) is called; only the timer and the IPI
+ *                inside hal_idle return here, every other cause panics.
+ *                tp is neither saved nor restored: it is the CPU's.
+ * trap_user_exit(tf), on the kernel's tp, sets sscratch = tp, restores
+ * sepc, sstatus and all GPRs (the user's tp included) from tf, and srets.
  * fork_trampoline is the first code a new lwp runs (cpu_switch returns
  * into it): s1 = the lwp; it calls lwp_trampoline(l) and exits to user.
  */
 #include "machdep.h"
 
+	/* All but sp (x2) and tp (x4), which each path handles itself. */
 	.macro	SAVE_GPRS base
-	.irp	n, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.irp	n, 1,3,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	sd	x\n, (\n * 8)(\base)
 	.endr
 	.endm
 
-	/* Everything but sp (x2) and a0 (x10), which the caller loads last. */
+	/* Nor a0 (x10), which the caller loads last. */
 	.macro	LOAD_GPRS base
-	.irp	n, 1,3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.irp	n, 1,3,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	ld	x\n, (\n * 8)(\base)
 	.endr
 	.endm
@@ -39,15 +45,18 @@
 	.balign	4
 	.globl	trap_entry
 trap_entry:
-	csrrw	sp, sscratch, sp
-	beqz	sp, from_kernel
+	csrrw	tp, sscratch, tp
+	beqz	tp, from_kernel
 
-	/* From user mode: sp = kstack top, sscratch = user sp. */
+	/* From user mode: tp = struct cpu, sscratch = the user's tp. */
+	sd	sp, CI_USER_SP(tp)
+	ld	sp, CI_KSTACK(tp)
 	addi	sp, sp, -TF_SIZE
 	SAVE_GPRS sp
-	csrr	t0, sscratch
+	ld	t0, CI_USER_SP(tp)
 	sd	t0, TF_X(2)(sp)
-	csrw	sscratch, zero
+	csrrw	t0, sscratch, zero
+	sd	t0, TF_X(4)(sp)
 	csrr	t0, sepc
 	sd	t0, TF_SEPC(sp)
 	csrr	t0, sstatus
@@ -64,20 +73,20 @@ trap_entry:
 
 	.globl	trap_user_exit
 trap_user_exit:
-	addi	t0, a0, TF_SIZE
-	csrw	sscratch, t0
+	csrw	sscratch, tp
 	ld	t0, TF_SEPC(a0)
 	csrw	sepc, t0
 	ld	t0, TF_SSTATUS(a0)
 	csrw	sstatus, t0
 	LOAD_GPRS a0
+	ld	tp, TF_X(4)(a0)
 	ld	sp, TF_X(2)(a0)
 	ld	a0, TF_X(10)(a0)
 	sret
 
 from_kernel:
-	/* sp back to the kernel stack, sscratch back to 0. */
-	csrrw	sp, sscratch, sp
+	/* tp back to the struct cpu, sscratch back to 0. */
+	csrrw	tp, sscratch, tp
 	addi	sp, sp, -TF_SIZE
 	SAVE_GPRS sp
 	addi	t0, sp, TF_SIZE

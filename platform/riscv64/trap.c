@@ -12,6 +12,29 @@
 #include "riscv.h"
 
 /*
+ * An interrupt, from either mode: the timer, or the supervisor software
+ * interrupt another CPU raised through the SBI IPI extension
+ * (hal_ipi_send).  SSIP is cleared before ipi_intr() looks at what is
+ * pending, so that an IPI posted meanwhile raises it again.  False for a
+ * cause the kernel never enables.
+ */
+static bool
+trap_intr(uint64_t cause)
+{
+	switch (SCAUSE_CODE(cause)) {
+	case IRQ_S_TIMER:
+		timer_intr();
+		return (true);
+	case IRQ_S_SOFT:
+		c_sip(SIP_SSIP);
+		ipi_intr();
+		return (true);
+	default:
+		return (false);
+	}
+}
+
+/*
  * A trap from user mode.  tf is the frame at the top of curlwp's kernel
  * stack; interrupts are off.  Every exception either is resolved (syscall,
  * page fault) or ends the process through trap_signal().  Returns the frame
@@ -27,9 +50,7 @@ trap_user(struct trapframe *tf)
 
 	KASSERT(tf == l->l_md.md_tf, "trap_user: frame is not curlwp's");
 	if (cause & SCAUSE_INTR) {
-		if (SCAUSE_CODE(cause) == IRQ_S_TIMER)
-			timer_intr();
-		else
+		if (!trap_intr(cause))
 			printf("riscv64: stray interrupt %lu from user mode\n",
 			    (unsigned long)SCAUSE_CODE(cause));
 	} else {
@@ -70,18 +91,16 @@ trap_user(struct trapframe *tf)
 
 /*
  * A trap from supervisor mode.  The kernel runs with interrupts off except
- * in hal_idle(), so the only legal cause is the timer; anything else is a
- * kernel bug.
+ * in hal_idle(), so the only legal causes are the timer and the IPI;
+ * anything else is a kernel bug.
  */
 void
 trap_kernel(struct trapframe *tf)
 {
 	uint64_t cause = tf->tf_scause;
 
-	if (cause == (SCAUSE_INTR | IRQ_S_TIMER)) {
-		timer_intr();
+	if ((cause & SCAUSE_INTR) && trap_intr(cause))
 		return;
-	}
 	panic("kernel trap: scause %#lx (%s%lu) sepc %#lx stval %#lx",
 	    (unsigned long)cause, (cause & SCAUSE_INTR) ? "interrupt " : "",
 	    (unsigned long)SCAUSE_CODE(cause), (unsigned long)tf->tf_sepc,

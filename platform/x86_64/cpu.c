@@ -6,12 +6,15 @@
  *
  *	KSTACK_SIZE - 512	FXSAVE area (16-byte aligned) of the lwp's user FP
  *				state while it is switched out
- *	KSTACK_SIZE - 512	= TSS.rsp0 = x86_kstack_top while it runs
+ *	KSTACK_SIZE - 512	= TSS.rsp0 = the CPU's ci_md[CI_MD_KSTACK]
+ *				while it runs (x86_set_kstack)
  *	... - 176		struct trapframe (md_tf): the user registers
  *	below			the kernel C stack
  *
- * lwp0 (the idle lwp, md_kstack == 0) runs on the boot stack and never in
- * user mode: it has no FP area and leaves TSS.rsp0 alone.
+ * lwp0 (the boot CPU's idle lwp, md_kstack == 0) runs on the boot stack
+ * and never in user mode: it has no FP area and leaves TSS.rsp0 alone.
+ * The other CPUs' idle lwps have kernel stacks like any lwp and start
+ * just below their FXSAVE area (mp.c), which cpu_switch uses as usual.
  */
 #include "hal.h"
 #include "proc.h"

@@ -1,9 +1,12 @@
 /*
- * Descriptor tables and the system call MSRs: the GDT (with the one TSS),
- * the IDT, and STAR/LSTAR/SFMASK.  Set up once by x86_start() before
- * kmain(); afterwards only TSS.rsp0 changes (x86_set_kstack, on every
- * cpu_switch).
+ * Descriptor tables and the system call MSRs.  One IDT, shared; each CPU
+ * has its own GDT (its TSS descriptor's busy bit is its own), TSS (rsp0
+ * follows the lwp running there) and double-fault stack.  x86_idt_init()
+ * runs once on the boot CPU; x86_gdt_init() once on every CPU as it starts;
+ * afterwards only TSS.rsp0 changes (x86_set_kstack, on every cpu_switch).
  */
+#include "kernel.h"
+#include "smp.h"
 #include "x86.h"
 
 struct tss64 {
@@ -37,25 +40,31 @@ struct dtr {
 #define SDT_SYSIGT_U	0xee	/* the same, reachable by int3/into from ring 3 */
 #define SDT_SYSTSS	0x89	/* present, available 64-bit TSS */
 
+#define NGDT		8
+#define DF_STACK_SIZE	4096
+
 /*
  * GDT order is fixed by STAR/SYSRET: SYSRET loads CS = STAR[63:48] + 16 and
  * SS = STAR[63:48] + 8, so user data sits just below user code, above a
  * (null) slot standing for the 32-bit user code segment we do not provide.
  */
-static uint64_t gdt[8] __aligned(16) = {
+static const uint64_t gdt_template[NGDT] = {
 	[GSEL_KCODE >> 3] = 0x00209a0000000000ul,	/* P, DPL 0, code, L */
 	[GSEL_KDATA >> 3] = 0x0000920000000000ul,	/* P, DPL 0, data, W */
 	[GSEL_UCODE32 >> 3] = 0,			/* no compatibility mode */
 	[GSEL_UDATA >> 3] = 0x0000f20000000000ul,	/* P, DPL 3, data, W */
 	[GSEL_UCODE >> 3] = 0x0020fa0000000000ul,	/* P, DPL 3, code, L */
-	/* [GSEL_TSS >> 3] and the next: filled in at run time */
+	/* [GSEL_TSS >> 3] and the next: the CPU's own TSS */
 };
 
-static struct tss64 tss __aligned(16);
-static struct gate64 idt[256] __aligned(16);
-static uint8_t df_stack[4096] __aligned(16);	/* IST1: #DF on a bad stack */
+/* What each CPU owns, indexed by ci_id. */
+static struct pcpu_tables {
+	uint64_t pc_gdt[NGDT];
+	struct tss64 pc_tss;
+	uint8_t	pc_df_stack[DF_STACK_SIZE] __aligned(16); /* IST1: #DF on a bad stack */
+} pcpu_tables[MAXCPU] __aligned(16);
 
-uint64_t x86_kstack_top;
+static struct gate64 idt[256] __aligned(16);
 
 /* Stub addresses in trap.S, in this order. */
 extern const uint64_t x86_vector_stubs[];
@@ -63,7 +72,7 @@ static const uint8_t x86_vectors[] = {
 	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
 	16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
 	32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
-	T_TIMER, T_SPURIOUS,
+	T_TIMER, T_IPI, T_SPURIOUS,
 };
 
 void	syscall_entry(void);
@@ -83,32 +92,52 @@ setgate(int vec, uint64_t off, int ist, uint8_t type)
 }
 
 /*
- * Point the ring-0 entries at top: interrupts and exceptions from user mode
- * (TSS.rsp0) and syscall (x86_kstack_top, read by trap.S).
+ * Point this CPU's ring-0 entries at top: interrupts and exceptions from
+ * user mode (TSS.rsp0) and syscall (ci_md[CI_MD_KSTACK], read by trap.S).
  */
 void
 x86_set_kstack(uint64_t top)
 {
-	tss.tss_rsp[0] = top;
-	x86_kstack_top = top;
+	struct cpu *ci = curcpu();
+
+	pcpu_tables[ci->ci_id].pc_tss.tss_rsp[0] = top;
+	ci->ci_md[CI_MD_KSTACK] = top;
 }
 
 void
-x86_gdt_init(void)
+x86_idt_init(void)
 {
-	struct dtr dtr;
-	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
 	size_t i;
 
-	gdt[GSEL_TSS >> 3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
-	    ((uint64_t)SDT_SYSTSS << 40) | (((limit >> 16) & 0xf) << 48) |
-	    (((base >> 24) & 0xff) << 56);
-	gdt[(GSEL_TSS >> 3) + 1] = base >> 32;
-	tss.tss_ist[0] = (uint64_t)df_stack + sizeof(df_stack);
-	tss.tss_iobase = sizeof(tss);	/* no I/O bitmap: ring 3 gets no ports */
+	for (i = 0; i < nitems(x86_vectors); i++)
+		setgate(x86_vectors[i], x86_vector_stubs[i],
+		    x86_vectors[i] == T_DF ? 1 : 0,
+		    x86_vectors[i] == T_BP || x86_vectors[i] == T_OF ?
+		    SDT_SYSIGT_U : SDT_SYSIGT);
+}
 
-	dtr.dt_limit = sizeof(gdt) - 1;
-	dtr.dt_base = (uint64_t)gdt;
+/*
+ * Load ci's GDT and TSS and the shared IDT, and set the system call MSRs,
+ * on ci itself.  Leaves %gs alone: its base is the CPU's struct cpu.
+ */
+void
+x86_gdt_init(struct cpu *ci)
+{
+	struct pcpu_tables *pc = &pcpu_tables[ci->ci_id];
+	uint64_t base = (uint64_t)&pc->pc_tss, limit = sizeof(pc->pc_tss) - 1;
+	struct dtr dtr;
+
+	memcpy(pc->pc_gdt, gdt_template, sizeof(pc->pc_gdt));
+	pc->pc_gdt[GSEL_TSS >> 3] = (limit & 0xffff) |
+	    ((base & 0xffffff) << 16) | ((uint64_t)SDT_SYSTSS << 40) |
+	    (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+	pc->pc_gdt[(GSEL_TSS >> 3) + 1] = base >> 32;
+	pc->pc_tss.tss_ist[0] = (uint64_t)pc->pc_df_stack + DF_STACK_SIZE;
+	/* No I/O bitmap: ring 3 gets no ports. */
+	pc->pc_tss.tss_iobase = sizeof(pc->pc_tss);
+
+	dtr.dt_limit = sizeof(pc->pc_gdt) - 1;
+	dtr.dt_base = (uint64_t)pc->pc_gdt;
 	__asm__ volatile(
 	    "lgdt %0\n\t"
 	    "pushq %1\n\t"
@@ -123,11 +152,6 @@ x86_gdt_init(void)
 	    : : "m"(dtr), "i"(GSEL_KCODE), "r"(GSEL_KDATA), "r"(GSEL_TSS)
 	    : "rax", "memory");
 
-	for (i = 0; i < nitems(x86_vectors); i++)
-		setgate(x86_vectors[i], x86_vector_stubs[i],
-		    x86_vectors[i] == T_DF ? 1 : 0,
-		    x86_vectors[i] == T_BP || x86_vectors[i] == T_OF ?
-		    SDT_SYSIGT_U : SDT_SYSIGT);
 	dtr.dt_limit = sizeof(idt) - 1;
 	dtr.dt_base = (uint64_t)idt;
 	__asm__ volatile("lidt %0" : : "m"(dtr) : "memory");

@@ -1,12 +1,24 @@
 /*
  * Machine start-up and the small HAL services: the PVH start_info (memory
- * map and command line), CPU feature set-up, power-off, idle, interrupt
- * masking and the kernel backtrace.
+ * map, command line, ACPI), per-CPU set-up and curcpu(), power-off, idle,
+ * interrupt masking and the kernel backtrace.
  */
 #include "hal.h"
 #include "proc.h"
+#include "smp.h"
 #include "trap.h"
 #include "x86.h"
+
+/* trap.S reaches these through %gs. */
+_Static_assert(offsetof(struct cpu, ci_self) == 0, "ci_self first");
+_Static_assert(offsetof(struct cpu, ci_md[CI_MD_KSTACK]) ==
+    CI_MD_OFF(CI_MD_KSTACK), "CI_MD_KSTACK");
+_Static_assert(offsetof(struct cpu, ci_md[CI_MD_URSP]) ==
+    CI_MD_OFF(CI_MD_URSP), "CI_MD_URSP");
+_Static_assert(CI_MD_KSTACK < CPU_MD_WORDS && CI_MD_URSP < CPU_MD_WORDS,
+    "ci_md holds the platform's words");
+_Static_assert(offsetof(struct cpu, ci_curlwp) == CI_CURLWP_OFF,
+    "CI_CURLWP_OFF");
 
 /* Xen's public start_info.h, as QEMU's PVH loader fills it in. */
 #define XEN_HVM_START_MAGIC	0x336ec578
@@ -35,7 +47,7 @@ struct hvm_memmap_table_entry {
 
 #define MAX_RAM_RANGES	32
 #define CMDLINE_MAX	1024
-#define LOW_RESERVED	0x100000ul	/* real-mode area, BIOS, start_info */
+#define LOW_RESERVED	0x100000ul	/* real mode, BIOS, start_info, MP_TRAMPOLINE */
 
 const char hal_arch_name[] = "x86_64";
 const uint16_t hal_elf_machine = 62;	/* EM_X86_64 */
@@ -49,14 +61,16 @@ static struct {
 } ram[MAX_RAM_RANGES];
 static int nram;
 static char cmdline[CMDLINE_MAX];
+static paddr_t rsdp_pa;
 
 void	x86_start(uint32_t start_info_pa);
 
 /*
- * Copy what we need out of start_info (the command line and RAM ranges):
- * they may live in memory the page allocator will hand out.  RAM above
- * 3.5 GiB is left out: the direct map covers 4 GiB, the top half GiB
- * uncached for the LAPIC and IOAPIC (no PC machine has RAM there).
+ * Copy what we need out of start_info (the command line, RAM ranges and
+ * where the ACPI RSDP is): it may live in memory the page allocator will
+ * hand out.  RAM above 3.5 GiB is left out: the direct map covers 4 GiB,
+ * the top half GiB uncached for the LAPIC and IOAPIC (no PC machine has
+ * RAM there).
  */
 static void
 pvh_parse(paddr_t si_pa)
@@ -76,6 +90,7 @@ pvh_parse(paddr_t si_pa)
 			cmdline[i] = cl[i];
 		cmdline[i] = '\0';
 	}
+	rsdp_pa = si->rsdp_paddr;
 	if (si->version < 1 || si->memmap_paddr == 0 || si->memmap_entries == 0)
 		panic("x86: PVH start_info v%u has no memory map", si->version);
 	mm = phys_to_kva(si->memmap_paddr);
@@ -123,17 +138,62 @@ cpu_features_init(void)
 	}
 }
 
-/* Called by start.S on the boot stack, interrupts off, paging on. */
+/* This CPU's struct cpu: %gs's base, always, in the kernel (trap.S). */
+struct cpu *
+hal_curcpu(void)
+{
+	struct cpu *ci;
+
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(ci));
+	return (ci);
+}
+
+/*
+ * Make ci the calling CPU's curcpu(): the kernel's %gs base, with the
+ * user's (none: 0) in MSR_KGSBASE for the first swapgs to user mode.
+ */
+void
+x86_set_curcpu(struct cpu *ci)
+{
+	wrmsr(MSR_GSBASE, (uint64_t)ci);
+	wrmsr(MSR_KGSBASE, 0);
+}
+
+/*
+ * What every CPU sets up for itself, the boot CPU first: descriptor
+ * tables, system call MSRs, control-register features, the local APIC,
+ * and kstack as its ring-0 entry stack until the first cpu_switch.
+ */
+void
+x86_cpu_init(struct cpu *ci, uint64_t kstack)
+{
+	x86_gdt_init(ci);
+	x86_set_kstack(kstack);
+	cpu_features_init();
+	x86_lapic_init();
+}
+
+/*
+ * Called by start.S on the boot stack, interrupts off, paging on.  The
+ * boot CPU is attached and made curcpu() before anything can print:
+ * printf takes a spinlock, which asks for curcpu().
+ */
 void
 x86_start(uint32_t start_info_pa)
 {
+	uint32_t r[4];
+	struct cpu *ci;
+
+	cpuid(1, 0, r);
+	ci = cpu_attach(CPUID_EBX_1_APICID(r[1]));
+	x86_set_curcpu(ci);
 	x86_console_init();
-	x86_gdt_init();
-	x86_set_kstack((uint64_t)boot_stack_top);
-	cpu_features_init();
+	x86_idt_init();
+	x86_cpu_init(ci, (uint64_t)boot_stack_top);
 	pvh_parse(start_info_pa);
 	x86_pmap_bootstrap();
 	x86_timer_init();
+	x86_acpi_attach_cpus(rsdp_pa, (uint32_t)ci->ci_hwid);
 	kmain();
 }
 

@@ -11,7 +11,8 @@
  *
  * Boot page tables (all in .bss, 2 MiB pages, supervisor-only):
  *	PML4[0]   -> boot_pdpt_low[0]      -> boot_pd: identity [0, 1 GiB),
- *	             only for the jump; machdep.c removes it
+ *	             only for the jump; pmap.c removes it (mp.c's bring-up
+ *	             PML4 for the secondary CPUs points at boot_pdpt_low too)
  *	PML4[256] -> boot_pdpt_dmap[0..3]  -> boot_pd: the direct map,
  *	             DMAP_BASE + [0, 4 GiB) (RAM, LAPIC and IOAPIC MMIO;
  *	             [3.5 GiB, 4 GiB) uncached: no PC machine puts RAM there)
@@ -133,7 +134,7 @@ boot_gdtr:
 
 	.bss
 	.p2align 12
-	.globl	boot_pml4, boot_stack, boot_stack_top
+	.globl	boot_pml4, boot_pdpt_low, boot_stack, boot_stack_top
 boot_pml4:
 	.space	4096
 boot_pdpt_low:

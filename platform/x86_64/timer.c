@@ -6,8 +6,9 @@
  * commands: no speaker port needed, so it works on -M microvm and -M pc).
  * Under -icount the PIT and the TSC both follow instruction time.
  *
- * Interrupt: the local APIC timer in periodic mode, vector T_TIMER, its
- * rate measured against the PIT in the same window.  The 8259 PICs (if
+ * Interrupt: each CPU's local APIC timer in periodic mode, vector
+ * T_TIMER, its rate measured once, on the boot CPU, against the PIT in the
+ * same window (every CPU's timer runs at that rate).  The 8259 PICs (if
  * any) are remapped out of the exception range and masked; the PIT is left
  * in one-shot mode, its interrupt line masked at the IOAPIC/PIC.
  */
@@ -21,22 +22,9 @@
 #define PIT_ONESHOT0	0x30	/* counter 0, lo/hi byte, mode 0 */
 #define CALIB_TICKS	(PIT_HZ / 100)	/* 10 ms */
 
-static volatile uint32_t *lapic;
 static uint64_t tsc_boot;
 static uint64_t tsc_hz, lapic_hz;
 static uint64_t tsc_ns_mul;	/* ns = tsc * tsc_ns_mul >> 32 */
-
-static inline uint32_t
-lapic_read(unsigned reg)
-{
-	return (lapic[reg / 4]);
-}
-
-static inline void
-lapic_write(unsigned reg, uint32_t v)
-{
-	lapic[reg / 4] = v;
-}
 
 static uint16_t
 pit_read(void)
@@ -66,8 +54,8 @@ pic_disable(void)
 }
 
 /*
- * Called once before kmain() with interrupts off: find and enable the
- * local APIC (its timer masked) and measure the TSC and APIC timer rates.
+ * Called once before kmain() on the boot CPU, interrupts off, its local
+ * APIC enabled (timer masked): measure the TSC and APIC timer rates.
  */
 void
 x86_timer_init(void)
@@ -77,11 +65,6 @@ x86_timer_init(void)
 	uint16_t prev, cur;
 
 	pic_disable();
-	wrmsr(MSR_APICBASE, rdmsr(MSR_APICBASE) | APICBASE_ENABLE);
-	lapic = phys_to_kva(rdmsr(MSR_APICBASE) & PG_FRAME);
-	lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | T_SPURIOUS);
-	lapic_write(LAPIC_TPR, 0);
-	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED | T_TIMER);
 	lapic_write(LAPIC_TIMER_DCR, LAPIC_DCR_DIV16);
 
 	outb(PIT_MODE, PIT_RATE0);
@@ -128,6 +111,10 @@ hal_time_ns(void)
 	    tsc_ns_mul) >> 32));
 }
 
+/*
+ * The calling CPU's timer: the core calls this once on each CPU, whose
+ * local APIC x86_cpu_init() has enabled.
+ */
 void
 hal_timer_start(unsigned hz)
 {
@@ -143,6 +130,6 @@ hal_timer_start(unsigned hz)
 void
 x86_timer_intr(void)
 {
-	lapic_write(LAPIC_EOI, 0);
+	x86_lapic_eoi();
 	sched_tick();
 }

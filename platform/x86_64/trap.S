@@ -6,26 +6,36 @@
  * rbx rax, trapno, err, then the interrupt frame rip cs rflags rsp ss.
  * 176 bytes; always 16-byte aligned, so `call` from here keeps the ABI.
  *
+ * %gs: in ring 0 its base is always this CPU's struct cpu (curcpu(); see
+ * x86.h for the CI_* offsets used here); in ring 3 it is the user's, and
+ * MSR_KGSBASE holds the struct cpu.  Every entry from ring 3 begins with
+ * swapgs and every return to ring 3 ends with one, right before sysretq or
+ * iretq, so nothing a process does to %gs reaches the kernel.  Entries from
+ * ring 0 (the timer or an IPI in hal_idle, a kernel bug) leave %gs alone.
+ * There is no NMI handling that could land between a swapgs and the
+ * instruction after it: NMIs are not used.
+ *
  * Exceptions and interrupts (IDT interrupt gates, so IF is clear on
  * entry): from user mode the CPU switches to TSS.rsp0 (curlwp's frame
  * end, just below its FXSAVE area), so the frame lands at curlwp's md_tf;
  * from kernel mode it is pushed on the current stack.  The stubs push a
  * zero error code where the CPU pushes none, then the vector; alltraps
- * saves the rest and calls trap(tf).  On return, a kernel-mode frame is
- * popped and iretq'd; a user-mode one leaves through trap_exit_user.
+ * swaps %gs if the saved CS is ring 3, saves the rest and calls trap(tf).
+ * On return, a kernel-mode frame is popped and iretq'd; a user-mode one
+ * leaves through trap_exit_user.
  *
  * syscall (EFER.SCE; SFMASK clears IF DF TF AC): rcx = user rip, r11 =
- * user rflags, rsp still the user's.  One CPU and interrupts off, so the
- * kernel stack comes from the global x86_kstack_top (no swapgs, and gs is
- * never used); the user rsp passes through syscall_user_rsp.  We build the
+ * user rflags, rsp still the user's.  After swapgs, the user rsp waits in
+ * this CPU's ci_md[CI_MD_URSP] while rsp becomes ci_md[CI_MD_KSTACK]
+ * (curlwp's frame end, = TSS.rsp0, set by x86_set_kstack).  We build the
  * same frame (trapno T_SYSCALL, err 0) and call trap_syscall(tf).
  *
- * trap_exit_user: restores the frame of curlwp, read again (userret may
- * have run other lwps in between), at curlwp->l_md.md_tf.  A T_SYSCALL
- * frame whose rip is canonical returns with sysretq (rcx and r11 are the
- * syscall's to clobber); every other frame returns with iretq.  User rip
- * is always below VM_MAX_USER (256 GiB), so the non-canonical sysret trap
- * cannot happen; we still test, for safety.
+ * trap_exit_user: restores the frame of curlwp (this CPU's ci_curlwp, read
+ * again: userret may have run other lwps in between) at its l_md.md_tf.
+ * A T_SYSCALL frame whose rip is canonical returns with sysretq (rcx and
+ * r11 are the syscall's to clobber); every other frame returns with iretq.
+ * User rip is always below VM_MAX_USER (256 GiB), so the non-canonical
+ * sysret trap cannot happen; we still test, for safety.
  */
 #include "x86.h"
 
@@ -37,11 +47,12 @@
 #define TF_RFLAGS	(19 * 8)
 #define TF_RSP		(20 * 8)
 #define TF_SIZE		(22 * 8)
-/* Exceptions, the remapped 8259 range, T_TIMER, T_SPURIOUS (gdt.c lists the same). */
+/* Exceptions, the remapped 8259 range, T_TIMER, T_IPI, T_SPURIOUS (gdt.c lists the same). */
 #define VECTORS_EXC	0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15, \
 			16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 #define VECTORS_INTR	32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47, \
-			48,255
+			48,240,255
+#define TF_CS_ENTRY	(3 * 8)		/* the saved CS above the stub's vector and error */
 #define LWP_MD_TF	(16 * 8)	/* offsetof(struct lwp, l_md.md_tf) */
 
 .macro	PUSH_GPRS
@@ -105,7 +116,10 @@ vec\n:
 	.endr
 
 alltraps:
-	PUSH_GPRS
+	testb	$SEL_RPL_MASK, TF_CS_ENTRY(%rsp)
+	jz	1f
+	swapgs
+1:	PUSH_GPRS
 	cld
 	movq	%rsp, %rdi
 	call	trap
@@ -117,10 +131,11 @@ alltraps:
 
 	.globl	syscall_entry
 syscall_entry:
-	movq	%rsp, syscall_user_rsp(%rip)
-	movq	x86_kstack_top(%rip), %rsp
+	swapgs
+	movq	%rsp, %gs:CI_MD_OFF(CI_MD_URSP)
+	movq	%gs:CI_MD_OFF(CI_MD_KSTACK), %rsp
 	pushq	$GSEL_UDATA
-	pushq	syscall_user_rsp(%rip)
+	pushq	%gs:CI_MD_OFF(CI_MD_URSP)
 	pushq	%r11
 	pushq	$GSEL_UCODE
 	pushq	%rcx
@@ -133,7 +148,7 @@ syscall_entry:
 
 	.globl	trap_exit_user
 trap_exit_user:
-	movq	curlwp(%rip), %rax
+	movq	%gs:CI_CURLWP_OFF, %rax
 	movq	LWP_MD_TF(%rax), %rsp
 	cmpq	$T_SYSCALL, TF_TRAPNO(%rsp)
 	jne	1f
@@ -144,9 +159,11 @@ trap_exit_user:
 	movq	(16 + 0)(%rsp), %rcx		/* rip */
 	movq	(16 + 16)(%rsp), %r11		/* rflags */
 	movq	(16 + 24)(%rsp), %rsp		/* user rsp, last */
+	swapgs
 	sysretq
 1:	POP_GPRS
 	addq	$16, %rsp
+	swapgs
 	iretq
 
 	/* IDT stub addresses for gdt.c, indexed like x86_vectors[] there. */
@@ -160,8 +177,3 @@ x86_vector_stubs:
 	.irp	n, VECTORS_INTR
 	.quad	vec\n
 	.endr
-
-	.bss
-	.p2align 3
-syscall_user_rsp:
-	.space	8

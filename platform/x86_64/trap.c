@@ -2,11 +2,12 @@
  * Trap dispatch: what trap.S hands to C.  From user mode, decode the
  * vector and pass it to the core (system call, page fault, signal, timer),
  * then userret(curlwp); trap.S restores curlwp's frame.  From kernel mode,
- * only the timer (inside hal_idle) and spurious interrupts are expected;
- * anything else is a kernel bug and panics.
+ * only the timer and IPIs (inside hal_idle) and spurious interrupts are
+ * expected; anything else is a kernel bug and panics.
  */
 #include "hal.h"
 #include "proc.h"
+#include "smp.h"
 #include "trap.h"
 #include "user/forkrt/abi.h"
 #include "x86.h"
@@ -107,6 +108,10 @@ trap(struct trapframe *tf)
 	switch (tf->tf_trapno) {
 	case T_TIMER:
 		x86_timer_intr();
+		break;
+	case T_IPI:
+		x86_lapic_eoi();
+		ipi_intr();
 		break;
 	case T_SPURIOUS:
 		break;			/* the LAPIC wants no EOI for these */

@@ -51,6 +51,7 @@
 /* Our interrupt vectors */
 #define T_PIC_BASE	32	/* 8259 remapped here, all masked */
 #define T_TIMER		48	/* local APIC timer */
+#define T_IPI		0xf0	/* inter-processor interrupt (hal_ipi_send) */
 #define T_SPURIOUS	255	/* local APIC spurious vector */
 #define T_SYSCALL	256	/* not a vector: marks a frame built by `syscall` */
 
@@ -116,12 +117,14 @@
 #define MSR_SFMASK	0xc0000084
 #define MSR_FSBASE	0xc0000100
 #define MSR_GSBASE	0xc0000101
+#define MSR_KGSBASE	0xc0000102	/* swapgs exchanges it with MSR_GSBASE */
 
 /* CPUID bits we test */
 #define CPUID_EDX_80000001_NX	(1 << 20)
 #define CPUID_EBX_7_SMEP	(1 << 7)
 #define CPUID_EBX_7_SMAP	(1 << 20)
 #define CPUID_EDX_1_APIC	(1 << 9)
+#define CPUID_EBX_1_APICID(ebx)	((ebx) >> 24)	/* initial local APIC id */
 
 /* Local APIC registers (xAPIC, memory-mapped) */
 #define LAPIC_ID	0x020
@@ -129,6 +132,14 @@
 #define LAPIC_EOI	0x0b0
 #define LAPIC_SVR	0x0f0
 #define LAPIC_SVR_ENABLE 0x100
+#define LAPIC_ICR_LO	0x300	/* interrupt command; writing it sends */
+#define LAPIC_ICR_HI	0x310	/* destination in bits 31:24 */
+#define ICR_DM_FIXED	0x000
+#define ICR_DM_INIT	0x500
+#define ICR_DM_STARTUP	0x600	/* vector = start page number (CS = vector << 8) */
+#define ICR_DS_PENDING	0x1000	/* delivery status: send pending */
+#define ICR_LEVEL_ASSERT 0x4000	/* set for INIT and STARTUP (SDM's sequence) */
+#define ICR_DEST_SHIFT	24
 #define LAPIC_LVT_TIMER	0x320
 #define LAPIC_LVT_MASKED 0x10000
 #define LAPIC_LVT_PERIODIC 0x20000
@@ -138,6 +149,18 @@
 #define LAPIC_DCR_DIV16	0x3
 
 #define KSTACK_SIZE_BOOT 16384	/* boot stack in start.S */
+
+/*
+ * struct cpu (smp.h) as trap.S sees it through %gs: ci_md[] words the
+ * platform owns, and ci_curlwp.  machdep.c asserts the offsets.
+ */
+#define CI_MD_KSTACK	0	/* curlwp's frame end (= TSS.rsp0): syscall's stack */
+#define CI_MD_URSP	1	/* the user rsp while syscall_entry builds its frame */
+#define CI_MD_OFF(w)	(8 + 8 * (w))	/* byte offset of ci_md[w] */
+#define CI_CURLWP_OFF	88		/* offsetof(struct cpu, ci_curlwp) */
+
+/* Secondary CPU start-up (mp.c, mpboot.S): the real-mode page, below 1 MiB. */
+#define MP_TRAMPOLINE	0x8000
 
 /* I/O ports */
 #define IO_COM1		0x3f8
@@ -273,6 +296,35 @@ intr_disable(void)
 	__asm__ volatile("cli" : : : "memory");
 }
 
+/*
+ * The local APIC's registers: the same address on every CPU, each reaching
+ * its own (lapic.c maps them).
+ */
+extern volatile uint32_t *x86_lapic;
+
+static inline uint32_t
+lapic_read(unsigned reg)
+{
+	return (x86_lapic[reg / 4]);
+}
+
+static inline void
+lapic_write(unsigned reg, uint32_t v)
+{
+	x86_lapic[reg / 4] = v;
+}
+
+/*
+ * In a wait loop.  Besides the hint to a sibling hardware thread, QEMU's
+ * TCG ends the vCPU's time slice on pause: without it, under -icount's
+ * round-robin, a CPU spinning for another starves that very CPU.
+ */
+static inline void
+ia32_pause(void)
+{
+	__asm__ volatile("pause" : : : "memory");
+}
+
 static inline void
 fxsave(void *area)
 {
@@ -299,17 +351,24 @@ struct trapframe {
 	uint64_t tf_rip, tf_cs, tf_rflags, tf_rsp, tf_ss;
 };
 
-
-/* curlwp's frame end (= TSS.rsp0), for trap.S's syscall entry; see gdt.c. */
-extern uint64_t x86_kstack_top;
+struct cpu;
 
 /* Platform-internal entry points. */
-void	x86_gdt_init(void);
+void	x86_idt_init(void);
+void	x86_gdt_init(struct cpu *ci);
 void	x86_set_kstack(uint64_t top);
+void	x86_set_curcpu(struct cpu *ci);
+void	x86_cpu_init(struct cpu *ci, uint64_t kstack);
 void	x86_console_init(void);
+void	x86_lapic_init(void);
+void	x86_lapic_eoi(void);
+void	x86_lapic_ipi(uint32_t apic_id, uint32_t icr);
 void	x86_timer_init(void);
 void	x86_timer_intr(void);
 void	x86_pmap_bootstrap(void);
+void	x86_pmap_cpu_init(void);
+void	x86_acpi_attach_cpus(paddr_t rsdp_pa, uint32_t boot_apic_id);
+__noreturn void x86_ap_start(struct cpu *ci, uint64_t kstack);
 void	trap(struct trapframe *tf);
 __noreturn void trap_exit_user(void);
 void	fork_trampoline(void);

@@ -180,10 +180,42 @@ sharing(void)
 
 /*
  * RFMEM: one address space.  The child writes a global, the heap and a
- * MAP_PRIVATE page, then leaves; the parent spins without calls (the
- * stack is shared too) until it sees them.
+ * MAP_PRIVATE page, then leaves; the parent spins until it sees them.
+ * On several CPUs the two run at once, so the child has a stack of its
+ * own (rfork_thread), as FreeBSD requires of RFMEM.
  */
-static int __attribute__((noinline))
+static char rfmem_stack[16384] __attribute__((aligned(16)));
+static volatile int *rfmem_heap, *rfmem_priv, *rfmem_flag;
+
+static int
+rfmem_writer(void *arg __attribute__((unused)))
+{
+	*rfmem_heap = 0x33;
+	*rfmem_priv = 0x44;
+	rfmem_word = 0x55;
+	_exit(0);
+}
+
+static int
+unshare_writer(void *arg __attribute__((unused)))
+{
+	if (rfork(0) != 0) {
+		*rfmem_flag = 2;
+		_exit(1);
+	}
+	rfmem_word = 0x77;
+	*rfmem_flag = 1;
+	_exit(0);
+}
+
+static pid_t
+rfmem_spawn(int (*fn)(void *))
+{
+	fflush(stdout);
+	return (rfork_thread(RFPROC | RFMEM, rfmem_stack + sizeof(rfmem_stack), fn, NULL));
+}
+
+static int
 rfmem_body(void)
 {
 	volatile int *heap = malloc(sizeof(int));
@@ -195,15 +227,9 @@ rfmem_body(void)
 		return (20);
 	*heap = 0;
 	rfmem_word = 0;
-	fflush(stdout);
-	pid = rfork(RFPROC | RFMEM);
-	if (pid == 0) {
-		*heap = 0x33;
-		*priv = 0x44;
-		rfmem_word = 0x55;
-		_exit(0);
-	}
-	if (pid < 0)
+	rfmem_heap = heap;
+	rfmem_priv = priv;
+	if ((pid = rfmem_spawn(rfmem_writer)) < 0)
 		return (21);
 	for (long i = 0; i < 400000000L && rfmem_word == 0; i++)
 		;
@@ -223,7 +249,7 @@ rfmem_body(void)
  * vmspace (RFMEM) takes a private copy of it; its later write to a
  * global stays its own.  The flag it raises lives in a MAP_SHARED page.
  */
-static int __attribute__((noinline))
+static int
 unshare_body(void)
 {
 	volatile int *flag = mmap(NULL, PGSZ, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON, -1, 0);
@@ -234,18 +260,8 @@ unshare_body(void)
 		return (20);
 	*flag = 0;
 	rfmem_word = 0;
-	fflush(stdout);
-	pid = rfork(RFPROC | RFMEM);
-	if (pid == 0) {
-		if (rfork(0) != 0) {
-			*flag = 2;
-			_exit(1);
-		}
-		rfmem_word = 0x77;
-		*flag = 1;
-		_exit(0);
-	}
-	if (pid < 0)
+	rfmem_flag = flag;
+	if ((pid = rfmem_spawn(unshare_writer)) < 0)
 		return (21);
 	for (long i = 0; i < 400000000L && *flag == 0; i++)
 		;

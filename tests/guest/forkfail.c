@@ -56,7 +56,7 @@ main(void)
 		try_fork(RFPROC | RFMEM);
 	}
 	nprocs = sget("kern.nprocs");
-	free0 = free_pages();
+	free0 = unleaked_pages();
 
 	for (int step = 1; step <= 6; step++) {
 		int want = step == 6 ? EAGAIN : ENOMEM;
@@ -78,9 +78,9 @@ main(void)
 		sset("debug.fork_fail_at", 0);
 		ok(all, "a fork failing at %s (step %d) is %s for every kind of fork on that path",
 		    steps[step], step, want == EAGAIN ? "EAGAIN" : "ENOMEM");
-		ok(sget("kern.nprocs") == nprocs && free_pages() == free0,
+		ok(sget("kern.nprocs") == nprocs && unleaked_pages() == free0,
 		    "and gives back its process slot and every page (nprocs %d, free %d -> %d)",
-		    sget("kern.nprocs"), free0, free_pages());
+		    sget("kern.nprocs"), free0, unleaked_pages());
 	}
 
 	/* The per-uid count: a non-root child forks against failpoint 5. */
@@ -122,7 +122,7 @@ main(void)
 	    status);
 	errno = 0;
 	ok(sset("debug.fork_fail_at", 7) == -1 && errno == EINVAL, "a step past 6 is EINVAL");
-	ok(sget("kern.nprocs") == nprocs && free_pages() == free0,
+	ok(sget("kern.nprocs") == nprocs && unleaked_pages() == free0,
 	    "at the end every slot and page is back");
 	return (done());
 }

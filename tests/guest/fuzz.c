@@ -421,7 +421,7 @@ main(int argc, char **argv)
 	kill_fuzzers();			/* warms the fork path; kills nothing */
 	reap(slots, 0);
 	nap(1);
-	base_free = sget("vm.stats.vm.v_free_count");
+	base_free = unleaked_pages();
 	base_procs = sget("kern.nprocs");
 	diag("baseline: %d free pages, %d processes", base_free, base_procs);
 
@@ -474,7 +474,7 @@ main(int argc, char **argv)
 	}
 	reap(slots, nprocs);
 	np = sget("kern.nprocs");
-	for (i = 0; i < 20 && (fr = sget("vm.stats.vm.v_free_count")) != base_free; i++)
+	for (i = 0; i < 20 && (fr = unleaked_pages()) != base_free; i++)
 		nap(50);
 	ok(stopped, "%ld random system calls from %d processes: the kernel stayed up",
 	    iterations, nprocs);
@@ -482,7 +482,9 @@ main(int argc, char **argv)
 		diag("only %ld calls in %ld s", sh->calls, time_limit);
 	ok(fr == base_free, "every page came back");
 	if (fr != base_free)
-		diag("v_free_count %d, baseline %d", fr, base_free);
+		diag("unleaked pages %d, baseline %d (v_free_count %d, kernel heap "
+		    "%d objects in %d pages)", fr, base_free, free_pages(),
+		    sget("vm.kmem.objects"), sget("vm.kmem.pages"));
 	ok(np == base_procs, "every process slot came back");
 	if (np != base_procs)
 		diag("kern.nprocs %d, baseline %d", np, base_procs);

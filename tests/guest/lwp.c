@@ -217,7 +217,7 @@ main(int argc, char **argv)
 	/* The stack the bad calls use exists, touched, before counting pages. */
 	stack = new_stack();
 	memset((char *)stack - 4096, 0, 4096);
-	before = free_pages();
+	before = unleaked_pages();
 	errno = 0;
 	ok(lwp_create(NULL) == -1 && errno == EFAULT, "lwp_create(NULL) is EFAULT");
 	errno = 0;
@@ -239,8 +239,8 @@ main(int argc, char **argv)
 	errno = 0;
 	rc = lwp_create(&bad);
 	ok(rc == -1 && errno == EFAULT, "a bad tid2 pointer is EFAULT");
-	ok(free_pages() == before, "failed lwp_create calls leak no page (%d -> %d)",
-	    before, free_pages());
+	ok(unleaked_pages() == before, "failed lwp_create calls leak no page (%d -> %d)",
+	    before, unleaked_pages());
 	errno = 0;
 	ok(lwp_kill(getpid(), 12345, 0) == -1 && errno == ESRCH, "lwp_kill of a missing tid is ESRCH");
 	ok(lwp_kill(getpid(), lwp_gettid(), 0) == 0, "lwp_kill(pid, own tid, 0) probes");

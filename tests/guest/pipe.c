@@ -341,11 +341,11 @@ main(void)
 	close(p[1]);
 
 	pipe_churn();
-	n = free_pages();
+	n = unleaked_pages();
 	pipe_churn();
-	ok(free_pages() == n, "200 pipes opened and closed give back every page (%d, %d)",
-	    n, free_pages());
-	n = free_pages();
+	ok(unleaked_pages() == n, "200 pipes opened and closed give back every page (%d, %d)",
+	    n, unleaked_pages());
+	n = unleaked_pages();
 	pipe(p);
 	fflush(stdout);
 	if ((pid = fork()) == 0) {
@@ -361,7 +361,7 @@ main(void)
 	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE,
 	    "a writer asleep on a full pipe gets SIGPIPE when the reader closes (%#x)",
 	    status);
-	ok(free_pages() == n, "and every page comes back (%d, %d)", n, free_pages());
+	ok(unleaked_pages() == n, "and every page comes back (%d, %d)", n, unleaked_pages());
 
 	return (done());
 }

@@ -33,22 +33,30 @@ rfork_einval(int flags)
 }
 
 /*
- * RFMEM: the child writes a word the parent then sees.  The two share the
- * stack, so the parent waits by spinning in registers, calling nothing,
- * until the child has written and left.
+ * RFMEM: the child writes a word the parent then sees.  Sharing memory,
+ * the two would also share the stack, and on several CPUs they run at
+ * once: the child gets a stack of its own (rfork_thread), as FreeBSD
+ * requires of RFMEM.
  */
-static int __attribute__((noinline))
+static char rfmem_stack[16384] __attribute__((aligned(16)));
+
+static int
+rfmem_write(void *arg __attribute__((unused)))
+{
+	shared_word = 42;
+	_exit(7);
+}
+
+static int
 rfmem_child(void)
 {
 	pid_t pid;
 	int status;
 
 	shared_word = 0;
-	pid = xrfork(RFPROC | RFMEM);
-	if (pid == 0) {
-		shared_word = 42;
-		_exit(7);
-	}
+	fflush(stdout);
+	pid = rfork_thread(RFPROC | RFMEM, rfmem_stack + sizeof(rfmem_stack),
+	    rfmem_write, NULL);
 	if (pid < 0)
 		return (2);
 	for (long i = 0; i < 400000000L && shared_word == 0; i++)

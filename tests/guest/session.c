@@ -65,7 +65,7 @@ leader_setsid(void)
 int
 main(void)
 {
-	int status, fds[2], n, bad;
+	int status, fds[2], hold[2], n, bad;
 	pid_t me = getpid(), pid, pid2, pgid, sid = getsid(0);
 	char c;
 
@@ -121,21 +121,24 @@ main(void)
 	errno = 0;
 	ok(getpgid(pid) == -1 && errno == ESRCH, "a reaped process has no group (ESRCH)");
 
+	/* The member lives until `hold' is closed: no guess at how long is enough. */
 	pipe(fds);
+	pipe(hold);
 	pgid = xfork();
 	if (pgid == 0) {
 		/* leader: make a group, a member in it, and leave */
 		close(fds[0]);
+		close(hold[1]);
 		setpgid(0, 0);
 		if (xfork() == 0) {
 			write(fds[1], "m", 1);
-			for (int i = 0; i < 400; i++)
-				sched_yield();
+			read(hold[0], &c, 1);
 			_exit(0);
 		}
 		_exit(0);
 	}
 	close(fds[1]);
+	close(hold[0]);
 	n = (int)read(fds[0], &c, 1);
 	close(fds[0]);
 	waitpid(pgid, &status, 0);
@@ -143,6 +146,7 @@ main(void)
 	if (pid2 == 0)
 		_exit(setpgid(0, pgid) == 0 && getpgrp() == pgid ? 0 : 1);
 	waitpid(pid2, &status, 0);
+	close(hold[1]);
 	ok(n == 1 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "a group outlives its reaped leader while a member lives (joined %d)", pgid);
 

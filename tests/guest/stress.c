@@ -56,7 +56,7 @@ reap_some(void)
 }
 
 /*
- * Wait (bounded) until kern.nprocs and v_free_count are back at the
+ * Wait (bounded) until kern.nprocs and the unleaked pages are back at the
  * baseline, killing stragglers of uid 1000 now and then.
  */
 static bool
@@ -68,7 +68,7 @@ recovered(int base_procs, int base_free, int *procs, int *pages)
 	for (i = 0; now_ms() < deadline; i++) {
 		reap_some();
 		*procs = sget("kern.nprocs");
-		*pages = free_pages();
+		*pages = unleaked_pages();
 		if (*procs == base_procs && *pages == base_free)
 			return (true);
 		if (i % 10 == 9)
@@ -116,7 +116,7 @@ test_bomb(void)
 		return;
 	}
 	base_procs = sget("kern.nprocs");
-	base_free = free_pages();
+	base_free = unleaked_pages();
 	pipe(fds);
 	fflush(stdout);
 	if ((leader = fork()) == 0) {
@@ -185,7 +185,7 @@ test_oom(void)
 	pid_t pid;
 
 	base_procs = sget("kern.nprocs");
-	base_free = free_pages();
+	base_free = unleaked_pages();
 	for (i = 0; i < nhogs; i++) {
 		fflush(stdout);
 		if ((pid = fork()) == 0) {
@@ -219,7 +219,7 @@ test_cycles(void)
 	char c;
 
 	base_procs = sget("kern.nprocs");
-	base_free = free_pages();
+	base_free = unleaked_pages();
 	pipe(fds);
 	for (slot = 0; slot < WINDOW; slot++)
 		live[slot] = 0;

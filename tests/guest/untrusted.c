@@ -327,7 +327,7 @@ test_lwp(void)
 	int n = bad_ptrs(bad), fails = 0, free0, i;
 
 	memset(stack, 0, sizeof(stack));	/* its page is ours before we count */
-	free0 = free_pages();
+	free0 = unleaked_pages();
 	snap(&s);
 	for (i = 0; i < n; i++)
 		if (ERR(lwp_create((struct lwp_params *)bad[i])) != EFAULT)
@@ -346,7 +346,7 @@ test_lwp(void)
 	ok(fails == 0 && same(&s), "lwp_create with its parameters in kernel memory "
 	    "or a hole, or its tid in kernel memory, a hole, text or rodata, fails with "
 	    "EFAULT and writes nothing (%d wrong)", fails);
-	ok(free_pages() == free0, "the failed lwp_creates left no memory behind");
+	ok(unleaked_pages() == free0, "the failed lwp_creates left no memory behind");
 }
 
 static void

@@ -124,13 +124,13 @@ cycles(void)
 
 	fflush(stdout);
 	cycle(0);	/* warm-up: lazily allocated kernel structures */
-	f0 = free_pages();
+	f0 = unleaked_pages();
 	for (int i = 1; i <= CYCLES; i++)
 		good += cycle(i);
-	f1 = free_pages();
+	f1 = unleaked_pages();
 	ok(good == CYCLES, "%d fork/touch/exit/wait cycles all ran (%d)", CYCLES, good);
-	ok(f1 == f0, "after %d cycles v_free_count equals its value before (%d, %d)", CYCLES, f0, f1);
-	f0 = free_pages();
+	ok(f1 == f0, "after %d cycles every page and kernel object is back (%d, %d)", CYCLES, f0, f1);
+	f0 = unleaked_pages();
 	for (int i = 1; i <= 10; i++) {
 		pid_t pid = vfork();
 
@@ -138,7 +138,7 @@ cycles(void)
 			_exit(0);
 		waitpid(pid, NULL, 0);
 	}
-	f1 = free_pages();
+	f1 = unleaked_pages();
 	ok(f1 == f0, "10 vfork/exit/wait cycles give back every page (%d, %d)", f0, f1);
 }
 

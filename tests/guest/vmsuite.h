@@ -46,8 +46,8 @@ run_suite(const char *name, void (*body)(void))
 		return (1);
 	}
 	sc->n = sc->failed = 0;
-	diag("%s: the tests run in a child; the parent checks the free page count", name);
-	before = free_pages();
+	diag("%s: the tests run in a child; the parent checks that nothing leaked", name);
+	before = unleaked_pages();
 	fflush(stdout);
 	if ((pid = fork()) == 0) {
 		body();
@@ -62,10 +62,10 @@ run_suite(const char *name, void (*body)(void))
 	tap_n = sc->n;
 	tap_failed = sc->failed;
 	ok(exited(status, 0), "the %s suite's child ran to its end (status %#x)", name, status);
-	after = free_pages();
+	after = unleaked_pages();
 	ok(before > 0 && after == before,
-	    "v_free_count at the end of the suite equals its value at the start (%d, %d)",
-	    before, after);
+	    "every page and kernel object at the start of the suite is back at its end "
+	    "(%d, %d)", before, after);
 	return (done());
 }
 

@@ -8,6 +8,21 @@
 #include "host_libc.h"
 #include "hal.h"
 #include "kernel.h"
+#include "smp.h"
+
+/* One CPU: the host test program's. */
+static struct cpu fake_cpu = { .ci_self = &fake_cpu };
+
+struct cpu *
+hal_curcpu(void)
+{
+	return (&fake_cpu);
+}
+
+void
+ipi_poll(void)
+{
+}
 
 uintptr_t hal_dmap_base;
 const char hal_arch_name[] = "host";

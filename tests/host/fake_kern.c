@@ -10,7 +10,7 @@
 #include "vm.h"
 
 struct proclist allproc, zombproc;
-struct spinlock proc_lock = SPINLOCK_INIT("proc");
+struct spinlock proctree_lock = SPINLOCK_INIT("proctree");
 int nprocs;
 
 void *

@@ -30,9 +30,9 @@ alloc(int flags)
 	pid_t pid = -1;
 	int error;
 
-	spin_lock(&proc_lock);
+	spin_lock(&proctree_lock);
 	error = pid_alloc(flags, &pid);
-	spin_unlock(&proc_lock);
+	spin_unlock(&proctree_lock);
 	return (error != 0 ? -error : pid);
 }
 

@@ -122,7 +122,7 @@ def _stop(proc: subprocess.Popen) -> None:
 
 def boot(arch: str, kernel: str, cmdline: str = "", *, timeout: float = 120,
          mem: Optional[int] = None, gdb: bool = False, icount: bool = False,
-         accel: str = "tcg", tap: bool = False, prefix: str = "",
+         accel: str = "tcg", smp: int = 1, tap: bool = False, prefix: str = "",
          out: TextIO = sys.stdout, interactive: bool = False,
          on_line: Optional[Callable[[str], None]] = None,
          poweroff_grace: float = 10.0) -> Outcome:
@@ -139,6 +139,8 @@ def boot(arch: str, kernel: str, cmdline: str = "", *, timeout: float = 120,
     kwargs = dict(gdb=gdb, icount=icount, accel=accel)
     if mem is not None:
         kwargs["mem_mib"] = mem
+    if smp != 1:
+        kwargs["smp"] = smp
     argv = [str(a) for a in mod.qemu_argv(str(kernel), cmdline, **kwargs)]
 
     stdin = None if interactive else subprocess.DEVNULL

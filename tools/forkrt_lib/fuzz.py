@@ -33,6 +33,8 @@ def add_arguments(p) -> None:
                    help="seconds per boot (default 120 + N/200)")
     p.add_argument("--mem", type=int, default=None, metavar="MIB",
                    help="guest memory (default: the platform's)")
+    p.add_argument("--smp", type=int, default=1, metavar="N",
+                   help="CPUs (default 1); the lock-order checker stays on")
 
 
 def cmd_fuzz(a, rest=None) -> int:
@@ -74,11 +76,11 @@ def cmd_fuzz(a, rest=None) -> int:
             elif r is False:
                 seen["notok"].append(line)
 
-        print(f"=== {arch}: {cmdline}", flush=True)
+        print(f"=== {arch} ({a.smp} CPUs): {cmdline}", flush=True)
         t0 = time.monotonic()
         try:
             o = console.boot(arch, str(kernel_path(arch)), cmdline, timeout=timeout,
-                             mem=a.mem, prefix=f"[{arch}] ", on_line=keep)
+                             mem=a.mem, smp=a.smp, prefix=f"[{arch}] ", on_line=keep)
         except UserError as e:
             warn(str(e))
             results.append((arch, "could not boot", e.code))

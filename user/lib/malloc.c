@@ -7,6 +7,8 @@
  */
 #include <forkrt.h>
 
+#include "libc_lock.h"
+
 #define MIN_SHIFT	4
 #define NCLASS		28		/* up to 2 GiB */
 #define CHUNK		(64 * 1024)
@@ -16,8 +18,10 @@ struct block {
 	struct block	*next;		/* while free */
 };
 
+/* Both under malloc_lock. */
 static struct block *freelist[NCLASS];
 static char *arena, *arena_end;
+struct libc_lock malloc_lock;
 
 static void *
 carve(size_t size)
@@ -49,12 +53,15 @@ malloc(size_t size)
 		return (NULL);
 	while (((size_t)1 << (cls + MIN_SHIFT)) < size + 16)
 		cls++;
+	libc_lock(&malloc_lock);
 	if ((b = freelist[cls]) != NULL)
 		freelist[cls] = b->next;
 	else if ((b = carve((size_t)1 << (cls + MIN_SHIFT))) == NULL) {
+		libc_unlock(&malloc_lock);
 		errno = ENOMEM;
 		return (NULL);
 	}
+	libc_unlock(&malloc_lock);
 	b->cls = cls;
 	return ((char *)b + 16);
 }
@@ -67,8 +74,10 @@ free(void *p)
 	if (p == NULL)
 		return;
 	b = (struct block *)((char *)p - 16);
+	libc_lock(&malloc_lock);
 	b->next = freelist[b->cls];
 	freelist[b->cls] = b;
+	libc_unlock(&malloc_lock);
 }
 
 void *

@@ -6,12 +6,43 @@
 #include <forkrt.h>
 
 #include "../../lib/format.h"
+#include "libc_lock.h"
 
+/*
+ * Under stdio_lock, taken for a whole printf or puts so that lines from
+ * lwps running at once come out whole.  It is recursive for its holder
+ * (fflush inside printf): stdio_owner names the holder (0: none).
+ */
 static char outbuf[512];
 static size_t outlen;
+struct libc_lock stdio_lock;
+static volatile uint64_t stdio_owner;
+static int stdio_depth;
 
-int
-fflush(void *stream __attribute__((unused)))
+static void
+stdio_enter(void)
+{
+	/* RFMEM processes share this memory: a tid alone is not unique. */
+	uint64_t me = ((uint64_t)getpid() << 32 | (uint32_t)lwp_gettid()) + 1;
+
+	if (stdio_owner != me) {
+		libc_lock(&stdio_lock);
+		stdio_owner = me;
+	}
+	stdio_depth++;
+}
+
+static void
+stdio_exit(void)
+{
+	if (--stdio_depth == 0) {
+		stdio_owner = 0;
+		libc_unlock(&stdio_lock);
+	}
+}
+
+static void
+flush_locked(void)
 {
 	size_t off = 0;
 
@@ -23,28 +54,43 @@ fflush(void *stream __attribute__((unused)))
 		off += (size_t)n;
 	}
 	outlen = 0;
-	return (0);
 }
 
 int
-putchar(int c)
+fflush(void *stream __attribute__((unused)))
 {
-	outbuf[outlen++] = (char)c;
-	if (c == '\n' || outlen == sizeof(outbuf))
-		fflush(stdout);
-	return ((unsigned char)c);
+	stdio_enter();
+	flush_locked();
+	stdio_exit();
+	return (0);
 }
 
 static void
 out(int c, void *arg __attribute__((unused)))
 {
-	putchar(c);
+	outbuf[outlen++] = (char)c;
+	if (c == '\n' || outlen == sizeof(outbuf))
+		flush_locked();
+}
+
+int
+putchar(int c)
+{
+	stdio_enter();
+	out(c, NULL);
+	stdio_exit();
+	return ((unsigned char)c);
 }
 
 int
 vprintf(const char *fmt, va_list ap)
 {
-	return (format(out, NULL, fmt, ap));
+	int n;
+
+	stdio_enter();
+	n = format(out, NULL, fmt, ap);
+	stdio_exit();
+	return (n);
 }
 
 int
@@ -80,8 +126,10 @@ snprintf(char *buf, size_t size, const char *fmt, ...)
 int
 puts(const char *s)
 {
+	stdio_enter();
 	while (*s != '\0')
-		putchar(*s++);
-	putchar('\n');
+		out(*s++, NULL);
+	out('\n', NULL);
+	stdio_exit();
 	return (0);
 }

@@ -4,6 +4,8 @@
  */
 #include <forkrt.h>
 
+#include "libc_lock.h"
+
 long	__syscall6(long num, long a0, long a1, long a2, long a3, long a4, long a5);
 
 int errno;
@@ -24,9 +26,50 @@ sys(long num, long a0, long a1, long a2, long a3, long a4, long a5)
 #define SYS1(n, a)		sys(n, (long)(a), 0, 0, 0, 0, 0)
 #define SYS2(n, a, b)		sys(n, (long)(a), (long)(b), 0, 0, 0, 0)
 #define SYS3(n, a, b, c)	sys(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define SYS5(n, a, b, c, d, e)	sys(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
 
-pid_t fork(void) { return ((pid_t)SYS0(SYS_fork)); }
-pid_t rfork(int flags) { return ((pid_t)SYS1(SYS_rfork, flags)); }
+/*
+ * A child gets a copy of the C library's locks as they are at fork: hold
+ * them across it, so that no other lwp of ours is inside malloc or printf
+ * (with the lock taken) when the copy is made.
+ */
+extern struct libc_lock malloc_lock, stdio_lock;
+
+static long
+fork_locked(long (*call)(int), int flags)
+{
+	long r;
+
+	libc_lock(&stdio_lock);
+	libc_lock(&malloc_lock);
+	r = call(flags);
+	libc_unlock(&malloc_lock);
+	libc_unlock(&stdio_lock);
+	return (r);
+}
+
+static long
+sys_fork_call(int flags __attribute__((unused)))
+{
+	return (SYS0(SYS_fork));
+}
+
+static long
+sys_rfork_call(int flags)
+{
+	return (SYS1(SYS_rfork, flags));
+}
+
+pid_t fork(void) { return ((pid_t)fork_locked(sys_fork_call, 0)); }
+
+pid_t
+rfork(int flags)
+{
+	/* A child sharing our memory shares the locks themselves: nothing to do. */
+	if ((flags & RFPROC) && !(flags & RFMEM))
+		return ((pid_t)fork_locked(sys_rfork_call, flags));
+	return ((pid_t)SYS1(SYS_rfork, flags));
+}
 pid_t getpid(void) { return ((pid_t)SYS0(SYS_getpid)); }
 pid_t getppid(void) { return ((pid_t)SYS0(SYS_getppid)); }
 pid_t getpgrp(void) { return ((pid_t)SYS0(SYS_getpgrp)); }
@@ -39,6 +82,21 @@ uid_t geteuid(void) { return ((uid_t)SYS0(SYS_geteuid)); }
 int setuid(uid_t uid) { return ((int)SYS1(SYS_setuid, uid)); }
 int kill(pid_t pid, int sig) { return ((int)SYS2(SYS_kill, pid, sig)); }
 int sched_yield(void) { return ((int)SYS0(SYS_sched_yield)); }
+int sched_getcpu(void) { return ((int)SYS0(SYS_sched_getcpu)); }
+
+int
+cpuset_setaffinity(cpulevel_t level, cpuwhich_t which, id_t id, size_t setsize,
+    const cpuset_t *mask)
+{
+	return ((int)SYS5(SYS_cpuset_setaffinity, level, which, id, setsize, mask));
+}
+
+int
+cpuset_getaffinity(cpulevel_t level, cpuwhich_t which, id_t id, size_t setsize,
+    cpuset_t *mask)
+{
+	return ((int)SYS5(SYS_cpuset_getaffinity, level, which, id, setsize, mask));
+}
 
 void
 (*signal(int sig, void (*func)(int)))(int)

@@ -44,13 +44,31 @@
 #define SYS_kqueue		362
 #define SYS_kevent		363
 #define SYS_mmap		477
+#define SYS_cpuset_getaffinity	487
+#define SYS_cpuset_setaffinity	488
 #define SYS_lwp_create		495
 #define SYS_lwp_gettid		496
 #define SYS_lwp_exit		497
 #define SYS_lwp_kill		498
 #define SYS_poweroff		499	/* init only: leave QEMU with a status */
 #define SYS_cycles		500	/* the platform's cycle counter */
-#define SYS_MAXSYSCALL		501
+#define SYS_sched_getcpu	501	/* the CPU the caller runs on (FreeBSD reads it without a call) */
+#define SYS_MAXSYSCALL		502
+
+/*
+ * CPU sets (FreeBSD's <sys/cpuset.h>, one word: forkrt has at most 64 CPUs).
+ * cpuset_setaffinity(CPU_LEVEL_WHICH, CPU_WHICH_TID, tid, sizeof(cpuset_t), &set)
+ * pins an lwp (tid -1: the caller); CPU_WHICH_PID does every lwp of a process.
+ */
+#define CPU_SETSIZE		64
+struct cpuset {
+	uint64_t	__bits[CPU_SETSIZE / 64];
+};
+#define CPU_LEVEL_ROOT		1
+#define CPU_LEVEL_CPUSET	2
+#define CPU_LEVEL_WHICH		3
+#define CPU_WHICH_TID		1
+#define CPU_WHICH_PID		2
 
 /* errno values */
 #define EPERM		1

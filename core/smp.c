@@ -1,0 +1,219 @@
+/*
+ * Processors: attaching what the firmware lists, starting the secondary
+ * CPUs, inter-processor interrupts and cross-calls.
+ */
+#include "hal.h"
+#include "proc.h"
+#include "smp.h"
+
+struct cpu cpus[MAXCPU];
+unsigned ncpus;
+volatile cpuset_t cpus_online;
+volatile uint64_t v_ipi_shootdown, v_ipi_shootdown_pages;
+
+/* A cross-call in flight: lives on the caller's stack until pending is 0. */
+struct smp_call {
+	void	(*fn)(void *);
+	void	*arg;
+	volatile unsigned pending;
+};
+
+#define HATCH_WAIT_NS	2000000000ull	/* a CPU that is not up in 2 s is left out */
+
+struct cpu *
+cpu_attach(uint64_t hwid)
+{
+	struct cpu *ci;
+
+	if (ncpus == MAXCPU) {
+		printf("forkrt: cpu with hardware id %lu ignored: MAXCPU is %d\n",
+		    (unsigned long)hwid, MAXCPU);
+		return (NULL);
+	}
+	ci = &cpus[ncpus];
+	ci->ci_self = ci;
+	ci->ci_id = ncpus++;
+	ci->ci_hwid = hwid;
+	TAILQ_INIT(&ci->ci_runq);
+	return (ci);
+}
+
+static void
+cpu_announce(struct cpu *ci)
+{
+	printf("cpu%u: online, %s id %lu\n", ci->ci_id, hal_arch_name,
+	    (unsigned long)ci->ci_hwid);
+}
+
+/*
+ * Start each secondary CPU in turn on the stack of its idle lwp and wait
+ * for it to come up, so that the boot lines come out in order.  A CPU the
+ * firmware will not start, or that does not answer, is dropped.
+ */
+void
+smp_boot(void)
+{
+	struct cpu *boot = curcpu();
+	unsigned i, up = 1;
+
+	KASSERT(boot == &cpus[0], "smp_boot: not on the boot CPU");
+	cpu_announce(boot);
+	__atomic_or_fetch(&cpus_online, CPUSET_BIT(0), __ATOMIC_SEQ_CST);
+	boot->ci_online = true;
+	for (i = 1; i < ncpus; i++) {
+		struct cpu *ci = &cpus[i];
+		struct lwp *idle;
+		uint64_t t0;
+		int error;
+
+		if ((idle = lwp_alloc(&proc0)) == NULL)
+			panic("smp_boot: no memory for cpu%u's idle lwp", i);
+		idle->l_stat = LSRUN;
+		idle->l_flags = LW_IDLE;
+		idle->l_running = true;
+		idle->l_affinity = CPUSET_BIT(i);
+		idle->l_cpu = ci;
+		ci->ci_idlelwp = idle;
+		ci->ci_curlwp = idle;
+		if ((error = hal_cpu_start(ci, idle->l_md.md_kstack + KSTACK_SIZE)) != 0) {
+			printf("forkrt: cpu%u (id %lu) did not start: error %d\n", i,
+			    (unsigned long)ci->ci_hwid, error);
+			continue;
+		}
+		t0 = hal_time_ns();
+		while (!ci->ci_online && hal_time_ns() - t0 < HATCH_WAIT_NS)
+			cpu_relax();
+		if (!ci->ci_online) {
+			printf("forkrt: cpu%u (id %lu) did not come up\n", i,
+			    (unsigned long)ci->ci_hwid);
+			continue;
+		}
+		up++;
+	}
+	/* Keep the numbering dense: only CPUs that came up count. */
+	if (up != ncpus) {
+		printf("forkrt: %u of %u CPUs up; running on the first %u\n", up,
+		    ncpus, up);
+		while (ncpus > 1 && !cpus[ncpus - 1].ci_online)
+			ncpus--;
+	}
+}
+
+__noreturn void
+cpu_hatch(struct cpu *ci)
+{
+	KASSERT(curcpu() == ci, "cpu_hatch: curcpu is not ci");
+	cpu_announce(ci);
+	hal_timer_start(HZ);
+	__atomic_or_fetch(&cpus_online, CPUSET_BIT(ci->ci_id), __ATOMIC_SEQ_CST);
+	__atomic_store_n(&ci->ci_online, true, __ATOMIC_RELEASE);
+	sched_idle_loop();
+}
+
+void
+ipi_send(struct cpu *ci, uint32_t what)
+{
+	KASSERT(ci != curcpu(), "ipi_send to self");
+	__atomic_or_fetch(&ci->ci_ipi_pending, what, __ATOMIC_SEQ_CST);
+	hal_ipi_send(ci);
+}
+
+static __noreturn void
+cpu_halt(void)
+{
+	hal_intr_disable();
+	for (;;)
+		cpu_relax();
+}
+
+/* Run the cross-call posted to this CPU, if any, and release its slot. */
+static void
+call_run(struct cpu *ci)
+{
+	struct smp_call *c = __atomic_load_n(&ci->ci_call, __ATOMIC_ACQUIRE);
+
+	if (c == NULL)
+		return;
+	c->fn(c->arg);
+	__atomic_store_n(&ci->ci_call, NULL, __ATOMIC_RELEASE);
+	__atomic_sub_fetch(&c->pending, 1, __ATOMIC_RELEASE);
+}
+
+void
+ipi_poll(void)
+{
+	struct cpu *ci = curcpu();
+	uint32_t pending;
+
+	if (__atomic_load_n(&ci->ci_ipi_pending, __ATOMIC_RELAXED) == 0 &&
+	    __atomic_load_n(&ci->ci_call, __ATOMIC_RELAXED) == NULL)
+		return;
+	pending = __atomic_exchange_n(&ci->ci_ipi_pending, 0, __ATOMIC_ACQUIRE);
+	if (pending & IPI_HALT)
+		cpu_halt();
+	if (pending & IPI_RESCHED)
+		ci->ci_need_resched = true;
+	call_run(ci);
+}
+
+/*
+ * The IPI interrupt.  IPI_AST needs nothing here: having trapped is the
+ * point, since the way back to user mode passes userret().
+ */
+void
+ipi_intr(void)
+{
+	ipi_poll();
+}
+
+void
+smp_call(cpuset_t mask, void (*fn)(void *), void *arg)
+{
+	struct cpu *self = curcpu();
+	struct smp_call c = { fn, arg, 0 };
+
+	mask &= __atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE) &
+	    ~CPUSET_BIT(self->ci_id);
+	if (mask == 0)
+		return;
+	c.pending = (unsigned)__builtin_popcountll(mask);
+	intr_push();
+	while (mask != 0) {
+		struct cpu *ci = &cpus[__builtin_ctzll(mask)];
+		struct smp_call *none = NULL;
+
+		mask &= mask - 1;
+		/* One call at a time per target: wait for its slot, answering ours. */
+		while (!__atomic_compare_exchange_n(&ci->ci_call, &none, &c, false,
+		    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+			none = NULL;
+			ipi_poll();
+			cpu_relax();
+		}
+		ipi_send(ci, IPI_CALL);
+	}
+	while (__atomic_load_n(&c.pending, __ATOMIC_ACQUIRE) != 0) {
+		ipi_poll();
+		cpu_relax();
+	}
+	intr_pop();
+}
+
+void
+smp_shootdown_count(unsigned ntargets, uint64_t npages)
+{
+	if (ntargets == 0)
+		return;
+	__atomic_add_fetch(&v_ipi_shootdown, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&v_ipi_shootdown_pages, npages, __ATOMIC_RELAXED);
+}
+
+void
+smp_halt_others(void)
+{
+	struct cpu *self = curcpu();
+
+	for (unsigned i = 0; i < ncpus; i++)
+		if (&cpus[i] != self && cpus[i].ci_online)
+			ipi_send(&cpus[i], IPI_HALT);
+}
