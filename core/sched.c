@@ -101,15 +101,22 @@ sched_pick_cpu(const struct lwp *l)
 	return (curcpu());
 }
 
+/*
+ * Queue l on ci, and wake ci if it idles.  The length goes up and the
+ * idle flag is read with sequentially consistent operations, as the idle
+ * loop raises its flag and then reads the lengths: at least one of the
+ * two sees the other's write (without that, a store-to-load reordering
+ * lets both miss, and the work waits for ci's next tick).
+ */
 static void
 runq_insert(struct cpu *ci, struct lwp *l)
 {
 	spin_lock(ci->ci_runq_lock);
 	l->l_cpu = ci;
 	TAILQ_INSERT_TAIL(&ci->ci_runq, l, l_runq);
-	ci->ci_runq_len++;
+	__atomic_add_fetch(&ci->ci_runq_len, 1, __ATOMIC_SEQ_CST);
 	spin_unlock(ci->ci_runq_lock);
-	if (ci != curcpu() && ci->ci_idle)
+	if (ci != curcpu() && __atomic_load_n(&ci->ci_idle, __ATOMIC_SEQ_CST))
 		ipi_send(ci, IPI_RESCHED);
 }
 
@@ -154,7 +161,7 @@ runq_take(struct cpu *ci, struct cpu *on)
 			break;
 	if (l != NULL) {
 		TAILQ_REMOVE(&ci->ci_runq, l, l_runq);
-		ci->ci_runq_len--;
+		__atomic_sub_fetch(&ci->ci_runq_len, 1, __ATOMIC_RELAXED);
 		l->l_cpu = on;
 	}
 	spin_unlock(ci->ci_runq_lock);

@@ -62,6 +62,12 @@
 #define CI_KSTACK		(8 + 8 * CPU_MD_KSTACK)
 #define CI_USER_SP		(8 + 8 * CPU_MD_USER_SP)
 
+/* struct ap_boot (smp.c), which start.S searches: one slot a CPU. */
+#define AP_BOOT_HWID		0
+#define AP_BOOT_CI		8
+#define AP_BOOT_SIZE		16
+#define AP_BOOT_SLOTS		8
+
 /* Switch context (md_ctx[] words), shared with switch.S. */
 #define CTX_RA		0
 #define CTX_SP		1
@@ -107,6 +113,16 @@ _Static_assert(offsetof(struct cpu, ci_md[CPU_MD_USER_SP]) == CI_USER_SP,
     "ci_md user sp");
 _Static_assert(CPU_MD_TICK_DEADLINE < CPU_MD_WORDS, "ci_md words");
 
+/* A hart hal_cpu_start() started, and its struct cpu (start.S). */
+struct ap_boot {
+	uint64_t	ab_hwid;
+	struct cpu	*ab_ci;		/* NULL: a free slot */
+};
+_Static_assert(offsetof(struct ap_boot, ab_hwid) == AP_BOOT_HWID, "ab_hwid");
+_Static_assert(offsetof(struct ap_boot, ab_ci) == AP_BOOT_CI, "ab_ci");
+_Static_assert(sizeof(struct ap_boot) == AP_BOOT_SIZE, "ap_boot");
+_Static_assert(AP_BOOT_SLOTS == MAXCPU, "an ap_boot slot for each CPU");
+
 /* Where an lwp's frame, FP area and initial kernel sp are. */
 static inline struct trapframe *
 lwp_trapframe(uintptr_t kstack)
@@ -123,7 +139,7 @@ lwp_fpstate(uintptr_t kstack)
 /* start.S */
 extern char boot_stack[], boot_stack_top[];
 extern pt_entry_t boot_root[], ap_root[];
-void	ap_entry(void);
+void	_start(void);
 extern char _kernel_start[], _kernel_end[];
 extern char _text_start[], _text_end[];
 
@@ -144,6 +160,7 @@ void	trap_kernel(struct trapframe *tf);
 struct trapframe *lwp_trampoline(struct lwp *l);
 
 /* smp.c */
+extern struct ap_boot ap_boot[AP_BOOT_SLOTS];
 __noreturn void riscv_hatch(struct cpu *ci);	/* from start.S */
 void	sbi_remote_sfence_vma(cpuset_t set, vaddr_t start, size_t size);
 

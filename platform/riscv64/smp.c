@@ -9,7 +9,6 @@
  * id is its ci_hwid.
  */
 #include "kernel.h"
-#include "hal.h"
 #include "pmap.h"
 
 #include "machdep.h"
@@ -37,22 +36,30 @@ sbi_errno(long error)
 	}
 }
 
+/* The harts hal_cpu_start() started, by CPU number, for start.S. */
+struct ap_boot ap_boot[AP_BOOT_SLOTS];
+
 /*
- * The hart enters ap_entry (start.S) with the MMU off and a1 = ci.  It
- * takes its stack from ci_md[CPU_MD_KSTACK], which is what that word holds
- * anyway: the top of curlwp's kernel stack, its curlwp being its idle lwp.
- * The SBI does not promise that hart_start orders our earlier stores
- * before the new hart's loads; the fence does.
+ * The hart enters the kernel at _start, as the boot hart did, and finds
+ * its struct cpu in ap_boot[] by its hart id (start.S says why; the
+ * opaque argument goes unused).  It takes its stack from
+ * ci_md[CPU_MD_KSTACK], which is what that word holds anyway: the top of
+ * curlwp's kernel stack, its curlwp being its idle lwp.  The SBI does not
+ * promise that hart_start orders our stores before the new hart's loads;
+ * the fence does.
  */
 int
 hal_cpu_start(struct cpu *ci, uintptr_t stack_top)
 {
+	struct ap_boot *ab = &ap_boot[ci->ci_id];
 	struct sbiret r;
 
 	ci->ci_md[CPU_MD_KSTACK] = stack_top;
+	ab->ab_hwid = ci->ci_hwid;
+	ab->ab_ci = ci;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, (long)ci->ci_hwid,
-	    (long)((uintptr_t)ap_entry - KERNEL_VA_OFFSET), (long)ci, 0);
+	    (long)((uintptr_t)_start - KERNEL_VA_OFFSET), 0, 0);
 	return (r.error == 0 ? 0 : sbi_errno(r.error));
 }
 

@@ -16,18 +16,25 @@
  * call riscv_init(hartid, dtb_pa) on boot_stack.  riscv_init never returns;
  * it points tp at the hart's struct cpu before anything needs curcpu().
  *
- * Secondary harts enter at ap_entry (hal_cpu_start: SBI HSM hart_start)
- * in S-mode, MMU off, interrupts off, a0 = hart id, a1 = the hart's
- * struct cpu (a kernel address), whose ci_md[CPU_MD_KSTACK] is the top of
- * its idle lwp's kernel stack.  boot_root no longer maps the image at its
- * physical address by then, and putting that back into the live kernel
- * pmap would show it to every CPU; so a secondary turns paging on with
- * ap_root, the copy of boot_root pmap_bootstrap took while it still had
- * the identity gigapage (the kernel half never changes after boot, so the
- * copy stays exact).  Once high, it sets the CSRs as the boot hart does,
- * tp = its struct cpu, sp = its stack top less the frame and FP area
- * (cpu_switch keeps the lwp's user state there, as for any lwp), and
- * calls riscv_hatch(ci), which leaves ap_root for the kernel pmap and
+ * Secondary harts enter here too (hal_cpu_start: SBI HSM hart_start),
+ * S-mode, MMU off, interrupts off, a0 = hart id.  They must: OpenSBI 1.1's
+ * hart_start marks the hart START_PENDING before it stores the start
+ * address and a1, and a secondary polling for that state (with an IPI
+ * already pending, its wfi returns at once) can leave with the values the
+ * firmware set at boot: pc = here, a1 = the device tree.  So every hart
+ * comes to _start; the first to swap boot_lottery boots the kernel, and
+ * the others go to ap_entry, ignore a1 and look their struct cpu up by
+ * hart id in ap_boot[] (smp.c), where hal_cpu_start put it.
+ *
+ * By then boot_root no longer maps the image at its physical address, and
+ * putting that back into the live kernel pmap would show it to every CPU;
+ * so a secondary turns paging on with ap_root, the copy of boot_root
+ * pmap_bootstrap took while it still had the identity gigapage (the kernel
+ * half never changes after boot, so the copy stays exact).  Once high, it
+ * sets the CSRs as the boot hart does, tp = its struct cpu, sp = the top
+ * of its idle lwp's kernel stack (ci_md[CPU_MD_KSTACK]) less the frame and
+ * FP area (cpu_switch keeps the lwp's user state there, as for any lwp),
+ * and calls riscv_hatch(ci), which leaves ap_root for the kernel pmap and
  * never returns.
  */
 #include "machdep.h"
@@ -68,6 +75,10 @@
 	.section .text.boot, "ax", @progbits
 	.globl	_start
 _start:
+	lla	t0, boot_lottery
+	li	t1, 1
+	amoswap.w t1, t1, (t0)
+	bnez	t1, ap_entry
 	csrw	sie, zero
 	csrw	sscratch, zero
 	mv	s0, a0
@@ -121,17 +132,30 @@ high_entry:
 4:	wfi
 	j	4b
 
-	.globl	ap_entry
 ap_entry:
 	csrw	sie, zero
 	csrw	sscratch, zero
-	lla	t2, ap_root
+	fence				/* see ap_boot[] as hal_cpu_start left it */
+	lla	t0, ap_boot
+	li	t1, AP_BOOT_SLOTS
+1:	ld	s1, AP_BOOT_CI(t0)
+	beqz	s1, 2f
+	ld	t2, AP_BOOT_HWID(t0)
+	beq	t2, a0, 3f
+2:	addi	t0, t0, AP_BOOT_SIZE
+	addi	t1, t1, -1
+	bnez	t1, 1b
+	/* A hart nobody started: it has no struct cpu to run on. */
+5:	wfi
+	j	5b
+
+3:	lla	t2, ap_root
 	SATP_ON	t2
 	JUMP_HIGH ap_high
 
 ap_high:
 	KERNEL_CSRS
-	mv	tp, a1
+	mv	tp, s1
 	ld	sp, CI_KSTACK(tp)
 	addi	sp, sp, -(TF_SIZE + FPS_SIZE)
 	mv	a0, tp
@@ -139,6 +163,12 @@ ap_high:
 	li	ra, 0
 	call	riscv_hatch
 	unimp
+
+	/* In .data: the winner clears .bss after it has won. */
+	.data
+	.balign	4
+boot_lottery:
+	.word	0
 
 	.section .bss.boot, "aw", @nobits
 	.balign	4096

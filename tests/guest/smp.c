@@ -14,6 +14,18 @@
 
 static int ncpu;
 
+/* Block for good (a read nobody will answer). */
+static void
+pause_forever(void)
+{
+	static int fds[2] = { -1, -1 };
+	char c;
+
+	if (fds[0] == -1)
+		pipe(fds);
+	read(fds[0], &c, 1);
+}
+
 static int
 spawn_lwp(void (*fn)(void *), void *arg)
 {
@@ -433,6 +445,126 @@ kill_exit_wait(void)
 	return (n == 300 ? 0 : 12);
 }
 
+/* Wait (at most ms) until no process is left in group pgid; true if none is. */
+static bool
+group_empties(pid_t pgid, int ms)
+{
+	uint64_t deadline = now_ms() + (uint64_t)ms;
+
+	while (now_ms() < deadline) {
+		if (kill(-pgid, 0) == -1 && errno == ESRCH)
+			return (true);
+		nap(10);
+	}
+	return (false);
+}
+
+/*
+ * RFPGLOCK: a group kill while a member forks.  The member forks children
+ * as fast as it can (each blocks on a pipe); SIGKILL to the group must
+ * leave no child behind, including one whose fork was under way.
+ */
+#define GROUP_CHILDREN	400
+
+static int
+group_forker(void)
+{
+	int fds[2];
+	char c;
+
+	setpgid(0, 0);
+	pipe(fds);
+	for (int i = 0; i < GROUP_CHILDREN; i++) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			read(fds[0], &c, 1);
+			_exit(0);
+		}
+	}
+	for (;;)
+		pause_forever();
+}
+
+static bool
+group_kill_vs_fork(void)
+{
+	for (int round = 0; round < 10; round++) {
+		pid_t pid;
+		int status;
+
+		fflush(stdout);
+		if ((pid = fork()) == 0)
+			_exit(group_forker());
+		/* Let it fork for a while, a different while each round. */
+		nap(5 + round * 3);
+		kill(-pid, SIGKILL);
+		if (waitpid(pid, &status, 0) != pid || !group_empties(pid, 5000)) {
+			diag("round %d: group %d still has members", round, pid);
+			kill(-pid, SIGKILL);
+			return (false);
+		}
+	}
+	return (true);
+}
+
+/*
+ * An RFTHREAD leader exits while one of its lwps keeps making peers: the
+ * leader sends its peers SIGKILL and waits for them, so a peer born after
+ * that must die too (it is born with SIGKILL pending) or the leader waits
+ * for ever.
+ */
+#define PEERS	200
+
+static void
+peer_maker(void *arg __attribute__((unused)))
+{
+	for (int i = 0; i < PEERS; i++) {
+		pid_t pid = rfork(RFPROC | RFTHREAD | RFFDG);
+
+		if (pid == 0) {
+			for (;;)
+				pause_forever();
+		}
+	}
+	for (;;)
+		pause_forever();
+}
+
+static int
+exiting_leader(int delay_ms)
+{
+	setpgid(0, 0);
+	if (spawn_lwp(peer_maker, NULL) != 0)
+		return (10);
+	nap(delay_ms);
+	exit(0);
+}
+
+static bool
+leader_exit_vs_peers(void)
+{
+	for (int round = 0; round < 5; round++) {
+		uint64_t deadline = now_ms() + 10000;
+		pid_t pid;
+		int status = -1;
+
+		fflush(stdout);
+		if ((pid = fork()) == 0)
+			_exit(exiting_leader(2 + round * 4));
+		while (waitpid(pid, &status, WNOHANG) == 0 && now_ms() < deadline)
+			nap(10);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+		    !group_empties(pid, 5000)) {
+			diag("round %d: leader status %#x", round, status);
+			sset("debug.ps", 1);
+			kill(-pid, SIGKILL);
+			return (false);
+		}
+	}
+	return (true);
+}
+
 static void
 test_races(void)
 {
@@ -452,8 +584,16 @@ test_races(void)
 	status = run_child(kill_exit_wait);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "kill racing exit: every child reaped with one of the two statuses (%#x)", status);
+	ok(group_kill_vs_fork(),
+	    "a group SIGKILL while a member forks leaves no child behind (RFPGLOCK)");
+	ok(leader_exit_vs_peers(),
+	    "an RFTHREAD leader exiting while its lwp makes peers takes them all");
+	for (int i = 0; i < 100 && (sget("kern.nprocs") != nprocs0 ||
+	    unleaked_pages() != free0); i++)
+		nap(20);	/* init reaps the orphans */
 	ok(sget("kern.nprocs") == nprocs0 && unleaked_pages() == free0,
-	    "the races leave no process slot or page behind");
+	    "the races leave no process slot or page behind (%d procs, was %d)",
+	    sget("kern.nprocs"), nprocs0);
 }
 
 int

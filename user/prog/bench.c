@@ -9,6 +9,11 @@
  *
  *   bench            the short run tools/forkrt run shows (also as "app")
  *   bench --full     every case and size (tools/forkrt bench)
+ *
+ * The SMP cases: fork_exit_wait_parN (N processes forking at once; the
+ * figures are per fork across all of them), fork_lwps_spinning and
+ * fork_lwps_sleeping (a parent with three more lwps on other CPUs,
+ * running or asleep: the TLB shootdown that fork's write-protect costs).
  */
 #include <forkrt.h>
 
@@ -29,6 +34,16 @@
 #include "bench_cases.h"
 
 static char child_stack[CHILD_STACK] __attribute__((aligned(16)));
+
+static int
+sysctl_int(const char *name)
+{
+	int v = 0;
+	size_t len = sizeof(v);
+
+	sysctlbyname(name, &v, &len, NULL, 0);
+	return (v);
+}
 
 static int
 child_returns(void *arg __attribute__((unused)))
@@ -61,6 +76,98 @@ one_lwp(void)
 	}
 	while (lwp_kill(getpid(), tid, 0) == 0)
 		sched_yield();
+}
+
+/*
+ * Fork of a parent with three more lwps, each pinned to another CPU: fork
+ * write-protects the parent's memory, and where those lwps run the pmap is
+ * active and their TLBs must be shot down (vm.stats.sys.v_ipi_shootdown);
+ * where they sleep, it is not.  The line says how many shootdown rounds a
+ * fork took.
+ */
+#define OTHER_LWPS	3
+
+static volatile int others_stop, others_up;
+static int others_pipe[2];
+
+static void
+pin_self(int cpu)
+{
+	cpuset_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	cpuset_setaffinity(CPU_LEVEL_WHICH, CPU_WHICH_TID, -1, sizeof(set), &set);
+}
+
+static void
+spinning_lwp(void *arg)
+{
+	pin_self((int)(intptr_t)arg);
+	__atomic_add_fetch(&others_up, 1, __ATOMIC_SEQ_CST);
+	while (!others_stop)
+		;
+}
+
+static void
+sleeping_lwp(void *arg)
+{
+	char c;
+
+	pin_self((int)(intptr_t)arg);
+	__atomic_add_fetch(&others_up, 1, __ATOMIC_SEQ_CST);
+	read(others_pipe[0], &c, 1);
+}
+
+static void
+fork_with_lwps(const char *name, void (*body)(void *), int iters)
+{
+	int ncpu = sysctl_int("kern.smp.cpus"), s0, n = 0;
+	lwpid_t tids[OTHER_LWPS];
+
+	others_stop = 0;
+	others_up = 0;
+	if (pipe(others_pipe) != 0)
+		bench_fail();
+	for (int i = 0; i < OTHER_LWPS; i++) {
+		char *stack = malloc(CHILD_STACK);
+		struct lwp_params p = { body, (void *)(intptr_t)((i + 1) % ncpu),
+		    stack + CHILD_STACK, &tids[i], NULL };
+
+		if (stack == NULL || lwp_create(&p) != 0) {
+			printf("bench: %s: lwp_create: %s\n", name, strerror(errno));
+			bench_fail();
+		}
+	}
+	while (others_up < OTHER_LWPS)
+		sched_yield();
+	/* The sleepers are asleep, not on their way there. */
+	for (int i = 0; i < 20; i++)
+		sched_yield();
+	s0 = sysctl_int("vm.stats.sys.v_ipi_shootdown");
+	run_case(name, one_fork, iters, "");
+	n = sysctl_int("vm.stats.sys.v_ipi_shootdown") - s0;
+	printf("bench: %s: %d shootdown rounds in %d forks\n", name, n, iters + WARMUP);
+	others_stop = 1;
+	for (int i = 0; i < OTHER_LWPS; i++)
+		write(others_pipe[1], "x", 1);
+	for (int i = 0; i < OTHER_LWPS; i++)
+		while (lwp_kill(getpid(), tids[i], 0) == 0)
+			sched_yield();
+	close(others_pipe[0]);
+	close(others_pipe[1]);
+}
+
+/* Concurrent forkers, and the shootdown rounds they caused. */
+static void
+par_case(const char *name, int forkers, bool full)
+{
+	int s0 = sysctl_int("vm.stats.sys.v_ipi_shootdown");
+	int per = full ? 100 : 25, rounds = full ? 7 : 3;
+
+	concurrent_forkers(name, forkers, per, rounds);
+	printf("bench: %s: %d shootdown rounds in %d forks\n", name,
+	    sysctl_int("vm.stats.sys.v_ipi_shootdown") - s0, forkers * per * rounds);
 }
 
 /*
@@ -124,7 +231,16 @@ main(int argc, char **argv)
 		run_case("rfork_mem_exit_wait", one_rfork_mem, n, "");
 		run_case("lwp_create_exit", one_lwp, n, "");
 		run_case("fork_exec_wait", one_fork_exec, n, "");
+		/* On one CPU the other lwps only share it: nothing to shoot down. */
+		if (sysctl_int("kern.smp.cpus") > OTHER_LWPS) {
+			fork_with_lwps("fork_lwps_spinning", spinning_lwp, n);
+			fork_with_lwps("fork_lwps_sleeping", sleeping_lwp, n);
+		}
 	}
+	set_region(0);
+	par_case("fork_exit_wait_par1", 1, full);
+	par_case("fork_exit_wait_par2", 2, full);
+	par_case("fork_exit_wait_par4", 4, full);
 	set_region(1024);
 	touch_one_page(iters);
 	set_region(0);

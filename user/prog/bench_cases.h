@@ -178,4 +178,57 @@ touch_one_page(int iters)
 	report("fork_touch_one_page", iters, "");
 }
 
+/*
+ * Concurrent forkers: `forkers` processes each fork, exit and wait `per`
+ * children at once.  Each round is timed from the moment all are ready to
+ * the last one's end; the line's median_ns and median_cycles are per fork
+ * across all of them (so forks_per_s is the aggregate rate), over `rounds`
+ * rounds.  With one CPU per forker this is what fork costs when forkers
+ * meet on the kernel's shared structures.
+ */
+static void
+concurrent_forkers(const char *name, int forkers, int per, int rounds)
+{
+	volatile int *sync = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANON, -1, 0);
+	pid_t pids[16];
+	char extra[64];
+
+	if (sync == MAP_FAILED || forkers > 16 || rounds > MAX_ITERS) {
+		printf("bench: %s: cannot set up\n", name);
+		bench_fail();
+	}
+	for (int r = 0; r < rounds; r++) {
+		uint64_t t0, c0;
+
+		sync[0] = 0;		/* go */
+		sync[1] = 0;		/* ready */
+		fflush(stdout);
+		for (int i = 0; i < forkers; i++) {
+			if ((pids[i] = fork()) == 0) {
+				__atomic_add_fetch(&sync[1], 1, __ATOMIC_SEQ_CST);
+				while (!__atomic_load_n(&sync[0], __ATOMIC_SEQ_CST))
+					sched_yield();
+				for (int k = 0; k < per; k++)
+					one_fork();
+				_exit(0);
+			}
+		}
+		while (__atomic_load_n(&sync[1], __ATOMIC_SEQ_CST) < forkers)
+			sched_yield();
+		t0 = now_ns();
+		c0 = bench_cycles();
+		__atomic_store_n(&sync[0], 1, __ATOMIC_SEQ_CST);
+		for (int i = 0; i < forkers; i++)
+			wait_for(pids[i]);
+		cyc[r] = (bench_cycles() - c0) / (uint64_t)(forkers * per);
+		ns[r] = (now_ns() - t0) / (uint64_t)(forkers * per);
+	}
+	munmap((void *)sync, 4096);
+	sort(ns, rounds);
+	snprintf(extra, sizeof(extra), " forkers=%d forks_per_s=%llu", forkers,
+	    (unsigned long long)(ns[rounds / 2] ? 1000000000ull / ns[rounds / 2] : 0));
+	report(name, rounds, extra);
+}
+
 #endif
