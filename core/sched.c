@@ -456,7 +456,8 @@ msleep(const void *chan, struct spinlock *interlock, int flags,
 	l->l_timedout = false;
 	TAILQ_INSERT_TAIL(sleepq_chain(chan), l, l_runq);
 	if (timo != 0) {
-		l->l_deadline = ticks + timo;
+		/* The tick under way is partly gone: a whole timo must pass (BSD's +1). */
+		l->l_deadline = ticks + timo + 1;
 		LIST_INSERT_HEAD(&timedq, l, l_timed);
 	}
 	/* On the queue: a wakeup from here on finds us. */

@@ -80,9 +80,14 @@ smp_boot(void)
 			    (unsigned long)ci->ci_hwid, error);
 			continue;
 		}
+		/*
+		 * Wait with interrupts open (the tick wakes us): under -icount
+		 * the CPUs take turns on one host thread, and a CPU that spins
+		 * with interrupts masked never gives the new one its turn.
+		 */
 		t0 = hal_time_ns();
 		while (!ci->ci_online && hal_time_ns() - t0 < HATCH_WAIT_NS)
-			cpu_relax();
+			hal_idle();
 		if (!ci->ci_online) {
 			printf("forkrt: cpu%u (id %lu) did not come up\n", i,
 			    (unsigned long)ci->ci_hwid);

@@ -1,5 +1,6 @@
 /*
- * Spinlocks that mask interrupts and know their owner.
+ * Spinlocks that mask interrupts and know their owner: the slow paths of
+ * the inline spin_lock and spin_unlock (kernel.h).
  *
  * The kernel is not preemptible and runs with interrupts masked except in
  * the idle loop, so a spinlock's job is to keep CPUs apart, and to keep a
@@ -12,89 +13,42 @@
 #include "smp.h"
 
 void
-intr_push(void)
-{
-	uint64_t s = hal_intr_disable();
-	struct cpu *ci = curcpu();
-
-	if (ci->ci_spin_depth++ == 0)
-		ci->ci_spin_intr = s;
-}
-
-void
-intr_pop(void)
-{
-	struct cpu *ci = curcpu();
-
-	KASSERT(ci->ci_spin_depth > 0, "intr_pop without intr_push");
-	if (--ci->ci_spin_depth == 0)
-		hal_intr_restore(ci->ci_spin_intr);
-}
-
-void
 spin_init(struct spinlock *lk, const char *name)
 {
 	*lk = (struct spinlock)SPINLOCK_INIT(name);
 }
 
-static void
-spin_acquire(struct spinlock *lk, bool nested)
+/*
+ * Interrupts are masked (spin_lock did it).  With the checker on, the
+ * order is checked before the lock is tried, so that a reversal is caught
+ * even when this run would not deadlock.
+ */
+void
+spin_lock_slow(struct spinlock *lk)
 {
-	struct cpu *ci;
+	struct cpu *ci = curcpu();
 
-	intr_push();
-	ci = curcpu();
 	if (__predict_false(lk->owner == ci))
 		panic("spin_lock: %s already held by this CPU (cpu%u)", lk->name,
 		    ci->ci_id);
-	if (witness_on)
-		witness_acquire(lk, nested);
-	while (__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE) != 0) {
+	if (witness_on) {
+		witness_acquire(lk);
+		if (__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE) == 0)
+			return;
+	}
+	do {
 		while (__atomic_load_n(&lk->locked, __ATOMIC_RELAXED) != 0) {
 			ipi_poll();
 			cpu_relax();
 		}
-	}
-	lk->owner = ci;
+	} while (__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE) != 0);
 }
 
-void
-spin_lock(struct spinlock *lk)
+__noreturn void
+spin_unlock_bad(const struct spinlock *lk)
 {
-	spin_acquire(lk, false);
-}
-
-/* Another lock of the same class is held; the caller orders the two itself. */
-void
-spin_lock_nested(struct spinlock *lk)
-{
-	spin_acquire(lk, true);
-}
-
-bool
-spin_trylock(struct spinlock *lk)
-{
-	intr_push();
-	if (__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE) != 0) {
-		intr_pop();
-		return (false);
-	}
-	lk->owner = curcpu();
-	/* A try cannot deadlock: it is recorded as held, not as an order. */
-	if (witness_on)
-		witness_acquire(lk, true);
-	return (true);
-}
-
-void
-spin_unlock(struct spinlock *lk)
-{
-	KASSERT(lk->owner == curcpu(), lk->name);
-	if (witness_on)
-		witness_release(lk);
-	lk->owner = NULL;
-	__atomic_store_n(&lk->locked, 0, __ATOMIC_RELEASE);
-	intr_pop();
+	panic("spin_unlock: %s not held by this CPU (cpu%u)", lk->name,
+	    curcpu()->ci_id);
 }
 
 bool

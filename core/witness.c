@@ -85,7 +85,7 @@ reaches(unsigned from, unsigned to)
 }
 
 void
-witness_acquire(const struct spinlock *lk, bool nested)
+witness_acquire(const struct spinlock *lk)
 {
 	struct cpu *ci = curcpu();
 	unsigned b = class_of(lk);
@@ -94,13 +94,10 @@ witness_acquire(const struct spinlock *lk, bool nested)
 		const struct spinlock *held = ci->ci_held[i];
 		unsigned a = class_of(held);
 
-		if (a == b) {
-			if (!nested)
-				panic("witness: %s (%p) taken while holding %s (%p) "
-				    "of the same class", lk->name, (const void *)lk,
-				    held->name, (const void *)held);
-			continue;
-		}
+		if (a == b)
+			panic("witness: %s (%p) taken while holding %s (%p) "
+			    "of the same class", lk->name, (const void *)lk,
+			    held->name, (const void *)held);
 		if (__atomic_load_n(&class_after[a], __ATOMIC_RELAXED) & CPUSET_BIT(b))
 			continue;
 		witness_enter();

@@ -4,8 +4,8 @@
  * pmap.h, threads of control in cpu.h; this file holds console, time,
  * interrupts, memory discovery and power.
  *
- * Conventions: the kernel runs on one CPU with interrupts disabled whenever
- * it is in supervisor mode, except inside hal_idle().  Traps from user mode
+ * Conventions: the kernel runs with interrupts disabled whenever it is in
+ * supervisor mode, except inside hal_idle().  Traps from user mode
  * enter the core through the functions in trap.h.
  */
 #ifndef _HAL_H_
@@ -45,12 +45,10 @@ void	hal_mem_foreach(void (*fn)(paddr_t base, size_t len));
 const char *hal_cmdline(void);
 
 /*
- * Interrupt masking.  hal_intr_disable returns the previous state for
- * hal_intr_restore.  hal_idle enables interrupts, waits for one
- * (wfi / hlt), and returns with interrupts disabled again.
+ * Interrupt masking, inline in hal_inline.h: hal_intr_disable() returns
+ * the previous state for hal_intr_restore().  hal_idle enables interrupts,
+ * waits for one (wfi / hlt), and returns with interrupts disabled again.
  */
-uint64_t hal_intr_disable(void);
-void	hal_intr_restore(uint64_t state);
 void	hal_idle(void);
 
 /*

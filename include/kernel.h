@@ -7,6 +7,8 @@
 
 #include <stdarg.h>
 
+#include "hal_inline.h"
+#include "smp.h"
 #include "types.h"
 #include "user/forkrt/abi.h"
 
@@ -48,9 +50,8 @@ size_t	strlcpy(char *, const char *, size_t);
  *
  * Each lock belongs to a class, its name: the lock-order checker
  * (core/witness.c) records the order in which classes are first nested
- * and panics, naming both, when a later nesting reverses it.  Locks of
- * one class nest only through spin_lock_nested(), for the few places that
- * order them by another rule (written where they do it).
+ * and panics, naming both, when a later nesting reverses it, or when two
+ * locks of one class are held at once.
  */
 struct cpu;
 
@@ -64,28 +65,74 @@ struct spinlock {
 #define SPINLOCK_INIT(n)	{ 0, NULL, (n), 0 }
 
 void	spin_init(struct spinlock *, const char *name);
-void	spin_lock(struct spinlock *);
-void	spin_lock_nested(struct spinlock *);
-bool	spin_trylock(struct spinlock *);
-void	spin_unlock(struct spinlock *);
 bool	spin_held(const struct spinlock *);
+/* The paths spin_lock and spin_unlock leave their inline fast path for. */
+void	spin_lock_slow(struct spinlock *);
+__noreturn void spin_unlock_bad(const struct spinlock *);
 
-/* Nestable interrupt masking that spinlocks use; also for per-CPU work with no lock. */
-void	intr_push(void);
-void	intr_pop(void);
-
-/* core/witness.c: the lock-order checker, on unless the command line says nowitness. */
-void	witness_acquire(const struct spinlock *, bool nested);
+/* core/witness.c: the lock-order checker, on unless the command line says kern.witness=0. */
+void	witness_acquire(const struct spinlock *);
 void	witness_release(const struct spinlock *);
 extern bool witness_on;
 unsigned witness_classes(void);
 unsigned witness_orders(void);
 
-/* The CPU is waiting in a loop: let the other hardware thread run (pause). */
+/*
+ * Nestable interrupt masking, what spinlocks use; also for per-CPU work
+ * that takes no lock.  The state to restore is kept per CPU, at the
+ * first level (xv6's push_off/pop_off), so that locks may be released in
+ * any order.
+ */
+static inline void
+intr_push(void)
+{
+	uint64_t s = hal_intr_disable();
+	struct cpu *ci = hal_curcpu();
+
+	if (ci->ci_spin_depth++ == 0)
+		ci->ci_spin_intr = s;
+}
+
+static inline void
+intr_pop(void)
+{
+	struct cpu *ci = hal_curcpu();
+
+	if (--ci->ci_spin_depth == 0)
+		hal_intr_restore(ci->ci_spin_intr);
+}
+
+/*
+ * The fast paths, inline: the kernel takes a hundred locks a fork.  The
+ * checker's work and any waiting are out of line (core/spinlock.c).
+ */
+static inline void
+spin_lock(struct spinlock *lk)
+{
+	intr_push();
+	if (__predict_false(witness_on ||
+	    __atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE) != 0))
+		spin_lock_slow(lk);
+	lk->owner = hal_curcpu();
+}
+
+static inline void
+spin_unlock(struct spinlock *lk)
+{
+	if (__predict_false(lk->owner != hal_curcpu()))
+		spin_unlock_bad(lk);
+	if (__predict_false(witness_on))
+		witness_release(lk);
+	lk->owner = NULL;
+	__atomic_store_n(&lk->locked, 0, __ATOMIC_RELEASE);
+	intr_pop();
+}
+
+/* The CPU is waiting in a loop for another: let that one run (hal_pause). */
 static inline void
 cpu_relax(void)
 {
-	__asm__ volatile("" ::: "memory");
+	hal_pause();
 }
 
 /* Kernel heap: kmalloc returns NULL when memory is short, never panics. */

@@ -8,9 +8,19 @@
  * kernel half (direct map and kernel image) is present, supervisor-only, in
  * every pmap and never changes after boot.
  *
- * TLB: every function that removes or lowers a mapping of the pmap that is
- * active on this CPU invalidates the TLB for what it changed before it
- * returns (sfence.vma / invlpg or a full flush); callers never flush.
+ * TLB, on every CPU: a pmap knows the CPUs it is active on (pmap_activate
+ * keeps the set and curcpu()->ci_pmap).  Every function that removes or
+ * lowers a mapping, or replaces one with another page, invalidates what it
+ * changed on each of those CPUs before it returns: locally, and on the
+ * others in one round per call (an IPI cross-call on x86_64, SBI's remote
+ * sfence.vma on riscv64), counted in vm.stats.sys.v_ipi_shootdown.  A
+ * pmap active only here costs no IPI.  Page-table pages a call drops are
+ * freed only after that round.  Raising the rights of the same page is
+ * flushed only here: elsewhere a stale entry costs at most one spurious
+ * fault, which vm_fault answers by entering the mapping again (so it must
+ * always call pmap_enter for an access the map allows).  Callers never
+ * flush, and hold the vmspace's map lock around every call on a user pmap;
+ * pmap_activate takes no lock.
  *
  * Page-table pages come from page_alloc() and go back with page_free().
  * A pmap never takes or drops references on the pages it maps.

@@ -41,10 +41,8 @@ LIST_HEAD(klist, knote);
  * Lock order, outermost first (core/witness.c checks it in test builds):
  *   proctree -> proc -> filedesc, pipe, kqueue -> vmspace -> vmobject
  *     -> sleepq -> runq -> page -> kmem -> console
- * Two locks of one class are never held together, except the proc locks
- * of a parent and its child in fork1 (the parent's first), through
- * spin_lock_nested().  No spinlock is held across a context switch; a
- * sleep gives up its interlock (msleep).
+ * Two locks of one class are never held together.  No spinlock is held
+ * across a context switch; a sleep gives up its interlock (msleep).
  */
 
 /* l_stat (s) */

@@ -16,6 +16,7 @@
 #ifndef _SMP_H_
 #define _SMP_H_
 
+#include "hal_inline.h"
 #include "types.h"
 #include "queue.h"
 
@@ -78,8 +79,7 @@ extern struct cpu cpus[MAXCPU];
 extern unsigned ncpus;		/* CPUs attached; kern.smp.cpus once all are up */
 extern volatile cpuset_t cpus_online;
 
-/* The running CPU (platform: tp / gs). */
-struct cpu *hal_curcpu(void);
+/* The running CPU (platform: tp / gs, inline in its hal_inline.h). */
 #define curcpu()	hal_curcpu()
 #define curlwp		(curcpu()->ci_curlwp)
 
@@ -110,7 +110,8 @@ void	ipi_intr(void);
  *
  * hal_cpu_start: start secondary CPU ci (ci_hwid says which) running the
  * platform's own start-up and then cpu_hatch(ci), on the stack whose top
- * is stack_top (its idle lwp's kernel stack).  Returns 0 once the start
+ * is stack_top (its idle lwp's kernel stack; the platform starts below
+ * whatever it keeps at the top of every lwp's stack, as FP save areas).  Returns 0 once the start
  * has been requested (the core waits for ci_online), an errno if the
  * firmware refused.
  */

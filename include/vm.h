@@ -35,7 +35,7 @@ struct pmap;
  */
 struct vm_object {
 	struct spinlock	lock;
-	unsigned	ref;		/* (v) entries holding it */
+	unsigned	ref;		/* (a) entries holding it */
 	size_t		npages;		/* constant */
 	paddr_t		*pages;		/* (v) 0 = not yet touched */
 };

@@ -19,6 +19,7 @@
 #define VPF_FREE	0x1		/* head of a free block */
 #define VPF_USABLE	0x2		/* the frame is RAM the allocator owns */
 
+/* Every field, the free lists and v_free_count: page_lock. */
 struct vm_page {
 	uint32_t	ref;
 	uint8_t		order;
@@ -244,8 +245,12 @@ page_free(paddr_t pa)
 	spin_unlock(&page_lock);
 }
 
+/*
+ * Without page_lock: the caller's own reference (through a locked object)
+ * keeps the page alive; the count of the others is a snapshot.
+ */
 unsigned
 page_refcount(paddr_t pa)
 {
-	return (pa_to_page(pa)->ref);
+	return (__atomic_load_n(&pa_to_page(pa)->ref, __ATOMIC_ACQUIRE));
 }

@@ -59,13 +59,12 @@ vm_object_alloc(size_t npages)
 	return (obj);
 }
 
+/* The holder already has a reference (its entry), so the count cannot be 0 here. */
 void
 vm_object_hold(struct vm_object *obj)
 {
-	spin_lock(&obj->lock);
 	KASSERT(obj->ref > 0, "hold of a dead object");
-	obj->ref++;
-	spin_unlock(&obj->lock);
+	__atomic_add_fetch(&obj->ref, 1, __ATOMIC_RELAXED);
 }
 
 /* Is anyone else holding obj?  An answer only as good as the caller's lock on obj. */
@@ -91,13 +90,8 @@ vm_object_free_range(struct vm_object *obj, size_t first, size_t n)
 void
 vm_object_release(struct vm_object *obj)
 {
-	unsigned left;
-
-	spin_lock(&obj->lock);
 	KASSERT(obj->ref > 0, "object released too often");
-	left = --obj->ref;
-	spin_unlock(&obj->lock);
-	if (left > 0)
+	if (__atomic_sub_fetch(&obj->ref, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	vm_object_free_range(obj, 0, obj->npages);
 	pages_array_free(obj->pages, obj->npages);

@@ -149,25 +149,6 @@ hal_poweroff(int status)
 		wfi();
 }
 
-uint64_t
-hal_intr_disable(void)
-{
-	uint64_t s;
-
-	__asm__ volatile("csrrc %0, sstatus, %1"
-	    : "=r"(s) : "r"(SSTATUS_SIE) : "memory");
-	return (s & SSTATUS_SIE);
-}
-
-void
-hal_intr_restore(uint64_t state)
-{
-	if (state & SSTATUS_SIE)
-		s_sstatus(SSTATUS_SIE);
-	else
-		c_sstatus(SSTATUS_SIE);
-}
-
 /*
  * wfi wakes on a pending enabled interrupt even with sstatus.SIE clear, so
  * waiting with interrupts off and then opening a window cannot lose a

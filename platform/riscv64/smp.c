@@ -14,12 +14,6 @@
 #include "machdep.h"
 #include "riscv.h"
 
-struct cpu *
-hal_curcpu(void)
-{
-	return ((struct cpu *)r_tp());
-}
-
 static int
 sbi_errno(long error)
 {

@@ -138,16 +138,6 @@ cpu_features_init(void)
 	}
 }
 
-/* This CPU's struct cpu: %gs's base, always, in the kernel (trap.S). */
-struct cpu *
-hal_curcpu(void)
-{
-	struct cpu *ci;
-
-	__asm__ volatile("movq %%gs:0, %0" : "=r"(ci));
-	return (ci);
-}
-
 /*
  * Make ci the calling CPU's curcpu(): the kernel's %gs base, with the
  * user's (none: 0) in MSR_KGSBASE for the first swapgs to user mode.
@@ -249,21 +239,6 @@ hal_poweroff(int status)
 		__asm__ volatile("hlt");
 }
 
-uint64_t
-hal_intr_disable(void)
-{
-	uint64_t rflags = read_rflags();
-
-	intr_disable();
-	return (rflags & PSL_I);
-}
-
-void
-hal_intr_restore(uint64_t state)
-{
-	if (state & PSL_I)
-		intr_enable();
-}
 
 /* sti's one-instruction shadow makes "sti; hlt" atomic: no lost wake-up. */
 void

@@ -49,6 +49,7 @@ counter_lwp(void *arg)
 
 static volatile long spin_a, spin_b;
 static volatile int stop_spin;
+static lwpid_t spin_tid;
 
 static void
 spinner(void *arg)
@@ -206,13 +207,21 @@ main(int argc, char **argv)
 
 	stop_spin = 0;
 	spin_a = 0;
-	spawn(spinner, (void *)&spin_a, NULL, NULL);
+	spawn(spinner, (void *)&spin_a, &spin_tid, NULL);
 	while (spin_a == 0)
 		sched_yield();
 	errno = 0;
 	ok(rfork(RFFDG) == -1 && errno == EINVAL,
 	    "rfork without RFPROC in a process with several lwps is EINVAL");
 	stop_spin = 1;
+	/*
+	 * Every lwp but this one gone before pages are counted: out of the
+	 * tree, then off its CPU, whose next switch frees its stack (another
+	 * CPU's, perhaps, so give it a moment).
+	 */
+	while (lwp_kill(getpid(), spin_tid, 0) == 0)
+		sched_yield();
+	nap(20);
 
 	/* The stack the bad calls use exists, touched, before counting pages. */
 	stack = new_stack();

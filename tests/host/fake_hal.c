@@ -14,7 +14,7 @@
 static struct cpu fake_cpu = { .ci_self = &fake_cpu };
 
 struct cpu *
-hal_curcpu(void)
+fake_curcpu(void)
 {
 	return (&fake_cpu);
 }
@@ -53,16 +53,7 @@ hal_mem_foreach(void (*fn)(paddr_t, size_t))
 		fn(fake_ranges[i].base, fake_ranges[i].len);
 }
 
-uint64_t
-hal_intr_disable(void)
-{
-	return (0);
-}
 
-void
-hal_intr_restore(uint64_t s __unused)
-{
-}
 
 void
 hal_backtrace(void)

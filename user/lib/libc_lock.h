@@ -4,7 +4,12 @@
  * A waiter yields rather than spins, since the holder may be preempted.
  * fork copies the lock as it is: a child forked while another lwp held
  * it would find it held forever, so the library takes every lock around
- * fork in the forking lwp (libc_fork_prepare/libc_fork_done).
+ * fork in the forking lwp (fork_locked in syscalls.c).
+ *
+ * Until a process makes a second lwp or shares its memory (RFMEM), no
+ * other thread can hold them, and the locks cost nothing: no write, so a
+ * fork's child and parent do not copy the page they live in on their
+ * first unlock (FreeBSD's __isthreaded).
  */
 #ifndef _LIBC_LOCK_H_
 #define _LIBC_LOCK_H_
@@ -15,9 +20,14 @@ struct libc_lock {
 	volatile int	locked;
 };
 
+/* Set for good once the process has another thread of control. */
+extern volatile int __libc_threaded;
+
 static inline void
 libc_lock(struct libc_lock *lk)
 {
+	if (!__libc_threaded)
+		return;
 	while (__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE) != 0)
 		sched_yield();
 }
@@ -25,6 +35,8 @@ libc_lock(struct libc_lock *lk)
 static inline void
 libc_unlock(struct libc_lock *lk)
 {
+	if (!__libc_threaded)
+		return;
 	__atomic_store_n(&lk->locked, 0, __ATOMIC_RELEASE);
 }
 

@@ -22,9 +22,12 @@ static int stdio_depth;
 static void
 stdio_enter(void)
 {
-	/* RFMEM processes share this memory: a tid alone is not unique. */
-	uint64_t me = ((uint64_t)getpid() << 32 | (uint32_t)lwp_gettid()) + 1;
+	uint64_t me;
 
+	if (!__libc_threaded)
+		return;
+	/* RFMEM processes share this memory: a tid alone is not unique. */
+	me = ((uint64_t)getpid() << 32 | (uint32_t)lwp_gettid()) + 1;
 	if (stdio_owner != me) {
 		libc_lock(&stdio_lock);
 		stdio_owner = me;
@@ -35,6 +38,8 @@ stdio_enter(void)
 static void
 stdio_exit(void)
 {
+	if (!__libc_threaded)
+		return;
 	if (--stdio_depth == 0) {
 		stdio_owner = 0;
 		libc_unlock(&stdio_lock);

@@ -34,6 +34,7 @@ sys(long num, long a0, long a1, long a2, long a3, long a4, long a5)
  * (with the lock taken) when the copy is made.
  */
 extern struct libc_lock malloc_lock, stdio_lock;
+volatile int __libc_threaded;
 
 static long
 fork_locked(long (*call)(int), int flags)
@@ -68,7 +69,19 @@ rfork(int flags)
 	/* A child sharing our memory shares the locks themselves: nothing to do. */
 	if ((flags & RFPROC) && !(flags & RFMEM))
 		return ((pid_t)fork_locked(sys_rfork_call, flags));
+	if (flags & RFMEM)
+		__libc_threaded = 1;
 	return ((pid_t)SYS1(SYS_rfork, flags));
+}
+
+pid_t	__rfork_thread(int flags, void *stack, int (*func)(void *), void *arg);
+
+pid_t
+rfork_thread(int flags, void *stack, int (*func)(void *), void *arg)
+{
+	if (flags & RFMEM)
+		__libc_threaded = 1;
+	return (__rfork_thread(flags, stack, func, arg));
 }
 pid_t getpid(void) { return ((pid_t)SYS0(SYS_getpid)); }
 pid_t getppid(void) { return ((pid_t)SYS0(SYS_getppid)); }
@@ -177,6 +190,7 @@ lwp_trampoline(void *block)
 int
 lwp_create(struct lwp_params *params)
 {
+	__libc_threaded = 1;
 	return ((int)SYS2(SYS_lwp_create, params, lwp_trampoline));
 }
 lwpid_t lwp_gettid(void) { return ((lwpid_t)SYS0(SYS_lwp_gettid)); }

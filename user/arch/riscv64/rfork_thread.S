@@ -1,5 +1,5 @@
 /*
- * pid_t rfork_thread(int flags, void *stack, int (*func)(void *), void *arg)
+ * pid_t __rfork_thread(int flags, void *stack, int (*func)(void *), void *arg)
  *
  * FreeBSD's: rfork(flags) whose child runs func(arg) on `stack` and exits
  * with its return value.  With RFMEM the child shares the parent's memory,
@@ -8,9 +8,9 @@
  * parent's registers) until it is on its own stack.
  */
 	.text
-	.globl	rfork_thread
-	.type	rfork_thread, @function
-rfork_thread:
+	.globl	__rfork_thread
+	.type	__rfork_thread, @function
+__rfork_thread:
 	mv	t0, a1
 	mv	t1, a2
 	mv	t2, a3
@@ -25,4 +25,4 @@ rfork_thread:
 	ecall
 1:	ret				/* parent: the child's pid */
 2:	tail	__vfork_error
-	.size	rfork_thread, . - rfork_thread
+	.size	__rfork_thread, . - __rfork_thread
