@@ -63,6 +63,16 @@ void	pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot);
  */
 bool	pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pa, vm_prot_t *prot);
 
+/*
+ * Several removals and protections as one for the other CPUs (fork
+ * write-protecting each entry of a parent): between the two calls this
+ * CPU's TLB is flushed as usual, the others' once, at pmap_batch_end, for
+ * all of it, and dropped page-table pages are freed after that.  The map
+ * lock is held across.
+ */
+void	pmap_batch_begin(struct pmap *pm);
+void	pmap_batch_end(struct pmap *pm);
+
 /* Make pm the address space of this CPU; NULL selects the kernel-only pmap. */
 void	pmap_activate(struct pmap *pm);
 

@@ -43,14 +43,18 @@ vm_fork(struct vmspace *parent, struct vmspace **childp)
 	if ((child = vmspace_alloc()) == NULL)
 		return (ENOMEM);
 	spin_lock(&parent->lock);
+	/* One shootdown round for the whole parent, not one an entry. */
+	pmap_batch_begin(parent->pmap);
 	TAILQ_FOREACH(e, &parent->entries, link) {
 		if ((ne = entry_fork(parent, e)) == NULL) {
+			pmap_batch_end(parent->pmap);
 			spin_unlock(&parent->lock);
 			vmspace_release(child);
 			return (ENOMEM);
 		}
 		TAILQ_INSERT_TAIL(&child->entries, ne, link);
 	}
+	pmap_batch_end(parent->pmap);
 	child->brk_base = parent->brk_base;
 	child->brk = parent->brk;
 	spin_unlock(&parent->lock);

@@ -51,10 +51,19 @@
  * Lock key: (b) constant once created; (m) the vmspace's lock, held by
  * every caller; (a) atomic operations only.
  */
+struct pmap_inval {
+	vaddr_t		sva, eva;
+	uint64_t	npages;
+	paddr_t		tables;
+	bool		here;
+};
+
 struct pmap {
 	paddr_t		pm_root;	/* (b) physical address of the root */
 	unsigned long	pm_ptpages;	/* (m) table pages, root included */
 	volatile cpuset_t pm_active;	/* (a) CPUs with this pmap in satp */
+	bool		pm_batching;	/* (m) pmap_batch_begin: remote flushes wait */
+	struct pmap_inval pm_pending;	/* (m) what they will cover */
 };
 
 /*
@@ -64,13 +73,6 @@ struct pmap {
  * first entry (a page-aligned address, so an invalid PTE to a stale walk),
  * and whether the pmap is active on this CPU.
  */
-struct pmap_inval {
-	vaddr_t		sva, eva;
-	uint64_t	npages;
-	paddr_t		tables;
-	bool		here;
-};
-
 static paddr_t kernel_root;	/* boot_root: the kernel pmap has no struct */
 
 _Static_assert(VM_MAX_USER == (paddr_t)KERNEL_SLOT_FIRST * SV39_GIGAPAGE,
@@ -143,20 +145,13 @@ inval_table(struct pmap_inval *iv, vaddr_t va, paddr_t pt)
 	iv->npages += SV39_NPTE;
 }
 
-/*
- * Finish an operation on pm: the full local flush a dropped table needs
- * (the walk may have cached it), the remote round, then the tables.
- */
+/* The other CPUs' round for iv, then the tables it dropped. */
 static void
-inval_done(struct pmap *pm, struct pmap_inval *iv)
+inval_remote(struct pmap *pm, struct pmap_inval *iv)
 {
 	cpuset_t others;
 	paddr_t pt;
 
-	if (iv->npages == 0)
-		return;
-	if (iv->tables != 0 && iv->here)
-		sfence_vma_all();
 	/* The PTE stores before the read of pm_active: see pmap_activate(). */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	others = __atomic_load_n(&pm->pm_active, __ATOMIC_RELAXED) &
@@ -175,6 +170,51 @@ inval_done(struct pmap *pm, struct pmap_inval *iv)
 		iv->tables = pt_kva(pt)[0];
 		page_free(pt);
 	}
+}
+
+/*
+ * Finish an operation on pm: the full local flush a dropped table needs
+ * (the walk may have cached it), the remote round, then the tables.  In a
+ * batch the other CPUs wait for pmap_batch_end.
+ */
+static void
+inval_done(struct pmap *pm, struct pmap_inval *iv)
+{
+	struct pmap_inval *b = &pm->pm_pending;
+	paddr_t *tail;
+
+	if (iv->npages == 0)
+		return;
+	if (iv->tables != 0 && iv->here)
+		sfence_vma_all();
+	if (!pm->pm_batching) {
+		inval_remote(pm, iv);
+		return;
+	}
+	b->sva = MIN(b->sva, iv->sva);
+	b->eva = MAX(b->eva, iv->eva);
+	b->npages += iv->npages;
+	for (tail = &iv->tables; *tail != 0; tail = (paddr_t *)pt_kva(*tail))
+		;
+	*tail = b->tables;
+	b->tables = iv->tables;
+}
+
+void
+pmap_batch_begin(struct pmap *pm)
+{
+	KASSERT(!pm->pm_batching, "pmap_batch_begin: already batching");
+	inval_init(&pm->pm_pending, pm);
+	pm->pm_batching = true;
+}
+
+void
+pmap_batch_end(struct pmap *pm)
+{
+	KASSERT(pm->pm_batching, "pmap_batch_end without pmap_batch_begin");
+	pm->pm_batching = false;
+	if (pm->pm_pending.npages != 0)
+		inval_remote(pm, &pm->pm_pending);
 }
 
 /* The leaf entry for va, or NULL if a table on the way is missing. */

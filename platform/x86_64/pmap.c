@@ -39,10 +39,19 @@
 #include "smp.h"
 #include "x86.h"
 
+struct pmap_inval {
+	struct pmap	*pm;
+	vaddr_t		sva, eva;
+	uint64_t	npages;
+	paddr_t		dropped;	/* first dropped table, 0 = none */
+};
+
 struct pmap {
 	uint64_t	*pm_pml4;	/* the PML4 page, direct-mapped */
 	paddr_t		pm_cr3;		/* its physical address */
 	volatile cpuset_t pm_active;	/* (a) CPUs with pm in CR3 */
+	bool		pm_batching;	/* (m) pmap_batch_begin: remote flushes wait */
+	struct pmap_inval pm_pending;	/* (m) what they will cover */
 };
 
 #define PTP_BITS	(PG_P | PG_RW | PG_U)
@@ -56,13 +65,6 @@ struct pmap {
  * entry: a walk through a stale cached pointer reads it as not present
  * (a page-aligned address has P clear), which a removed range may do.
  */
-struct pmap_inval {
-	struct pmap	*pm;
-	vaddr_t		sva, eva;
-	uint64_t	npages;
-	paddr_t		dropped;	/* first dropped table, 0 = none */
-};
-
 extern uint64_t boot_pml4[];
 static paddr_t kernel_pml4_pa;
 static uint64_t pg_nx;		/* PG_NX when EFER.NXE is on, else 0 */
@@ -150,24 +152,16 @@ tlb_shootdown(void *arg)
 		tlb_flush(iv);
 }
 
-/*
- * Make iv's changes visible to every CPU that may cache the old entries,
- * then free the tables it dropped.  The entries are already written.
- */
+/* The other CPUs' round for iv, then the tables it dropped. */
 static void
-inval_finish(struct pmap_inval *iv)
+inval_remote(struct pmap_inval *iv)
 {
-	struct cpu *ci = curcpu();
 	cpuset_t others;
 	paddr_t pa, next;
 
-	if (iv->npages == 0)
-		return;
-	if (ci->ci_pmap == iv->pm)
-		tlb_flush(iv);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	others = __atomic_load_n(&iv->pm->pm_active, __ATOMIC_RELAXED) &
-	    ~CPUSET_BIT(ci->ci_id);
+	    ~CPUSET_BIT(curcpu()->ci_id);
 	if (others != 0) {
 		smp_call(others, tlb_shootdown, iv);
 		smp_shootdown_count((unsigned)__builtin_popcountll(others),
@@ -177,6 +171,54 @@ inval_finish(struct pmap_inval *iv)
 		next = *(uint64_t *)phys_to_kva(pa);
 		page_free(pa);
 	}
+}
+
+/*
+ * Make iv's changes visible to every CPU that may cache the old entries,
+ * then free the tables it dropped.  The entries are already written.  In
+ * a batch the other CPUs wait for pmap_batch_end.
+ */
+static void
+inval_finish(struct pmap_inval *iv)
+{
+	struct pmap *pm = iv->pm;
+	struct pmap_inval *b = &pm->pm_pending;
+	paddr_t *tail;
+
+	if (iv->npages == 0)
+		return;
+	if (curcpu()->ci_pmap == pm)
+		tlb_flush(iv);
+	if (!pm->pm_batching) {
+		inval_remote(iv);
+		return;
+	}
+	if (b->npages == 0)
+		b->sva = iv->sva;
+	b->sva = MIN(b->sva, iv->sva);
+	b->eva = MAX(b->eva, iv->eva);
+	b->npages += iv->npages;
+	for (tail = &iv->dropped; *tail != 0; tail = (paddr_t *)phys_to_kva(*tail))
+		;
+	*tail = b->dropped;
+	b->dropped = iv->dropped;
+}
+
+void
+pmap_batch_begin(struct pmap *pm)
+{
+	KASSERT(!pm->pm_batching, "pmap_batch_begin: already batching");
+	pm->pm_pending = (struct pmap_inval){ .pm = pm };
+	pm->pm_batching = true;
+}
+
+void
+pmap_batch_end(struct pmap *pm)
+{
+	KASSERT(pm->pm_batching, "pmap_batch_end without pmap_batch_begin");
+	pm->pm_batching = false;
+	if (pm->pm_pending.npages != 0)
+		inval_remote(&pm->pm_pending);
 }
 
 /* Called by x86_start(): drop the boot identity map, learn whether NX is on. */
@@ -218,6 +260,7 @@ pmap_create(void)
 	pm->pm_pml4 = phys_to_kva(pa);
 	pm->pm_cr3 = pa;
 	pm->pm_active = 0;
+	pm->pm_batching = false;
 	for (i = PML4_KERNEL; i < NPTEPG; i++)
 		pm->pm_pml4[i] = boot_pml4[i];
 	return (pm);

@@ -98,6 +98,17 @@ pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 	}
 }
 
+/* One CPU: nothing to batch for. */
+void
+pmap_batch_begin(struct pmap *pm __unused)
+{
+}
+
+void
+pmap_batch_end(struct pmap *pm __unused)
+{
+}
+
 void
 pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 {
