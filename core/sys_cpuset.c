@@ -10,6 +10,9 @@
 #include "syscall.h"
 #include "vm.h"
 
+/* FreeBSD's CPU_MAXSIZE / NBBY: the largest set a call may pass. */
+#define CPUSET_MAXBYTES	128
+
 /* The CPUs that exist, as a mask. */
 static cpuset_t
 cpus_all(void)
@@ -62,23 +65,31 @@ cpuset_target(struct lwp *l, register_t which, int64_t id, struct proc **pp,
 	return (0);
 }
 
-/* cpuset_setaffinity(level, which, id, setsize, mask) */
+/*
+ * cpuset_setaffinity(level, which, id, setsize, mask).  A set may be
+ * larger than forkrt's one word (FreeBSD's up to CPU_MAXSIZE bits): the
+ * words past it must be empty.
+ */
 int
 sys_cpuset_setaffinity(struct lwp *l, const register_t *args, register_t *rv __unused)
 {
-	struct cpuset set;
+	uint64_t words[CPUSET_MAXBYTES / sizeof(uint64_t)] = { 0 };
 	struct lwp *target, *other;
+	size_t size = args[3];
 	struct proc *p;
 	cpuset_t mask;
 	int error;
 
 	if ((int)args[0] != CPU_LEVEL_WHICH)
 		return (EINVAL);
-	if (args[3] < sizeof(set))
+	if (size < sizeof(struct cpuset) || size > CPUSET_MAXBYTES)
 		return (ERANGE);
-	if ((error = copyin(l->l_proc->p_vmspace, args[4], &set, sizeof(set))) != 0)
+	if ((error = copyin(l->l_proc->p_vmspace, args[4], words, size)) != 0)
 		return (error);
-	mask = set.__bits[0];
+	for (size_t i = 1; i < nitems(words); i++)
+		if (words[i] != 0)
+			return (EINVAL);
+	mask = words[0];
 	/* FreeBSD: a set naming CPUs that do not exist, or none at all. */
 	if ((mask & ~cpus_all()) != 0)
 		return (EINVAL);
@@ -97,30 +108,31 @@ sys_cpuset_setaffinity(struct lwp *l, const register_t *args, register_t *rv __u
 	return (0);
 }
 
-/* cpuset_getaffinity(level, which, id, setsize, mask) */
+/* cpuset_getaffinity(level, which, id, setsize, mask): the whole setsize written, zeros past the CPUs. */
 int
 sys_cpuset_getaffinity(struct lwp *l, const register_t *args, register_t *rv __unused)
 {
-	struct cpuset set = { { 0 } };
+	uint64_t words[CPUSET_MAXBYTES / sizeof(uint64_t)] = { 0 };
+	size_t size = args[3];
 	struct lwp *target;
 	struct proc *p;
 	int error;
 
 	if ((int)args[0] != CPU_LEVEL_WHICH)
 		return (EINVAL);
-	if (args[3] < sizeof(set))
+	if (size < sizeof(struct cpuset) || size > CPUSET_MAXBYTES)
 		return (ERANGE);
 	if ((error = cpuset_target(l, args[1], (int64_t)args[2], &p, &target)) != 0)
 		return (error);
 	/* A process's mask: the union of its lwps'. */
 	if (target == NULL)
 		FOREACH_LWP_IN_PROC(target, p)
-			set.__bits[0] |= target->l_affinity;
+			words[0] |= target->l_affinity;
 	else
-		set.__bits[0] = target->l_affinity;
+		words[0] = target->l_affinity;
 	spin_unlock(&p->p_lock);
-	set.__bits[0] &= cpus_all();
-	return (copyout(l->l_proc->p_vmspace, &set, args[4], sizeof(set)));
+	words[0] &= cpus_all();
+	return (copyout(l->l_proc->p_vmspace, words, args[4], size));
 }
 
 int

@@ -62,6 +62,7 @@ static struct shared *sh;
 static long only = -1;		/* --only: this syscall number alone */
 static long rfmask;		/* --rfmask: rfork bits never passed */
 static char *scratch;		/* 2 pages RW, then a PROT_READ page, then a hole */
+static int ncpu = 1;		/* kern.smp.cpus: affinity masks mostly name these */
 static const char rodata[64] = "forkrt fuzz read-only data";
 
 static uint64_t
@@ -162,6 +163,95 @@ rflags(struct fz *f)
 	}
 }
 
+/*
+ * cpuset_setaffinity and cpuset_getaffinity(level, which, id, setsize,
+ * mask).  Random words almost never pass the level, which and size
+ * checks, so mostly give values the kernel takes and let the call reach
+ * the target lookup (under proctree and p_lock) and the mask: ids that
+ * name the caller, one of its lwps, another fuzzer, a root process or
+ * nothing; sizes around sizeof(struct cpuset); masks of CPUs that exist,
+ * of none, or of CPUs that do not; a good pointer or a bad one (a[4]'s
+ * own boundary class).
+ */
+static void
+cpuset_args(struct fz *f, long *a, cpuset_t *set)
+{
+	uint64_t r = rnd(f);
+	uint64_t all = ncpu >= CPU_SETSIZE ? ~0ul : (1ul << ncpu) - 1;
+
+	switch (r % 8) {
+	case 0:		/* levels forkrt refuses */
+		a[0] = CPU_LEVEL_ROOT + (long)((r >> 3) % 2);
+		break;
+	case 1:		/* keep the random one */
+		break;
+	default:
+		a[0] = CPU_LEVEL_WHICH;
+	}
+	switch ((r >> 4) % 8) {
+	case 0:		/* EINVAL, mostly */
+		break;
+	case 1: case 2: case 3:
+		a[1] = CPU_WHICH_TID;
+		break;
+	default:
+		a[1] = CPU_WHICH_PID;
+	}
+	if (a[1] == CPU_WHICH_TID) {
+		switch ((r >> 8) % 8) {
+		case 0: case 1: a[2] = -1; break;	/* the caller */
+		case 2: a[2] = sysc(SYS_lwp_gettid, 0, 0, 0, 0, 0, 0); break;
+		case 3: a[2] = 0; break;	/* the first lwp, if it still runs */
+		case 4: case 5: a[2] = (long)((r >> 16) % 4); break; /* lwp_create's, or none */
+		default: break;
+		}
+	} else {
+		switch ((r >> 8) % 8) {
+		case 0: a[2] = -1; break;
+		case 1: a[2] = 0; break;
+		case 2: a[2] = f->pid; break;
+		case 3: a[2] = sysc(SYS_getppid, 0, 0, 0, 0, 0, 0); break; /* a fuzzer, or root */
+		case 4: a[2] = 1; break;	/* init: EPERM */
+		case 5: a[2] = (long)((r >> 16) % 300); break; /* another fuzzer, a zombie, none */
+		default: break;
+		}
+	}
+	switch ((r >> 24) % 8) {
+	case 0: case 1: case 2: case 3: case 4:
+		a[3] = sizeof(*set);
+		break;
+	case 5:
+		a[3] = (long)((r >> 27) % sizeof(*set));	/* too small: ERANGE */
+		break;
+	case 6:
+		a[3] = sizeof(*set) + 8 * (long)((r >> 27) % 4);	/* larger: taken */
+		break;
+	default:	/* huge or negative, as a size_t */
+		break;
+	}
+	/* The mask: for getaffinity only the pointer matters. */
+	switch ((r >> 32) % 8) {
+	case 0: case 1: case 2: case 3: case 4:
+		set->__bits[0] = (r >> 40) & all;
+		if (CPU_COUNT(set) == 0)
+			CPU_SET((int)((r >> 48) % (unsigned)ncpu), set);
+		break;
+	case 5:
+		CPU_ZERO(set);			/* EDEADLK */
+		break;
+	case 6:				/* a CPU that does not exist: EINVAL */
+		CPU_ZERO(set);
+		if (ncpu < CPU_SETSIZE)
+			CPU_SET(ncpu + (int)((r >> 40) % (unsigned)(CPU_SETSIZE - ncpu)),
+			    set);
+		break;
+	default:
+		set->__bits[0] = r;
+	}
+	if ((r >> 56) % 4 != 0)
+		a[4] = (long)(uintptr_t)set;
+}
+
 static void fuzz(struct fz *f);
 
 /* The child side of a fork the fuzzer made: fuzz a little, then go. */
@@ -204,10 +294,12 @@ one_call(struct fz *f)
 	    SYS_getrlimit, SYS_setrlimit, SYS_sysctlbyname, SYS_clock_gettime,
 	    SYS_rfork, SYS_sched_yield, SYS_kqueue, SYS_kevent, SYS_mmap,
 	    SYS_lwp_create, SYS_lwp_gettid, SYS_lwp_exit, SYS_lwp_kill,
-	    SYS_poweroff, SYS_cycles };
+	    SYS_poweroff, SYS_cycles, SYS_cpuset_setaffinity,
+	    SYS_cpuset_getaffinity, SYS_sched_getcpu };
 	static const char *const names[] = { "kern.maxproc", "kern.nprocs",
 	    "vm.stats.vm.v_free_count", "kern.pid_max", "kern.randompid",
 	    "debug.kthread_test", "no.such.name", "" };
+	cpuset_t set;
 	long n, a[6], r;
 	uint64_t x = rnd(f);
 	int i;
@@ -290,6 +382,11 @@ one_call(struct fz *f)
 			a[4] = -1;
 			a[5] = 0;
 		}
+		break;
+	case SYS_cpuset_setaffinity:
+	case SYS_cpuset_getaffinity:
+		if ((x >> 52) % 4 != 0)		/* else all six are random */
+			cpuset_args(f, a, &set);
 		break;
 	}
 	r = sysc(n, a[0], a[1], a[2], a[3], a[4], a[5]);
@@ -417,6 +514,8 @@ main(int argc, char **argv)
 	mmap(scratch + 2 * PGSZ, PGSZ, PROT_READ, MAP_PRIVATE | MAP_ANON | MAP_FIXED,
 	    -1, 0);
 	sh->limit = iterations;
+	if ((ncpu = sget("kern.smp.cpus")) < 1)
+		ncpu = 1;
 	warm_stack();
 	kill_fuzzers();			/* warms the fork path; kills nothing */
 	reap(slots, 0);

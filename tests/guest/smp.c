@@ -107,6 +107,21 @@ test_cpu_calls(void)
 	    errno == ESRCH, "a pid that does not exist is ESRCH");
 	ok(cpuset_setaffinity(CPU_LEVEL_WHICH, CPU_WHICH_TID, -1, 4, &set) == -1 &&
 	    errno == ERANGE, "a set smaller than cpuset_t is ERANGE");
+	ok(cpuset_setaffinity(CPU_LEVEL_WHICH, CPU_WHICH_TID, -1, 4096, &set) == -1 &&
+	    errno == ERANGE, "a set larger than FreeBSD's CPU_MAXSIZE is ERANGE");
+	{
+		uint64_t big[4] = { 1, 0, 0, 0 }, back[4] = { ~0ull, ~0ull, ~0ull, ~0ull };
+
+		ok(cpuset_setaffinity(CPU_LEVEL_WHICH, CPU_WHICH_TID, -1, sizeof(big),
+		    (cpuset_t *)big) == 0 &&
+		    cpuset_getaffinity(CPU_LEVEL_WHICH, CPU_WHICH_TID, -1, sizeof(back),
+		    (cpuset_t *)back) == 0 && back[0] == 1 && back[1] == 0 &&
+		    back[3] == 0, "a larger set is read and written whole, zeros past the CPUs");
+		big[2] = 1;
+		ok(cpuset_setaffinity(CPU_LEVEL_WHICH, CPU_WHICH_TID, -1, sizeof(big),
+		    (cpuset_t *)big) == -1 && errno == EINVAL,
+		    "a larger set naming CPUs past forkrt's is EINVAL");
+	}
 	ok(cpuset_setaffinity(CPU_LEVEL_WHICH, CPU_WHICH_TID, -1, sizeof(set),
 	    (cpuset_t *)8) == -1 && errno == EFAULT, "a bad mask pointer is EFAULT");
 	ok(cpuset_getaffinity(CPU_LEVEL_WHICH, CPU_WHICH_TID, -1, sizeof(set),
