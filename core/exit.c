@@ -70,7 +70,7 @@ exit1(struct proc *p, int wstatus)
 	/* A vfork parent waits for us to let go of its memory. */
 	if (p->p_flags & P_PPWAIT) {
 		p->p_flags &= ~P_PPWAIT;
-		wakeup(&p->p_flags);
+		wakeup_exiting(&p->p_flags);
 	}
 	spin_unlock(&p->p_lock);
 	exit_peers(p);
@@ -107,7 +107,7 @@ exit1(struct proc *p, int wstatus)
 	 */
 	parent = p->p_pptr;
 	psignal(parent, p->p_sigparent);
-	wakeup(parent);
+	wakeup_exiting(parent);
 	spin_unlock(&proctree_lock);
 	sched_exit(true);
 }

@@ -338,7 +338,7 @@ start_forked_proc(struct proc *p2, int flags)
 		l2->l_stat = LSSTOP;
 		spin_unlock(&sleepq_lock);
 	} else
-		sched_setrun(l2);
+		sched_setrun_forked(l2);
 }
 
 /* Take p out of its RFTHREAD group (exit).  proctree_lock held. */

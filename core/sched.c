@@ -120,22 +120,44 @@ runq_insert(struct cpu *ci, struct lwp *l)
 		ipi_send(ci, IPI_RESCHED);
 }
 
-/* Make l runnable on some CPU; sleepq_lock held. */
+/*
+ * Make l runnable on some CPU; sleepq_lock held.  `here': the caller is
+ * about to stop running (it exits), so l takes this CPU if it may, instead
+ * of an idle one that would have to be woken (Linux's WF_SYNC).
+ */
 static void
-setrun_locked(struct lwp *l)
+setrun_locked(struct lwp *l, bool here)
 {
 	KASSERT(spin_held(&sleepq_lock), "setrun without sleepq_lock");
 	KASSERT(!is_idle(l), "an idle lwp on a run queue");
 	l->l_stat = LSRUN;
 	l->l_wchan = NULL;
-	runq_insert(sched_pick_cpu(l), l);
+	runq_insert(here && cpu_allowed(l, curcpu()) ? curcpu() : sched_pick_cpu(l), l);
 }
 
 void
 sched_setrun(struct lwp *l)
 {
 	spin_lock(&sleepq_lock);
-	setrun_locked(l);
+	setrun_locked(l, false);
+	spin_unlock(&sleepq_lock);
+}
+
+/*
+ * A forked child's first run: on this CPU, unless work is already queued
+ * here (DragonFly's choice).  A parent so often waits for its child at
+ * once, or execs it and waits, that sending the child to an idle CPU
+ * would mostly buy a wake-up IPI there and another back; forkers that do
+ * run in parallel spread as soon as one CPU has a queue, and idle CPUs
+ * steal the rest.
+ */
+void
+sched_setrun_forked(struct lwp *l)
+{
+	struct cpu *ci = curcpu();
+
+	spin_lock(&sleepq_lock);
+	setrun_locked(l, __atomic_load_n(&ci->ci_runq_len, __ATOMIC_RELAXED) == 0);
 	spin_unlock(&sleepq_lock);
 }
 
@@ -273,7 +295,7 @@ sched_yield(void)
 
 	if (!is_idle(l)) {
 		spin_lock(&sleepq_lock);
-		setrun_locked(l);
+		setrun_locked(l, false);
 		spin_unlock(&sleepq_lock);
 	}
 	sched_switch();
@@ -361,7 +383,7 @@ timedq_expire(void)
 			LIST_REMOVE(l, l_timed);
 			l->l_timedout = true;
 			TAILQ_REMOVE(sleepq_chain(l->l_wchan), l, l_runq);
-			setrun_locked(l);
+			setrun_locked(l, false);
 		}
 	}
 	spin_unlock(&sleepq_lock);
@@ -491,8 +513,8 @@ pause(const char *wmesg, uint64_t timo)
 	return (error == EAGAIN ? 0 : error);
 }
 
-void
-wakeup(const void *chan)
+static void
+wakeup_common(const void *chan, bool here)
 {
 	struct lwpq *q = sleepq_chain(chan);
 	struct lwp *l, *next;
@@ -501,10 +523,23 @@ wakeup(const void *chan)
 	TAILQ_FOREACH_SAFE(l, q, l_runq, next) {
 		if (l->l_wchan == chan) {
 			TAILQ_REMOVE(q, l, l_runq);
-			setrun_locked(l);
+			setrun_locked(l, here);
 		}
 	}
 	spin_unlock(&sleepq_lock);
+}
+
+void
+wakeup(const void *chan)
+{
+	wakeup_common(chan, false);
+}
+
+/* wakeup() by an lwp about to exit: the sleepers may have its CPU. */
+void
+wakeup_exiting(const void *chan)
+{
+	wakeup_common(chan, true);
 }
 
 /*
@@ -518,7 +553,7 @@ sched_unsleep(struct lwp *l)
 	spin_lock(&sleepq_lock);
 	if (l->l_stat == LSSLEEP && sleep_interrupted(l, l->l_sleepflags)) {
 		TAILQ_REMOVE(sleepq_chain(l->l_wchan), l, l_runq);
-		setrun_locked(l);
+		setrun_locked(l, false);
 	}
 	spin_unlock(&sleepq_lock);
 	sched_kick(l);

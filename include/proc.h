@@ -177,6 +177,7 @@ void	pid_seed(uint64_t seed);
 /* core/sched.c */
 void	sched_init(void);
 void	sched_setrun(struct lwp *);
+void	sched_setrun_forked(struct lwp *);	/* a new process's first lwp */
 void	sched_switch(void);
 void	sched_yield(void);
 /*
@@ -207,6 +208,7 @@ int	msleep(const void *chan, struct spinlock *interlock, int flags,
 int	pause(const char *wmesg, uint64_t timo);
 #define HZ	100
 void	wakeup(const void *chan);
+void	wakeup_exiting(const void *chan);	/* by an lwp about to exit: take its CPU */
 void	sched_unsleep(struct lwp *);	/* p_lock of l's process held */
 void	sched_lwp_start(void);		/* first thing on a new lwp's stack */
 extern volatile uint64_t ticks;

@@ -174,16 +174,7 @@ wfi(void)
 	__asm__ volatile("wfi" : : : "memory");
 }
 
-/* tp: the running CPU's struct cpu while in the kernel. */
-static inline uintptr_t
-r_tp(void)
-{
-	uintptr_t tp;
-
-	__asm__ volatile("mv %0, tp" : "=r"(tp));
-	return (tp);
-}
-
+/* tp: the running CPU's struct cpu while in the kernel (hal_inline.h reads it). */
 static inline void
 w_tp(uintptr_t tp)
 {
