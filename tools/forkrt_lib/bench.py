@@ -65,6 +65,13 @@ def ratios(rows: list[tuple], arches: list[str], metric: str = "median_ns") -> s
             z, b = val.get((a, case, 0)), val.get((a, case, big))
             if z and b and big:
                 parts.append(f"{case} {big // 1024} MiB/0 MiB {b / z:.2f}")
+        p1, p4 = val.get((a, "fork_exit_wait_par1", 0)), val.get((a, "fork_exit_wait_par4", 0))
+        if p1 and p4:
+            parts.append(f"4 forkers/1 forker throughput {p1 / p4:.2f}")
+        spin, sleep = (val.get((a, "fork_lwps_spinning", 0)),
+                       val.get((a, "fork_lwps_sleeping", 0)))
+        if spin and sleep:
+            parts.append(f"fork with lwps spinning/sleeping elsewhere {spin / sleep:.1f}")
         lwps = [r for (x, r) in rows if r.get("arch", x) == a and "live" in r]
         if len(lwps) > 1:
             lo, hi = min(lwps, key=lambda r: r["live"]), max(lwps, key=lambda r: r["live"])

@@ -143,12 +143,15 @@ def build() -> Path:
 
 
 def qemu_argv(kernel: str, initrd: str, icount: bool = False, accel: str = "tcg",
-              append: str = APPEND, machine: str = MACHINE) -> list:
-    """The peer's QEMU command: -cpu and -icount exactly as tools/qemu_x86_64.py has them."""
+              append: str = APPEND, machine: str = MACHINE, smp: int = 1) -> list:
+    """The peer's QEMU command: -cpu, -smp, -accel and -icount exactly as
+    tools/qemu_x86_64.py has them for forkrt."""
     mod = arch_module("x86_64")
-    ref = mod.qemu_argv("forkrt.elf", "", icount=icount, accel=accel)
+    ref = mod.qemu_argv("forkrt.elf", "", icount=icount, accel=accel, smp=smp)
     cpu = ref[ref.index("-cpu") + 1] if "-cpu" in ref else "max"
-    argv = [mod.QEMU, "-M", machine, "-accel", accel, "-cpu", cpu, "-m", f"{MEM_MIB}M",
+    accel = ref[ref.index("-accel") + 1] if "-accel" in ref else accel
+    argv = [mod.QEMU, "-M", machine, "-accel", accel, "-cpu", cpu, "-smp", str(smp),
+            "-m", f"{MEM_MIB}M",
             "-nodefaults", "-no-user-config",
             "-kernel", kernel, "-initrd", initrd, "-append", append,
             "-no-reboot", "-display", "none", "-serial", "stdio"]
@@ -160,7 +163,7 @@ def qemu_argv(kernel: str, initrd: str, icount: bool = False, accel: str = "tcg"
 
 def run_linux_peer(timeout, icount: bool = False, *, accel: str = "tcg",
                    on_line: Optional[Callable[[str], None]] = None,
-                   append: str = APPEND, machine: str = MACHINE) -> list[dict]:
+                   append: str = APPEND, machine: str = MACHINE, smp: int = 1) -> list[dict]:
     """Build, boot Debian's kernel with the peer initramfs, return its bench lines
     (dicts from bench.parse_line, arch=x86_64-linux).  on_line sees every console
     line (default: none are shown).  Raises UserError on timeout, a failed run
@@ -168,7 +171,7 @@ def run_linux_peer(timeout, icount: bool = False, *, accel: str = "tcg",
     kernel = find_kernel()
     initrd = build()
     argv = qemu_argv(kernel, str(initrd), icount=icount, accel=accel, append=append,
-                     machine=machine)
+                     machine=machine, smp=smp)
     rows, tail, status = [], [], None
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)

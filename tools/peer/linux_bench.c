@@ -122,5 +122,8 @@ main(int argc, char **argv)
 		finish(1);
 	touch_one_page(iters);
 	set_region(0);
+	concurrent_forkers("fork_exit_wait_par1", 1, full ? 100 : 25, full ? 7 : 3);
+	concurrent_forkers("fork_exit_wait_par2", 2, full ? 100 : 25, full ? 7 : 3);
+	concurrent_forkers("fork_exit_wait_par4", 4, full ? 100 : 25, full ? 7 : 3);
 	finish(0);
 }
