@@ -143,8 +143,13 @@ kern_execv(struct lwp *l, const char *name, const char *args, int argc,
 		vmspace_release(vm);
 		return (EINTR);
 	}
-	if (p->p_nthreads > 1)
-		proc_single_lwp(p, l, P_SINGLE);
+	if ((p->p_nthreads > 1 || p->p_ndying > 0) &&
+	    proc_single_lwp(p, l, P_SINGLE) != 0) {
+		/* An exit of another lwp took the process over meanwhile. */
+		spin_unlock(&p->p_lock);
+		vmspace_release(vm);
+		return (EINTR);
+	}
 	spin_unlock(&p->p_lock);
 	old = p->p_vmspace;
 	p->p_vmspace = vm;

@@ -38,8 +38,13 @@ lwp_exit_self(struct lwp *l)
  * p_lock held, and held again on return.  The others may be asleep (woken
  * here), or running in user mode on other CPUs (sent an IPI, so that they
  * reach userret() now rather than at their next tick).
+ *
+ * An exit beats an exec: an lwp that exits while another waits here for
+ * its exec takes the process over, and the exec gives way (EINTR, P_SINGLE
+ * cleared) instead of waiting for the exiting lwp while it waits for the
+ * exec's.  An exit always returns 0.
  */
-void
+int
 proc_single_lwp(struct proc *p, struct lwp *l, int flag)
 {
 	struct lwp *other;
@@ -50,13 +55,22 @@ proc_single_lwp(struct proc *p, struct lwp *l, int flag)
 	FOREACH_LWP_IN_PROC(other, p)
 		if (other != l)
 			sched_unsleep(other);
+	/* An exec asleep below sleeps uninterruptibly: tell it the news. */
+	wakeup(&p->p_nthreads);
 	/* Gone from the tree, and off their CPUs with their stacks freed. */
-	while (p->p_nthreads > 1 || p->p_ndying > 0)
+	while (p->p_nthreads > 1 || p->p_ndying > 0) {
+		if (p->p_singlelwp != l) {
+			KASSERT(flag == P_SINGLE, "an exit was taken over");
+			__atomic_and_fetch(&p->p_flags, ~P_SINGLE, __ATOMIC_RELEASE);
+			return (EINTR);
+		}
 		msleep(&p->p_nthreads, &p->p_lock, 0, "single", 0);
+	}
 	if (flag != P_WEXIT) {
 		__atomic_and_fetch(&p->p_flags, ~flag, __ATOMIC_RELEASE);
 		p->p_singlelwp = NULL;
 	}
+	return (0);
 }
 
 /*

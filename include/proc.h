@@ -162,7 +162,7 @@ void	lwp_tree_remove(struct proc *p, struct lwp *l);
 struct lwp *lwp_find(struct proc *p, lwpid_t tid);	/* NULL if none */
 __noreturn void lwp_exit_self(struct lwp *l);
 /* Make every other lwp of p exit and wait for them; p keeps running on l. */
-void	proc_single_lwp(struct proc *p, struct lwp *l, int flag);
+int	proc_single_lwp(struct proc *p, struct lwp *l, int flag);
 extern lwpid_t lwp_tid_max;
 
 /* core/kthread.c */

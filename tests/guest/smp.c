@@ -437,6 +437,65 @@ vfork_with_poller(void)
 	return (reaped + polled == 200 ? 0 : 12);
 }
 
+/*
+ * exec racing exit: one lwp execs while the other calls exit.  Either may
+ * win (status 0 from `true', or 7), but neither may wait for the other for
+ * ever: an exec waits for the other lwps to go, an exit for the exec's.
+ */
+static volatile int exec_go;
+static long exit_delay;		/* a different moment each round */
+
+static void
+exiter(void *arg __attribute__((unused)))
+{
+	while (!exec_go)
+		;
+	for (volatile long i = 0; i < exit_delay; i++)
+		;
+	exit(7);
+}
+
+static int
+exec_vs_exit(void)
+{
+	char *argv[] = { "true", NULL };
+
+	if (spawn_lwp(exiter, NULL) != 0)
+		return (10);
+	for (int i = 0; i < 20; i++)
+		sched_yield();
+	exec_go = 1;
+	execv("true", argv);
+	/* Lost to the exit: the process is ending, and so is this lwp. */
+	for (;;)
+		sched_yield();
+}
+
+static bool
+exec_races_exit(void)
+{
+	for (int round = 0; round < 40; round++) {
+		uint64_t deadline = now_ms() + 5000;
+		int status = -1;
+		pid_t pid, r;
+
+		fflush(stdout);
+		exit_delay = round * 1500;
+		if ((pid = fork()) == 0)
+			_exit(exec_vs_exit());
+		while ((r = waitpid(pid, &status, WNOHANG)) == 0 && now_ms() < deadline)
+			nap(5);
+		if (r != pid || !WIFEXITED(status) ||
+		    (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 7)) {
+			diag("round %d: status %#x", round, status);
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return (false);
+		}
+	}
+	return (true);
+}
+
 /* kill, exit and wait at once: children that exit while being killed. */
 static int
 kill_exit_wait(void)
@@ -599,6 +658,7 @@ test_races(void)
 	status = run_child(kill_exit_wait);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "kill racing exit: every child reaped with one of the two statuses (%#x)", status);
+	ok(exec_races_exit(), "exec in one lwp racing exit in another: one wins, nothing hangs");
 	ok(group_kill_vs_fork(),
 	    "a group SIGKILL while a member forks leaves no child behind (RFPGLOCK)");
 	ok(leader_exit_vs_peers(),
