@@ -43,6 +43,20 @@ GETTER(get_v_kthreadpages, vmcnt.v_kthreadpages)
 GETTER(get_v_free_count, v_free_count)
 GETTER(get_v_page_count, v_page_count)
 GETTER(get_smp_cpus, ncpus)
+
+/* Scheduler statistics summed over the CPUs (each CPU's own count is racy to read: a statistic). */
+static int
+sum_cpus(size_t off)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < ncpus; i++)
+		n += *(volatile uint64_t *)((char *)&cpus[i] + off);
+	return ((int)n);
+}
+
+GETTER(get_sched_switches, sum_cpus(offsetof(struct cpu, ci_switches)))
+GETTER(get_sched_steals, sum_cpus(offsetof(struct cpu, ci_steals)))
 GETTER(get_kmem_pages, kmem_pages)
 GETTER(get_kmem_objects, kmem_objects)
 GETTER(get_v_ipi_shootdown, v_ipi_shootdown)
@@ -133,6 +147,8 @@ static const struct sysctl_oid sysctls[] = {
 	{ "vm.stats.sys.v_ipi_shootdown", get_v_ipi_shootdown, NULL },
 	{ "vm.stats.sys.v_ipi_shootdown_pages", get_v_ipi_shootdown_pages, NULL },
 	{ "kern.smp.cpus", get_smp_cpus, NULL },
+	{ "kern.sched.switches", get_sched_switches, NULL },
+	{ "kern.sched.steals", get_sched_steals, NULL },
 	{ "vm.kmem.pages", get_kmem_pages, NULL },
 	{ "vm.kmem.objects", get_kmem_objects, NULL },
 	{ "debug.witness.enabled", get_witness_on, NULL },

@@ -188,8 +188,9 @@ test_concurrent_forkers(void)
 		if (pids[c] > 0 && waitpid(pids[c], &status, 0) == pids[c] &&
 		    WIFEXITED(status) && WEXITSTATUS(status) == 0)
 			good++;
-	diag("%d forkers x %d fork/exit/wait in %lu ms", ncpu, FORKS_PER_CPU,
-	    (unsigned long)(now_ms() - t0));
+	diag("%d forkers x %d fork/exit/wait in %lu ms; %d context switches, %d steals "
+	    "since boot", ncpu, FORKS_PER_CPU, (unsigned long)(now_ms() - t0),
+	    sget("kern.sched.switches"), sget("kern.sched.steals"));
 	ok(good == ncpu, "%d concurrent forkers each fork, exit and wait %d children",
 	    ncpu, FORKS_PER_CPU);
 	ok(*bad_status == 0, "every child is reaped once, by its parent, with its status "
