@@ -128,6 +128,15 @@ proc_reap(struct proc *p)
 	lwp_free(p->p_zomblwp);
 	lim_free(p->p_limit);
 	sigacts_free(p);
+	/*
+	 * The slot is given back last, so that whoever sees kern.nprocs (or
+	 * the uid's count) drop also sees every page the process held free.
+	 */
+	spin_lock(&proctree_lock);
+	nprocs--;
+	chgproccnt(p->p_uidinfo, -1, 0);
+	uifree(p->p_uidinfo);
+	spin_unlock(&proctree_lock);
 	proc_free(p);
 }
 
@@ -140,9 +149,6 @@ proc_unlink_zombie(struct proc *p)
 	LIST_REMOVE(p, p_hash);
 	LIST_REMOVE(p, p_sibling);
 	pgrp_leave(p);
-	nprocs--;
-	chgproccnt(p->p_uidinfo, -1, 0);
-	uifree(p->p_uidinfo);
 }
 
 /* Does child match waitpid's pid argument for parent? */

@@ -20,7 +20,8 @@ static void
 sixteen_mib(void)
 {
 	volatile char *big = malloc(BIG);
-	int fds[2], f0, used = -1, first, status;
+	int fds[2], ready[2], f0, used = -1, first, status;
+	char c;
 	bool intact = true;
 	pid_t pid;
 
@@ -50,12 +51,20 @@ sixteen_mib(void)
 	for (size_t i = 0; i < BIG; i += PGSZ)
 		intact &= big[i] == (char)(i >> 12);
 	ok(intact, "the parent's 16 MiB are unchanged by the child's write");
-	/* The same from the parent's side: its write after fork copies one page. */
+	/*
+	 * The same from the parent's side: its write after fork copies one
+	 * page.  The child may run at the same time on another CPU: it says
+	 * when it has made its own first writes, and blocks, before the
+	 * parent counts.
+	 */
 	fflush(stdout);
+	pipe(ready);
 	if ((pid = fork()) == 0) {
+		write(ready[1], "r", 1);
 		read(fds[0], &used, sizeof(used));
 		_exit(big[7 * PGSZ] == 7 ? 0 : 1);
 	}
+	read(ready[0], &c, 1);
 	free_pages();	/* the stack pages this call uses are copied now, not below */
 	free_pages();
 	f0 = free_pages();
@@ -66,6 +75,8 @@ sixteen_mib(void)
 	used = f0 - free_pages();
 	write(fds[1], &used, sizeof(used));
 	waitpid(pid, &status, 0);
+	close(ready[0]);
+	close(ready[1]);
 	/*
 	 * The first write after fork also gives the parent's entry its own
 	 * page array, 8 bytes a page of the entry rounded up to a power of
