@@ -19,6 +19,7 @@ uifind(uid_t uid)
 {
 	struct uidinfo *ui;
 
+	KASSERT(spin_held(&proctree_lock), "uifind without proctree_lock");
 	LIST_FOREACH(ui, &uihash[uid % UIHASH_SIZE], ui_hash) {
 		if (ui->ui_uid == uid) {
 			ui->ui_ref++;
@@ -36,6 +37,7 @@ uifind(uid_t uid)
 void
 uifree(struct uidinfo *ui)
 {
+	KASSERT(spin_held(&proctree_lock), "uifree without proctree_lock");
 	KASSERT(ui->ui_ref > 0, "uidinfo released too often");
 	if (--ui->ui_ref > 0)
 		return;
@@ -47,6 +49,7 @@ uifree(struct uidinfo *ui)
 bool
 chgproccnt(struct uidinfo *ui, long diff, rlim_t max)
 {
+	KASSERT(spin_held(&proctree_lock), "chgproccnt without proctree_lock");
 	if (diff > 0 && max != 0 && ui->ui_proccnt + diff > max)
 		return (false);
 	ui->ui_proccnt += diff;

@@ -55,6 +55,7 @@ pgrp_join(struct proc *p, struct pgrp *pg)
 void
 pgrp_inherit(struct proc *p, struct proc *parent)
 {
+	KASSERT(spin_held(&proctree_lock), "pgrp_inherit without proctree_lock");
 	pgrp_join(p, parent->p_pgrp);
 }
 
@@ -75,6 +76,7 @@ pgrp_leave(struct proc *p)
 {
 	struct pgrp *pg = p->p_pgrp;
 
+	KASSERT(spin_held(&proctree_lock), "pgrp_leave without proctree_lock");
 	if (pg == NULL)
 		return;
 	LIST_REMOVE(p, p_pglist);
@@ -114,6 +116,7 @@ pgrp_create(struct proc *p, struct session *s)
 int
 session_create(struct proc *p)
 {
+	KASSERT(spin_held(&proctree_lock), "session_create without proctree_lock");
 	return (pgrp_create(p, NULL));
 }
 

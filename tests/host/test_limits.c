@@ -19,6 +19,8 @@ main(void)
 	struct plimit *lim, *lim2;
 	struct proc p;
 
+	/* The uid records and counts are the process tree's (proctree_lock). */
+	spin_lock(&proctree_lock);
 	a = uifind(1000);
 	b = uifind(1000);
 	c = uifind(1064);	/* same hash chain as 1000 */
@@ -45,6 +47,7 @@ main(void)
 	    "the last uifree frees the record; uifind makes a fresh one");
 	uifree(b);
 	uifree(c);
+	spin_unlock(&proctree_lock);
 
 	lim = lim_alloc();
 	ok(lim != NULL && lim->pl_ref == 1 &&
