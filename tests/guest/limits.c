@@ -108,21 +108,24 @@ setrlimit_rules(void)
 static int
 setuid_moves(void)
 {
-	int fds[2], status;
+	int fds[2], up[2], status;
 	pid_t holder, pid;
 	char c;
 
 	pipe(fds);
+	pipe(up);
 	holder = xfork();
 	if (holder == 0) {
 		close(fds[1]);
 		setuid(2000);
+		write(up[1], "u", 1);	/* its slot is uid 2000's now */
 		read(fds[0], &c, 1);
 		_exit(0);
 	}
 	close(fds[0]);
-	for (int i = 0; i < 50; i++)
-		sched_yield();
+	close(up[1]);
+	read(up[0], &c, 1);
+	close(up[0]);
 	if (set_nproc(2, 2) != 0 || setuid(2000) != 0)
 		return (10);
 	errno = 0;

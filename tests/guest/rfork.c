@@ -137,20 +137,24 @@ nosigshare_parent(void)
 	return (0);
 }
 
-static int thread_pipe[2];
+static int thread_pipe[2], thread_go[2];
 
 /*
- * The leader of an RFTHREAD group exits: its two peers, which would
- * otherwise write to thread_pipe after a while, are killed with it.
+ * The leader of an RFTHREAD group exits: its two peers, which would write
+ * to thread_pipe once thread_go closes (after the leader is reaped), are
+ * killed with it.  They wait on a pipe rather than for a while: on several
+ * CPUs a while may be over before the leader gets to exit.
  */
 static int
 thread_leader(void)
 {
+	char c;
+
 	close(thread_pipe[0]);
+	close(thread_go[1]);
 	for (int i = 0; i < 2; i++) {
 		if (rfork(RFPROC | RFFDG | RFTHREAD) == 0) {
-			for (int j = 0; j < 3000; j++)
-				sched_yield();
+			read(thread_go[0], &c, 1);
 			write(thread_pipe[1], "x", 1);
 			_exit(0);
 		}
@@ -240,7 +244,10 @@ main(void)
 	    "without RFSIGSHARE the child's SIG_IGN stays its own (%#x)", status);
 
 	pipe(thread_pipe);
+	pipe(thread_go);
 	status = run_child(thread_leader);
+	close(thread_go[0]);
+	close(thread_go[1]);
 	close(thread_pipe[1]);
 	c = 0;
 	n = (int)read(thread_pipe[0], &c, 1);

@@ -153,7 +153,8 @@ main(void)
 	/* setpgid of a child in another session, or after exec */
 	pipe(fds);
 	pid = sleeper(fds, do_setsid);
-	for (int i = 0; i < 50; i++)
+	/* Until its setsid is done (it may run on another CPU, or not yet). */
+	for (int i = 0; i < 100000 && getsid(pid) != pid; i++)
 		sched_yield();
 	errno = 0;
 	ok(setpgid(pid, getpgrp()) == -1 && errno == EPERM,
