@@ -48,15 +48,17 @@ int
 proc_single_lwp(struct proc *p, struct lwp *l, int flag)
 {
 	struct lwp *other;
+	int was;
 
 	KASSERT(spin_held(&p->p_lock), "proc_single_lwp without p_lock");
-	__atomic_or_fetch(&p->p_flags, flag, __ATOMIC_RELEASE);
+	was = __atomic_fetch_or(&p->p_flags, flag, __ATOMIC_RELEASE);
 	p->p_singlelwp = l;
 	FOREACH_LWP_IN_PROC(other, p)
 		if (other != l)
 			sched_unsleep(other);
 	/* An exec asleep below sleeps uninterruptibly: tell it the news. */
-	wakeup(&p->p_nthreads);
+	if (was & P_SINGLE)
+		wakeup(&p->p_nthreads);
 	/* Gone from the tree, and off their CPUs with their stacks freed. */
 	while (p->p_nthreads > 1 || p->p_ndying > 0) {
 		if (p->p_singlelwp != l) {

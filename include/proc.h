@@ -70,7 +70,7 @@ struct lwp {
 	LIST_ENTRY(lwp)	l_timed;	/* (s) on the timed-sleep list */
 	uint64_t	l_deadline;	/* (s) tick to wake at, if timed */
 	bool		l_timedout;	/* (s) */
-	struct cpu	*l_cpu;		/* (r) where it runs, last ran or is queued */
+	struct cpu	*l_cpu;		/* (r), or the CPU running it: where it runs, ran or waits */
 	volatile bool	l_running;	/* (a) on a CPU: its stack is in use */
 	cpuset_t	l_affinity;	/* (c) CPUs it may run on; read racily (*) */
 	void		*l_kstart;	/* (b) kernel thread: its entry until it runs */

@@ -26,6 +26,18 @@ pause_forever(void)
 	read(fds[0], &c, 1);
 }
 
+/* waitpid(pid) for at most ms: pid once it has exited (status set), else 0. */
+static pid_t
+wait_within(pid_t pid, int ms, int *status)
+{
+	uint64_t deadline = now_ms() + (uint64_t)ms;
+	pid_t r;
+
+	while ((r = waitpid(pid, status, WNOHANG)) == 0 && now_ms() < deadline)
+		nap(5);
+	return (r);
+}
+
 static int
 spawn_lwp(void (*fn)(void *), void *arg)
 {
@@ -476,17 +488,14 @@ static bool
 exec_races_exit(void)
 {
 	for (int round = 0; round < 40; round++) {
-		uint64_t deadline = now_ms() + 5000;
 		int status = -1;
-		pid_t pid, r;
+		pid_t pid;
 
 		fflush(stdout);
 		exit_delay = round * 1500;
 		if ((pid = fork()) == 0)
 			_exit(exec_vs_exit());
-		while ((r = waitpid(pid, &status, WNOHANG)) == 0 && now_ms() < deadline)
-			nap(5);
-		if (r != pid || !WIFEXITED(status) ||
+		if (wait_within(pid, 5000, &status) != pid || !WIFEXITED(status) ||
 		    (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 7)) {
 			diag("round %d: status %#x", round, status);
 			kill(pid, SIGKILL);
@@ -620,17 +629,14 @@ static bool
 leader_exit_vs_peers(void)
 {
 	for (int round = 0; round < 5; round++) {
-		uint64_t deadline = now_ms() + 10000;
 		pid_t pid;
 		int status = -1;
 
 		fflush(stdout);
 		if ((pid = fork()) == 0)
 			_exit(exiting_leader(2 + round * 4));
-		while (waitpid(pid, &status, WNOHANG) == 0 && now_ms() < deadline)
-			nap(10);
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-		    !group_empties(pid, 5000)) {
+		if (wait_within(pid, 10000, &status) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0 || !group_empties(pid, 5000)) {
 			diag("round %d: leader status %#x", round, status);
 			sset("debug.ps", 1);
 			kill(-pid, SIGKILL);
