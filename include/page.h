@@ -16,6 +16,8 @@ int	page_alloc(paddr_t *pa, int flags);
 int	page_alloc_order(paddr_t *pa, unsigned order, int flags);
 /* Drop one reference; the page (run) goes back to the free lists at zero. */
 void	page_free(paddr_t pa);
+/* Drop one reference unless it is the last: true (nothing dropped) when it is. */
+bool	page_unref(paddr_t pa);
 void	page_hold(paddr_t pa);
 void	page_hold_array(const paddr_t *pas, size_t n);	/* zeros skipped */
 unsigned page_refcount(paddr_t pa);

@@ -22,8 +22,11 @@
  * flush, and hold the vmspace's map lock around every call on a user pmap;
  * pmap_activate takes no lock.
  *
- * Page-table pages come from page_alloc() and go back with page_free().
- * A pmap never takes or drops references on the pages it maps.
+ * Page-table pages come from page_alloc() and go back with page_free(),
+ * their reference count being the number of pmaps that use them
+ * (pmap_copy).  A pmap never takes or drops references on the pages it
+ * maps: every page a pmap maps, in a table of its own or a shared one, is
+ * held by an object of the vmspace that pmap belongs to.
  */
 #ifndef _PMAP_H_
 #define _PMAP_H_
@@ -64,14 +67,21 @@ void	pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot);
 bool	pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pa, vm_prot_t *prot);
 
 /*
- * Several removals and protections as one for the other CPUs (fork
- * write-protecting each entry of a parent): between the two calls this
- * CPU's TLB is flushed as usual, the others' once, at pmap_batch_end, for
- * all of it, and dropped page-table pages are freed after that.  The map
- * lock is held across.
+ * Fork: dst (new, empty, active nowhere) gets src's mappings in
+ * [sva, eva), and they lose their write right in both pmaps, so that the
+ * first write by either side faults and vm_fault decides (copy-on-write).
+ * Page-table pages wholly inside the range are not copied but shared: each
+ * pmap holds a reference, and any call that would change a shared table
+ * (pmap_enter, pmap_remove, pmap_protect) first gives the calling pmap a
+ * copy of its own, so neither sees the other's changes.  So fork costs a
+ * step per table, not per page, and neither side faults to read what the
+ * parent had mapped.  How a table is write-protected differs per
+ * architecture (see each pmap.c).  One shootdown round for src per call.
+ * ENOMEM when a table could not be had: dst holds what it got so far (to
+ * be destroyed), src's rights may be lowered, which costs spurious faults
+ * only.
  */
-void	pmap_batch_begin(struct pmap *pm);
-void	pmap_batch_end(struct pmap *pm);
+int	pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva);
 
 /* Make pm the address space of this CPU; NULL selects the kernel-only pmap. */
 void	pmap_activate(struct pmap *pm);

@@ -2,21 +2,23 @@
  * The machine-independent address space: a vmspace is a sorted list of map
  * entries over [VM_MIN_USER, VM_MAX_USER) plus the pmap that realises them.
  *
- * Each entry is backed by an anonymous object: an array of physical pages,
- * one slot per page of the entry, filled on first touch (demand zero).  A
- * shared entry (MAP_SHARED) holds a reference on an object other entries
- * hold too, so pages faulted in by one process are seen by the others.
+ * Each entry is backed by an anonymous object: the entry's pages, filled on
+ * first touch (demand zero), in a radix tree of page-sized chunks that
+ * objects share copy-on-write (mm/vm_object.c).  A shared entry
+ * (MAP_SHARED) holds a reference on an object other entries hold too, so
+ * pages faulted in by one process are seen by the others.
  *
- * Copy-on-write works at two levels, so that fork does no per-page work.
- * At fork a private entry and its copy share one object, both marked
- * ME_NEEDS_COPY, and the parent's mappings of the entry are dropped (whole
- * page-table pages at a time).  The first write fault through a marked
- * entry whose object someone else still holds gives the entry its own
- * object: a copy of the page array, each page gaining a reference (BSD's
- * lazy amap copy).  From then on the page reference counts rule: a page
- * with more than one reference is mapped read-only in private entries and
- * copied on the first write, and the last holder just gets its write
- * right back.
+ * Fork and its first writes cost the same whatever the size mapped.  At
+ * fork a private entry and its copy share one object, both marked
+ * ME_NEEDS_COPY, and the child's pmap shares the parent's page-table pages,
+ * read-only for both (pmap_copy): neither side faults to read.  The first
+ * write fault through a marked entry whose object someone else still holds
+ * gives the entry its own object, which shares the old one's chunks (one
+ * reference); writing a page then copies the chunks on its path that are
+ * still shared, one a level.  From then on the page reference counts rule:
+ * a page with more than one reference is mapped read-only in private
+ * entries and copied on the first write, and the last holder just gets its
+ * write right back.
  */
 #ifndef _VM_H_
 #define _VM_H_
@@ -37,7 +39,8 @@ struct vm_object {
 	struct spinlock	lock;
 	unsigned	ref;		/* (a) entries holding it */
 	size_t		npages;		/* constant */
-	paddr_t		*pages;		/* (v) 0 = not yet touched */
+	unsigned	height;		/* constant: chunk levels above the leaves */
+	paddr_t		root;		/* (v) the top chunk, 0 = nothing touched */
 };
 
 #define ME_SHARED	0x1		/* MAP_SHARED: survives fork shared */
@@ -95,7 +98,8 @@ int	vm_fault_locked(struct vmspace *, vaddr_t va, vm_prot_t access);
 
 /*
  * A new vmspace for a forked child: private entries copy-on-write (no page
- * is copied here), shared entries shared.  ENOMEM leaves nothing behind.
+ * and no page-table entry is copied here), shared entries shared.  ENOMEM
+ * leaves nothing behind.
  */
 int	vm_fork(struct vmspace *parent, struct vmspace **childp);
 

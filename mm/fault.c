@@ -2,10 +2,11 @@
  * The page-fault handler: demand-zero fill and copy-on-write (see vm.h).
  *
  * A private entry still sharing its object since a fork gets an object of
- * its own on its first write fault.  A private page held by more than one
- * reference is mapped read-only; the first write copies it, unless this
- * mapping has meanwhile become its only holder, in which case the write
- * right is simply given back.
+ * its own on its first write fault, sharing the old one's chunks; the
+ * write then makes the chunks on the page's path its own (vm_object_slot).
+ * A private page held by more than one reference is mapped read-only; the
+ * first write copies it, unless this mapping has meanwhile become its only
+ * holder, in which case the write right is simply given back.
  */
 #include "hal.h"
 #include "page.h"
@@ -23,26 +24,45 @@ vm_fault_init(void)
 }
 
 /*
- * Give e an object of its own: a copy of its window of the shared page
- * array, each page gaining a reference.  ENOMEM leaves e as it was.
+ * Give e an object of its own, sharing the old one's chunks over e's
+ * window: a reference, not a copy.  ENOMEM leaves e as it was.
  */
 static int
 entry_own_object(struct vm_map_entry *e)
 {
-	size_t npages = (e->end - e->start) >> PAGE_SHIFT;
 	struct vm_object *obj;
 
-	if ((obj = vm_object_alloc(npages)) == NULL)
-		return (ENOMEM);
 	spin_lock(&e->obj->lock);
-	memcpy(obj->pages, &e->obj->pages[e->obj_off], npages * sizeof(paddr_t));
-	page_hold_array(obj->pages, npages);
+	obj = vm_object_copy(e->obj, e->obj_off, (e->end - e->start) >> PAGE_SHIFT);
 	spin_unlock(&e->obj->lock);
+	if (obj == NULL)
+		return (ENOMEM);
 	vm_object_release(e->obj);
 	e->obj = obj;
-	e->obj_off = 0;
 	e->flags &= ~ME_NEEDS_COPY;
 	return (0);
+}
+
+/*
+ * A read of a private page maps what is there, writable only if nothing
+ * else can see the page (entry, chunks and page all this mapping's
+ * alone).  A page nobody has written maps the one zero page, read-only:
+ * memory is committed on the first write only, and a child's read never
+ * puts a page into an object it shares with its parent (where it would
+ * outlive the child).
+ */
+static int
+fault_read_private(struct vmspace *vm, struct vm_map_entry *e, vaddr_t va, size_t idx)
+{
+	vm_prot_t prot = e->prot;
+	bool private;
+	paddr_t pa;
+
+	if ((pa = vm_object_lookup(e->obj, idx, &private)) == 0)
+		return (pmap_enter(vm->pmap, va, zero_page, prot & ~VM_PROT_WRITE));
+	if ((e->flags & ME_NEEDS_COPY) || !private || page_refcount(pa) > 1)
+		prot &= ~VM_PROT_WRITE;
+	return (pmap_enter(vm->pmap, va, pa, prot));
 }
 
 /* The map lock is held (copyin and copyout keep it across their walk). */
@@ -53,6 +73,7 @@ vm_fault_locked(struct vmspace *vm, vaddr_t va, vm_prot_t access)
 	struct vm_object *obj;
 	vm_prot_t prot;
 	paddr_t *slot, pa;
+	size_t idx;
 	int error;
 
 	KASSERT(spin_held(&vm->lock), "vm_fault_locked without the map lock");
@@ -67,20 +88,18 @@ vm_fault_locked(struct vmspace *vm, vaddr_t va, vm_prot_t access)
 			return (error);
 	}
 	obj = e->obj;
+	idx = e->obj_off + ((va - e->start) >> PAGE_SHIFT);
 	spin_lock(&obj->lock);
-	slot = &obj->pages[e->obj_off + ((va - e->start) >> PAGE_SHIFT)];
-	/*
-	 * Reading a private page nobody has written maps the one zero page,
-	 * read-only: memory is committed on the first write only, and a
-	 * child's read never puts a page into an object it shares with its
-	 * parent (where it would outlive the child).  Shared entries need the
-	 * real page at once, or a write through another mapping would go
-	 * unseen here.
-	 */
-	if (*slot == 0 && !(access & VM_PROT_WRITE) && !(e->flags & ME_SHARED)) {
-		error = pmap_enter(vm->pmap, va, zero_page, e->prot & ~VM_PROT_WRITE);
+	if (!(access & VM_PROT_WRITE) && !(e->flags & ME_SHARED)) {
+		error = fault_read_private(vm, e, va, idx);
 		goto out;
 	}
+	/*
+	 * Shared entries need the real page even to read it, or a write
+	 * through another mapping would go unseen here.
+	 */
+	if ((error = vm_object_slot(obj, idx, &slot)) != 0)
+		goto out;
 	if (*slot == 0) {
 		if ((error = page_alloc(&pa, PG_ZERO)) != 0)
 			goto out;
@@ -88,8 +107,9 @@ vm_fault_locked(struct vmspace *vm, vaddr_t va, vm_prot_t access)
 	} else if ((access & VM_PROT_WRITE) && !(e->flags & ME_SHARED) &&
 	    page_refcount(*slot) > 1) {
 		/*
-		 * The other holders are other objects: each copies for itself
-		 * under its own lock, and the last one left keeps the page.
+		 * The other holders are other leaf chunks: each copies for
+		 * itself under its own object's lock, and the last one left
+		 * keeps the page.
 		 */
 		if ((error = page_alloc(&pa, 0)) != 0)
 			goto out;

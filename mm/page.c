@@ -246,6 +246,27 @@ page_free(paddr_t pa)
 }
 
 /*
+ * For pages that hold references of their own (the VM's chunks): the
+ * caller's reference goes unless it is the last, and then true says the
+ * page is the caller's alone to empty and page_free().  Under page_lock,
+ * so that of two holders dropping at once exactly one is last, and the
+ * last sees everything the others wrote before they dropped.
+ */
+bool
+page_unref(paddr_t pa)
+{
+	struct vm_page *pg = pa_to_page(pa);
+	bool last;
+
+	spin_lock(&page_lock);
+	KASSERT(pg->ref > 0 && !(pg->flags & VPF_FREE), "unref of a free page");
+	if (!(last = pg->ref == 1))
+		pg->ref--;
+	spin_unlock(&page_lock);
+	return (last);
+}
+
+/*
  * Without page_lock: the caller's own reference (through a locked object)
  * keeps the page alive; the count of the others is a snapshot.
  */

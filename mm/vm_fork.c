@@ -2,16 +2,17 @@
  * Duplicating an address space for fork, in time proportional to the
  * number of entries and page-table pages, not to the memory mapped.
  * Private entries become copy-on-write: the child's entry shares the
- * parent's object and both are marked ME_NEEDS_COPY (see vm.h); the parent
- * loses its mappings of writable private entries, so that its next write
- * faults.  The child starts with an empty pmap and faults its pages in as
- * it touches them.  Shared entries keep pointing at the same object.
+ * parent's object and both are marked ME_NEEDS_COPY (see vm.h).  The
+ * child's pmap shares the parent's page-table pages, read-only for both
+ * (pmap_copy), so that neither faults to read and each one's first write
+ * into a table copies that table.  Shared entries keep pointing at the same
+ * object.
  */
 #include "pmap.h"
 #include "vm_object.h"
 
 static struct vm_map_entry *
-entry_fork(struct vmspace *parent, struct vm_map_entry *e)
+entry_fork(struct vm_map_entry *e)
 {
 	unsigned flags = e->flags;
 	struct vm_map_entry *ne;
@@ -22,15 +23,8 @@ entry_fork(struct vmspace *parent, struct vm_map_entry *e)
 	if (ne == NULL)
 		return (NULL);
 	vm_object_hold(e->obj);
-	if (!(e->flags & ME_SHARED)) {
+	if (!(e->flags & ME_SHARED))
 		e->flags |= ME_NEEDS_COPY;
-		/*
-		 * With the parent's other lwps running elsewhere, this is
-		 * where fork pays for a TLB shootdown (pmap.h).
-		 */
-		if (e->prot & VM_PROT_WRITE)
-			pmap_remove(parent->pmap, e->start, e->end);
-	}
 	return (ne);
 }
 
@@ -39,25 +33,32 @@ vm_fork(struct vmspace *parent, struct vmspace **childp)
 {
 	struct vm_map_entry *e, *ne;
 	struct vmspace *child;
+	int error = 0;
 
 	if ((child = vmspace_alloc()) == NULL)
 		return (ENOMEM);
 	spin_lock(&parent->lock);
-	/* One shootdown round for the whole parent, not one an entry. */
-	pmap_batch_begin(parent->pmap);
 	TAILQ_FOREACH(e, &parent->entries, link) {
-		if ((ne = entry_fork(parent, e)) == NULL) {
-			pmap_batch_end(parent->pmap);
-			spin_unlock(&parent->lock);
-			vmspace_release(child);
-			return (ENOMEM);
+		if ((ne = entry_fork(e)) == NULL) {
+			error = ENOMEM;
+			goto out;
 		}
 		TAILQ_INSERT_TAIL(&child->entries, ne, link);
 	}
-	pmap_batch_end(parent->pmap);
+	/*
+	 * The pmap maps nothing outside entries, and the child has every
+	 * entry's pages as they are: one call over the whole user range.
+	 */
+	if ((error = pmap_copy(child->pmap, parent->pmap, VM_MIN_USER, VM_MAX_USER)) != 0)
+		goto out;
 	child->brk_base = parent->brk_base;
 	child->brk = parent->brk;
+out:
 	spin_unlock(&parent->lock);
+	if (error != 0) {
+		vmspace_release(child);
+		return (error);
+	}
 	*childp = child;
 	return (0);
 }

@@ -1,45 +1,88 @@
 /*
- * Anonymous objects: the page arrays behind map entries.
+ * Anonymous objects: the pages behind map entries, kept in a radix tree of
+ * chunks that objects share copy-on-write.
+ *
+ * A chunk is one page of CHUNK_SLOTS physical addresses: of data pages in
+ * a leaf chunk, of the chunks one level down in an interior one (0: nothing
+ * there yet; a page reads as zeroes).  Reference counts are the page
+ * allocator's: a chunk has one for each object root or interior slot that
+ * points at it, a data page one for each leaf slot.  A chunk with more
+ * than one reference is never written: whoever would change it copies it
+ * first (the copy takes a reference on everything it points at) and drops
+ * the original.  So copying an object costs one reference on its root
+ * (vm_object_copy), a first write afterwards copies one chunk a level on
+ * its path, and dropping a shared subtree is one reference less, whatever
+ * the sizes involved.
+ *
+ * Chunks the object holds alone are changed under its lock; shared ones
+ * are read under it too, by any holder, since none may change them.  A
+ * holder seeing a count of 1 is the only one left: the others dropped
+ * theirs after they had finished reading (page_unref orders that).
  */
 #include "hal.h"
 #include "page.h"
 #include "vm_object.h"
 
-/*
- * Page arrays of a page or more come straight from the page allocator, a
- * power of two of pages, so that a large mapping's array costs 8 bytes a
- * page and no more (the kernel heap's header would double a power of two).
- */
-static unsigned
-array_order(size_t npages)
-{
-	size_t bytes = npages * sizeof(paddr_t);
-	unsigned order = 0;
-
-	while ((PAGE_SIZE << order) < bytes)
-		order++;
-	return (order);
-}
+#define CHUNK_SLOTS	(PAGE_SIZE / sizeof(paddr_t))
+#define CHUNK_SHIFT	9
+_Static_assert(CHUNK_SLOTS == 1u << CHUNK_SHIFT, "a chunk is one page of slots");
 
 static paddr_t *
-pages_array_alloc(size_t npages)
+chunk_slots(paddr_t chunk)
 {
-	paddr_t pa;
-
-	if (npages * sizeof(paddr_t) < PAGE_SIZE)
-		return (kzalloc(npages * sizeof(paddr_t)));
-	if (page_alloc_order(&pa, array_order(npages), PG_ZERO) != 0)
-		return (NULL);
-	return (phys_to_kva(pa));
+	return ((paddr_t *)phys_to_kva(chunk));
 }
 
-static void
-pages_array_free(paddr_t *pages, size_t npages)
+/* Pages a chunk of `level` covers (level 0: a leaf). */
+static size_t
+chunk_span(unsigned level)
 {
-	if (npages * sizeof(paddr_t) < PAGE_SIZE)
-		kfree(pages);
-	else
-		page_free(kva_to_phys(pages));
+	return ((size_t)CHUNK_SLOTS << (level * CHUNK_SHIFT));
+}
+
+/*
+ * Drop one reference on the chunk; the last one drops what the chunk holds
+ * too.  Private subtrees cost a step a slot, shared ones a single step.
+ */
+static void
+chunk_release(paddr_t chunk, unsigned level)
+{
+	paddr_t *slots = chunk_slots(chunk);
+
+	if (!page_unref(chunk))
+		return;
+	for (size_t i = 0; i < CHUNK_SLOTS; i++) {
+		if (slots[i] == 0)
+			continue;
+		if (level == 0)
+			page_free(slots[i]);
+		else
+			chunk_release(slots[i], level - 1);
+	}
+	page_free(chunk);
+}
+
+/*
+ * Make the chunk of `level` that *slotp points at (or a new, empty one if
+ * none) the caller's alone, so that it may write to it.  ENOMEM leaves
+ * *slotp as it was.
+ */
+static int
+chunk_own(paddr_t *slotp, unsigned level)
+{
+	paddr_t old = *slotp, new;
+
+	if (old != 0 && page_refcount(old) == 1)
+		return (0);
+	if (page_alloc(&new, old == 0 ? PG_ZERO : 0) != 0)
+		return (ENOMEM);
+	if (old != 0) {
+		memcpy(chunk_slots(new), chunk_slots(old), PAGE_SIZE);
+		page_hold_array(chunk_slots(new), CHUNK_SLOTS);
+		chunk_release(old, level);
+	}
+	*slotp = new;
+	return (0);
 }
 
 struct vm_object *
@@ -49,13 +92,13 @@ vm_object_alloc(size_t npages)
 
 	if ((obj = kmalloc(sizeof(*obj))) == NULL)
 		return (NULL);
-	if ((obj->pages = pages_array_alloc(npages)) == NULL) {
-		kfree(obj);
-		return (NULL);
-	}
 	spin_init(&obj->lock, "vmobject");
 	obj->ref = 1;
 	obj->npages = npages;
+	obj->height = 0;
+	while (chunk_span(obj->height) < npages)
+		obj->height++;
+	obj->root = 0;
 	return (obj);
 }
 
@@ -74,17 +117,114 @@ vm_object_shared(struct vm_object *obj)
 	return (__atomic_load_n(&obj->ref, __ATOMIC_ACQUIRE) > 1);
 }
 
+/* The page at index idx, or 0; *private says whether obj alone holds every chunk on the way. */
+paddr_t
+vm_object_lookup(struct vm_object *obj, size_t idx, bool *private)
+{
+	paddr_t chunk = obj->root;
+	unsigned level = obj->height;
+
+	KASSERT(idx < obj->npages, "lookup past the object");
+	*private = true;
+	for (;;) {
+		if (chunk == 0)
+			return (0);
+		if (page_refcount(chunk) > 1)
+			*private = false;
+		chunk = chunk_slots(chunk)[(idx >> (level * CHUNK_SHIFT)) & (CHUNK_SLOTS - 1)];
+		if (level-- == 0)
+			return (chunk);
+	}
+}
+
+/*
+ * The slot of index idx, in a leaf chunk obj now holds alone (copying or
+ * creating the chunks on the way as needed), for the caller to fill or
+ * replace under obj's lock.  ENOMEM when a chunk could not be had; the
+ * chunks already copied stay, which changes nothing anyone can see.
+ */
+int
+vm_object_slot(struct vm_object *obj, size_t idx, paddr_t **slotp)
+{
+	paddr_t *slot = &obj->root;
+	unsigned level = obj->height;
+	int error;
+
+	KASSERT(idx < obj->npages, "slot past the object");
+	for (;;) {
+		if ((error = chunk_own(slot, level)) != 0)
+			return (error);
+		slot = &chunk_slots(*slot)[(idx >> (level * CHUNK_SHIFT)) & (CHUNK_SLOTS - 1)];
+		if (level-- == 0) {
+			*slotp = slot;
+			return (0);
+		}
+	}
+}
+
+/*
+ * Drop the pages of [first, end) under the chunk of `level` at *slotp,
+ * which covers the pages from base.  A subtree wholly inside goes as one
+ * reference; one the range only cuts is made private first, and if there
+ * is no memory for that its pages stay with the object.
+ */
+static void
+range_free(paddr_t *slotp, unsigned level, size_t base, size_t first, size_t end)
+{
+	size_t span = chunk_span(level), step = span >> CHUNK_SHIFT;
+	paddr_t *slots;
+	size_t i, last;
+
+	if (*slotp == 0)
+		return;
+	if (first <= base && base + span <= end) {
+		chunk_release(*slotp, level);
+		*slotp = 0;
+		return;
+	}
+	if (chunk_own(slotp, level) != 0)
+		return;
+	slots = chunk_slots(*slotp);
+	i = first > base ? (first - base) / step : 0;
+	last = MIN(CHUNK_SLOTS, (end - base + step - 1) / step);
+	for (; i < last; i++) {
+		if (level > 0) {
+			range_free(&slots[i], level - 1, base + i * step, first, end);
+		} else if (slots[i] != 0) {
+			page_free(slots[i]);
+			slots[i] = 0;
+		}
+	}
+}
+
 /* obj's lock held, or obj is nobody else's. */
 void
 vm_object_free_range(struct vm_object *obj, size_t first, size_t n)
 {
 	KASSERT(first + n <= obj->npages, "range past the object");
-	for (size_t i = first; i < first + n; i++) {
-		if (obj->pages[i] != 0) {
-			page_free(obj->pages[i]);
-			obj->pages[i] = 0;
-		}
-	}
+	if (n > 0)
+		range_free(&obj->root, obj->height, 0, first, first + n);
+}
+
+/*
+ * A new object with src's pages in [first, first + n) (the window of the
+ * entry that asks) and nothing outside it: it shares src's chunks, copying
+ * only those the window's edges cut.  src's lock is held.  NULL when
+ * memory is short.
+ */
+struct vm_object *
+vm_object_copy(struct vm_object *src, size_t first, size_t n)
+{
+	struct vm_object *obj;
+
+	KASSERT(first + n <= src->npages, "copy past the object");
+	if ((obj = vm_object_alloc(src->npages)) == NULL)
+		return (NULL);
+	if ((obj->root = src->root) != 0)
+		page_hold(obj->root);
+	vm_object_free_range(obj, 0, first);
+	vm_object_free_range(obj, first + n, obj->npages - first - n);
+	return (obj);
 }
 
 void
@@ -93,8 +233,8 @@ vm_object_release(struct vm_object *obj)
 	KASSERT(obj->ref > 0, "object released too often");
 	if (__atomic_sub_fetch(&obj->ref, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
-	vm_object_free_range(obj, 0, obj->npages);
-	pages_array_free(obj->pages, obj->npages);
+	if (obj->root != 0)
+		chunk_release(obj->root, obj->height);
 	kfree(obj);
 }
 

@@ -35,6 +35,19 @@
  * page, or filling an invalid entry, flushes only here: a CPU holding the
  * older, lesser translation takes a spurious fault and vm_fault() enters
  * the mapping again there, which flushes it there.
+ *
+ * Shared leaf tables (pmap_copy).  An Sv39 non-leaf entry has no
+ * permission bits (R, W and X must be zero there: it would be a leaf), so a
+ * range cannot be write-protected from above as on x86-64.  A shared table
+ * is therefore read-only in its leaves: fork clears W in every valid leaf
+ * of a table the first time it shares it (a step a leaf, the one per-page
+ * cost fork has here), then points the child's level-1 entry at the same
+ * table and takes a reference on it (the page's count).  While the count
+ * is above 1 no pmap writes the table; one that must (table_own) copies it
+ * and drops its reference after a full flush, since a hart may still walk
+ * the old table through a cached non-leaf entry.  So every leaf of a table
+ * with a count above 1 is read-only, and the parent keeps reading all it
+ * had mapped, without a fault.
  */
 #include "kernel.h"
 #include "hal.h"
@@ -47,6 +60,9 @@
 /* Remote flushes of larger spans flush everything. */
 #define PMAP_RANGE_PAGES	64
 
+#define UNREF_MAX	16
+#define L1_SPAN		(1ul << SV39_SHIFT(1))
+
 /*
  * Lock key: (b) constant once created; (m) the vmspace's lock, held by
  * every caller; (a) atomic operations only.
@@ -54,7 +70,9 @@
 struct pmap_inval {
 	vaddr_t		sva, eva;
 	uint64_t	npages;
-	paddr_t		tables;
+	paddr_t		tables;		/* dropped private tables */
+	unsigned	nunref;
+	paddr_t		unref[UNREF_MAX];	/* shared tables this pmap let go */
 	bool		here;
 };
 
@@ -62,16 +80,15 @@ struct pmap {
 	paddr_t		pm_root;	/* (b) physical address of the root */
 	unsigned long	pm_ptpages;	/* (m) table pages, root included */
 	volatile cpuset_t pm_active;	/* (a) CPUs with this pmap in satp */
-	bool		pm_batching;	/* (m) pmap_batch_begin: remote flushes wait */
-	struct pmap_inval pm_pending;	/* (m) what they will cover */
 };
 
 /*
  * The TLB work of one operation: the span of the pages it lowered or
  * removed and their number (512 for each leaf table dropped unread), the
- * leaf tables it dropped, waiting for the flush and linked through their
- * first entry (a page-aligned address, so an invalid PTE to a stale walk),
- * and whether the pmap is active on this CPU.
+ * private leaf tables it dropped, waiting for the flush and linked through
+ * their first entry (a page-aligned address, so an invalid PTE to a stale
+ * walk), the shared ones it let go (which it may not write), and whether
+ * the pmap is active on this CPU.
  */
 static paddr_t kernel_root;	/* boot_root: the kernel pmap has no struct */
 
@@ -113,6 +130,12 @@ pte_prot(pt_entry_t pte)
 	return (prot);
 }
 
+static bool
+table_shared(pt_entry_t l1e)
+{
+	return (page_refcount(PTE_TO_PA(l1e)) > 1);
+}
+
 static void
 inval_init(struct pmap_inval *iv, struct pmap *pm)
 {
@@ -120,6 +143,7 @@ inval_init(struct pmap_inval *iv, struct pmap *pm)
 	iv->eva = 0;
 	iv->npages = 0;
 	iv->tables = 0;
+	iv->nunref = 0;
 	iv->here = curcpu()->ci_pmap == pm;
 }
 
@@ -134,31 +158,37 @@ inval_page(struct pmap_inval *iv, vaddr_t va)
 	iv->npages++;
 }
 
-/* The leaf table pt, mapping the 2 MiB at va, was unlinked. */
 static void
-inval_table(struct pmap_inval *iv, vaddr_t va, paddr_t pt)
+inval_span(struct pmap_inval *iv, vaddr_t va)
 {
-	pt_kva(pt)[0] = iv->tables;
-	iv->tables = pt;
 	iv->sva = MIN(iv->sva, va);
-	iv->eva = MAX(iv->eva, va + (1ul << SV39_SHIFT(1)));
+	iv->eva = MAX(iv->eva, va + L1_SPAN);
 	iv->npages += SV39_NPTE;
 }
 
-/* The other CPUs' round for iv, then the tables it dropped. */
+/*
+ * Finish an operation on pm: the full local flush a changed non-leaf entry
+ * needs (the walk may have cached it), the remote round, then the tables:
+ * private ones freed, shared ones one reference less.  iv is empty again
+ * afterwards.
+ */
 static void
-inval_remote(struct pmap *pm, struct pmap_inval *iv)
+inval_done(struct pmap *pm, struct pmap_inval *iv)
 {
+	bool full = iv->tables != 0 || iv->nunref != 0;
 	cpuset_t others;
 	paddr_t pt;
 
+	if (iv->npages == 0)
+		return;
+	if (full && iv->here)
+		sfence_vma_all();
 	/* The PTE stores before the read of pm_active: see pmap_activate(). */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	others = __atomic_load_n(&pm->pm_active, __ATOMIC_RELAXED) &
 	    ~CPUSET_BIT(curcpu()->ci_id);
 	if (others != 0) {
-		if (iv->tables != 0 ||
-		    iv->eva - iv->sva > PMAP_RANGE_PAGES * PAGE_SIZE)
+		if (full || iv->eva - iv->sva > PMAP_RANGE_PAGES * PAGE_SIZE)
 			sbi_remote_sfence_vma(others, 0, SBI_TLB_FLUSH_ALL);
 		else
 			sbi_remote_sfence_vma(others, iv->sva,
@@ -170,69 +200,87 @@ inval_remote(struct pmap *pm, struct pmap_inval *iv)
 		iv->tables = pt_kva(pt)[0];
 		page_free(pt);
 	}
+	for (unsigned i = 0; i < iv->nunref; i++)
+		page_free(iv->unref[i]);
+	inval_init(iv, pm);
+}
+
+/* The leaf table *l1e points at, mapping the 2 MiB at va, leaves pm. */
+static void
+table_drop(struct pmap *pm, struct pmap_inval *iv, pt_entry_t *l1e, vaddr_t va)
+{
+	paddr_t pt = PTE_TO_PA(*l1e);
+	bool shared = table_shared(*l1e);
+
+	*l1e = 0;
+	pm->pm_ptpages--;
+	inval_span(iv, va);
+	if (!shared) {
+		pt_kva(pt)[0] = iv->tables;
+		iv->tables = pt;
+		return;
+	}
+	iv->unref[iv->nunref++] = pt;
+	if (iv->nunref == UNREF_MAX)
+		inval_done(pm, iv);
 }
 
 /*
- * Finish an operation on pm: the full local flush a dropped table needs
- * (the walk may have cached it), the remote round, then the tables.  In a
- * batch the other CPUs wait for pmap_batch_end.
+ * Make the leaf table *l1e points at pm's alone, so that pm may write it:
+ * a shared one is copied (its leaves are read-only already) and pm's
+ * reference on the original goes with iv.  ENOMEM leaves it shared.
  */
-static void
-inval_done(struct pmap *pm, struct pmap_inval *iv)
+static int
+table_own(struct pmap *pm, struct pmap_inval *iv, pt_entry_t *l1e, vaddr_t va)
 {
-	struct pmap_inval *b = &pm->pm_pending;
-	paddr_t *tail;
+	paddr_t pt;
 
-	if (iv->npages == 0)
-		return;
-	if (iv->tables != 0 && iv->here)
-		sfence_vma_all();
-	if (!pm->pm_batching) {
-		inval_remote(pm, iv);
-		return;
-	}
-	b->sva = MIN(b->sva, iv->sva);
-	b->eva = MAX(b->eva, iv->eva);
-	b->npages += iv->npages;
-	for (tail = &iv->tables; *tail != 0; tail = (paddr_t *)pt_kva(*tail))
-		;
-	*tail = b->tables;
-	b->tables = iv->tables;
+	if (!table_shared(*l1e))
+		return (0);
+	if (page_alloc(&pt, 0) != 0)
+		return (ENOMEM);
+	memcpy(pt_kva(pt), pt_kva(PTE_TO_PA(*l1e)), PAGE_SIZE);
+	inval_span(iv, va & ~(L1_SPAN - 1));
+	iv->unref[iv->nunref++] = PTE_TO_PA(*l1e);
+	*l1e = PA_TO_PTE(pt) | PTE_V;
+	if (iv->nunref == UNREF_MAX)
+		inval_done(pm, iv);
+	return (0);
 }
 
-void
-pmap_batch_begin(struct pmap *pm)
-{
-	KASSERT(!pm->pm_batching, "pmap_batch_begin: already batching");
-	inval_init(&pm->pm_pending, pm);
-	pm->pm_batching = true;
-}
-
-void
-pmap_batch_end(struct pmap *pm)
-{
-	KASSERT(pm->pm_batching, "pmap_batch_end without pmap_batch_begin");
-	pm->pm_batching = false;
-	if (pm->pm_pending.npages != 0)
-		inval_remote(pm, &pm->pm_pending);
-}
-
-/* The leaf entry for va, or NULL if a table on the way is missing. */
+/*
+ * The level-1 entry for va, or NULL if its gigabyte has no table; *next is
+ * the first address past the entry's 2 MiB, or past the missing gigabyte.
+ */
 static pt_entry_t *
-pmap_pte(struct pmap *pm, vaddr_t va)
+l1e_find(struct pmap *pm, vaddr_t va, vaddr_t *next)
 {
-	pt_entry_t *pt = pt_kva(pm->pm_root);
-	int level;
+	pt_entry_t e = pt_kva(pm->pm_root)[SV39_INDEX(va, 2)];
 
-	for (level = 2; level > 0; level--) {
-		pt_entry_t e = pt[SV39_INDEX(va, level)];
-
-		if ((e & PTE_V) == 0)
-			return (NULL);
-		KASSERT(!PTE_IS_LEAF(e), "pmap: superpage in a user pmap");
-		pt = pt_kva(PTE_TO_PA(e));
+	if ((e & PTE_V) == 0) {
+		*next = (va | (SV39_GIGAPAGE - 1)) + 1;
+		return (NULL);
 	}
-	return (&pt[SV39_INDEX(va, 0)]);
+	KASSERT(!PTE_IS_LEAF(e), "pmap: superpage in a user pmap");
+	*next = (va | (L1_SPAN - 1)) + 1;
+	return (&pt_kva(PTE_TO_PA(e))[SV39_INDEX(va, 1)]);
+}
+
+/* The level-1 entry for va, creating its gigabyte's table if needed. */
+static int
+l1e_alloc(struct pmap *pm, vaddr_t va, pt_entry_t **l1ep)
+{
+	pt_entry_t *re = &pt_kva(pm->pm_root)[SV39_INDEX(va, 2)];
+	paddr_t pt;
+
+	if ((*re & PTE_V) == 0) {
+		if (page_alloc(&pt, PG_ZERO) != 0)
+			return (ENOMEM);
+		*re = PA_TO_PTE(pt) | PTE_V;
+		pm->pm_ptpages++;
+	}
+	*l1ep = &pt_kva(PTE_TO_PA(*re))[SV39_INDEX(va, 1)];
+	return (0);
 }
 
 /*
@@ -299,14 +347,18 @@ pmap_destroy(struct pmap *pm)
 	kfree(pm);
 }
 
+/*
+ * Entering what a shared table already says (a read fault through the
+ * child's copy of the parent's tables) changes nothing and copies nothing;
+ * anything else in a shared table copies it first.
+ */
 int
 pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot)
 {
-	pt_entry_t *pt = pt_kva(pm->pm_root), *pte, old, new;
-	paddr_t newpt[2];
-	pt_entry_t *newpte[2];
+	pt_entry_t *l1e, *pte, old, new;
 	struct pmap_inval iv;
-	int level, nnew = 0;
+	paddr_t pt;
+	vaddr_t next;
 
 	KASSERT(va >= VM_MIN_USER && va < VM_MAX_USER && (va & PAGE_MASK) == 0,
 	    "pmap_enter: bad va");
@@ -314,20 +366,22 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot)
 		pmap_remove(pm, va, va + PAGE_SIZE);
 		return (0);
 	}
-	for (level = 2; level > 0; level--) {
-		pte = &pt[SV39_INDEX(va, level)];
-		if ((*pte & PTE_V) == 0) {
-			if (page_alloc(&newpt[nnew], PG_ZERO) != 0)
-				goto fail;
-			*pte = PA_TO_PTE(newpt[nnew]) | PTE_V;
-			newpte[nnew++] = pte;
-			pm->pm_ptpages++;
-		}
-		pt = pt_kva(PTE_TO_PA(*pte));
-	}
-	pte = &pt[SV39_INDEX(va, 0)];
-	old = *pte;
 	new = PA_TO_PTE(trunc_page(pa)) | prot_bits(prot);
+	if ((l1e = l1e_find(pm, va, &next)) != NULL && (*l1e & PTE_V) &&
+	    pt_kva(PTE_TO_PA(*l1e))[SV39_INDEX(va, 0)] == new && table_shared(*l1e))
+		return (0);
+	inval_init(&iv, pm);
+	if (l1e_alloc(pm, va, &l1e) != 0)
+		return (ENOMEM);
+	if ((*l1e & PTE_V) == 0) {
+		if (page_alloc(&pt, PG_ZERO) != 0)
+			return (ENOMEM);
+		*l1e = PA_TO_PTE(pt) | PTE_V;
+		pm->pm_ptpages++;
+	} else if (table_own(pm, &iv, l1e, va) != 0)
+		return (ENOMEM);
+	pte = &pt_kva(PTE_TO_PA(*l1e))[SV39_INDEX(va, 0)];
+	old = *pte;
 	*pte = new;
 	/*
 	 * Flush here even when the old entry was invalid: nothing in the ISA
@@ -335,117 +389,49 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot)
 	 * only when the page changes or loses rights (see the top).
 	 */
 	if ((old & PTE_V) != 0 && (PTE_TO_PA(old) != PTE_TO_PA(new) ||
-	    (old & ~new & PTE_RWX) != 0)) {
-		inval_init(&iv, pm);
+	    (old & ~new & PTE_RWX) != 0))
 		inval_page(&iv, va);
-		inval_done(pm, &iv);
-	} else if (curcpu()->ci_pmap == pm)
+	else if (iv.here)
 		sfence_vma_page(va);
+	inval_done(pm, &iv);
 	return (0);
-
-fail:
-	/* Undo in reverse: the pmap is left as it was. */
-	while (nnew-- > 0) {
-		*newpte[nnew] = 0;
-		page_free(newpt[nnew]);
-		pm->pm_ptpages--;
-	}
-	return (ENOMEM);
-}
-
-/*
- * Apply fn to every valid leaf in [sva, eva), skipping absent tables a
- * gigabyte or two megabytes at a time.
- */
-typedef void pte_fn_t(struct pmap_inval *, vaddr_t, pt_entry_t *,
-    pt_entry_t);
-
-static void
-pmap_walk(struct pmap *pm, vaddr_t sva, vaddr_t eva, pte_fn_t *fn,
-    pt_entry_t arg, struct pmap_inval *iv)
-{
-	pt_entry_t *root = pt_kva(pm->pm_root), *l1, *l0;
-	vaddr_t va = sva, next;
-
-	KASSERT(sva <= eva && eva <= VM_MAX_USER, "pmap: bad range");
-	while (va < eva) {
-		next = (va + SV39_GIGAPAGE) & ~(SV39_GIGAPAGE - 1);
-		if ((root[SV39_INDEX(va, 2)] & PTE_V) == 0) {
-			va = next;
-			continue;
-		}
-		l1 = pt_kva(PTE_TO_PA(root[SV39_INDEX(va, 2)]));
-		next = (va + (1ul << SV39_SHIFT(1))) & ~((1ul << SV39_SHIFT(1)) - 1);
-		if ((l1[SV39_INDEX(va, 1)] & PTE_V) == 0) {
-			va = next;
-			continue;
-		}
-		l0 = pt_kva(PTE_TO_PA(l1[SV39_INDEX(va, 1)]));
-		for (; va < next && va < eva; va += PAGE_SIZE) {
-			pt_entry_t *pte = &l0[SV39_INDEX(va, 0)];
-
-			if (*pte & PTE_V)
-				fn(iv, va, pte, arg);
-		}
-	}
-}
-
-static void
-remove_one(struct pmap_inval *iv, vaddr_t va, pt_entry_t *pte,
-    pt_entry_t arg __unused)
-{
-	*pte = 0;
-	inval_page(iv, va);
-}
-
-static void
-protect_one(struct pmap_inval *iv, vaddr_t va, pt_entry_t *pte,
-    pt_entry_t bits)
-{
-	pt_entry_t new = (*pte & ~(PTE_RWX | PTE_D)) | bits;
-
-	if (new != *pte) {
-		*pte = new;
-		inval_page(iv, va);
-	}
 }
 
 /*
  * Where [sva, eva) covers the whole 2 MiB of a leaf table, the table goes
  * at once, without looking at its entries (a pmap holds no references on
- * the pages it maps): removing a large range costs one step per table,
- * which is what lets fork drop a big parent's mappings cheaply.  Partial
- * tables are cleared entry by entry.
+ * the pages it maps): removing a large range costs one step per table.
+ * Partial tables are cleared entry by entry, a shared one copied first;
+ * without memory for that copy the whole table goes from pm, which costs
+ * only faults (a pmap is a cache of the map).
  */
 void
 pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 {
-	const vaddr_t span = 1ul << SV39_SHIFT(1);
-	pt_entry_t *root = pt_kva(pm->pm_root);
 	struct pmap_inval iv;
-	vaddr_t va = sva;
+	pt_entry_t *l1e, *pt;
+	vaddr_t va, next, end;
 
 	KASSERT(sva <= eva && eva <= VM_MAX_USER, "pmap_remove: bad range");
 	inval_init(&iv, pm);
-	while (va < eva) {
-		vaddr_t next = (va + span) & ~(span - 1);
-		pt_entry_t *l1, *l1e;
-
-		if ((root[SV39_INDEX(va, 2)] & PTE_V) == 0) {
-			va = (va + SV39_GIGAPAGE) & ~(SV39_GIGAPAGE - 1);
+	for (va = sva; va < eva; va = next) {
+		if ((l1e = l1e_find(pm, va, &next)) == NULL || (*l1e & PTE_V) == 0)
+			continue;
+		end = MIN(next, eva);
+		if (((va & (L1_SPAN - 1)) == 0 && end == next) ||
+		    table_own(pm, &iv, l1e, va) != 0) {
+			table_drop(pm, &iv, l1e, va & ~(L1_SPAN - 1));
 			continue;
 		}
-		l1 = pt_kva(PTE_TO_PA(root[SV39_INDEX(va, 2)]));
-		l1e = &l1[SV39_INDEX(va, 1)];
-		if ((*l1e & PTE_V) != 0 && (va & (span - 1)) == 0 && next <= eva) {
-			paddr_t pt = PTE_TO_PA(*l1e);
+		pt = pt_kva(PTE_TO_PA(*l1e));
+		for (; va < end; va += PAGE_SIZE) {
+			pt_entry_t *pte = &pt[SV39_INDEX(va, 0)];
 
-			*l1e = 0;
-			pm->pm_ptpages--;
-			inval_table(&iv, va, pt);
-		} else if ((*l1e & PTE_V) != 0)
-			pmap_walk(pm, va, MIN(next, eva), remove_one, 0, &iv);
-		va = next;
+			if (*pte & PTE_V) {
+				*pte = 0;
+				inval_page(&iv, va);
+			}
+		}
 	}
 	inval_done(pm, &iv);
 }
@@ -453,32 +439,121 @@ pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 void
 pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 {
+	pt_entry_t bits = prot_bits(prot) & (PTE_RWX | PTE_D), *l1e, *pt;
 	struct pmap_inval iv;
+	vaddr_t va, next, end;
 
 	if (prot == VM_PROT_NONE) {
 		pmap_remove(pm, sva, eva);
 		return;
 	}
+	KASSERT(sva <= eva && eva <= VM_MAX_USER, "pmap_protect: bad range");
 	inval_init(&iv, pm);
-	pmap_walk(pm, sva, eva, protect_one,
-	    prot_bits(prot) & (PTE_RWX | PTE_D), &iv);
+	for (va = sva; va < eva; va = next) {
+		if ((l1e = l1e_find(pm, va, &next)) == NULL || (*l1e & PTE_V) == 0)
+			continue;
+		end = MIN(next, eva);
+		if (table_own(pm, &iv, l1e, va) != 0) {
+			table_drop(pm, &iv, l1e, va & ~(L1_SPAN - 1));
+			continue;
+		}
+		pt = pt_kva(PTE_TO_PA(*l1e));
+		for (; va < end; va += PAGE_SIZE) {
+			pt_entry_t *pte = &pt[SV39_INDEX(va, 0)], new;
+
+			if ((*pte & PTE_V) == 0)
+				continue;
+			new = (*pte & ~(PTE_RWX | PTE_D)) | bits;
+			if (new != *pte) {
+				*pte = new;
+				inval_page(&iv, va);
+			}
+		}
+	}
 	inval_done(pm, &iv);
+}
+
+/* Clear W in the valid leaves of pt in [va, end), counting each for the flush. */
+static void
+leaves_wp(struct pmap_inval *iv, pt_entry_t *pt, vaddr_t va, vaddr_t end)
+{
+	for (; va < end; va += PAGE_SIZE) {
+		pt_entry_t *pte = &pt[SV39_INDEX(va, 0)];
+
+		if ((*pte & (PTE_V | PTE_W)) == (PTE_V | PTE_W)) {
+			*pte &= ~(PTE_W | PTE_D);
+			inval_page(iv, va);
+		}
+	}
+}
+
+/*
+ * Fork (pmap.h).  A table wholly inside the range (as far as it lies in
+ * the user range) is shared, once its leaves are read-only; one the range
+ * only cuts gets a copy of the leaves inside, and src's leaves there lose
+ * W.  A table already shared has no writable leaf to clear.
+ */
+int
+pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
+{
+	pt_entry_t *sl1e, *dl1e, *st, *dt;
+	struct pmap_inval iv;
+	vaddr_t va, next, lo, end;
+	paddr_t pt;
+	int error = 0;
+
+	KASSERT(sva <= eva && eva <= VM_MAX_USER, "pmap_copy: bad range");
+	inval_init(&iv, src);
+	for (va = sva; va < eva; va = next) {
+		if ((sl1e = l1e_find(src, va, &next)) == NULL || (*sl1e & PTE_V) == 0)
+			continue;
+		end = MIN(next, eva);
+		if ((error = l1e_alloc(dst, va, &dl1e)) != 0)
+			break;
+		st = pt_kva(PTE_TO_PA(*sl1e));
+		lo = MAX(va & ~(L1_SPAN - 1), VM_MIN_USER);
+		if (lo >= sva && end == next) {
+			if (!table_shared(*sl1e))
+				leaves_wp(&iv, st, lo, next);
+			page_hold(PTE_TO_PA(*sl1e));
+			*dl1e = *sl1e;
+			dst->pm_ptpages++;
+			continue;
+		}
+		if ((*dl1e & PTE_V) == 0) {
+			if ((error = page_alloc(&pt, PG_ZERO)) != 0)
+				break;
+			*dl1e = PA_TO_PTE(pt) | PTE_V;
+			dst->pm_ptpages++;
+		}
+		dt = pt_kva(PTE_TO_PA(*dl1e));
+		for (vaddr_t v = va; v < end; v += PAGE_SIZE)
+			if (st[SV39_INDEX(v, 0)] & PTE_V)
+				dt[SV39_INDEX(v, 0)] = st[SV39_INDEX(v, 0)] & ~(PTE_W | PTE_D);
+		if (!table_shared(*sl1e))
+			leaves_wp(&iv, st, va, end);
+	}
+	inval_done(src, &iv);
+	return (error);
 }
 
 bool
 pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pa, vm_prot_t *prot)
 {
-	pt_entry_t *pte;
+	pt_entry_t *l1e, pte;
+	vaddr_t next;
 
-	if (va >= VM_MAX_USER)
+	if (va < VM_MIN_USER || va >= VM_MAX_USER)
 		return (false);
-	pte = pmap_pte(pm, va);
-	if (pte == NULL || (*pte & PTE_V) == 0)
+	if ((l1e = l1e_find(pm, va, &next)) == NULL || (*l1e & PTE_V) == 0)
+		return (false);
+	pte = pt_kva(PTE_TO_PA(*l1e))[SV39_INDEX(va, 0)];
+	if ((pte & PTE_V) == 0)
 		return (false);
 	if (pa != NULL)
-		*pa = PTE_TO_PA(*pte) | (va & PAGE_MASK);
+		*pa = PTE_TO_PA(pte) | (va & PAGE_MASK);
 	if (prot != NULL)
-		*prot = pte_prot(*pte);
+		*prot = pte_prot(pte);
 	return (true);
 }
 

@@ -7,10 +7,25 @@
  * mappings live in PML4 slot 0 only ([VM_MIN_USER, VM_MAX_USER) is under
  * 512 GiB) with 4 KiB leaves; slots PML4_KERNEL..511 are copied from the
  * boot PML4 (direct map and kernel image, supervisor-only 2 MiB pages) and
- * never change after boot.  Intermediate entries are P|RW|U so that the
- * leaf alone decides access.  Page-table pages come from page_alloc and
+ * never change after boot.  Intermediate entries are P|RW|U, so that the
+ * leaf alone decides access, except for the page-directory entries of
+ * leaf tables shared by fork.  Page-table pages come from page_alloc and
  * are freed by pmap_destroy, or by pmap_remove when a whole leaf table
  * goes.
+ *
+ * Shared leaf tables (pmap_copy).  x86-64 ANDs the R/W bits of every level
+ * of a walk, so fork write-protects 2 MiB at a time by clearing R/W in the
+ * page-directory entry, leaving the leaves as they were: fork touches one
+ * entry a table in the parent and one in the child, which points at the
+ * same table and takes a reference on it (the page's count).  A PDE with
+ * R/W clear means "this table may be shared": if its count is above 1, no
+ * pmap may write the table, and one that must (table_own) copies it, each
+ * leaf read-only, and drops its reference; once the count is back to 1 the
+ * holder's PDE still has R/W clear and its leaves may still carry R/W from
+ * before the fork, so pmap_enter write-protects the leaves before it sets
+ * the PDE's R/W again.  Replacing a PDE's table, like dropping a table,
+ * flushes everything (paging-structure caches may hold the old pointer),
+ * and the table's reference goes only after that flush.
  *
  * TLB shootdown.  Each CPU's active pmap is its ci_pmap (NULL: the kernel
  * PML4, holding no user mapping), and pm_active has a bit for each CPU
@@ -39,31 +54,36 @@
 #include "smp.h"
 #include "x86.h"
 
+#define UNREF_MAX	16
+
 struct pmap_inval {
 	struct pmap	*pm;
 	vaddr_t		sva, eva;
 	uint64_t	npages;
-	paddr_t		dropped;	/* first dropped table, 0 = none */
+	bool		full;		/* a page-directory entry changed */
+	paddr_t		dropped;	/* first dropped private table, 0 = none */
+	unsigned	nunref;
+	paddr_t		unref[UNREF_MAX];	/* shared tables this pmap let go */
 };
 
 struct pmap {
 	uint64_t	*pm_pml4;	/* the PML4 page, direct-mapped */
 	paddr_t		pm_cr3;		/* its physical address */
 	volatile cpuset_t pm_active;	/* (a) CPUs with pm in CR3 */
-	bool		pm_batching;	/* (m) pmap_batch_begin: remote flushes wait */
-	struct pmap_inval pm_pending;	/* (m) what they will cover */
 };
 
 #define PTP_BITS	(PG_P | PG_RW | PG_U)
 #define PTE_RIGHTS	(PG_RW | PG_NX)
 #define INVLPG_MAX	32	/* pages; a longer range reloads CR3 */
+#define PD_SPAN		(1ul << PDRSHIFT)
 
 /*
  * What one operation changed, for the TLBs: [sva, eva) spans every changed
  * leaf entry (and dropped table); npages counts them, a dropped leaf table
- * as NPTEPG.  Dropped tables wait in a list threaded through their first
- * entry: a walk through a stale cached pointer reads it as not present
- * (a page-aligned address has P clear), which a removed range may do.
+ * as NPTEPG.  Dropped private tables wait in a list threaded through their
+ * first entry: a walk through a stale cached pointer reads it as not
+ * present (a page-aligned address has P clear), which a removed range may
+ * do.  Shared ones cannot be written, and wait in unref[].
  */
 extern uint64_t boot_pml4[];
 static paddr_t kernel_pml4_pa;
@@ -81,42 +101,65 @@ prot_to_pte(vm_prot_t prot)
 	return (bits);
 }
 
-/*
- * The leaf entry for va, or NULL if a table on the way is missing; *next
- * is then the first address past the hole (so range walks skip it).
- */
 static uint64_t *
-pte_find(struct pmap *pm, vaddr_t va, vaddr_t *next)
+ptp_kva(uint64_t entry)
 {
-	uint64_t *t = pm->pm_pml4, e;
-	int shift;
-
-	for (shift = PML4SHIFT; shift > PAGE_SHIFT; shift -= 9) {
-		e = t[(va >> shift) & (NPTEPG - 1)];
-		if (!(e & PG_P)) {
-			*next = (va | ((1ul << shift) - 1)) + 1;
-			return (NULL);
-		}
-		t = phys_to_kva(e & PG_FRAME);
-	}
-	*next = va + PAGE_SIZE;
-	return (&t[(va >> PAGE_SHIFT) & (NPTEPG - 1)]);
+	return (phys_to_kva(entry & PG_FRAME));
 }
 
-/* The page-directory entry that points at va's leaf table, or NULL if a level above is missing. */
+/*
+ * The page-directory entry whose table maps va, or NULL if a level above
+ * is missing; *next is the first address past the table's 2 MiB, or past
+ * the hole above it (so range walks skip it).
+ */
 static uint64_t *
-pde_find(struct pmap *pm, vaddr_t va)
+pde_find(struct pmap *pm, vaddr_t va, vaddr_t *next)
 {
 	uint64_t *t = pm->pm_pml4, e;
 	int shift;
 
 	for (shift = PML4SHIFT; shift > PDRSHIFT; shift -= 9) {
 		e = t[(va >> shift) & (NPTEPG - 1)];
-		if (!(e & PG_P))
+		if (!(e & PG_P)) {
+			*next = (va | ((1ul << shift) - 1)) + 1;
 			return (NULL);
-		t = phys_to_kva(e & PG_FRAME);
+		}
+		t = ptp_kva(e);
 	}
+	*next = (va | (PD_SPAN - 1)) + 1;
 	return (&t[(va >> PDRSHIFT) & (NPTEPG - 1)]);
+}
+
+/*
+ * The page-directory entry for va, creating the levels above it.  ENOMEM
+ * leaves the levels already made, empty, for pmap_destroy.
+ */
+static int
+pde_alloc(struct pmap *pm, vaddr_t va, uint64_t **pdep)
+{
+	uint64_t *t = pm->pm_pml4;
+	paddr_t ptp;
+	int shift;
+
+	for (shift = PML4SHIFT; shift > PDRSHIFT; shift -= 9) {
+		uint64_t *e = &t[(va >> shift) & (NPTEPG - 1)];
+
+		if (!(*e & PG_P)) {
+			if (page_alloc(&ptp, PG_ZERO) != 0)
+				return (ENOMEM);
+			*e = ptp | PTP_BITS;
+		}
+		t = ptp_kva(*e);
+	}
+	*pdep = &t[(va >> PDRSHIFT) & (NPTEPG - 1)];
+	return (0);
+}
+
+/* pde is present. */
+static bool
+table_shared(uint64_t pde)
+{
+	return (!(pde & PG_RW) && page_refcount(pde & PG_FRAME) > 1);
 }
 
 static void
@@ -124,7 +167,8 @@ inval_add(struct pmap_inval *iv, vaddr_t va, uint64_t npages)
 {
 	if (iv->npages == 0)
 		iv->sva = va;
-	iv->eva = va + npages * PAGE_SIZE;
+	iv->sva = MIN(iv->sva, va);
+	iv->eva = MAX(iv->eva, va + npages * PAGE_SIZE);
 	iv->npages += npages;
 }
 
@@ -134,7 +178,7 @@ tlb_flush(const struct pmap_inval *iv)
 {
 	vaddr_t va;
 
-	if (iv->dropped != 0 || iv->eva - iv->sva > INVLPG_MAX * PAGE_SIZE) {
+	if (iv->full || iv->eva - iv->sva > INVLPG_MAX * PAGE_SIZE) {
 		lcr3(rcr3());
 		return;
 	}
@@ -152,15 +196,24 @@ tlb_shootdown(void *arg)
 		tlb_flush(iv);
 }
 
-/* The other CPUs' round for iv, then the tables it dropped. */
+/*
+ * Make iv's changes visible to every CPU that may cache the old entries,
+ * then free the tables it dropped and drop the shared ones' references.
+ * The entries are already written.  iv is empty again afterwards.
+ */
 static void
-inval_remote(struct pmap_inval *iv)
+inval_finish(struct pmap_inval *iv)
 {
+	struct pmap *pm = iv->pm;
 	cpuset_t others;
 	paddr_t pa, next;
 
+	if (iv->npages == 0)
+		return;
+	if (curcpu()->ci_pmap == pm)
+		tlb_flush(iv);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	others = __atomic_load_n(&iv->pm->pm_active, __ATOMIC_RELAXED) &
+	others = __atomic_load_n(&pm->pm_active, __ATOMIC_RELAXED) &
 	    ~CPUSET_BIT(curcpu()->ci_id);
 	if (others != 0) {
 		smp_call(others, tlb_shootdown, iv);
@@ -171,54 +224,58 @@ inval_remote(struct pmap_inval *iv)
 		next = *(uint64_t *)phys_to_kva(pa);
 		page_free(pa);
 	}
+	for (unsigned i = 0; i < iv->nunref; i++)
+		page_free(iv->unref[i]);
+	*iv = (struct pmap_inval){ .pm = pm };
+}
+
+/* The table *pde points at leaves pm, whose range starts at va. */
+static void
+table_drop(struct pmap_inval *iv, uint64_t *pde, vaddr_t va)
+{
+	paddr_t ptp = *pde & PG_FRAME;
+	bool shared = table_shared(*pde);
+
+	*pde = 0;
+	iv->full = true;
+	inval_add(iv, va, NPTEPG);
+	if (!shared) {
+		*(uint64_t *)phys_to_kva(ptp) = iv->dropped;
+		iv->dropped = ptp;
+		return;
+	}
+	iv->unref[iv->nunref++] = ptp;
+	if (iv->nunref == UNREF_MAX)
+		inval_finish(iv);
 }
 
 /*
- * Make iv's changes visible to every CPU that may cache the old entries,
- * then free the tables it dropped.  The entries are already written.  In
- * a batch the other CPUs wait for pmap_batch_end.
+ * Make the leaf table *pde points at pm's alone, so that pm may write it:
+ * a shared one is copied, every leaf read-only (the pages may be
+ * copy-on-write now), and pm's reference on the original goes with iv.
+ * ENOMEM leaves it shared.
  */
-static void
-inval_finish(struct pmap_inval *iv)
+static int
+table_own(struct pmap_inval *iv, uint64_t *pde, vaddr_t va)
 {
-	struct pmap *pm = iv->pm;
-	struct pmap_inval *b = &pm->pm_pending;
-	paddr_t *tail;
+	uint64_t *src, *dst;
+	paddr_t ptp;
 
-	if (iv->npages == 0)
-		return;
-	if (curcpu()->ci_pmap == pm)
-		tlb_flush(iv);
-	if (!pm->pm_batching) {
-		inval_remote(iv);
-		return;
-	}
-	if (b->npages == 0)
-		b->sva = iv->sva;
-	b->sva = MIN(b->sva, iv->sva);
-	b->eva = MAX(b->eva, iv->eva);
-	b->npages += iv->npages;
-	for (tail = &iv->dropped; *tail != 0; tail = (paddr_t *)phys_to_kva(*tail))
-		;
-	*tail = b->dropped;
-	b->dropped = iv->dropped;
-}
-
-void
-pmap_batch_begin(struct pmap *pm)
-{
-	KASSERT(!pm->pm_batching, "pmap_batch_begin: already batching");
-	pm->pm_pending = (struct pmap_inval){ .pm = pm };
-	pm->pm_batching = true;
-}
-
-void
-pmap_batch_end(struct pmap *pm)
-{
-	KASSERT(pm->pm_batching, "pmap_batch_end without pmap_batch_begin");
-	pm->pm_batching = false;
-	if (pm->pm_pending.npages != 0)
-		inval_remote(&pm->pm_pending);
+	if (!table_shared(*pde))
+		return (0);
+	if (page_alloc(&ptp, 0) != 0)
+		return (ENOMEM);
+	src = ptp_kva(*pde);
+	dst = phys_to_kva(ptp);
+	for (int i = 0; i < NPTEPG; i++)
+		dst[i] = src[i] & ~PG_RW;
+	iv->full = true;
+	inval_add(iv, va & ~(PD_SPAN - 1), NPTEPG);
+	iv->unref[iv->nunref++] = *pde & PG_FRAME;
+	*pde = ptp | PTP_BITS;
+	if (iv->nunref == UNREF_MAX)
+		inval_finish(iv);
+	return (0);
 }
 
 /* Called by x86_start(): drop the boot identity map, learn whether NX is on. */
@@ -260,7 +317,6 @@ pmap_create(void)
 	pm->pm_pml4 = phys_to_kva(pa);
 	pm->pm_cr3 = pa;
 	pm->pm_active = 0;
-	pm->pm_batching = false;
 	for (i = PML4_KERNEL; i < NPTEPG; i++)
 		pm->pm_pml4[i] = boot_pml4[i];
 	return (pm);
@@ -293,93 +349,114 @@ pmap_destroy(struct pmap *pm)
 }
 
 /*
+ * The leaf table for va, created if missing, that pm may write: its own,
+ * and with the page-directory entry's R/W set when `writable` (a table that
+ * was shared has its leaves write-protected first: see the top).  0, or
+ * ENOMEM with the pmap as it was, bar empty upper tables.
+ */
+static int
+table_for_enter(struct pmap_inval *iv, vaddr_t va, bool writable, uint64_t **ptp)
+{
+	struct pmap *pm = iv->pm;
+	uint64_t *pde, *t;
+	paddr_t pa;
+
+	if (pde_alloc(pm, va, &pde) != 0)
+		return (ENOMEM);
+	if (!(*pde & PG_P)) {
+		if (page_alloc(&pa, PG_ZERO) != 0)
+			return (ENOMEM);
+		*pde = pa | PTP_BITS;
+	} else if (table_own(iv, pde, va) != 0)
+		return (ENOMEM);
+	t = ptp_kva(*pde);
+	if (writable && !(*pde & PG_RW)) {
+		for (int i = 0; i < NPTEPG; i++)
+			t[i] &= ~PG_RW;
+		*pde |= PG_RW;
+	}
+	*ptp = t;
+	return (0);
+}
+
+/*
  * Replacing a valid entry flushes it, everywhere pm is active, unless the
  * new one maps the same page with more rights: a TLB still holding the old
  * one then costs at most a spurious fault, and a fault drops the entry.
- * This CPU's is flushed anyway, which is cheaper than that fault.
+ * This CPU's is flushed anyway, which is cheaper than that fault.  Entering
+ * what a shared table already says (a read fault through the child's copy
+ * of the parent's tables) changes nothing and copies nothing.
  */
 int
 pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot)
 {
 	struct pmap_inval iv = { .pm = pm };
-	uint64_t *t = pm->pm_pml4, *slot[3], *pte, old, new;
-	paddr_t fresh[3], ptp;
-	int shift, n = 0;
+	uint64_t *t, *pte, *pde, old, new;
+	vaddr_t next;
 
 	if (prot == VM_PROT_NONE) {
 		pmap_remove(pm, va, va + PAGE_SIZE);
 		return (0);
 	}
-	for (shift = PML4SHIFT; shift > PAGE_SHIFT; shift -= 9) {
-		uint64_t *e = &t[(va >> shift) & (NPTEPG - 1)];
-
-		if (!(*e & PG_P)) {
-			if (page_alloc(&ptp, PG_ZERO) != 0)
-				goto fail;
-			*e = ptp | PTP_BITS;
-			slot[n] = e;
-			fresh[n++] = ptp;
-		}
-		t = phys_to_kva(*e & PG_FRAME);
+	new = (pa & PG_FRAME) | prot_to_pte(prot);
+	if ((pde = pde_find(pm, va, &next)) != NULL && (*pde & PG_P) && table_shared(*pde) &&
+	    !(new & PG_RW) &&
+	    (ptp_kva(*pde)[(va >> PAGE_SHIFT) & (NPTEPG - 1)] & ~(PG_A | PG_D | PG_RW)) == new)
+		return (0);
+	if (table_for_enter(&iv, va, (new & PG_RW) != 0, &t) != 0) {
+		inval_finish(&iv);
+		return (ENOMEM);
 	}
 	pte = &t[(va >> PAGE_SHIFT) & (NPTEPG - 1)];
 	old = *pte;
-	new = (pa & PG_FRAME) | prot_to_pte(prot);
 	*pte = new;
-	if (!(old & PG_P) || old == new)
-		return (0);
-	if ((old & PG_FRAME) == (new & PG_FRAME) &&
-	    ((old ^ PG_NX) & ~(new ^ PG_NX) & PTE_RIGHTS) == 0) {
-		if (curcpu()->ci_pmap == pm)
-			invlpg(va);
-		return (0);
+	if ((old & PG_P) && old != new) {
+		if ((old & PG_FRAME) == (new & PG_FRAME) &&
+		    ((old ^ PG_NX) & ~(new ^ PG_NX) & PTE_RIGHTS) == 0) {
+			if (curcpu()->ci_pmap == pm)
+				invlpg(va);
+		} else
+			inval_add(&iv, va, 1);
 	}
-	inval_add(&iv, va, 1);
 	inval_finish(&iv);
 	return (0);
-
-fail:
-	/* The new tables are empty and were never reachable from a TLB. */
-	while (n-- > 0) {
-		*slot[n] = 0;
-		page_free(fresh[n]);
-	}
-	return (ENOMEM);
 }
 
+/*
+ * Where [sva, eva) covers the whole 2 MiB of a leaf table, the table goes
+ * at once, without looking at its entries (the pmap holds no references on
+ * what it maps): a large range costs one step per table.  A partial range
+ * of a shared table needs a copy first; without memory for it, the whole
+ * table goes from pm, which only costs faults (a pmap is a cache of the
+ * map).
+ */
 void
 pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 {
-	const vaddr_t span = 1ul << PDRSHIFT;
 	struct pmap_inval iv = { .pm = pm };
-	uint64_t *pte, *pde;
-	vaddr_t va, next;
-	paddr_t ptp;
+	uint64_t *pde, *t;
+	vaddr_t va, next, end;
 
 	eva = MIN(eva, VM_MAX_USER);
 	for (va = sva; va < eva; va = next) {
-		/*
-		 * A leaf table wholly inside the range goes at once, without
-		 * looking at its entries (the pmap holds no references on
-		 * what it maps): a large range costs one step per 2 MiB,
-		 * which is what lets fork drop a big parent's mappings
-		 * cheaply.
-		 */
-		if ((va & (span - 1)) == 0 && va + span <= eva &&
-		    (pde = pde_find(pm, va)) != NULL && (*pde & PG_P)) {
-			ptp = *pde & PG_FRAME;
-			*pde = 0;
-			*(uint64_t *)phys_to_kva(ptp) = iv.dropped;
-			iv.dropped = ptp;
-			inval_add(&iv, va, NPTEPG);
-			next = va + span;
+		pde = pde_find(pm, va, &next);
+		if (pde == NULL || !(*pde & PG_P))
+			continue;
+		end = MIN(next, eva);
+		if (((va & (PD_SPAN - 1)) == 0 && end == next) ||
+		    table_own(&iv, pde, va) != 0) {
+			table_drop(&iv, pde, va & ~(PD_SPAN - 1));
 			continue;
 		}
-		pte = pte_find(pm, va, &next);
-		if (pte == NULL || !(*pte & PG_P))
-			continue;
-		*pte = 0;
-		inval_add(&iv, va, 1);
+		t = ptp_kva(*pde);
+		for (; va < end; va += PAGE_SIZE) {
+			uint64_t *pte = &t[(va >> PAGE_SHIFT) & (NPTEPG - 1)];
+
+			if (*pte & PG_P) {
+				*pte = 0;
+				inval_add(&iv, va, 1);
+			}
+		}
 	}
 	inval_finish(&iv);
 }
@@ -388,8 +465,8 @@ void
 pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 {
 	struct pmap_inval iv = { .pm = pm };
-	uint64_t *pte, npte;
-	vaddr_t va, next;
+	uint64_t *pde, *t, npte;
+	vaddr_t va, next, end;
 
 	if (prot == VM_PROT_NONE) {
 		pmap_remove(pm, sva, eva);
@@ -397,35 +474,101 @@ pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 	}
 	eva = MIN(eva, VM_MAX_USER);
 	for (va = sva; va < eva; va = next) {
-		pte = pte_find(pm, va, &next);
-		if (pte == NULL || !(*pte & PG_P))
+		pde = pde_find(pm, va, &next);
+		if (pde == NULL || !(*pde & PG_P))
 			continue;
-		npte = (*pte & (PG_FRAME | PG_A | PG_D)) | prot_to_pte(prot);
-		if (npte == *pte)
+		end = MIN(next, eva);
+		if (table_own(&iv, pde, va) != 0) {
+			table_drop(&iv, pde, va & ~(PD_SPAN - 1));
 			continue;
-		*pte = npte;
-		inval_add(&iv, va, 1);
+		}
+		t = ptp_kva(*pde);
+		for (; va < end; va += PAGE_SIZE) {
+			uint64_t *pte = &t[(va >> PAGE_SHIFT) & (NPTEPG - 1)];
+
+			if (!(*pte & PG_P))
+				continue;
+			npte = (*pte & (PG_FRAME | PG_A | PG_D)) | prot_to_pte(prot);
+			if (npte == *pte)
+				continue;
+			*pte = npte;
+			inval_add(&iv, va, 1);
+		}
 	}
 	inval_finish(&iv);
+}
+
+/*
+ * Fork (pmap.h).  A table wholly inside the range (as far as it lies in
+ * the user range) is shared; one the range only cuts gets a copy of the
+ * leaves inside, read-only.  Either way src's page-directory entry loses
+ * R/W, which is all the write-protection src needs.
+ */
+int
+pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
+{
+	struct pmap_inval iv = { .pm = src };
+	uint64_t *spde, *dpde, *st, *dt;
+	vaddr_t va, next, lo, end;
+	paddr_t ptp;
+	int error = 0;
+
+	eva = MIN(eva, VM_MAX_USER);
+	for (va = sva; va < eva; va = next) {
+		spde = pde_find(src, va, &next);
+		if (spde == NULL || !(*spde & PG_P))
+			continue;
+		end = MIN(next, eva);
+		if ((error = pde_alloc(dst, va, &dpde)) != 0)
+			break;
+		if (*spde & PG_RW) {
+			*spde &= ~PG_RW;
+			inval_add(&iv, va & ~(PD_SPAN - 1), NPTEPG);
+		}
+		lo = MAX(va & ~(PD_SPAN - 1), VM_MIN_USER);
+		if (lo >= sva && end == MIN(next, VM_MAX_USER)) {
+			page_hold(*spde & PG_FRAME);
+			*dpde = *spde;
+			continue;
+		}
+		if (!(*dpde & PG_P)) {
+			if ((error = page_alloc(&ptp, PG_ZERO)) != 0)
+				break;
+			*dpde = ptp | PTP_BITS;
+		}
+		st = ptp_kva(*spde);
+		dt = ptp_kva(*dpde);
+		for (; va < end; va += PAGE_SIZE) {
+			int i = (int)((va >> PAGE_SHIFT) & (NPTEPG - 1));
+
+			if (st[i] & PG_P)
+				dt[i] = st[i] & ~(PG_RW | PG_A | PG_D);
+		}
+	}
+	inval_finish(&iv);
+	return (error);
 }
 
 /* User addresses only: the kernel half (2 MiB pages) is no user mapping. */
 bool
 pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pa, vm_prot_t *prot)
 {
-	uint64_t *pte;
+	uint64_t *pde, pte;
 	vaddr_t next;
 
 	if (va < VM_MIN_USER || va >= VM_MAX_USER)
 		return (false);
-	pte = pte_find(pm, va, &next);
-	if (pte == NULL || !(*pte & PG_P))
+	pde = pde_find(pm, va, &next);
+	if (pde == NULL || !(*pde & PG_P))
+		return (false);
+	pte = ptp_kva(*pde)[(va >> PAGE_SHIFT) & (NPTEPG - 1)];
+	if (!(pte & PG_P))
 		return (false);
 	if (pa != NULL)
-		*pa = (*pte & PG_FRAME) | (va & PAGE_MASK);
+		*pa = (pte & PG_FRAME) | (va & PAGE_MASK);
 	if (prot != NULL)
-		*prot = VM_PROT_READ | ((*pte & PG_RW) ? VM_PROT_WRITE : 0) |
-		    ((*pte & PG_NX) ? 0 : VM_PROT_EXEC);
+		*prot = VM_PROT_READ | ((pte & *pde & PG_RW) ? VM_PROT_WRITE : 0) |
+		    ((pte & PG_NX) ? 0 : VM_PROT_EXEC);
 	return (true);
 }
 

@@ -136,7 +136,12 @@ fork_when_full(void)
 	for (i = 0; i < n && free_pages() > 200;)
 		for (size_t j = 0; j < 16 && i < n; j++, i += PGSZ)
 			p[i] = 1;
-	for (; i < n && free_pages() > 2; i += PGSZ)
+	/*
+	 * One write can take three pages (the page, a chunk of the object's
+	 * page tree, a page-table page): stop while the squeezer's own next
+	 * write still fits, since it is not the one under test.
+	 */
+	for (; i < n && free_pages() > 5; i += PGSZ)
 		p[i] = 1;
 	diag("the squeezer left %d pages free", free_pages());
 	for (int k = 0; k < 5; k++) {

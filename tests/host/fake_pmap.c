@@ -23,7 +23,7 @@ struct pmap {
 	size_t		n;		/* slots in use */
 };
 
-static int live, fail_enter, fail_create, protect_calls;
+static int live, fail_enter, fail_create, fail_copy, protect_calls, copy_calls;
 
 static struct fake_pte *
 lookup(struct pmap *pm, vaddr_t va)
@@ -98,15 +98,30 @@ pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 	}
 }
 
-/* One CPU: nothing to batch for. */
-void
-pmap_batch_begin(struct pmap *pm __unused)
+/*
+ * The contract, without the sharing: dst gets src's mappings, read-only,
+ * and src's lose their write right.  Calls are counted, so that a test
+ * can see fork makes one.
+ */
+int
+pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 {
-}
+	check_range(sva, eva);
+	KASSERT(dst->n == 0, "pmap_copy into a pmap that maps something");
+	copy_calls++;
+	if (fail_copy > 0) {
+		fail_copy--;
+		return (ENOMEM);
+	}
+	for (size_t i = 0; i < FAKE_PMAP_SLOTS; i++) {
+		struct fake_pte *pte = &src->pte[i];
 
-void
-pmap_batch_end(struct pmap *pm __unused)
-{
+		if (pte->va == 0 || pte->va < sva || pte->va >= eva)
+			continue;
+		pte->prot &= ~VM_PROT_WRITE;
+		dst->pte[dst->n++] = *pte;
+	}
+	return (0);
 }
 
 void
@@ -187,4 +202,16 @@ int
 fake_pmap_protect_calls(void)
 {
 	return (protect_calls);
+}
+
+void
+fake_pmap_fail_copy(int n)
+{
+	fail_copy = n;
+}
+
+int
+fake_pmap_copy_calls(void)
+{
+	return (copy_calls);
 }

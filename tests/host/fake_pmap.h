@@ -20,5 +20,8 @@ void	fake_pmap_fail_enter(int n);
 void	fake_pmap_fail_create(int n);
 /* How often pmap_protect has been called so far. */
 int	fake_pmap_protect_calls(void);
+/* Make the next n pmap_copy calls fail with ENOMEM; how many calls there were. */
+void	fake_pmap_fail_copy(int n);
+int	fake_pmap_copy_calls(void);
 
 #endif

@@ -13,6 +13,7 @@
 #include "pmap.h"
 #include "tap.h"
 #include "vm.h"
+#include "../../mm/vm_object.h"
 
 #define MIB		(1ul << 20)
 #define ARENA		(16 * MIB)
@@ -71,10 +72,12 @@ static paddr_t
 obj_page(struct vmspace *vm, vaddr_t va)
 {
 	struct vm_map_entry *e = vm_map_lookup(vm, va);
+	bool private;
 
 	if (e == NULL)
 		return (0);
-	return (e->obj->pages[e->obj_off + ((trunc_page(va) - e->start) >> PAGE_SHIFT)]);
+	return (vm_object_lookup(e->obj, e->obj_off + ((trunc_page(va) - e->start) >> PAGE_SHIFT),
+	    &private));
 }
 
 static paddr_t
@@ -334,7 +337,7 @@ test_cow(void)
 	struct vmspace *p, *c, *c2;
 	paddr_t orig[NPRIV];
 	bool same = true, held = true;
-	int calls, error;
+	int calls, copies, error;
 
 	p = vmspace_alloc();
 	vm_map_anon(p, PRIV, PG(NPRIV + 2), RW, 0);	/* 2 pages stay untouched */
@@ -354,6 +357,7 @@ test_cow(void)
 
 	before = v_free_count;
 	calls = fake_pmap_protect_calls();
+	copies = fake_pmap_copy_calls();
 	error = vm_fork(p, &c);
 	ok(error == 0 && c != NULL && c != p && c->pmap != p->pmap,
 	    "vm_fork makes a new vmspace with its own pmap");
@@ -378,20 +382,31 @@ test_cow(void)
 	ok(same && obj_page(c, PRIV + PG(NPRIV)) == 0,
 	    "the child sees the parent's pages, untouched ones stay empty");
 	ok(held, "fork does no per-page work: no page gains a reference");
-	ok(fake_pmap_count(p->pmap, PRIV, PRIV + PG(NPRIV)) == 0,
-	    "the parent's writable private mappings are dropped, so its next write faults");
-	ok(fake_pmap_count_prot(p->pmap, SHR, SHR + PG(1), RW) == 1,
-	    "the parent's shared page stays writable");
-	ok(fake_pmap_protect_calls() == calls && mapped_prot(p, RO) == VM_PROT_READ,
-	    "no pmap_protect pass over the pages, and the read-only page keeps its mapping");
-	ok(fake_pmap_count(c->pmap, VM_MIN_USER, VM_MAX_USER) == 0,
-	    "the child's pmap starts empty");
+	ok(fake_pmap_count(p->pmap, PRIV, PRIV + PG(NPRIV)) == NPRIV &&
+	    fake_pmap_count_prot(p->pmap, PRIV, PRIV + PG(NPRIV), RW) == 0,
+	    "the parent keeps its private mappings, read-only: reads do not fault, a write does");
+	ok(fake_pmap_count_prot(p->pmap, SHR, SHR + PG(1), VM_PROT_READ) == 1 &&
+	    fake_pmap_count_prot(p->pmap, SHR, SHR + PG(1), RW) == 0,
+	    "the parent's shared page is mapped read-only too (its write right comes back on a fault)");
+	ok(fake_pmap_protect_calls() == calls && fake_pmap_copy_calls() == copies + 1 &&
+	    mapped_prot(p, RO) == VM_PROT_READ,
+	    "one pmap_copy call and no pmap_protect pass; the read-only page keeps its mapping");
+	ok(fake_pmap_count(c->pmap, VM_MIN_USER, VM_MAX_USER) ==
+	    fake_pmap_count(p->pmap, VM_MIN_USER, VM_MAX_USER) &&
+	    fake_pmap_count_prot(c->pmap, VM_MIN_USER, VM_MAX_USER, RW) == 0 &&
+	    mapped_pa(c, PRIV + PG(1)) == orig[1],
+	    "the child's pmap maps what the parent's does, all read-only");
 
-	/* The child writes page 0: one copy, the parent keeps its page. */
+	/*
+	 * The child writes page 0: its entry gets an object sharing the
+	 * parent's chunk, then copies the chunk and the page; the parent keeps
+	 * its page.
+	 */
 	before = v_free_count;
 	error = vm_fault(c, PRIV, VM_PROT_WRITE);
-	ok(error == 0 && v_free_count == before - 1,
-	    "a write fault in the child copies exactly one page (%ld)", (long)(before - v_free_count));
+	ok(error == 0 && v_free_count == before - 2,
+	    "a write fault in the child copies exactly one page and one chunk (%ld)",
+	    (long)(before - v_free_count));
 	ok(mapped_pa(c, PRIV) != orig[0] && obj_page(c, PRIV) == mapped_pa(c, PRIV) &&
 	    (mapped_prot(c, PRIV) & VM_PROT_WRITE) && peek(c, PRIV) == 0xa0,
 	    "the child's copy is a new page, writable, with the parent's data");
@@ -456,8 +471,9 @@ test_cow(void)
 	    "a second fork shares the parent's object again and leaves page counts alone");
 	before = v_free_count;
 	ok(vm_fault(c, PRIV + PG(4), VM_PROT_WRITE) == 0 && vm_fault(p, PRIV + PG(4), VM_PROT_WRITE) == 0 &&
-	    v_free_count == before - 2 && page_refcount(orig[4]) == 1,
-	    "two of three holders copy, one page each");
+	    v_free_count == before - 3 && page_refcount(orig[4]) == 1,
+	    "two of three holders copy, one page each, and the parent (sharing its chunk "
+	    "with the second child) that chunk too (%ld)", (long)(before - v_free_count));
 	before = v_free_count;
 	ok(vm_fault(c2, PRIV + PG(4), VM_PROT_WRITE) == 0 && v_free_count == before &&
 	    mapped_pa(c2, PRIV + PG(4)) == orig[4] && peek(c2, PRIV + PG(4)) == 0xa4,
@@ -496,6 +512,7 @@ test_cow_oom(void)
 	paddr_t *hog = calloc(v_free_count + 1, sizeof(paddr_t)), pa;
 	size_t nhog = 0;
 	bool clean = true, failed = false;
+	int error;
 
 	vm_map_anon(p, PRIV, PG(NPRIV), RW, 0);
 	vm_map_anon(p, SHR, PG(2), RW, ME_SHARED);
@@ -542,9 +559,12 @@ test_cow_oom(void)
 		while (page_alloc(&pa, 0) == 0)
 			hog[nhog++] = pa;
 		before = v_free_count;
-		ok(vm_fault(c, PRIV, VM_PROT_WRITE) == ENOMEM && obj_page(c, PRIV) == obj_page(p, PRIV) &&
-		    page_refcount(obj_page(p, PRIV)) == 2 && v_free_count == before,
-		    "a copy-on-write fault with no free page is ENOMEM and changes nothing");
+		error = vm_fault(c, PRIV, VM_PROT_WRITE);
+		/* The child's object and the parent's share one chunk: the page has one holder. */
+		ok(error == ENOMEM && obj_page(c, PRIV) == obj_page(p, PRIV) &&
+		    page_refcount(obj_page(p, PRIV)) == 1 && v_free_count == before,
+		    "a copy-on-write fault with no free page is ENOMEM and changes nothing (%d, ref %u, %ld)",
+		    error, page_refcount(obj_page(p, PRIV)), (long)(before - v_free_count));
 		ok(vm_fault(c, BIG + PG(1), VM_PROT_WRITE) == ENOMEM && obj_page(c, BIG + PG(1)) == 0,
 		    "a demand-zero fault with no free page is ENOMEM");
 		while (nhog > 0)
