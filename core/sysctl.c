@@ -40,6 +40,11 @@ GETTER(get_v_forkpages, vmcnt.v_forkpages)
 GETTER(get_v_vforkpages, vmcnt.v_vforkpages)
 GETTER(get_v_rforkpages, vmcnt.v_rforkpages)
 GETTER(get_v_kthreadpages, vmcnt.v_kthreadpages)
+GETTER(get_v_vm_faults, vmcnt.v_vm_faults)
+GETTER(get_v_cow_faults, vmcnt.v_cow_faults)
+GETTER(get_v_zfod, vmcnt.v_zfod)
+GETTER(get_v_pt_shared, vmcnt.v_pt_shared)
+GETTER(get_v_pt_copied, vmcnt.v_pt_copied)
 GETTER(get_v_free_count, v_free_count)
 GETTER(get_v_page_count, v_page_count)
 GETTER(get_smp_cpus, ncpus)
@@ -142,6 +147,11 @@ static const struct sysctl_oid sysctls[] = {
 	{ "vm.stats.vm.v_vforkpages", get_v_vforkpages, NULL },
 	{ "vm.stats.vm.v_rforkpages", get_v_rforkpages, NULL },
 	{ "vm.stats.vm.v_kthreadpages", get_v_kthreadpages, NULL },
+	{ "vm.stats.vm.v_vm_faults", get_v_vm_faults, NULL },
+	{ "vm.stats.vm.v_cow_faults", get_v_cow_faults, NULL },
+	{ "vm.stats.vm.v_zfod", get_v_zfod, NULL },
+	{ "vm.stats.vm.v_pt_shared", get_v_pt_shared, NULL },
+	{ "vm.stats.vm.v_pt_copied", get_v_pt_copied, NULL },
 	{ "vm.stats.vm.v_free_count", get_v_free_count, NULL },
 	{ "vm.stats.vm.v_page_count", get_v_page_count, NULL },
 	{ "vm.stats.sys.v_ipi_shootdown", get_v_ipi_shootdown, NULL },

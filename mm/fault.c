@@ -12,6 +12,7 @@
 #include "page.h"
 #include "pmap.h"
 #include "vm_object.h"
+#include "vmmeter.h"
 
 static paddr_t zero_page;
 
@@ -77,6 +78,7 @@ vm_fault_locked(struct vmspace *vm, vaddr_t va, vm_prot_t access)
 	int error;
 
 	KASSERT(spin_held(&vm->lock), "vm_fault_locked without the map lock");
+	VMCNT_ADD(v_vm_faults, 1);
 	va = trunc_page(va);
 	e = vm_map_lookup(vm, va);
 	if (e == NULL || (e->prot & access) != access)
@@ -104,6 +106,7 @@ vm_fault_locked(struct vmspace *vm, vaddr_t va, vm_prot_t access)
 		if ((error = page_alloc(&pa, PG_ZERO)) != 0)
 			goto out;
 		*slot = pa;
+		VMCNT_ADD(v_zfod, 1);
 	} else if ((access & VM_PROT_WRITE) && !(e->flags & ME_SHARED) &&
 	    page_refcount(*slot) > 1) {
 		/*
@@ -116,6 +119,7 @@ vm_fault_locked(struct vmspace *vm, vaddr_t va, vm_prot_t access)
 		memcpy(phys_to_kva(pa), phys_to_kva(*slot), PAGE_SIZE);
 		page_free(*slot);
 		*slot = pa;
+		VMCNT_ADD(v_cow_faults, 1);
 	}
 	prot = e->prot;
 	if (!(e->flags & ME_SHARED) &&

@@ -233,6 +233,39 @@ page_hold_array(const paddr_t *pas, size_t n)
 	spin_unlock(&page_lock);
 }
 
+/* dst[i] = src[i] for i < n, with a reference more on each non-zero page, in one pass. */
+void
+page_copy_held(paddr_t *dst, const paddr_t *src, size_t n)
+{
+	spin_lock(&page_lock);
+	for (size_t i = 0; i < n; i++) {
+		if ((dst[i] = src[i]) != 0) {
+			struct vm_page *pg = pa_to_page(src[i]);
+
+			KASSERT(pg->ref > 0 && !(pg->flags & VPF_FREE), "hold of a free page");
+			pg->ref++;
+		}
+	}
+	spin_unlock(&page_lock);
+}
+
+/* page_free() of each non-zero entry of pas[0, n), under one lock. */
+void
+page_free_array(const paddr_t *pas, size_t n)
+{
+	spin_lock(&page_lock);
+	for (size_t i = 0; i < n; i++) {
+		if (pas[i] != 0) {
+			struct vm_page *pg = pa_to_page(pas[i]);
+
+			KASSERT(pg->ref > 0 && !(pg->flags & VPF_FREE), "free of a free page");
+			if (--pg->ref == 0)
+				block_free((uint32_t)(pg - pages), pg->order);
+		}
+	}
+	spin_unlock(&page_lock);
+}
+
 void
 page_free(paddr_t pa)
 {

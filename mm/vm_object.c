@@ -41,34 +41,47 @@ chunk_span(unsigned level)
 }
 
 /*
- * Drop one reference on the chunk; the last one drops what the chunk holds
- * too.  Private subtrees cost a step a slot, shared ones a single step.
+ * Slots a chunk of `level` whose first page is base uses: the last chunk
+ * of each level may reach past the object's end, and loops over a small
+ * object's chunk stop at its size.
+ */
+static size_t
+chunk_nslots(const struct vm_object *obj, unsigned level, size_t base)
+{
+	size_t step = chunk_span(level) >> CHUNK_SHIFT;
+
+	return (MIN(CHUNK_SLOTS, (obj->npages - base + step - 1) / step));
+}
+
+/*
+ * Drop one reference on obj's chunk of `level` at base; the last one drops
+ * what the chunk holds too.  Private subtrees cost a step a slot, shared
+ * ones a single step.
  */
 static void
-chunk_release(paddr_t chunk, unsigned level)
+chunk_release(const struct vm_object *obj, paddr_t chunk, unsigned level, size_t base)
 {
+	size_t n = chunk_nslots(obj, level, base), step = chunk_span(level) >> CHUNK_SHIFT;
 	paddr_t *slots = chunk_slots(chunk);
 
 	if (!page_unref(chunk))
 		return;
-	for (size_t i = 0; i < CHUNK_SLOTS; i++) {
-		if (slots[i] == 0)
-			continue;
-		if (level == 0)
-			page_free(slots[i]);
-		else
-			chunk_release(slots[i], level - 1);
-	}
+	if (level == 0)
+		page_free_array(slots, n);
+	else
+		for (size_t i = 0; i < n; i++)
+			if (slots[i] != 0)
+				chunk_release(obj, slots[i], level - 1, base + i * step);
 	page_free(chunk);
 }
 
 /*
- * Make the chunk of `level` that *slotp points at (or a new, empty one if
- * none) the caller's alone, so that it may write to it.  ENOMEM leaves
- * *slotp as it was.
+ * Make obj's chunk of `level` at base that *slotp points at (or a new,
+ * empty one if none) obj's alone, so that it may write to it.  Slots past
+ * the object's end are left as they come.  ENOMEM leaves *slotp as it was.
  */
 static int
-chunk_own(paddr_t *slotp, unsigned level)
+chunk_own(const struct vm_object *obj, paddr_t *slotp, unsigned level, size_t base)
 {
 	paddr_t old = *slotp, new;
 
@@ -77,9 +90,9 @@ chunk_own(paddr_t *slotp, unsigned level)
 	if (page_alloc(&new, old == 0 ? PG_ZERO : 0) != 0)
 		return (ENOMEM);
 	if (old != 0) {
-		memcpy(chunk_slots(new), chunk_slots(old), PAGE_SIZE);
-		page_hold_array(chunk_slots(new), CHUNK_SLOTS);
-		chunk_release(old, level);
+		page_copy_held(chunk_slots(new), chunk_slots(old),
+		    chunk_nslots(obj, level, base));
+		chunk_release(obj, old, level, base);
 	}
 	*slotp = new;
 	return (0);
@@ -148,13 +161,17 @@ vm_object_slot(struct vm_object *obj, size_t idx, paddr_t **slotp)
 {
 	paddr_t *slot = &obj->root;
 	unsigned level = obj->height;
+	size_t base = 0;
 	int error;
 
 	KASSERT(idx < obj->npages, "slot past the object");
 	for (;;) {
-		if ((error = chunk_own(slot, level)) != 0)
+		size_t i = (idx >> (level * CHUNK_SHIFT)) & (CHUNK_SLOTS - 1);
+
+		if ((error = chunk_own(obj, slot, level, base)) != 0)
 			return (error);
-		slot = &chunk_slots(*slot)[(idx >> (level * CHUNK_SHIFT)) & (CHUNK_SLOTS - 1)];
+		slot = &chunk_slots(*slot)[i];
+		base += i * (chunk_span(level) >> CHUNK_SHIFT);
 		if (level-- == 0) {
 			*slotp = slot;
 			return (0);
@@ -169,7 +186,8 @@ vm_object_slot(struct vm_object *obj, size_t idx, paddr_t **slotp)
  * is no memory for that its pages stay with the object.
  */
 static void
-range_free(paddr_t *slotp, unsigned level, size_t base, size_t first, size_t end)
+range_free(const struct vm_object *obj, paddr_t *slotp, unsigned level, size_t base,
+    size_t first, size_t end)
 {
 	size_t span = chunk_span(level), step = span >> CHUNK_SHIFT;
 	paddr_t *slots;
@@ -178,18 +196,18 @@ range_free(paddr_t *slotp, unsigned level, size_t base, size_t first, size_t end
 	if (*slotp == 0)
 		return;
 	if (first <= base && base + span <= end) {
-		chunk_release(*slotp, level);
+		chunk_release(obj, *slotp, level, base);
 		*slotp = 0;
 		return;
 	}
-	if (chunk_own(slotp, level) != 0)
+	if (chunk_own(obj, slotp, level, base) != 0)
 		return;
 	slots = chunk_slots(*slotp);
 	i = first > base ? (first - base) / step : 0;
 	last = MIN(CHUNK_SLOTS, (end - base + step - 1) / step);
 	for (; i < last; i++) {
 		if (level > 0) {
-			range_free(&slots[i], level - 1, base + i * step, first, end);
+			range_free(obj, &slots[i], level - 1, base + i * step, first, end);
 		} else if (slots[i] != 0) {
 			page_free(slots[i]);
 			slots[i] = 0;
@@ -203,7 +221,7 @@ vm_object_free_range(struct vm_object *obj, size_t first, size_t n)
 {
 	KASSERT(first + n <= obj->npages, "range past the object");
 	if (n > 0)
-		range_free(&obj->root, obj->height, 0, first, first + n);
+		range_free(obj, &obj->root, obj->height, 0, first, first + n);
 }
 
 /*
@@ -234,7 +252,7 @@ vm_object_release(struct vm_object *obj)
 	if (__atomic_sub_fetch(&obj->ref, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	if (obj->root != 0)
-		chunk_release(obj->root, obj->height);
+		chunk_release(obj, obj->root, obj->height, 0);
 	kfree(obj);
 }
 

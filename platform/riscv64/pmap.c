@@ -53,6 +53,7 @@
 #include "hal.h"
 #include "page.h"
 #include "pmap.h"
+#include "vmmeter.h"
 
 #include "machdep.h"
 #include "riscv.h"
@@ -240,6 +241,7 @@ table_own(struct pmap *pm, struct pmap_inval *iv, pt_entry_t *l1e, vaddr_t va)
 	if (page_alloc(&pt, 0) != 0)
 		return (ENOMEM);
 	memcpy(pt_kva(pt), pt_kva(PTE_TO_PA(*l1e)), PAGE_SIZE);
+	VMCNT_ADD(v_pt_copied, 1);
 	inval_span(iv, va & ~(L1_SPAN - 1));
 	iv->unref[iv->nunref++] = PTE_TO_PA(*l1e);
 	*l1e = PA_TO_PTE(pt) | PTE_V;
@@ -264,6 +266,38 @@ l1e_find(struct pmap *pm, vaddr_t va, vaddr_t *next)
 	KASSERT(!PTE_IS_LEAF(e), "pmap: superpage in a user pmap");
 	*next = (va | (L1_SPAN - 1)) + 1;
 	return (&pt_kva(PTE_TO_PA(e))[SV39_INDEX(va, 1)]);
+}
+
+/*
+ * The first valid level-1 entry for an address in [*vap, eva), with *vap
+ * moved to that address (the start of its 2 MiB, or *vap itself), or NULL
+ * if there is none: range walks skip absent tables at a few instructions
+ * each.
+ */
+static pt_entry_t *
+l1e_next(struct pmap *pm, vaddr_t *vap, vaddr_t eva)
+{
+	vaddr_t va = *vap, next;
+	pt_entry_t *l1e;
+
+	while (va < eva) {
+		if ((l1e = l1e_find(pm, va, &next)) == NULL) {
+			va = next;
+			continue;
+		}
+		while ((*l1e & PTE_V) == 0) {
+			va = next;
+			next += L1_SPAN;
+			if (va >= eva || (va & (SV39_GIGAPAGE - 1)) == 0)
+				break;
+			l1e++;
+		}
+		if ((*l1e & PTE_V) != 0 && va < eva) {
+			*vap = va;
+			return (l1e);
+		}
+	}
+	return (NULL);
 }
 
 /* The level-1 entry for va, creating its gigabyte's table if needed. */
@@ -414,9 +448,8 @@ pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 
 	KASSERT(sva <= eva && eva <= VM_MAX_USER, "pmap_remove: bad range");
 	inval_init(&iv, pm);
-	for (va = sva; va < eva; va = next) {
-		if ((l1e = l1e_find(pm, va, &next)) == NULL || (*l1e & PTE_V) == 0)
-			continue;
+	for (va = sva; (l1e = l1e_next(pm, &va, eva)) != NULL; va = next) {
+		next = (va | (L1_SPAN - 1)) + 1;
 		end = MIN(next, eva);
 		if (((va & (L1_SPAN - 1)) == 0 && end == next) ||
 		    table_own(pm, &iv, l1e, va) != 0) {
@@ -449,9 +482,8 @@ pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 	}
 	KASSERT(sva <= eva && eva <= VM_MAX_USER, "pmap_protect: bad range");
 	inval_init(&iv, pm);
-	for (va = sva; va < eva; va = next) {
-		if ((l1e = l1e_find(pm, va, &next)) == NULL || (*l1e & PTE_V) == 0)
-			continue;
+	for (va = sva; (l1e = l1e_next(pm, &va, eva)) != NULL; va = next) {
+		next = (va | (L1_SPAN - 1)) + 1;
 		end = MIN(next, eva);
 		if (table_own(pm, &iv, l1e, va) != 0) {
 			table_drop(pm, &iv, l1e, va & ~(L1_SPAN - 1));
@@ -504,9 +536,8 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 
 	KASSERT(sva <= eva && eva <= VM_MAX_USER, "pmap_copy: bad range");
 	inval_init(&iv, src);
-	for (va = sva; va < eva; va = next) {
-		if ((sl1e = l1e_find(src, va, &next)) == NULL || (*sl1e & PTE_V) == 0)
-			continue;
+	for (va = sva; (sl1e = l1e_next(src, &va, eva)) != NULL; va = next) {
+		next = (va | (L1_SPAN - 1)) + 1;
 		end = MIN(next, eva);
 		if ((error = l1e_alloc(dst, va, &dl1e)) != 0)
 			break;
@@ -516,6 +547,7 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 			if (!table_shared(*sl1e))
 				leaves_wp(&iv, st, lo, next);
 			page_hold(PTE_TO_PA(*sl1e));
+			VMCNT_ADD(v_pt_shared, 1);
 			*dl1e = *sl1e;
 			dst->pm_ptpages++;
 			continue;

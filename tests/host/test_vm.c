@@ -14,6 +14,9 @@
 #include "tap.h"
 #include "vm.h"
 #include "../../mm/vm_object.h"
+#include "vmmeter.h"
+
+struct vmmeter vmcnt;		/* core/fork.c's, which the vm test does not link */
 
 #define MIB		(1ul << 20)
 #define ARENA		(16 * MIB)
