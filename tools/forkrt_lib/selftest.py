@@ -8,7 +8,7 @@ from unittest import mock
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from forkrt_lib import bench, build, console, setup, testrun  # noqa: E402
+from forkrt_lib import bench, benchcheck, build, console, setup, testrun  # noqa: E402
 from forkrt_lib.common import EXIT_CRASH, EXIT_TIMEOUT, UserError  # noqa: E402
 
 
@@ -124,6 +124,98 @@ class Bench(unittest.TestCase):
         import xml.etree.ElementTree as ET
         ET.fromstring(bench.svg([("riscv64", r1), ("x86_64", r2)], ["riscv64", "x86_64"]))
         ET.fromstring(bench.svg([], ["riscv64"]))
+
+
+class BenchCheck(unittest.TestCase):
+    def rows(self, **figures):
+        return [{"case": k.rsplit("_", 1)[0], "size_kib": int(k.rsplit("_", 1)[1]),
+                 "median_cycles": v} for k, v in figures.items()]
+
+    def base(self, **figures):
+        return {"conditions": dict(benchcheck.CONDITIONS),
+                "x86_64": {f"{r['case']} size_kib={r['size_kib']}": r["median_cycles"]
+                           for r in self.rows(**figures)}}
+
+    def test_within_worse_better(self):
+        b = self.base(fork_0=1000, vfork_0=1000, fork_exec_0=1000)
+        v = benchcheck.compare("x86_64", self.rows(fork_0=1030, vfork_0=1031, fork_exec_0=960),
+                               b)
+        self.assertEqual([x.ok for x in v], [True, False, True])
+        self.assertIn("1,031 instructions, baseline 1,000 (+3.1 %): more than 3 % worse",
+                      v[1].text)
+        self.assertIn("# better by more than 3 %", v[2].text)
+        self.assertIn("--update-baseline", v[2].text)
+        self.assertNotIn("#", v[0].text)
+
+    def test_new_and_missing_cases_fail(self):
+        v = benchcheck.compare("x86_64", self.rows(fork_0=1000, lwp_0=50),
+                               self.base(fork_0=1000, gone_0=7))
+        self.assertEqual([(x.key, x.ok) for x in v], [("fork size_kib=0", True),
+                                                       ("lwp size_kib=0", False),
+                                                       ("gone size_kib=0", False)])
+        self.assertIn("no baseline", v[1].text)
+        self.assertIn("not measured", v[2].text)
+
+    def test_tap_lines(self):
+        run = benchcheck.Run("riscv64", None, error="bench --check did not finish: timeout")
+        self.assertEqual(benchcheck.tap_lines("riscv64", run, []),
+                         ["not ok 1 - bench --check on riscv64: bench --check did not finish: "
+                          "timeout"])
+        v = benchcheck.compare("x86_64", self.rows(fork_0=2000), self.base(fork_0=1000))
+        lines = benchcheck.tap_lines("x86_64", benchcheck.Run("x86_64", None), v)
+        self.assertEqual([console.tap_result(l) for l in lines], [False])
+
+    def test_files(self):
+        import json
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "b.json")
+            with self.assertRaises(UserError) as cm:
+                benchcheck.load(p)
+            self.assertIn("--update-baseline --check", str(cm.exception))
+            with open(p, "w") as f:
+                json.dump({"x86_64": {"fork size_kib=0": "many"}}, f)
+            with self.assertRaises(UserError):
+                benchcheck.load(p)
+            with open(p, "w") as f:
+                json.dump(dict(self.base(fork_0=10), riscv64={"fork size_kib=0": 20}), f)
+            self.assertEqual(benchcheck.conditions_differ(benchcheck.load(p)), [])
+            # an update keeps the other arch and says what moved
+            run = benchcheck.Run("x86_64", None, rows=self.rows(fork_0=12, lwp_0=3))
+            with mock.patch.object(benchcheck, "_describe_source", return_value="abc"), \
+                 mock.patch.object(benchcheck, "_qemu_version", return_value="QEMU 7.2"):
+                said = benchcheck.update(p, [run])
+            self.assertEqual(said, ["x86_64 fork size_kib=0: 10 -> 12 (+20.0 %)",
+                                    "x86_64 lwp size_kib=0: 3 (new)"])
+            data = benchcheck.load(p)
+            self.assertEqual(data["riscv64"], {"fork size_kib=0": 20})
+            self.assertEqual(data["x86_64"], {"fork size_kib=0": 12, "lwp size_kib=0": 3})
+            self.assertEqual(data["measured"]["x86_64"], {"commit": "abc", "qemu": "QEMU 7.2"})
+            # other conditions: refused, and an update starts afresh
+            data["conditions"]["cpus"] = 4
+            with open(p, "w") as f:
+                json.dump(data, f)
+            self.assertEqual(benchcheck.conditions_differ(benchcheck.load(p)),
+                             ["cpus: file 4, tool 1"])
+            run2 = benchcheck.Run("x86_64", None, rows=self.rows(fork_0=11))
+            with mock.patch.object(benchcheck, "_describe_source", return_value="abc"), \
+                 mock.patch.object(benchcheck, "_qemu_version", return_value="QEMU 7.2"):
+                benchcheck.update(p, [run2])
+            data = benchcheck.load(p)
+            self.assertEqual((data["riscv64"], data["x86_64"]), ({}, {"fork size_kib=0": 11}))
+
+    def test_counted_by_forkrt_test(self):
+        lines = ["ok 1 - fork size_kib=0: 1,000 instructions, baseline 1,000 (+0.0 %)",
+                 "not ok 2 - lwp size_kib=0: 9 instructions, baseline 5 (+80.0 %): more than "
+                 "3 % worse"]
+        with mock.patch.object(benchcheck, "check_arch",
+                               return_value=(benchcheck.Run("x86_64", None), lines, "boot\n")):
+            t = testrun.run_bench_check("x86_64", out=io.StringIO())
+        self.assertEqual((t.passed, t.failed, t.result), (1, 1, "FAIL"))
+        self.assertIn("--update-baseline", t.note)
+        out = io.StringIO()
+        testrun.show("x86_64", [t], out=out)
+        self.assertIn("[x86_64] forkrt:bench / check@smp1: not ok 2 - lwp", out.getvalue())
 
 
 class Setup(unittest.TestCase):
