@@ -163,6 +163,14 @@ def _privilege(arch: str, in_priv: Optional[int], flags: int) -> str:
     return "user" if flags & 3 == 3 else "kernel"
 
 
+def _hex(text: str, line: str) -> int:
+    try:
+        return int(text, 16)
+    except ValueError:
+        raise UserError("unexpected line in QEMU's exec log (another QEMU version?): "
+                        + line.rstrip()[:200], EXIT_FAIL)
+
+
 def parse_log(lines: Iterable[str], arch: str, symbols: Symbols) -> Counts:
     """Stream a `-d in_asm,exec,nochain` log into instruction counts by label."""
     counts = Counts()
@@ -176,12 +184,17 @@ def parse_log(lines: Iterable[str], arch: str, symbols: Symbols) -> Counts:
         c = line[:1]
         if c == "T" and line.startswith("Trace "):
             in_block = False
-            _, _, ptr, rest = line.split(" ", 3)
-            fields = rest[1:rest.index("]")].split("/")
+            try:
+                _, _, ptr, rest = line.split(" ", 3)
+                fields = rest[1:rest.index("]")].split("/")
+                fields[3]                   # CS_BASE/PC/FLAGS/CFLAGS
+            except (ValueError, IndexError):
+                raise UserError("unexpected line in QEMU's exec log (another QEMU version?): "
+                                + line.rstrip()[:200], EXIT_FAIL)
             tb = tbs.get(ptr)
-            if pending and int(fields[1], 16) == pending[0]:
+            if pending and _hex(fields[1], line) == pending[0]:
                 # this TB's translation was just logged: learn what it holds
-                priv = _privilege(arch, in_priv, int(fields[2], 16))
+                priv = _privilege(arch, in_priv, _hex(fields[2], line))
                 runs: list = []
                 for pc in pending:
                     label = (USER if priv == "user" else FIRMWARE if priv == "firmware"
@@ -286,11 +299,18 @@ def profile_arch(arch: str, case: str, size: int, iterations: int,
     with tempfile.TemporaryDirectory(prefix="forkrt-profile-", dir=where) as tmp:
         lo, lo_cycles = _one_run(arch, case, size, 1, symbols, tmp, timeout)
         hi, hi_cycles = _one_run(arch, case, size, 1 + iterations, symbols, tmp, timeout)
+    if not hi.execs:
+        raise UserError(f"{arch}: QEMU's log had no 'Trace' lines: does this QEMU support "
+                        "-d in_asm,exec,nochain?", EXIT_FAIL)
     labels = set(lo.by_label) | set(hi.by_label)
     per = {l: (hi.by_label[l] - lo.by_label[l]) / iterations for l in labels}
     per = {l: v for l, v in per.items() if v != 0}
     p = ArchProfile(arch, case, size, iterations, per,
                     (hi_cycles - lo_cycles) / iterations)
+    if p.cycles_per_iter and abs(p.total - p.cycles_per_iter) > 0.02 * p.cycles_per_iter:
+        p.notes.append(f"the trace counts {p.total:,.0f} instructions an iteration, the guest's "
+                       f"cycle counter {p.cycles_per_iter:,.0f}: more than 2 % apart, so read "
+                       "the figures with care")
     if hi.unknown or lo.unknown:
         p.notes.append(f"{hi.unknown + lo.unknown} TB runs had no translation in the log "
                        "and were not counted")

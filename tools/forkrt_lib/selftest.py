@@ -315,6 +315,12 @@ Trace 0: 0x7f0000000100 [0000000000000000/ffffffff80200020/00a040b0/ff020200] fo
         # the movabsq's second line of bytes is not an instruction; CPL 3 is user
         self.assertEqual(dict(c.by_label), {"fork1": 4, profile.USER: 1})
 
+    def test_bad_line(self):
+        with self.assertRaises(UserError) as cm:
+            profile.parse_log(io.StringIO("Trace 0: 0x7f00 garbage\n"), "x86_64",
+                              self.symbols())
+        self.assertIn("another QEMU version", str(cm.exception))
+
     def test_side_by_side(self):
         a = profile.ArchProfile("riscv64", "fork_exit_wait", 0, 10,
                                 {"memset": 600.0, "fork1": 300.0, profile.USER: 100.0}, 990.0)
