@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Optional, TextIO
+from typing import Callable, Optional, Sequence, TextIO
 
 from .common import (EXIT_CRASH, EXIT_NOSTART, EXIT_TIMEOUT, UserError,
                      arch_module)
@@ -125,12 +125,13 @@ def boot(arch: str, kernel: str, cmdline: str = "", *, timeout: float = 120,
          accel: str = "tcg", smp: int = 1, tap: bool = False, prefix: str = "",
          out: TextIO = sys.stdout, interactive: bool = False,
          on_line: Optional[Callable[[str], None]] = None,
-         poweroff_grace: float = 10.0) -> Outcome:
+         poweroff_grace: float = 10.0, qemu_extra: Sequence[str] = ()) -> Outcome:
     """Run QEMU once, print the console line by line, return the outcome.
 
     timeout <= 0 means no limit. The poweroff line is authoritative; when it has
     been seen and QEMU does not exit within poweroff_grace seconds it is killed
-    and the status stands.
+    and the status stands.  qemu_extra: more QEMU options, after the
+    platform's (tools/forkrt profile adds its -d trace).
     """
     mod = arch_module(arch)
     if not os.path.isfile(kernel):
@@ -142,6 +143,7 @@ def boot(arch: str, kernel: str, cmdline: str = "", *, timeout: float = 120,
     if smp != 1:
         kwargs["smp"] = smp
     argv = [str(a) for a in mod.qemu_argv(str(kernel), cmdline, **kwargs)]
+    argv += [str(a) for a in qemu_extra]
 
     stdin = None if interactive else subprocess.DEVNULL
     saved_tty = None

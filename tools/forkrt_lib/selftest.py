@@ -8,7 +8,7 @@ from unittest import mock
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from forkrt_lib import bench, build, console, setup, testrun  # noqa: E402
+from forkrt_lib import bench, benchcheck, build, console, profile, setup, testrun  # noqa: E402
 from forkrt_lib.common import EXIT_CRASH, EXIT_TIMEOUT, UserError  # noqa: E402
 
 
@@ -124,6 +124,215 @@ class Bench(unittest.TestCase):
         import xml.etree.ElementTree as ET
         ET.fromstring(bench.svg([("riscv64", r1), ("x86_64", r2)], ["riscv64", "x86_64"]))
         ET.fromstring(bench.svg([], ["riscv64"]))
+
+
+class BenchCheck(unittest.TestCase):
+    def rows(self, **figures):
+        return [{"case": k.rsplit("_", 1)[0], "size_kib": int(k.rsplit("_", 1)[1]),
+                 "median_cycles": v} for k, v in figures.items()]
+
+    def base(self, **figures):
+        return {"conditions": dict(benchcheck.CONDITIONS),
+                "x86_64": {f"{r['case']} size_kib={r['size_kib']}": r["median_cycles"]
+                           for r in self.rows(**figures)}}
+
+    def test_within_worse_better(self):
+        b = self.base(fork_0=1000, vfork_0=1000, fork_exec_0=1000)
+        v = benchcheck.compare("x86_64", self.rows(fork_0=1030, vfork_0=1031, fork_exec_0=960),
+                               b)
+        self.assertEqual([x.ok for x in v], [True, False, True])
+        self.assertIn("1,031 instructions, baseline 1,000 (+3.1 %): more than 3 % worse",
+                      v[1].text)
+        self.assertIn("# better by more than 3 %", v[2].text)
+        self.assertIn("--update-baseline", v[2].text)
+        self.assertNotIn("#", v[0].text)
+
+    def test_new_and_missing_cases_fail(self):
+        v = benchcheck.compare("x86_64", self.rows(fork_0=1000, lwp_0=50),
+                               self.base(fork_0=1000, gone_0=7))
+        self.assertEqual([(x.key, x.ok) for x in v], [("fork size_kib=0", True),
+                                                       ("lwp size_kib=0", False),
+                                                       ("gone size_kib=0", False)])
+        self.assertIn("no baseline", v[1].text)
+        self.assertIn("not measured", v[2].text)
+
+    def test_tap_lines(self):
+        run = benchcheck.Run("riscv64", None, error="bench --check did not finish: timeout")
+        self.assertEqual(benchcheck.tap_lines("riscv64", run, []),
+                         ["not ok 1 - bench --check on riscv64: bench --check did not finish: "
+                          "timeout"])
+        v = benchcheck.compare("x86_64", self.rows(fork_0=2000), self.base(fork_0=1000))
+        lines = benchcheck.tap_lines("x86_64", benchcheck.Run("x86_64", None), v)
+        self.assertEqual([console.tap_result(l) for l in lines], [False])
+
+    def test_files(self):
+        import json
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "b.json")
+            with self.assertRaises(UserError) as cm:
+                benchcheck.load(p)
+            self.assertIn("--update-baseline --check", str(cm.exception))
+            with open(p, "w") as f:
+                json.dump({"x86_64": {"fork size_kib=0": "many"}}, f)
+            with self.assertRaises(UserError):
+                benchcheck.load(p)
+            with open(p, "w") as f:
+                json.dump(dict(self.base(fork_0=10), riscv64={"fork size_kib=0": 20}), f)
+            self.assertEqual(benchcheck.conditions_differ(benchcheck.load(p)), [])
+            # an update keeps the other arch and says what moved
+            run = benchcheck.Run("x86_64", None, rows=self.rows(fork_0=12, lwp_0=3))
+            with mock.patch.object(benchcheck, "_describe_source", return_value="abc"), \
+                 mock.patch.object(benchcheck, "_qemu_version", return_value="QEMU 7.2"):
+                said = benchcheck.update(p, [run])
+            self.assertEqual(said, ["x86_64 fork size_kib=0: 10 -> 12 (+20.0 %)",
+                                    "x86_64 lwp size_kib=0: 3 (new)"])
+            data = benchcheck.load(p)
+            self.assertEqual(data["riscv64"], {"fork size_kib=0": 20})
+            self.assertEqual(data["x86_64"], {"fork size_kib=0": 12, "lwp size_kib=0": 3})
+            self.assertEqual(data["measured"]["x86_64"], {"commit": "abc", "qemu": "QEMU 7.2"})
+            # other conditions: refused, and an update starts afresh
+            data["conditions"]["cpus"] = 4
+            with open(p, "w") as f:
+                json.dump(data, f)
+            self.assertEqual(benchcheck.conditions_differ(benchcheck.load(p)),
+                             ["cpus: file 4, tool 1"])
+            run2 = benchcheck.Run("x86_64", None, rows=self.rows(fork_0=11))
+            with mock.patch.object(benchcheck, "_describe_source", return_value="abc"), \
+                 mock.patch.object(benchcheck, "_qemu_version", return_value="QEMU 7.2"):
+                benchcheck.update(p, [run2])
+            data = benchcheck.load(p)
+            self.assertEqual((data["riscv64"], data["x86_64"]), ({}, {"fork size_kib=0": 11}))
+
+    def test_counted_by_forkrt_test(self):
+        lines = ["ok 1 - fork size_kib=0: 1,000 instructions, baseline 1,000 (+0.0 %)",
+                 "not ok 2 - lwp size_kib=0: 9 instructions, baseline 5 (+80.0 %): more than "
+                 "3 % worse"]
+        with mock.patch.object(benchcheck, "check_arch",
+                               return_value=(benchcheck.Run("x86_64", None), lines, "boot\n")):
+            t = testrun.run_bench_check("x86_64", out=io.StringIO())
+        self.assertEqual((t.passed, t.failed, t.result), (1, 1, "FAIL"))
+        self.assertIn("--update-baseline", t.note)
+        out = io.StringIO()
+        testrun.show("x86_64", [t], out=out)
+        self.assertIn("[x86_64] forkrt:bench / check@smp1: not ok 2 - lwp", out.getvalue())
+
+
+class Profile(unittest.TestCase):
+    NM = ("ffffffff80200000 T _start\n"
+          "ffffffff80200010 t .LBB0_3\n"
+          "ffffffff80200020 T fork1\n"
+          "ffffffff80200040 T memset\n"
+          "ffffffff80300000 D some_data\n"
+          "ffffffff80200000 A KERNBASE\n")
+    TEXT = [(0xffffffff80200000, 0xffffffff80201000)]
+
+    def symbols(self):
+        return profile.Symbols.from_nm(self.NM, self.TEXT)
+
+    def test_symbols(self):
+        s = self.symbols()
+        self.assertEqual(s.name(0xffffffff80200018), "_start")      # .L labels skipped
+        self.assertEqual(s.name(0xffffffff80200024), "fork1")
+        self.assertEqual(s.name(0xffffffff80200fff), "memset")
+        self.assertEqual(s.name(0xffffffff80300000), profile.NOSYM)  # not text
+
+    RISCV_LOG = """----------------
+IN: fork1
+Priv: 1; Virt: 0
+0xffffffff80200020:  1141              addi                    sp,sp,-16
+0xffffffff80200022:  e406              sd                      ra,8(sp)
+0xffffffff80200024:  0000006f          j                       28                      # 0xffffffff80200040
+
+Trace 0: 0x7f0000000100 [0000000000000000/ffffffff80200020/00000001/ff020200] fork1
+----------------
+IN: memset
+Priv: 1; Virt: 0
+0xffffffff8020003c:  0001              nop
+0xffffffff8020003e:  0001              nop
+0xffffffff80200040:  8082              ret
+
+Trace 0: 0x7f0000000200 [0000000000000000/ffffffff8020003c/00000001/ff020200] memset
+Trace 0: 0x7f0000000100 [0000000000000000/ffffffff80200020/00000001/ff020200] fork1
+Stopped execution of TB chain before 0x7f0000000100 [ffffffff80200020] fork1
+Trace 0: 0x7f0000000100 [0000000000000000/ffffffff80200020/00000001/ff020200] fork1
+----------------
+IN:
+Priv: 0; Virt: 0
+0x0000000000400000:  7139              addi                    sp,sp,-64
+0x0000000000400002:  00000073          ecall
+
+Trace 0: 0x7f0000000300 [0000000000000000/0000000000400000/00000000/ff020200]
+Trace 0: 0x7f0000000300 [0000000000000000/0000000000400000/00000000/ff020200]
+----------------
+IN:
+Priv: 3; Virt: 0
+0x0000000080000100:  30200073          mret
+
+Trace 0: 0x7f0000000400 [0000000000000000/0000000080000100/00000003/ff020200]
+Trace 0: 0x7f0000000200 [0000000000000000/ffffffff8020003c/00000001/ff020200] memset
+cpu_io_recompile: rewound execution of TB to ffffffff8020003c
+----------------
+IN: fork1
+Priv: 1; Virt: 0
+0xffffffff80200020:  1141              addi                    sp,sp,-16
+
+Trace 0: 0x7f0000000100 [0000000000000000/ffffffff80200020/00000001/ff020200] fork1
+Trace 0: 0x7f0000000900 [0000000000000000/ffffffff80200020/00000001/ff020200] fork1
+"""
+
+    def test_parse_riscv(self):
+        c = profile.parse_log(io.StringIO(self.RISCV_LOG), "riscv64", self.symbols())
+        # fork1's first TB: 3 instructions, run 3 times, one of them stopped
+        # at its start, so 2 x 3; memset's TB: 2 nops still in fork1's range
+        # (memset starts at 0x40) and the ret, run twice, one rewound; the
+        # new 1-instruction TB at fork1's old host pointer, run once; the
+        # last Trace names a host pointer no translation was seen for.
+        self.assertEqual(c.by_label["fork1"], 3 * 2 + 2 * 1 + 1)
+        self.assertEqual(c.by_label["memset"], 1)
+        self.assertEqual(c.by_label[profile.USER], 4)
+        self.assertEqual(c.by_label[profile.FIRMWARE], 1)
+        self.assertEqual((c.undone, c.unknown), (2, 1))
+        self.assertEqual(c.total, 15)
+
+    X86_LOG = """----------------
+IN: fork1
+0xffffffff80200020:  48 b8 67 00 00 00 00 89  movabsq  $0x890000000067, %rax
+0xffffffff80200028:  00 00
+0xffffffff8020002a:  0f 05                    syscall
+
+Trace 0: 0x7f0000000100 [0000000000000000/ffffffff80200020/00a040b0/ff020200] fork1
+----------------
+IN:
+0x0000000000400000:  0f 05                    syscall
+
+Trace 0: 0x7f0000000200 [0000000000000000/0000000000400000/00a040b3/ff020200]
+Trace 0: 0x7f0000000100 [0000000000000000/ffffffff80200020/00a040b0/ff020200] fork1
+"""
+
+    def test_parse_x86(self):
+        c = profile.parse_log(io.StringIO(self.X86_LOG), "x86_64", self.symbols())
+        # the movabsq's second line of bytes is not an instruction; CPL 3 is user
+        self.assertEqual(dict(c.by_label), {"fork1": 4, profile.USER: 1})
+
+    def test_bad_line(self):
+        with self.assertRaises(UserError) as cm:
+            profile.parse_log(io.StringIO("Trace 0: 0x7f00 garbage\n"), "x86_64",
+                              self.symbols())
+        self.assertIn("another QEMU version", str(cm.exception))
+
+    def test_side_by_side(self):
+        a = profile.ArchProfile("riscv64", "fork_exit_wait", 0, 10,
+                                {"memset": 600.0, "fork1": 300.0, profile.USER: 100.0}, 990.0)
+        b = profile.ArchProfile("x86_64", "fork_exit_wait", 0, 10, {"fork1": 50.0}, 49.0)
+        text = profile.side_by_side([a, b], top=2)
+        lines = text.splitlines()
+        self.assertTrue(lines[0].startswith("riscv64") and "x86_64" in lines[0])
+        self.assertIn("memset", lines[1])
+        self.assertIn("60.0", lines[1])
+        self.assertTrue(any(l.startswith("(1 more)") for l in lines))
+        self.assertTrue(any(l.startswith("total") and "1,000" in l for l in lines))
+        self.assertTrue(any(l.startswith("guest cycle counter") and "990" in l for l in lines))
 
 
 class Setup(unittest.TestCase):

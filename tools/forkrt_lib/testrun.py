@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import benchcheck
 from .console import tap_result
 
 LOGBASE = "forkrt-test"
@@ -150,3 +151,24 @@ def show(target: str, tests: list[TestCount], out=sys.stdout) -> None:
         if t.note:
             out.write(f"[{target}] {t.name}: # {t.note}\n")
     out.flush()
+
+
+BENCH_CHECK = "forkrt:bench / check@smp1"
+
+
+def run_bench_check(target: str, out=sys.stdout) -> TestCount:
+    """The instruction-count regression guard (`forkrt bench --check`) on one
+    guest target, as one test whose subtests are its cases."""
+    out.write(f"[{target}] + tools/forkrt bench --check --arch {target} "
+              f"(against {benchcheck.rel(benchcheck.BASELINE)})\n")
+    out.flush()
+    run, lines, console_text = benchcheck.check_arch(target, benchcheck.BASELINE)
+    stdout = console_text + "".join(line + "\n" for line in lines)
+    tc = count_test({"name": BENCH_CHECK, "result": "OK" if run.ok else "FAIL",
+                     "stdout": stdout})
+    if tc.failed:
+        tc.note = ("instructions moved past the baseline: if meant, "
+                   f"{benchcheck.update_command(benchcheck.BASELINE)} and say why in the commit"
+                   if run.ok else "")
+        tc.result = "FAIL"
+    return tc

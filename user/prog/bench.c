@@ -9,6 +9,14 @@
  *
  *   bench            the short run tools/forkrt run shows (also as "app")
  *   bench --full     every case and size (tools/forkrt bench)
+ *   bench --check    the regression guard's short set, CHECK_ITERS each
+ *                    (tools/forkrt bench --check, under icount on 1 CPU)
+ *   bench --profile CASE SIZE_KIB N
+ *                    a warm-up, then N untimed iterations of CASE with a
+ *                    parent of SIZE_KIB, then one line
+ *                    "bench: profile ... cycles=C" (C: the cycle counter
+ *                    across the N); tools/forkrt profile traces two such
+ *                    runs and subtracts them
  *
  * The SMP cases: fork_exit_wait_parN (N processes forking at once; the
  * figures are per fork across all of them), fork_lwps_spinning and
@@ -210,6 +218,124 @@ pid_alloc(int live, int iters)
 	return (made == live ? 0 : -1);
 }
 
+/*
+ * Named cases, for --check and --profile: what one iteration does.
+ * fork_touch_one_page's op is the whole iteration (fork, the child's first
+ * write to one page of the parent's memory, exit, wait); its bench line
+ * times the write alone, inside the child (touch_one_page).
+ */
+static void
+one_fork_touch(void)
+{
+	static size_t next;
+	pid_t pid;
+
+	if (region_len == 0) {
+		printf("bench: fork_touch_one_page needs a parent with memory "
+		    "(size_kib > 0)\n");
+		bench_fail();
+	}
+	pid = fork();
+	if (pid == 0) {
+		region[next * 4096 % region_len] = 2;
+		_exit(0);
+	}
+	next++;
+	wait_for(pid);
+}
+
+static const struct named_case {
+	const char *name;
+	void (*op)(void);
+} named_cases[] = {
+	{ "fork_exit_wait", one_fork },
+	{ "vfork_exit_wait", one_vfork },
+	{ "rfork_mem_exit_wait", one_rfork_mem },
+	{ "lwp_create_exit", one_lwp },
+	{ "fork_exec_wait", one_fork_exec },
+	{ "fork_touch_one_page", one_fork_touch },
+};
+#define NNAMED	(int)(sizeof(named_cases) / sizeof(named_cases[0]))
+
+static const struct named_case *
+find_case(const char *name)
+{
+	for (int i = 0; i < NNAMED; i++)
+		if (strcmp(named_cases[i].name, name) == 0)
+			return (&named_cases[i]);
+	printf("bench: no case '%s'; cases:", name);
+	for (int i = 0; i < NNAMED; i++)
+		printf(" %s", named_cases[i].name);
+	printf("\n");
+	return (NULL);
+}
+
+/*
+ * The regression guard (tools/forkrt bench --check): a short set of cases
+ * at a fixed iteration count.  Under icount on one CPU every iteration
+ * costs the same instructions, so the medians repeat exactly.
+ */
+#define CHECK_ITERS	21
+
+static int
+check_set(void)
+{
+	static const struct {
+		const char *name;
+		size_t kib;
+	} set[] = {
+		{ "fork_exit_wait", 0 },
+		{ "fork_exit_wait", 16 * 1024 },
+		{ "vfork_exit_wait", 0 },
+		{ "lwp_create_exit", 0 },
+		{ "fork_exec_wait", 0 },
+		{ "fork_touch_one_page", 1024 },
+	};
+
+	printf("bench: check run on %s, pid %d\n", ARCH, getpid());
+	for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++) {
+		const struct named_case *c = find_case(set[i].name);
+
+		if (c == NULL || set_region(set[i].kib) != 0)
+			return (1);
+		if (c->op == one_fork_touch)
+			touch_one_page(CHECK_ITERS);
+		else
+			run_case(c->name, c->op, CHECK_ITERS, "");
+	}
+	set_region(0);
+	return (0);
+}
+
+/* tools/forkrt profile: nothing but the case's iterations, untimed. */
+static int
+profile(int argc, char **argv)
+{
+	const struct named_case *c;
+	uint64_t c0, c1;
+	long kib, iters;
+
+	if (argc != 5) {
+		printf("bench: usage: bench --profile CASE SIZE_KIB ITERATIONS\n");
+		return (2);
+	}
+	kib = strtol(argv[3], NULL, 10);
+	iters = strtol(argv[4], NULL, 10);
+	if ((c = find_case(argv[2])) == NULL || kib < 0 || iters < 0)
+		return (2);
+	if (set_region((size_t)kib) != 0)
+		return (1);
+	for (int i = 0; i < WARMUP; i++)
+		c->op();
+	c0 = forkrt_cycles();
+	for (long i = 0; i < iters; i++)
+		c->op();
+	c1 = forkrt_cycles();
+	printf("bench: profile case=%s size_kib=%ld iters=%ld cycles=%llu\n", c->name,
+	    kib, iters, (unsigned long long)(c1 - c0));
+	return (0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -220,6 +346,10 @@ main(int argc, char **argv)
 	int nsizes = full ? 4 : 2;
 	int iters = full ? 200 : 40;
 
+	if (argc > 1 && strcmp(argv[1], "--check") == 0)
+		return (check_set());
+	if (argc > 1 && strcmp(argv[1], "--profile") == 0)
+		return (profile(argc, argv));
 	printf("bench: %s run on %s, pid %d\n", full ? "full" : "short", ARCH, getpid());
 	for (int s = 0; s < nsizes; s++) {
 		int n = sizes[s] >= 16 * 1024 ? iters / 2 : iters;
