@@ -83,6 +83,12 @@ bool	pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pa, vm_prot_t *prot);
  */
 int	pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva);
 
+/*
+ * What one leaf page table maps (512 entries of 4 KiB on both platforms):
+ * the unit pmap_copy shares, and what vm_fork rounds its ranges to.
+ */
+#define PMAP_TABLE_SPAN	(512 * PAGE_SIZE)
+
 /* Make pm the address space of this CPU; NULL selects the kernel-only pmap. */
 void	pmap_activate(struct pmap *pm);
 

@@ -28,6 +28,36 @@ entry_fork(struct vm_map_entry *e)
 	return (ne);
 }
 
+/*
+ * The child gets the parent's page tables over the ranges its entries
+ * cover, each widened to whole tables, so that tables holding several
+ * entries are shared too, and merged where they meet: the walk visits the
+ * tables in use, not the whole user range.  Widening is sound because the
+ * pmap maps nothing outside entries, and every entry the child has maps
+ * the parent's pages as they are.
+ */
+static int
+fork_pmap(struct vmspace *child, struct vmspace *parent)
+{
+	vaddr_t sva = 0, eva = 0, s, t;
+	struct vm_map_entry *e;
+	int error;
+
+	TAILQ_FOREACH(e, &parent->entries, link) {
+		s = MAX(e->start & ~(PMAP_TABLE_SPAN - 1), VM_MIN_USER);
+		t = MIN((e->end + PMAP_TABLE_SPAN - 1) & ~(PMAP_TABLE_SPAN - 1), VM_MAX_USER);
+		if (eva != 0 && s <= eva) {
+			eva = MAX(eva, t);
+			continue;
+		}
+		if (eva != 0 && (error = pmap_copy(child->pmap, parent->pmap, sva, eva)) != 0)
+			return (error);
+		sva = s;
+		eva = t;
+	}
+	return (eva != 0 ? pmap_copy(child->pmap, parent->pmap, sva, eva) : 0);
+}
+
 int
 vm_fork(struct vmspace *parent, struct vmspace **childp)
 {
@@ -45,11 +75,7 @@ vm_fork(struct vmspace *parent, struct vmspace **childp)
 		}
 		TAILQ_INSERT_TAIL(&child->entries, ne, link);
 	}
-	/*
-	 * The pmap maps nothing outside entries, and the child has every
-	 * entry's pages as they are: one call over the whole user range.
-	 */
-	if ((error = pmap_copy(child->pmap, parent->pmap, VM_MIN_USER, VM_MAX_USER)) != 0)
+	if ((error = fork_pmap(child, parent)) != 0)
 		goto out;
 	child->brk_base = parent->brk_base;
 	child->brk = parent->brk;
