@@ -6,6 +6,8 @@
  * loses its mappings of writable private entries, so that its next write
  * faults.  The child starts with an empty pmap and faults its pages in as
  * it touches them.  Shared entries keep pointing at the same object.
+ * Each entry's inheritance (minherit(2)) picks which of these the child
+ * gets, or a hole, or new zeroes (entry_inherit).
  */
 #include "pmap.h"
 #include "vm_object.h"
@@ -34,6 +36,45 @@ entry_fork(struct vmspace *parent, struct vm_map_entry *e)
 	return (ne);
 }
 
+/*
+ * The child's entry for e by e's inheritance (minherit(2), vm.h): none (a
+ * hole), a new zero-filled one, or entry_fork's shared or copy-on-write
+ * one.  A shared entry inherited as a copy stops being shared in the
+ * parent too, as in FreeBSD (vm_map_copy_entry makes both sides
+ * copy-on-write): its pages are written in place, so the child's copy
+ * would see the parent's writes otherwise.  An entry inherited as shared
+ * is already a shared one (vm_map_inherit made it so).  0 with *nep NULL
+ * for a hole, ENOMEM with e as it was (but a fork that fails on a later
+ * entry leaves an earlier shared-turned-copy one copy-on-write).
+ */
+static int
+entry_inherit(struct vmspace *parent, struct vm_map_entry *e,
+    struct vm_map_entry **nep)
+{
+	*nep = NULL;
+	switch (vm_entry_inherit(e)) {
+	case VM_INHERIT_NONE:
+		return (0);
+	case VM_INHERIT_ZERO:
+		*nep = vm_entry_zero_clone(e);
+		break;
+	case VM_INHERIT_COPY:
+		if (e->flags & ME_SHARED) {
+			e->flags &= ~ME_SHARED;
+			if ((*nep = entry_fork(parent, e)) == NULL)
+				e->flags |= ME_SHARED;
+			break;
+		}
+		/* FALLTHROUGH */
+	case VM_INHERIT_SHARE:
+		KASSERT(vm_entry_inherit(e) == VM_INHERIT_COPY || (e->flags & ME_SHARED),
+		    "a private entry inherited as shared");
+		*nep = entry_fork(parent, e);
+		break;
+	}
+	return (*nep == NULL ? ENOMEM : 0);
+}
+
 int
 vm_fork(struct vmspace *parent, struct vmspace **childp)
 {
@@ -46,13 +87,14 @@ vm_fork(struct vmspace *parent, struct vmspace **childp)
 	/* One shootdown round for the whole parent, not one an entry. */
 	pmap_batch_begin(parent->pmap);
 	TAILQ_FOREACH(e, &parent->entries, link) {
-		if ((ne = entry_fork(parent, e)) == NULL) {
+		if (entry_inherit(parent, e, &ne) != 0) {
 			pmap_batch_end(parent->pmap);
 			spin_unlock(&parent->lock);
 			vmspace_release(child);
 			return (ENOMEM);
 		}
-		TAILQ_INSERT_TAIL(&child->entries, ne, link);
+		if (ne != NULL)
+			TAILQ_INSERT_TAIL(&child->entries, ne, link);
 	}
 	pmap_batch_end(parent->pmap);
 	child->brk_base = parent->brk_base;
