@@ -499,6 +499,7 @@ entry_is(struct vmspace *vm, vaddr_t start, vaddr_t end, vm_prot_t prot, int inh
 #define RO_	VM_PROT_READ
 #define RWX	(VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC)
 #define PRIV2	(BASE + PG(48))
+#define PRIV3	(BASE + PG(56))
 
 /* mprotect: splitting, the pmap's rights, errors, copy-on-write kept. */
 static void
@@ -715,6 +716,31 @@ test_minherit(void)
 	ok(vm_map_inherit(p, RO, RO + PG(2), VM_INHERIT_SHARE) == 0 && obj_page(p, RO) == pa[0] &&
 	    before - v_free_count <= 1 && page_refcount(pa[0]) == 1 && peek(p, RO) == 0x40,
 	    "SHARE of an unshared private entry moves its page over, copying none");
+
+	/*
+	 * SHARE of a private entry that has its own page array since a write
+	 * after fork, its other pages still held by a child's array too: those
+	 * are copied and lose the parent's reference, the written one moves.
+	 */
+	vm_map_anon(p, PRIV3, PG(3), RW, 0);
+	for (int i = 0; i < 3; i++) {
+		poke(p, PRIV3 + PG(i), (unsigned char)(0xc0 + i));
+		pa[i] = obj_page(p, PRIV3 + PG(i));
+	}
+	ok(vm_fork(p, &c1) == 0 && poke(p, PRIV3, 0xd0) == 0 && !(vm_map_lookup(p, PRIV3)->flags & ME_NEEDS_COPY) &&
+	    page_refcount(pa[1]) == 2 && page_refcount(pa[2]) == 2,
+	    "after fork and one write the parent's array holds the other pages with the child's");
+	pa[0] = obj_page(p, PRIV3);
+	before = v_free_count;
+	ok(vm_map_inherit(p, PRIV3, PRIV3 + PG(3), VM_INHERIT_SHARE) == 0 && before - v_free_count <= 3 &&
+	    before - v_free_count >= 2 && obj_page(p, PRIV3) == pa[0] && obj_page(p, PRIV3 + PG(1)) != pa[1] &&
+	    page_refcount(pa[1]) == 1 && page_refcount(pa[2]) == 1 && obj_page(c1, PRIV3 + PG(1)) == pa[1],
+	    "SHARE copies the two pages the child still holds (%ld) and moves the parent's own",
+	    (long)(before - v_free_count));
+	ok(peek(p, PRIV3) == 0xd0 && peek(p, PRIV3 + PG(2)) == 0xc2 && peek(c1, PRIV3) == 0xc0 &&
+	    poke(p, PRIV3 + PG(1), 0xd1) == 0 && peek(c1, PRIV3 + PG(1)) == 0xc1,
+	    "each side keeps its data; the parent's writes no longer reach the child");
+	vmspace_release(c1);
 
 	/* COPY of a shared entry: both sides become copy-on-write (FreeBSD). */
 	ok(vm_map_inherit(p, SHR, SHR + PG(2), VM_INHERIT_COPY) == 0 &&
