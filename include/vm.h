@@ -109,9 +109,8 @@ int	vm_map_setprot(struct vmspace *, vaddr_t start, vm_prot_t prot);
  * shootdown included, pmap.h); rights given are left to faults, so a
  * copy-on-write page stays read-only until vm_fault decides otherwise.
  * EINVAL when start or end is unaligned, the range empty or outside user
- * space; ENOMEM when part of the range is not mapped (nothing changed) or
- * a split finds no memory (then the range is unchanged, but an entry may
- * have been split).
+ * space; ENOMEM when part of the range is not mapped or a split finds no
+ * memory, and then nothing has changed.
  */
 int	vm_map_protect(struct vmspace *, vaddr_t start, vaddr_t end, vm_prot_t prot);
 

@@ -428,8 +428,8 @@ vm_map_protect(struct vmspace *vm, vaddr_t start, vaddr_t end, vm_prot_t prot)
 			mask = (e->flags & ME_SHARED) ? VM_PROT_ALL : ~VM_PROT_WRITE;
 			pmap_protect(vm->pmap, e->start, e->end, prot & mask);
 		}
-		coalesce(vm, start, end);
 	}
+	coalesce(vm, start, end);	/* after a failed split too */
 	spin_unlock(&vm->lock);
 	return (error);
 }
@@ -516,8 +516,8 @@ vm_map_inherit(struct vmspace *vm, vaddr_t start, vaddr_t end, int inherit)
 				break;
 			e->flags = (e->flags & ~ME_INHERIT_MASK) | ME_INHERIT(inherit);
 		}
-		coalesce(vm, start, end);
 	}
+	coalesce(vm, start, end);	/* after a failed split too */
 	spin_unlock(&vm->lock);
 	return (error);
 }
