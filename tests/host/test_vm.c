@@ -761,6 +761,62 @@ test_minherit(void)
 	    "every page is back after the minherit tests (%ld short)", (long)(free0 - v_free_count));
 }
 
+/* minherit and a fork honouring it when memory runs out: ENOMEM, nothing changed or leaked. */
+static void
+test_inherit_oom(void)
+{
+	uint64_t free0 = v_free_count, before;
+	struct vmspace *p = vmspace_alloc(), *c, *c2;
+	paddr_t *hog = calloc(v_free_count + 1, sizeof(paddr_t)), pa, orig;
+	size_t nhog = 0;
+	struct vm_map_entry *e;
+	bool clean = true;
+
+	vm_map_anon(p, PRIV, PG(4), RW, 0);
+	for (int i = 0; i < 4; i++)
+		poke(p, PRIV + PG(i), (unsigned char)(0xe0 + i));
+	orig = obj_page(p, PRIV);
+	vm_fork(p, &c);
+	while (page_alloc(&pa, 0) == 0)
+		hog[nhog++] = pa;
+	before = v_free_count;
+	e = vm_map_lookup(p, PRIV);
+	ok(vm_map_inherit(p, PRIV, PRIV + PG(4), VM_INHERIT_SHARE) == ENOMEM &&
+	    v_free_count == before && vm_map_lookup(p, PRIV) == e && !(e->flags & ME_SHARED) &&
+	    (e->flags & ME_NEEDS_COPY) && e->obj == vm_map_lookup(c, PRIV)->obj &&
+	    vm_entry_inherit(e) == VM_INHERIT_COPY && page_refcount(orig) == 1,
+	    "minherit SHARE with no page to copy into is ENOMEM and leaves the entry as it was");
+	while (nhog > 0)
+		page_free(hog[--nhog]);
+	vmspace_release(c);
+
+	/* A fork that must make zero objects with k pages free: works or ENOMEM, leaks nothing. */
+	ok(vm_map_inherit(p, PRIV + PG(1), PRIV + PG(3), VM_INHERIT_ZERO) == 0, "two pages inherited ZERO");
+	vm_map_anon(p, SHR, PG(2), RW, ME_SHARED);
+	vm_map_inherit(p, SHR, SHR + PG(2), VM_INHERIT_COPY);
+	for (int k = 0; k < 6; k++) {
+		int error;
+
+		while (v_free_count > (uint64_t)k && page_alloc(&pa, 0) == 0)
+			hog[nhog++] = pa;
+		before = v_free_count;
+		error = vm_fork(p, &c2);
+		if (error == 0)
+			vmspace_release(c2);
+		if ((error != 0 && error != ENOMEM) || v_free_count != before || fake_pmap_live() != 1)
+			clean = false;
+		while (nhog > 0)
+			page_free(hog[--nhog]);
+	}
+	ok(clean, "vm_fork of ZERO and shared-as-COPY entries with 0..5 free pages works or is "
+	    "ENOMEM and leaves every page as it was");
+	vmspace_release(p);
+	ok(v_free_count == free0 && fake_pmap_live() == 0,
+	    "every page is back after the minherit out-of-memory tests (%ld short)",
+	    (long)(free0 - v_free_count));
+	free(hog);
+}
+
 /* vm_fork and vm_fault when memory runs out: ENOMEM, nothing leaked. */
 #define BIG	(BASE + PG(64))		/* 1024 pages: its page array needs 4 contiguous pages */
 
@@ -861,5 +917,6 @@ main(void)
 	test_cow_oom();
 	test_mprotect();
 	test_minherit();
+	test_inherit_oom();
 	return (done());
 }
