@@ -1,5 +1,6 @@
 /*
- * Memory system calls: sbrk, mmap (anonymous only), munmap.
+ * Memory system calls: sbrk, mmap (anonymous only), munmap, mprotect,
+ * minherit.
  */
 #include "proc.h"
 #include "syscall.h"
@@ -62,4 +63,59 @@ sys_munmap(struct lwp *l, const register_t *args, register_t *rv __unused)
 	if ((addr & PAGE_MASK) != 0 || len == 0)
 		return (EINVAL);
 	return (vm_unmap(l->l_proc->p_vmspace, addr, addr + len));
+}
+
+/*
+ * The range of mprotect and minherit: addr page-aligned (EINVAL, as POSIX
+ * allows; FreeBSD rounds it down), len rounded up to whole pages, all of
+ * it in user space (ENOMEM otherwise, wrapping past the top included, as
+ * for a range that is not mapped).  0 with *endp == addr for len 0.
+ */
+static int
+mem_range(vaddr_t addr, size_t len, vaddr_t *endp)
+{
+	if ((addr & PAGE_MASK) != 0)
+		return (EINVAL);
+	if (len != 0 && (len > VM_MAX_USER || addr < VM_MIN_USER ||
+	    addr > VM_MAX_USER - round_page(len)))
+		return (ENOMEM);
+	*endp = addr + round_page(len);
+	return (0);
+}
+
+/*
+ * mprotect(addr, len, prot): FreeBSD's number and meaning, but a range
+ * with a page that is not mapped is ENOMEM and changes nothing (POSIX;
+ * FreeBSD skips the holes).
+ */
+int
+sys_mprotect(struct lwp *l, const register_t *args, register_t *rv __unused)
+{
+	vaddr_t addr = args[0], end;
+	int prot = (int)args[2];
+	int error;
+
+	if ((prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) != 0)
+		return (EINVAL);
+	if ((error = mem_range(addr, args[1], &end)) != 0 || end == addr)
+		return (error);
+	return (vm_map_protect(l->l_proc->p_vmspace, addr, end, (vm_prot_t)prot));
+}
+
+/* minherit(addr, len, inherit): INHERIT_* (FreeBSD's values); the range as mprotect's. */
+int
+sys_minherit(struct lwp *l, const register_t *args, register_t *rv __unused)
+{
+	vaddr_t addr = args[0], end;
+	int inherit = (int)args[2];
+	int error;
+
+	_Static_assert(INHERIT_SHARE == VM_INHERIT_SHARE && INHERIT_COPY == VM_INHERIT_COPY &&
+	    INHERIT_NONE == VM_INHERIT_NONE && INHERIT_ZERO == VM_INHERIT_ZERO,
+	    "user and kernel inheritance values differ");
+	if (inherit < INHERIT_SHARE || inherit > INHERIT_ZERO)
+		return (EINVAL);
+	if ((error = mem_range(addr, args[1], &end)) != 0 || end == addr)
+		return (error);
+	return (vm_map_inherit(l->l_proc->p_vmspace, addr, end, inherit));
 }

@@ -46,6 +46,8 @@ static const struct sysent sysent[SYS_MAXSYSCALL] = {
 	SY(sbrk),
 	SY(mmap),
 	SY(munmap),
+	SY(mprotect),
+	SY(minherit),
 	SY(clock_gettime),
 	SY(cycles),
 	SY(poweroff),

@@ -58,6 +58,8 @@ SYSCALL(kevent);
 SYSCALL(sbrk);
 SYSCALL(mmap);
 SYSCALL(munmap);
+SYSCALL(mprotect);
+SYSCALL(minherit);
 SYSCALL(clock_gettime);
 SYSCALL(cycles);
 SYSCALL(poweroff);

@@ -48,6 +48,20 @@ struct vm_object {
 #define ME_HEAP		0x4		/* the sbrk heap; grows upward */
 #define ME_NEEDS_COPY	0x8		/* private, object shared since a fork */
 
+/*
+ * What fork gives the child of an entry (minherit(2)), FreeBSD's values.
+ * An entry keeps its choice in its flags, so that splitting and fork carry
+ * it along: ME_INHERIT_MASK holds 0 for the default (SHARE for a shared
+ * entry, COPY for a private one) or the value minherit chose plus one.
+ */
+#define VM_INHERIT_SHARE	0	/* the child maps the same object */
+#define VM_INHERIT_COPY		1	/* the child gets a copy-on-write copy */
+#define VM_INHERIT_NONE		2	/* the child has a hole there */
+#define VM_INHERIT_ZERO		3	/* the child gets new zero-filled memory */
+#define ME_INHERIT_SHIFT	4
+#define ME_INHERIT_MASK		(0x7u << ME_INHERIT_SHIFT)
+#define ME_INHERIT(v)		(((unsigned)(v) + 1) << ME_INHERIT_SHIFT)
+
 struct vm_map_entry {			/* all (m) */
 	TAILQ_ENTRY(vm_map_entry) link;
 	vaddr_t		start, end;	/* [start, end), page-aligned */
@@ -91,15 +105,59 @@ int	vm_unmap(struct vmspace *, vaddr_t start, vaddr_t end);
 struct vm_map_entry *vm_map_lookup(struct vmspace *, vaddr_t va);
 int	vm_map_setprot(struct vmspace *, vaddr_t start, vm_prot_t prot);
 
+/*
+ * mprotect(2): set the protection of [start, end) to prot, splitting the
+ * entries at the range's edges (and joining pieces that end up alike
+ * again).  Rights taken away leave the pmap before this returns (TLB
+ * shootdown included, pmap.h); rights given are left to faults, so a
+ * copy-on-write page stays read-only until vm_fault decides otherwise.
+ * EINVAL when start or end is unaligned, the range empty or outside user
+ * space; ENOMEM when part of the range is not mapped or a split finds no
+ * memory, and then nothing has changed.
+ */
+int	vm_map_protect(struct vmspace *, vaddr_t start, vaddr_t end, vm_prot_t prot);
+
+/*
+ * minherit(2): set the inheritance of [start, end) to a VM_INHERIT_*
+ * value, splitting entries at the edges.  VM_INHERIT_SHARE of a private
+ * entry makes it a shared one at once: a shared entry writes its pages in
+ * place, so each page still held copy-on-write with another process is
+ * copied here (work in the range's resident pages, paid once, so that
+ * fork stays free of it).  EINVAL for another value and as
+ * vm_map_protect; ENOMEM when part of the range is not mapped (nothing
+ * changed) or memory is short (entries before the one that failed may
+ * have changed).
+ */
+int	vm_map_inherit(struct vmspace *, vaddr_t start, vaddr_t end, int inherit);
+
+/* e's VM_INHERIT_* value; the map lock is the caller's. */
+static inline int
+vm_entry_inherit(const struct vm_map_entry *e)
+{
+	unsigned v = (e->flags & ME_INHERIT_MASK) >> ME_INHERIT_SHIFT;
+
+	if (v == 0)
+		return ((e->flags & ME_SHARED) ? VM_INHERIT_SHARE : VM_INHERIT_COPY);
+	return ((int)v - 1);
+}
+
+/*
+ * For vm_fork: a new entry over e's range with e's protection and
+ * inheritance and a new object of zeroes (what a child gets of a
+ * VM_INHERIT_ZERO entry); NULL when memory is short.
+ */
+struct vm_map_entry *vm_entry_zero_clone(const struct vm_map_entry *e);
+
 /* Resolve a fault at va wanting `access`; 0, EFAULT (no entry or no right) or ENOMEM. */
 void	vm_fault_init(void);
 int	vm_fault(struct vmspace *, vaddr_t va, vm_prot_t access);
 int	vm_fault_locked(struct vmspace *, vaddr_t va, vm_prot_t access);
 
 /*
- * A new vmspace for a forked child: private entries copy-on-write (no page
- * and no page-table entry is copied here), shared entries shared.  ENOMEM
- * leaves nothing behind.
+ * A new vmspace for a forked child, each entry as its inheritance says:
+ * by default private entries copy-on-write (no page and no page-table
+ * entry is copied here) and shared entries shared; minherit may also leave
+ * a hole or give zeroes.  ENOMEM leaves nothing behind in the child.
  */
 int	vm_fork(struct vmspace *parent, struct vmspace **childp);
 

@@ -6,7 +6,8 @@
  * child's pmap shares the parent's page-table pages, read-only for both
  * (pmap_copy), so that neither faults to read and each one's first write
  * into a table copies that table.  Shared entries keep pointing at the same
- * object.
+ * object.  Each entry's inheritance (minherit(2)) picks which of these the
+ * child gets, or a hole, or new zeroes (entry_inherit).
  */
 #include "pmap.h"
 #include "vm_object.h"
@@ -29,33 +30,85 @@ entry_fork(struct vm_map_entry *e)
 }
 
 /*
+ * The child's entry for e by e's inheritance (minherit(2), vm.h): none (a
+ * hole), a new zero-filled one, or entry_fork's shared or copy-on-write
+ * one.  A shared entry inherited as a copy stops being shared in the
+ * parent too, as in FreeBSD (vm_map_copy_entry makes both sides
+ * copy-on-write): its pages are written in place, so the child's copy
+ * would see the parent's writes otherwise.  An entry inherited as shared
+ * is already a shared one (vm_map_inherit made it so).  0 with *nep NULL
+ * for a hole, ENOMEM with e as it was (but a fork that fails on a later
+ * entry leaves an earlier shared-turned-copy one copy-on-write).
+ */
+static int
+entry_inherit(struct vm_map_entry *e, struct vm_map_entry **nep)
+{
+	*nep = NULL;
+	switch (vm_entry_inherit(e)) {
+	case VM_INHERIT_NONE:
+		return (0);
+	case VM_INHERIT_ZERO:
+		*nep = vm_entry_zero_clone(e);
+		break;
+	case VM_INHERIT_COPY:
+		if (e->flags & ME_SHARED) {
+			e->flags &= ~ME_SHARED;
+			if ((*nep = entry_fork(e)) == NULL)
+				e->flags |= ME_SHARED;
+			break;
+		}
+		/* FALLTHROUGH */
+	case VM_INHERIT_SHARE:
+		KASSERT(vm_entry_inherit(e) == VM_INHERIT_COPY || (e->flags & ME_SHARED),
+		    "a private entry inherited as shared");
+		*nep = entry_fork(e);
+		break;
+	}
+	return (*nep == NULL ? ENOMEM : 0);
+}
+
+/* Does the child see e's pages as the parent does (so that it may share its tables)? */
+static bool
+entry_keeps_pages(struct vm_map_entry *e)
+{
+	return (vm_entry_inherit(e) == VM_INHERIT_COPY ||
+	    vm_entry_inherit(e) == VM_INHERIT_SHARE);
+}
+
+/*
  * The child gets the parent's page tables over the ranges its entries
  * cover, each widened to whole tables, so that tables holding several
  * entries are shared too, and merged where they meet: the walk visits the
  * tables in use, not the whole user range.  Widening is sound because the
- * pmap maps nothing outside entries, and every entry the child has maps
- * the parent's pages as they are.
+ * pmap maps nothing outside entries; an entry whose pages the child does
+ * not get (a hole or zeroes) bounds the ranges on both sides, so a table
+ * holding part of it is copied leaf by leaf, never shared.
  */
 static int
 fork_pmap(struct vmspace *child, struct vmspace *parent)
 {
-	vaddr_t sva = 0, eva = 0, s, t;
+	vaddr_t sva = 0, eva = 0, floor = VM_MIN_USER, s, t;
 	struct vm_map_entry *e;
 	int error;
 
 	TAILQ_FOREACH(e, &parent->entries, link) {
-		s = MAX(e->start & ~(PMAP_TABLE_SPAN - 1), VM_MIN_USER);
+		if (!entry_keeps_pages(e)) {
+			eva = MIN(eva, e->start);
+			floor = e->end;
+			continue;
+		}
+		s = MAX(e->start & ~(PMAP_TABLE_SPAN - 1), floor);
 		t = MIN((e->end + PMAP_TABLE_SPAN - 1) & ~(PMAP_TABLE_SPAN - 1), VM_MAX_USER);
-		if (eva != 0 && s <= eva) {
+		if (sva < eva && s <= eva) {
 			eva = MAX(eva, t);
 			continue;
 		}
-		if (eva != 0 && (error = pmap_copy(child->pmap, parent->pmap, sva, eva)) != 0)
+		if (sva < eva && (error = pmap_copy(child->pmap, parent->pmap, sva, eva)) != 0)
 			return (error);
 		sva = s;
 		eva = t;
 	}
-	return (eva != 0 ? pmap_copy(child->pmap, parent->pmap, sva, eva) : 0);
+	return (sva < eva ? pmap_copy(child->pmap, parent->pmap, sva, eva) : 0);
 }
 
 int
@@ -69,11 +122,12 @@ vm_fork(struct vmspace *parent, struct vmspace **childp)
 		return (ENOMEM);
 	spin_lock(&parent->lock);
 	TAILQ_FOREACH(e, &parent->entries, link) {
-		if ((ne = entry_fork(e)) == NULL) {
+		if (entry_inherit(e, &ne) != 0) {
 			error = ENOMEM;
 			goto out;
 		}
-		TAILQ_INSERT_TAIL(&child->entries, ne, link);
+		if (ne != NULL)
+			TAILQ_INSERT_TAIL(&child->entries, ne, link);
 	}
 	if ((error = fork_pmap(child, parent)) != 0)
 		goto out;

@@ -1,7 +1,9 @@
 /*
  * Address spaces: the sorted entry list, mapping, unmapping with
- * splitting, and the heap.
+ * splitting, the heap, and the per-range attributes that split entries
+ * too: protection (mprotect) and inheritance (minherit).
  */
+#include "hal.h"
 #include "page.h"
 #include "pmap.h"
 #include "vm_object.h"
@@ -228,19 +230,17 @@ vm_unmap(struct vmspace *vm, vaddr_t start, vaddr_t end)
 }
 
 /*
- * The pmap goes first, shootdown included (pmap.h): no CPU can reach a
- * page through a stale TLB entry by the time the page is freed.
+ * Split the entries that straddle start or end, so that [start, end)
+ * begins and ends on entry boundaries.  ENOMEM may leave the first edge
+ * split and not the second: two entries that map what one did, which
+ * changes no address's meaning.
  */
 static int
-unmap_locked(struct vmspace *vm, vaddr_t start, vaddr_t end)
+clip_range(struct vmspace *vm, vaddr_t start, vaddr_t end)
 {
-	struct vm_map_entry *e, *next, *tail;
-	struct vm_object *obj;
+	struct vm_map_entry *e, *tail;
 	int error;
 
-	if (end <= start || !range_ok(start, end - start))
-		return (EINVAL);
-	/* Split first, so that a failure leaves the map as it was. */
 	TAILQ_FOREACH(e, &vm->entries, link) {
 		if (e->start >= end)
 			break;
@@ -258,6 +258,71 @@ unmap_locked(struct vmspace *vm, vaddr_t start, vaddr_t end)
 			TAILQ_INSERT_AFTER(&vm->entries, e, tail, link);
 		}
 	}
+	return (0);
+}
+
+/* Does some entry hold every page of [start, end)? */
+static bool
+range_mapped(struct vmspace *vm, vaddr_t start, vaddr_t end)
+{
+	struct vm_map_entry *e;
+	vaddr_t next = start;
+
+	TAILQ_FOREACH(e, &vm->entries, link) {
+		if (e->end <= next)
+			continue;
+		if (e->start > next)
+			return (false);
+		if ((next = e->end) >= end)
+			return (true);
+	}
+	return (false);
+}
+
+/*
+ * Undo the splits that left neighbours alike: join each entry of
+ * [start, end), and the ones just outside it, with its successor when both
+ * map consecutive pages of one object with the same protection and flags
+ * (inheritance included).  The joined entry holds one reference fewer on
+ * the object.
+ */
+static void
+coalesce(struct vmspace *vm, vaddr_t start, vaddr_t end)
+{
+	struct vm_map_entry *e, *next;
+
+	TAILQ_FOREACH(e, &vm->entries, link) {
+		if (e->end < start)
+			continue;
+		if (e->start > end)
+			break;
+		while ((next = TAILQ_NEXT(e, link)) != NULL && next->start == e->end &&
+		    next->obj == e->obj && next->prot == e->prot &&
+		    next->flags == e->flags &&
+		    next->obj_off == e->obj_off + ((e->end - e->start) >> PAGE_SHIFT)) {
+			e->end = next->end;
+			TAILQ_REMOVE(&vm->entries, next, link);
+			vm_entry_free(next);
+		}
+	}
+}
+
+/*
+ * The pmap goes first, shootdown included (pmap.h): no CPU can reach a
+ * page through a stale TLB entry by the time the page is freed.
+ */
+static int
+unmap_locked(struct vmspace *vm, vaddr_t start, vaddr_t end)
+{
+	struct vm_map_entry *e, *next;
+	struct vm_object *obj;
+	int error;
+
+	if (end <= start || !range_ok(start, end - start))
+		return (EINVAL);
+	/* Split first, so that a failure leaves the map as it was. */
+	if ((error = clip_range(vm, start, end)) != 0)
+		return (error);
 	TAILQ_FOREACH_SAFE(e, &vm->entries, link, next) {
 		if (e->start >= end)
 			break;
@@ -330,4 +395,155 @@ vm_map_setprot(struct vmspace *vm, vaddr_t start, vm_prot_t prot)
 	}
 	spin_unlock(&vm->lock);
 	return (error);
+}
+
+int
+vm_map_protect(struct vmspace *vm, vaddr_t start, vaddr_t end, vm_prot_t prot)
+{
+	struct vm_map_entry *e;
+	vm_prot_t lost, mask;
+	int error;
+
+	if (end <= start || !range_ok(start, end - start) || (prot & ~VM_PROT_ALL) != 0)
+		return (EINVAL);
+	spin_lock(&vm->lock);
+	if (!range_mapped(vm, start, end))
+		error = ENOMEM;
+	else if ((error = clip_range(vm, start, end)) == 0) {
+		for (e = vm_map_lookup(vm, start); e != NULL && e->start < end;
+		    e = TAILQ_NEXT(e, link)) {
+			lost = e->prot & ~prot;
+			e->prot = prot;
+			if (lost == 0)
+				continue;
+			/*
+			 * pmap_protect sets rights, it does not only take
+			 * them: a private entry's page may be mapped
+			 * read-only because it is copy-on-write, and only
+			 * vm_fault may decide that a write can go to it.
+			 * So a private entry keeps no write right here (a
+			 * write it still has faults once more); a shared
+			 * entry's pages are always written in place.
+			 */
+			mask = (e->flags & ME_SHARED) ? VM_PROT_ALL : ~VM_PROT_WRITE;
+			pmap_protect(vm->pmap, e->start, e->end, prot & mask);
+		}
+	}
+	coalesce(vm, start, end);	/* after a failed split too */
+	spin_unlock(&vm->lock);
+	return (error);
+}
+
+/*
+ * Make private entry e a shared one, for VM_INHERIT_SHARE.  A shared
+ * entry writes its pages in place and its object is the one every sharer
+ * sees, so e moves to a new object of its own window whose pages are that
+ * object's alone: a page only e's window holds moves over, a page held by
+ * another object too (copy-on-write since a fork) or by an object that
+ * a fork's other side still reaches is copied.  The pmap's mappings of
+ * e go first (they may be read-only copy-on-write ones, or the zero
+ * page), so that nothing maps a page whose reference is dropped here.
+ * ENOMEM leaves e as it was.
+ *
+ * This reads the object's page array directly, as the fault handler does
+ * (see vm.h): it follows any change to that layout.
+ */
+static int
+entry_make_shared(struct vmspace *vm, struct vm_map_entry *e)
+{
+	size_t npages = (e->end - e->start) >> PAGE_SHIFT;
+	struct vm_object *old = e->obj, *obj;
+	paddr_t *slot, pa, copy;
+	bool mine, private;
+	int error = 0;
+
+	if ((obj = vm_object_alloc(npages)) == NULL)
+		return (ENOMEM);
+	pmap_remove(vm->pmap, e->start, e->end);
+	spin_lock(&old->lock);
+	/* As unmap_locked decides whether the window's pages are e's alone. */
+	mine = !(e->flags & ME_NEEDS_COPY) || old->ref == 1;
+	/*
+	 * First what may fail, with nothing of old changed: copies of the
+	 * pages others hold, and the chunks the moved ones will need.
+	 */
+	for (size_t i = 0; i < npages && error == 0; i++) {
+		if ((pa = vm_object_lookup(old, e->obj_off + i, &private)) == 0)
+			continue;
+		if ((error = vm_object_slot(obj, i, &slot)) != 0)
+			break;
+		if (mine && private && page_refcount(pa) == 1)
+			continue;
+		if ((error = page_alloc(&copy, 0)) != 0)
+			break;
+		memcpy(phys_to_kva(copy), phys_to_kva(pa), PAGE_SIZE);
+		*slot = copy;
+	}
+	if (error != 0) {
+		spin_unlock(&old->lock);
+		vm_object_release(obj);
+		return (ENOMEM);
+	}
+	/*
+	 * Then the moves, out of chunks e's object holds alone (so neither
+	 * slot needs a new chunk now), and e's references on the rest go.
+	 */
+	for (size_t i = 0; i < npages && mine; i++) {
+		if ((pa = vm_object_lookup(old, e->obj_off + i, &private)) == 0 ||
+		    !private || page_refcount(pa) != 1 || vm_object_lookup(obj, i, &private) != 0)
+			continue;
+		(void)vm_object_slot(old, e->obj_off + i, &slot);
+		*slot = 0;
+		(void)vm_object_slot(obj, i, &slot);
+		*slot = pa;
+	}
+	if (mine)
+		vm_object_free_range(old, e->obj_off, npages);
+	spin_unlock(&old->lock);
+	vm_object_release(old);
+	e->obj = obj;
+	e->obj_off = 0;
+	e->flags = (e->flags & ~ME_NEEDS_COPY) | ME_SHARED;
+	return (0);
+}
+
+int
+vm_map_inherit(struct vmspace *vm, vaddr_t start, vaddr_t end, int inherit)
+{
+	struct vm_map_entry *e;
+	int error;
+
+	if (end <= start || !range_ok(start, end - start) ||
+	    inherit < VM_INHERIT_SHARE || inherit > VM_INHERIT_ZERO)
+		return (EINVAL);
+	spin_lock(&vm->lock);
+	if (!range_mapped(vm, start, end))
+		error = ENOMEM;
+	else if ((error = clip_range(vm, start, end)) == 0) {
+		for (e = vm_map_lookup(vm, start); e != NULL && e->start < end;
+		    e = TAILQ_NEXT(e, link)) {
+			if (inherit == VM_INHERIT_SHARE && !(e->flags & ME_SHARED) &&
+			    (error = entry_make_shared(vm, e)) != 0)
+				break;
+			e->flags = (e->flags & ~ME_INHERIT_MASK) | ME_INHERIT(inherit);
+		}
+	}
+	coalesce(vm, start, end);	/* after a failed split too */
+	spin_unlock(&vm->lock);
+	return (error);
+}
+
+struct vm_map_entry *
+vm_entry_zero_clone(const struct vm_map_entry *e)
+{
+	struct vm_map_entry *ne;
+	struct vm_object *obj;
+
+	if ((obj = vm_object_alloc((e->end - e->start) >> PAGE_SHIFT)) == NULL)
+		return (NULL);
+	ne = vm_entry_alloc(e->start, e->end, e->prot,
+	    e->flags & ~(ME_SHARED | ME_NEEDS_COPY), obj, 0);
+	if (ne == NULL)
+		vm_object_release(obj);
+	return (ne);
 }

@@ -84,6 +84,8 @@ int	dup2(int from, int to);
 /* memory */
 void	*mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int	munmap(void *addr, size_t len);
+int	mprotect(void *addr, size_t len, int prot);
+int	minherit(void *addr, size_t len, int inherit);
 void	*sbrk(intptr_t incr);
 void	*malloc(size_t size);
 void	*calloc(size_t n, size_t size);

@@ -295,7 +295,7 @@ one_call(struct fz *f)
 	    SYS_rfork, SYS_sched_yield, SYS_kqueue, SYS_kevent, SYS_mmap,
 	    SYS_lwp_create, SYS_lwp_gettid, SYS_lwp_exit, SYS_lwp_kill,
 	    SYS_poweroff, SYS_cycles, SYS_cpuset_setaffinity,
-	    SYS_cpuset_getaffinity, SYS_sched_getcpu };
+	    SYS_cpuset_getaffinity, SYS_sched_getcpu, SYS_mprotect, SYS_minherit };
 	static const char *const names[] = { "kern.maxproc", "kern.nprocs",
 	    "vm.stats.vm.v_free_count", "kern.pid_max", "kern.randompid",
 	    "debug.kthread_test", "no.such.name", "" };
@@ -381,6 +381,14 @@ one_call(struct fz *f)
 			    MAP_PRIVATE) | ((x & (1ul << 57)) ? MAP_FIXED : 0));
 			a[4] = -1;
 			a[5] = 0;
+		}
+		break;
+	case SYS_mprotect:
+	case SYS_minherit:
+		if (x & (1ul << 52)) {		/* pages of scratch (its hole too), plausible values */
+			a[0] = (long)scratch + (long)(((x >> 53) % 4) * PGSZ);
+			a[1] = (long)(((x >> 55) % 4) * PGSZ);
+			a[2] = (long)((x >> 57) % (n == SYS_mprotect ? 8 : 5));
 		}
 		break;
 	case SYS_cpuset_setaffinity:
@@ -510,9 +518,7 @@ main(int argc, char **argv)
 	}
 	memset(scratch, 0, 3 * PGSZ);
 	munmap(scratch + 3 * PGSZ, PGSZ);
-	/* PROT_READ by remapping: mprotect does not exist. */
-	mmap(scratch + 2 * PGSZ, PGSZ, PROT_READ, MAP_PRIVATE | MAP_ANON | MAP_FIXED,
-	    -1, 0);
+	mprotect(scratch + 2 * PGSZ, PGSZ, PROT_READ);
 	sh->limit = iterations;
 	if ((ncpu = sget("kern.smp.cpus")) < 1)
 		ncpu = 1;

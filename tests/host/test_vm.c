@@ -1,6 +1,7 @@
 /*
- * The map-entry code (insert, split, remove, lookup, findspace, sbrk) and
- * copy-on-write reference counting (vm_fork, vm_fault, copyout), against
+ * The map-entry code (insert, split, remove, lookup, findspace, sbrk,
+ * mprotect, minherit) and copy-on-write reference counting (vm_fork,
+ * vm_fault, copyout), against
  * the fake pmap of fake_pmap.c and the real page allocator and heap.
  */
 
@@ -504,6 +505,338 @@ test_cow(void)
 	    "releasing both vmspaces returns every page (%ld short)", (long)(free0 - v_free_count));
 }
 
+/* The entry holding va has prot and inheritance inh. */
+static bool
+entry_is(struct vmspace *vm, vaddr_t start, vaddr_t end, vm_prot_t prot, int inh)
+{
+	struct vm_map_entry *e = vm_map_lookup(vm, start);
+
+	return (e != NULL && e->start == start && e->end == end && e->prot == prot &&
+	    vm_entry_inherit(e) == inh);
+}
+
+#define RO_	VM_PROT_READ
+#define RWX	(VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC)
+#define PRIV2	(BASE + PG(48))
+#define PRIV3	(BASE + PG(56))
+
+/* mprotect: splitting, the pmap's rights, errors, copy-on-write kept. */
+static void
+test_mprotect(void)
+{
+	uint64_t free0 = v_free_count, before;
+	struct vmspace *vm = vmspace_alloc(), *c;
+	bool all = true;
+	paddr_t pa;
+	int n, calls;
+
+	vm_map_anon(vm, BASE, PG(8), RW, 0);
+	for (int i = 0; i < 8; i++)
+		poke(vm, BASE + PG(i), (unsigned char)(0x30 + i));
+	ok(vm_map_protect(vm, BASE + PG(2), BASE + PG(5), VM_PROT_READ) == 0,
+	    "vm_map_protect of 3 pages in the middle of an entry succeeds");
+	ok(nentries(vm) == 3 && map_sane(vm) && entry_is(vm, BASE, BASE + PG(2), RW, VM_INHERIT_COPY) &&
+	    entry_is(vm, BASE + PG(2), BASE + PG(5), RO_, VM_INHERIT_COPY) &&
+	    entry_is(vm, BASE + PG(5), BASE + PG(8), RW, VM_INHERIT_COPY),
+	    "it splits the entry at both edges; the rest keeps its rights");
+	ok(fake_pmap_count(vm->pmap, BASE + PG(2), BASE + PG(5)) == 3 &&
+	    fake_pmap_count_prot(vm->pmap, BASE + PG(2), BASE + PG(5), VM_PROT_WRITE) == 0 &&
+	    fake_pmap_count_prot(vm->pmap, BASE, BASE + PG(8), RW) == 5,
+	    "the range's mappings lose the write right, the others keep it");
+	ok(vm_fault(vm, BASE + PG(3), VM_PROT_WRITE) == EFAULT && peek(vm, BASE + PG(3)) == 0x33 &&
+	    poke(vm, BASE + PG(5), 0x45) == 0,
+	    "a write fault in the read-only part is EFAULT, a read works, the rest stays writable");
+	calls = fake_pmap_protect_calls();
+	ok(vm_map_protect(vm, BASE + PG(2), BASE + PG(5), RW) == 0 && nentries(vm) == 1 &&
+	    entry_is(vm, BASE, BASE + PG(8), RW, VM_INHERIT_COPY) && map_sane(vm),
+	    "giving the write right back joins the three entries into one again");
+	ok(fake_pmap_protect_calls() == calls &&
+	    fake_pmap_count_prot(vm->pmap, BASE + PG(2), BASE + PG(5), VM_PROT_WRITE) == 0,
+	    "raising rights leaves the pmap alone (faults do it)");
+	ok(poke(vm, BASE + PG(3), 0x43) == 0 && peek(vm, BASE + PG(3)) == 0x43 &&
+	    (mapped_prot(vm, BASE + PG(3)) & VM_PROT_WRITE),
+	    "and the next write fault maps the page writable");
+
+	ok(vm_map_protect(vm, BASE, BASE + PG(1), VM_PROT_NONE) == 0 &&
+	    fake_pmap_count(vm->pmap, BASE, BASE + PG(1)) == 0 &&
+	    vm_fault(vm, BASE, VM_PROT_READ) == EFAULT,
+	    "PROT_NONE removes the mapping and a read fault is EFAULT");
+	ok(vm_map_protect(vm, BASE, BASE + PG(1), VM_PROT_READ) == 0 && peek(vm, BASE) == 0x30 &&
+	    mapped_prot(vm, BASE) == VM_PROT_READ && nentries(vm) == 2,
+	    "PROT_READ after PROT_NONE reads the data again");
+	ok(vm_map_protect(vm, BASE, BASE + PG(8), RW) == 0 && nentries(vm) == 1,
+	    "one call over both pieces joins them");
+
+	vm_map_anon(vm, BASE + PG(10), PG(2), RW, 0);
+	n = nentries(vm);
+	ok(vm_map_protect(vm, BASE + PG(6), BASE + PG(11), VM_PROT_READ) == ENOMEM &&
+	    vm_map_protect(vm, BASE + PG(9), BASE + PG(10), VM_PROT_READ) == ENOMEM &&
+	    vm_map_protect(vm, BASE + PG(11), BASE + PG(13), VM_PROT_READ) == ENOMEM,
+	    "a range with an unmapped page (in the middle, alone, at the end) is ENOMEM");
+	ok(nentries(vm) == n && entry_is(vm, BASE, BASE + PG(8), RW, VM_INHERIT_COPY) &&
+	    entry_is(vm, BASE + PG(10), BASE + PG(12), RW, VM_INHERIT_COPY) &&
+	    fake_pmap_count_prot(vm->pmap, BASE + PG(6), BASE + PG(8), RW) == 2,
+	    "and changes nothing, not even a split");
+	ok(vm_map_protect(vm, BASE + 1, BASE + PG(1), RW) == EINVAL &&
+	    vm_map_protect(vm, BASE, BASE + 1, RW) == EINVAL &&
+	    vm_map_protect(vm, BASE, BASE, RW) == EINVAL &&
+	    vm_map_protect(vm, BASE, BASE + PG(1), 0x8) == EINVAL,
+	    "unaligned, empty, or unknown protection bits are EINVAL");
+
+	/* A shared entry: lowering and raising keep writing in place. */
+	vm_map_anon(vm, BASE + PG(20), PG(1), RW, ME_SHARED);
+	poke(vm, BASE + PG(20), 0x50);
+	pa = mapped_pa(vm, BASE + PG(20));
+	ok(vm_map_protect(vm, BASE + PG(20), BASE + PG(21), RO_) == 0 &&
+	    mapped_prot(vm, BASE + PG(20)) == RO_ &&
+	    vm_map_protect(vm, BASE + PG(20), BASE + PG(21), RW) == 0 &&
+	    poke(vm, BASE + PG(20), 0x51) == 0 && mapped_pa(vm, BASE + PG(20)) == pa,
+	    "a shared page made read-only then writable again is written in place");
+
+	/*
+	 * Copy-on-write survives: after fork, the parent's read maps the
+	 * shared page read-only; neither raising the write right nor lowering
+	 * only the exec right may let a write reach it without a copy.
+	 */
+	vm_map_anon(vm, BASE + PG(30), PG(2), RWX, 0);
+	poke(vm, BASE + PG(30), 0x60);
+	poke(vm, BASE + PG(31), 0x61);
+	ok(vm_fork(vm, &c) == 0, "fork");
+	pa = obj_page(vm, BASE + PG(30));
+	ok(peek(vm, BASE + PG(30)) == 0x60 && peek(vm, BASE + PG(31)) == 0x61 &&
+	    !(mapped_prot(vm, BASE + PG(30)) & VM_PROT_WRITE),
+	    "after fork the parent's read maps its copy-on-write page read-only");
+	ok(vm_map_protect(vm, BASE + PG(30), BASE + PG(32), RO_) == 0 &&
+	    vm_map_protect(vm, BASE + PG(30), BASE + PG(32), RWX) == 0 &&
+	    !(mapped_prot(vm, BASE + PG(30)) & VM_PROT_WRITE),
+	    "mprotect read-only then read-write: the page stays read-only in the pmap");
+	ok(vm_map_protect(vm, BASE + PG(30), BASE + PG(32), RW) == 0 &&
+	    mapped_prot(vm, BASE + PG(30)) == RO_ && mapped_prot(vm, BASE + PG(31)) == RO_,
+	    "taking only the exec right away does not give a copy-on-write page the write right");
+	before = v_free_count;
+	all = poke(vm, BASE + PG(30), 0x70) == 0 && obj_page(vm, BASE + PG(30)) != pa;
+	ok(all && peek(c, BASE + PG(30)) == 0x60 && obj_page(c, BASE + PG(30)) == pa &&
+	    v_free_count < before,
+	    "the parent's write after it copies the page; the child keeps 0x60");
+	ok(vm_map_protect(c, BASE + PG(31), BASE + PG(32), RW) == 0 &&
+	    poke(c, BASE + PG(31), 0x71) == 0 && peek(vm, BASE + PG(31)) == 0x61,
+	    "the child's write after its own mprotect does not reach the parent");
+	ok(entry_is(c, BASE + PG(30), BASE + PG(31), RWX, VM_INHERIT_COPY) &&
+	    entry_is(vm, BASE + PG(30), BASE + PG(32), RW, VM_INHERIT_COPY),
+	    "each side's entries carry their own protection");
+	vmspace_release(c);
+	vmspace_release(vm);
+	ok(v_free_count == free0 && fake_pmap_live() == 0,
+	    "every page is back after the mprotect tests (%ld short)", (long)(free0 - v_free_count));
+}
+
+/* minherit: splitting, what vm_fork gives the child for each value. */
+static void
+test_minherit(void)
+{
+	uint64_t free0 = v_free_count, before;
+	struct vmspace *p = vmspace_alloc(), *c, *c1, *g;
+	struct vm_map_entry *e;
+	paddr_t pa[4];
+	int n;
+
+	vm_map_anon(p, PRIV, PG(4), RW, 0);
+	vm_map_anon(p, SHR, PG(2), RW, ME_SHARED);
+	for (int i = 0; i < 4; i++) {
+		poke(p, PRIV + PG(i), (unsigned char)(0x80 + i));
+		pa[i] = obj_page(p, PRIV + PG(i));
+	}
+	poke(p, SHR, 0x90);
+	ok(entry_is(p, PRIV, PRIV + PG(4), RW, VM_INHERIT_COPY) &&
+	    entry_is(p, SHR, SHR + PG(2), RW, VM_INHERIT_SHARE),
+	    "by default a private entry is inherited as a copy, a shared one shared");
+	n = nentries(p);
+	ok(vm_map_inherit(p, PRIV, PRIV + PG(1), -1) == EINVAL &&
+	    vm_map_inherit(p, PRIV, PRIV + PG(1), 4) == EINVAL &&
+	    vm_map_inherit(p, PRIV + 1, PRIV + PG(1), VM_INHERIT_NONE) == EINVAL &&
+	    vm_map_inherit(p, PRIV + PG(3), PRIV + PG(5), VM_INHERIT_NONE) == ENOMEM &&
+	    nentries(p) == n && entry_is(p, PRIV, PRIV + PG(4), RW, VM_INHERIT_COPY),
+	    "a bad value or range is EINVAL, a hole ENOMEM, and nothing changes");
+	ok(vm_map_inherit(p, PRIV + PG(1), PRIV + PG(2), VM_INHERIT_NONE) == 0 &&
+	    vm_map_inherit(p, PRIV + PG(2), PRIV + PG(3), VM_INHERIT_ZERO) == 0 &&
+	    nentries(p) == n + 3 && map_sane(p) &&
+	    entry_is(p, PRIV, PRIV + PG(1), RW, VM_INHERIT_COPY) &&
+	    entry_is(p, PRIV + PG(1), PRIV + PG(2), RW, VM_INHERIT_NONE) &&
+	    entry_is(p, PRIV + PG(2), PRIV + PG(3), RW, VM_INHERIT_ZERO) &&
+	    entry_is(p, PRIV + PG(3), PRIV + PG(4), RW, VM_INHERIT_COPY),
+	    "minherit of single pages splits the entry; the rest keeps the default");
+	ok(fake_pmap_count_prot(p->pmap, PRIV, PRIV + PG(4), RW) == 4 && obj_page(p, PRIV + PG(2)) == pa[2],
+	    "NONE and ZERO change nothing in the parent itself");
+
+	before = v_free_count;
+	ok(vm_fork(p, &c) == 0, "fork");
+	ok(vm_map_lookup(c, PRIV + PG(1)) == NULL && vm_map_lookup(c, PRIV) != NULL &&
+	    vm_map_lookup(c, PRIV + PG(3)) != NULL && vm_fault(c, PRIV + PG(1), VM_PROT_READ) == EFAULT,
+	    "INHERIT_NONE: the child has a hole there");
+	e = vm_map_lookup(c, PRIV + PG(2));
+	ok(e != NULL && e->obj != vm_map_lookup(p, PRIV + PG(2))->obj && e->prot == RW &&
+	    !(e->flags & (ME_SHARED | ME_NEEDS_COPY)) && vm_entry_inherit(e) == VM_INHERIT_ZERO &&
+	    peek(c, PRIV + PG(2)) == 0 && peek(p, PRIV + PG(2)) == 0x82,
+	    "INHERIT_ZERO: the child's page is a new zero page; the parent keeps its data");
+	ok(poke(c, PRIV + PG(2), 0x11) == 0 && peek(p, PRIV + PG(2)) == 0x82 &&
+	    poke(c, PRIV + PG(3), 0x12) == 0 && peek(p, PRIV + PG(3)) == 0x83 &&
+	    peek(c, PRIV) == 0x80,
+	    "INHERIT_COPY and ZERO: the child's writes stay its own");
+	ok(poke(c, SHR, 0x91) == 0 && peek(p, SHR) == 0x91, "INHERIT_SHARE (default): seen both ways");
+	vmspace_release(c);
+	ok(v_free_count == before, "the child's pages all come back (%ld)", (long)(before - v_free_count));
+
+	/*
+	 * INHERIT_SHARE of a private entry still copy-on-write with an
+	 * earlier child c1: the parent gets pages of its own (c1 keeps the
+	 * originals), and from then on shares them with later children.
+	 */
+	ok(vm_map_inherit(p, PRIV, PRIV + PG(4), VM_INHERIT_COPY) == 0 &&
+	    vm_entry_inherit(vm_map_lookup(p, PRIV + PG(1))) == VM_INHERIT_COPY &&
+	    vm_entry_inherit(vm_map_lookup(p, PRIV + PG(2))) == VM_INHERIT_COPY &&
+	    has_entry(p, PRIV + PG(1), PRIV + PG(3)) && map_sane(p),
+	    "minherit COPY over the pieces sets them all back, joining the two alike");
+	vm_map_anon(p, PRIV2, PG(4), RW, 0);
+	for (int i = 0; i < 4; i++) {
+		poke(p, PRIV2 + PG(i), (unsigned char)(0x80 + i));
+		pa[i] = obj_page(p, PRIV2 + PG(i));
+	}
+	n = nentries(p);
+	ok(vm_fork(p, &c1) == 0, "fork c1");
+	before = v_free_count;
+	ok(vm_map_inherit(p, PRIV2, PRIV2 + PG(4), VM_INHERIT_SHARE) == 0, "minherit SHARE of the private entry");
+	e = vm_map_lookup(p, PRIV2);
+	ok(e->flags & ME_SHARED && !(e->flags & ME_NEEDS_COPY) && e->obj != vm_map_lookup(c1, PRIV2)->obj &&
+	    vm_entry_inherit(e) == VM_INHERIT_SHARE && nentries(p) == n,
+	    "it becomes a shared entry with an object of its own");
+	ok(before - v_free_count == 5 && obj_page(c1, PRIV2) == pa[0] && page_refcount(pa[0]) == 1,
+	    "the 4 pages it still shared with c1 are copied into a chunk of their own (%ld pages), "
+	    "c1 keeps the originals",
+	    (long)(before - v_free_count));
+	ok(fake_pmap_count(p->pmap, PRIV2, PRIV2 + PG(4)) == 0 && peek(p, PRIV2 + PG(1)) == 0x81,
+	    "the parent's old mappings went; it reads its data from the copies");
+	ok(vm_fork(p, &c) == 0 && vm_map_lookup(c, PRIV2)->obj == e->obj &&
+	    (vm_map_lookup(c, PRIV2)->flags & ME_SHARED) &&
+	    vm_entry_inherit(vm_map_lookup(c, PRIV2)) == VM_INHERIT_SHARE,
+	    "a fork now shares the object; the child's entry is inherited SHARE too");
+	ok(poke(c, PRIV2, 0x21) == 0 && peek(p, PRIV2) == 0x21 && poke(p, PRIV2 + PG(1), 0x22) == 0 &&
+	    peek(c, PRIV2 + PG(1)) == 0x22 && peek(c1, PRIV2) == 0x80 && peek(c1, PRIV2 + PG(1)) == 0x81,
+	    "writes are seen both ways between parent and child, not by c1");
+	ok(vm_fork(c, &g) == 0 && poke(g, PRIV2 + PG(3), 0x23) == 0 && peek(p, PRIV2 + PG(3)) == 0x23,
+	    "a grandchild shares it too (inheritance is inherited)");
+	vmspace_release(g);
+	vmspace_release(c);
+	vmspace_release(c1);
+
+	/* SHARE of a private entry that is all its own: pages move, none is copied. */
+	vm_map_anon(p, RO, PG(2), RW, 0);
+	poke(p, RO, 0x40);
+	pa[0] = obj_page(p, RO);
+	before = v_free_count;
+	ok(vm_map_inherit(p, RO, RO + PG(2), VM_INHERIT_SHARE) == 0 && obj_page(p, RO) == pa[0] &&
+	    before - v_free_count <= 1 && page_refcount(pa[0]) == 1 && peek(p, RO) == 0x40,
+	    "SHARE of an unshared private entry moves its page over, copying none");
+
+	/*
+	 * SHARE of a private entry that has its own page array since a write
+	 * after fork, its other pages still held by a child's array too: those
+	 * are copied and lose the parent's reference, the written one moves.
+	 */
+	vm_map_anon(p, PRIV3, PG(3), RW, 0);
+	for (int i = 0; i < 3; i++) {
+		poke(p, PRIV3 + PG(i), (unsigned char)(0xc0 + i));
+		pa[i] = obj_page(p, PRIV3 + PG(i));
+	}
+	ok(vm_fork(p, &c1) == 0 && poke(p, PRIV3, 0xd0) == 0 && !(vm_map_lookup(p, PRIV3)->flags & ME_NEEDS_COPY) &&
+	    page_refcount(pa[1]) == 2 && page_refcount(pa[2]) == 2,
+	    "after fork and one write the parent's array holds the other pages with the child's");
+	pa[0] = obj_page(p, PRIV3);
+	before = v_free_count;
+	ok(vm_map_inherit(p, PRIV3, PRIV3 + PG(3), VM_INHERIT_SHARE) == 0 && before - v_free_count <= 3 &&
+	    before - v_free_count >= 2 && obj_page(p, PRIV3) == pa[0] && obj_page(p, PRIV3 + PG(1)) != pa[1] &&
+	    page_refcount(pa[1]) == 1 && page_refcount(pa[2]) == 1 && obj_page(c1, PRIV3 + PG(1)) == pa[1],
+	    "SHARE copies the two pages the child still holds (%ld) and moves the parent's own",
+	    (long)(before - v_free_count));
+	ok(peek(p, PRIV3) == 0xd0 && peek(p, PRIV3 + PG(2)) == 0xc2 && peek(c1, PRIV3) == 0xc0 &&
+	    poke(p, PRIV3 + PG(1), 0xd1) == 0 && peek(c1, PRIV3 + PG(1)) == 0xc1,
+	    "each side keeps its data; the parent's writes no longer reach the child");
+	vmspace_release(c1);
+
+	/* COPY of a shared entry: both sides become copy-on-write (FreeBSD). */
+	ok(vm_map_inherit(p, SHR, SHR + PG(2), VM_INHERIT_COPY) == 0 &&
+	    entry_is(p, SHR, SHR + PG(2), RW, VM_INHERIT_COPY), "minherit COPY of the shared entry");
+	ok(vm_fork(p, &c) == 0 && !(vm_map_lookup(p, SHR)->flags & ME_SHARED) &&
+	    !(vm_map_lookup(c, SHR)->flags & ME_SHARED), "after fork neither side's entry is shared");
+	ok(poke(c, SHR, 0x92) == 0 && peek(p, SHR) == 0x91 && poke(p, SHR, 0x93) == 0 &&
+	    peek(c, SHR) == 0x92, "the child's copy and the parent's page go their own ways");
+	vmspace_release(c);
+
+	/* ZERO of a shared entry: the child's is private and zero. */
+	ok(vm_map_inherit(p, RO, RO + PG(2), VM_INHERIT_ZERO) == 0 && vm_fork(p, &c) == 0 &&
+	    peek(c, RO) == 0 && !(vm_map_lookup(c, RO)->flags & ME_SHARED) && poke(c, RO, 1) == 0 &&
+	    peek(p, RO) == 0x40, "INHERIT_ZERO of a shared entry: the child's memory is its own zeroes");
+	vmspace_release(c);
+	vmspace_release(p);
+	ok(v_free_count == free0 && fake_pmap_live() == 0,
+	    "every page is back after the minherit tests (%ld short)", (long)(free0 - v_free_count));
+}
+
+/* minherit and a fork honouring it when memory runs out: ENOMEM, nothing changed or leaked. */
+static void
+test_inherit_oom(void)
+{
+	uint64_t free0 = v_free_count, before;
+	struct vmspace *p = vmspace_alloc(), *c, *c2;
+	paddr_t *hog = calloc(v_free_count + 1, sizeof(paddr_t)), pa, orig;
+	size_t nhog = 0;
+	struct vm_map_entry *e;
+	bool clean = true;
+
+	vm_map_anon(p, PRIV, PG(4), RW, 0);
+	for (int i = 0; i < 4; i++)
+		poke(p, PRIV + PG(i), (unsigned char)(0xe0 + i));
+	orig = obj_page(p, PRIV);
+	vm_fork(p, &c);
+	while (page_alloc(&pa, 0) == 0)
+		hog[nhog++] = pa;
+	before = v_free_count;
+	e = vm_map_lookup(p, PRIV);
+	ok(vm_map_inherit(p, PRIV, PRIV + PG(4), VM_INHERIT_SHARE) == ENOMEM &&
+	    v_free_count == before && vm_map_lookup(p, PRIV) == e && !(e->flags & ME_SHARED) &&
+	    (e->flags & ME_NEEDS_COPY) && e->obj == vm_map_lookup(c, PRIV)->obj &&
+	    vm_entry_inherit(e) == VM_INHERIT_COPY && page_refcount(orig) == 1,
+	    "minherit SHARE with no page to copy into is ENOMEM and leaves the entry as it was");
+	while (nhog > 0)
+		page_free(hog[--nhog]);
+	vmspace_release(c);
+
+	/* A fork that must make zero objects with k pages free: works or ENOMEM, leaks nothing. */
+	ok(vm_map_inherit(p, PRIV + PG(1), PRIV + PG(3), VM_INHERIT_ZERO) == 0, "two pages inherited ZERO");
+	vm_map_anon(p, SHR, PG(2), RW, ME_SHARED);
+	vm_map_inherit(p, SHR, SHR + PG(2), VM_INHERIT_COPY);
+	for (int k = 0; k < 6; k++) {
+		int error;
+
+		while (v_free_count > (uint64_t)k && page_alloc(&pa, 0) == 0)
+			hog[nhog++] = pa;
+		before = v_free_count;
+		error = vm_fork(p, &c2);
+		if (error == 0)
+			vmspace_release(c2);
+		if ((error != 0 && error != ENOMEM) || v_free_count != before || fake_pmap_live() != 1)
+			clean = false;
+		while (nhog > 0)
+			page_free(hog[--nhog]);
+	}
+	ok(clean, "vm_fork of ZERO and shared-as-COPY entries with 0..5 free pages works or is "
+	    "ENOMEM and leaves every page as it was");
+	vmspace_release(p);
+	ok(v_free_count == free0 && fake_pmap_live() == 0,
+	    "every page is back after the minherit out-of-memory tests (%ld short)",
+	    (long)(free0 - v_free_count));
+	free(hog);
+}
+
 /* vm_fork and vm_fault when memory runs out: ENOMEM, nothing leaked. */
 #define BIG	(BASE + PG(64))		/* 1024 pages: its page array needs 4 contiguous pages */
 
@@ -606,5 +939,8 @@ main(void)
 	test_sbrk();
 	test_cow();
 	test_cow_oom();
+	test_mprotect();
+	test_minherit();
+	test_inherit_oom();
 	return (done());
 }

@@ -220,6 +220,8 @@ mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 }
 
 int munmap(void *addr, size_t len) { return ((int)SYS2(SYS_munmap, addr, len)); }
+int mprotect(void *addr, size_t len, int prot) { return ((int)SYS3(SYS_mprotect, addr, len, prot)); }
+int minherit(void *addr, size_t len, int inherit) { return ((int)SYS3(SYS_minherit, addr, len, inherit)); }
 
 void *
 sbrk(intptr_t incr)

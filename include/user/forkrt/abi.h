@@ -29,6 +29,7 @@
 #define SYS_vfork		66
 #define SYS_sbrk		69
 #define SYS_munmap		73
+#define SYS_mprotect		74
 #define SYS_getpgrp		81
 #define SYS_setpgid		82
 #define SYS_dup2		90
@@ -39,6 +40,7 @@
 #define SYS_setrlimit		195
 #define SYS_sysctlbyname	202
 #define SYS_clock_gettime	232
+#define SYS_minherit		250
 #define SYS_rfork		251
 #define SYS_sched_yield		331
 #define SYS_kqueue		362
@@ -150,7 +152,7 @@ struct cpuset {
 #define RFPPWAIT	(1u << 31)
 #define RFKERNELONLY	(RFSTOPPED | RFHIGHPID | RFPGLOCK | RFPPWAIT)
 
-/* mmap */
+/* mmap, mprotect */
 #define PROT_NONE	0x00
 #define PROT_READ	0x01
 #define PROT_WRITE	0x02
@@ -161,6 +163,11 @@ struct cpuset {
 #define MAP_ANON	0x1000
 #define MAP_ANONYMOUS	MAP_ANON
 #define MAP_FAILED	((void *)-1)
+/* minherit: what a fork gives the child of a range */
+#define INHERIT_SHARE	0
+#define INHERIT_COPY	1
+#define INHERIT_NONE	2
+#define INHERIT_ZERO	3
 
 /* clocks and limits */
 #define CLOCK_MONOTONIC	4
