@@ -53,6 +53,7 @@
 #include "hal.h"
 #include "page.h"
 #include "pmap.h"
+#include "pmap_bounds.h"
 #include "vmmeter.h"
 
 #include "machdep.h"
@@ -81,7 +82,14 @@ struct pmap {
 	paddr_t		pm_root;	/* (b) physical address of the root */
 	unsigned long	pm_ptpages;	/* (m) table pages, root included */
 	volatile cpuset_t pm_active;	/* (a) CPUs with this pmap in satp */
+	struct pt_bounds pm_bounds;	/* (m) where leaf tables may be */
 };
+
+/*
+ * In a level-1 entry (RSW, which the walk ignores): every leaf of the
+ * table is read-only, so that a fork need not look at them again.
+ */
+#define PTE_SW_RO	(1ul << 8)
 
 /*
  * The TLB work of one operation: the span of the pages it lowered or
@@ -244,7 +252,7 @@ table_own(struct pmap *pm, struct pmap_inval *iv, pt_entry_t *l1e, vaddr_t va)
 	VMCNT_ADD(v_pt_copied, 1);
 	inval_span(iv, va & ~(L1_SPAN - 1));
 	iv->unref[iv->nunref++] = PTE_TO_PA(*l1e);
-	*l1e = PA_TO_PTE(pt) | PTE_V;
+	*l1e = PA_TO_PTE(pt) | PTE_V | PTE_SW_RO;
 	if (iv->nunref == UNREF_MAX)
 		inval_done(pm, iv);
 	return (0);
@@ -281,6 +289,8 @@ l1e_next(struct pmap *pm, vaddr_t *vap, vaddr_t eva)
 	pt_entry_t *l1e;
 
 	while (va < eva) {
+		if ((va = ptb_skip(&pm->pm_bounds, va)) >= eva)
+			break;
 		if ((l1e = l1e_find(pm, va, &next)) == NULL) {
 			va = next;
 			continue;
@@ -288,7 +298,7 @@ l1e_next(struct pmap *pm, vaddr_t *vap, vaddr_t eva)
 		while ((*l1e & PTE_V) == 0) {
 			va = next;
 			next += L1_SPAN;
-			if (va >= eva || (va & (SV39_GIGAPAGE - 1)) == 0)
+			if (va >= eva || ptb_past(&pm->pm_bounds, va))
 				break;
 			l1e++;
 		}
@@ -350,6 +360,7 @@ pmap_create(void)
 		return (NULL);
 	}
 	pm->pm_ptpages = 1;
+	ptb_init(&pm->pm_bounds);
 	root = pt_kva(pm->pm_root);
 	memcpy(&root[KERNEL_SLOT_FIRST], &boot_root[KERNEL_SLOT_FIRST],
 	    (SV39_NPTE - KERNEL_SLOT_FIRST) * sizeof(pt_entry_t));
@@ -367,7 +378,7 @@ pmap_destroy(struct pmap *pm)
 		if ((root[i] & PTE_V) == 0)
 			continue;
 		l1 = pt_kva(PTE_TO_PA(root[i]));
-		for (j = 0; j < SV39_NPTE; j++) {
+		for (j = pm->pm_bounds.lo[i]; j <= pm->pm_bounds.hi[i]; j++) {
 			if (l1[j] & PTE_V) {
 				page_free(PTE_TO_PA(l1[j]));
 				pm->pm_ptpages--;
@@ -412,8 +423,11 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot)
 			return (ENOMEM);
 		*l1e = PA_TO_PTE(pt) | PTE_V;
 		pm->pm_ptpages++;
+		ptb_note(&pm->pm_bounds, va);
 	} else if (table_own(pm, &iv, l1e, va) != 0)
 		return (ENOMEM);
+	if (new & PTE_W)
+		*l1e &= ~PTE_SW_RO;
 	pte = &pt_kva(PTE_TO_PA(*l1e))[SV39_INDEX(va, 0)];
 	old = *pte;
 	*pte = new;
@@ -489,6 +503,8 @@ pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 			table_drop(pm, &iv, l1e, va & ~(L1_SPAN - 1));
 			continue;
 		}
+		if (bits & PTE_W)
+			*l1e &= ~PTE_SW_RO;
 		pt = pt_kva(PTE_TO_PA(*l1e));
 		for (; va < end; va += PAGE_SIZE) {
 			pt_entry_t *pte = &pt[SV39_INDEX(va, 0)], new;
@@ -523,7 +539,7 @@ leaves_wp(struct pmap_inval *iv, pt_entry_t *pt, vaddr_t va, vaddr_t end)
  * Fork (pmap.h).  A table wholly inside the range (as far as it lies in
  * the user range) is shared, once its leaves are read-only; one the range
  * only cuts gets a copy of the leaves inside, and src's leaves there lose
- * W.  A table already shared has no writable leaf to clear.
+ * W.  A table marked PTE_SW_RO (every shared one is) has no writable leaf.
  */
 int
 pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
@@ -544,11 +560,14 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 		st = pt_kva(PTE_TO_PA(*sl1e));
 		lo = MAX(va & ~(L1_SPAN - 1), VM_MIN_USER);
 		if (lo >= sva && end == next) {
-			if (!table_shared(*sl1e))
+			if (!(*sl1e & PTE_SW_RO)) {
 				leaves_wp(&iv, st, lo, next);
+				*sl1e |= PTE_SW_RO;
+			}
 			page_hold(PTE_TO_PA(*sl1e));
 			VMCNT_ADD(v_pt_shared, 1);
 			*dl1e = *sl1e;
+			ptb_note(&dst->pm_bounds, va);
 			dst->pm_ptpages++;
 			continue;
 		}
@@ -556,13 +575,14 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 			if ((error = page_alloc(&pt, PG_ZERO)) != 0)
 				break;
 			*dl1e = PA_TO_PTE(pt) | PTE_V;
+			ptb_note(&dst->pm_bounds, va);
 			dst->pm_ptpages++;
 		}
 		dt = pt_kva(PTE_TO_PA(*dl1e));
 		for (vaddr_t v = va; v < end; v += PAGE_SIZE)
 			if (st[SV39_INDEX(v, 0)] & PTE_V)
 				dt[SV39_INDEX(v, 0)] = st[SV39_INDEX(v, 0)] & ~(PTE_W | PTE_D);
-		if (!table_shared(*sl1e))
+		if (!(*sl1e & PTE_SW_RO))
 			leaves_wp(&iv, st, va, end);
 	}
 	inval_done(src, &iv);

@@ -51,6 +51,7 @@
 #include "kernel.h"
 #include "page.h"
 #include "pmap.h"
+#include "pmap_bounds.h"
 #include "vmmeter.h"
 #include "smp.h"
 #include "x86.h"
@@ -71,6 +72,7 @@ struct pmap {
 	uint64_t	*pm_pml4;	/* the PML4 page, direct-mapped */
 	paddr_t		pm_cr3;		/* its physical address */
 	volatile cpuset_t pm_active;	/* (a) CPUs with pm in CR3 */
+	struct pt_bounds pm_bounds;	/* (m) where leaf tables may be */
 };
 
 #define PTP_BITS	(PG_P | PG_RW | PG_U)
@@ -144,6 +146,8 @@ pde_next(struct pmap *pm, vaddr_t *vap, vaddr_t eva)
 	uint64_t *pde;
 
 	while (va < eva) {
+		if ((va = ptb_skip(&pm->pm_bounds, va)) >= eva)
+			break;
 		if ((pde = pde_find(pm, va, &next)) == NULL) {
 			va = next;
 			continue;
@@ -151,11 +155,11 @@ pde_next(struct pmap *pm, vaddr_t *vap, vaddr_t eva)
 		while (!(*pde & PG_P)) {
 			va = next;
 			next += PD_SPAN;
-			if (va >= eva || (va & ((1ul << PDPSHIFT) - 1)) == 0)
+			if (va >= eva || ptb_past(&pm->pm_bounds, va))
 				break;
 			pde++;
 		}
-		if (*pde & PG_P && va < eva) {
+		if ((*pde & PG_P) && va < eva) {
 			*vap = va;
 			return (pde);
 		}
@@ -351,6 +355,7 @@ pmap_create(void)
 	pm->pm_pml4 = phys_to_kva(pa);
 	pm->pm_cr3 = pa;
 	pm->pm_active = 0;
+	ptb_init(&pm->pm_bounds);
 	for (i = PML4_KERNEL; i < NPTEPG; i++)
 		pm->pm_pml4[i] = boot_pml4[i];
 	return (pm);
@@ -359,6 +364,7 @@ pmap_create(void)
 void
 pmap_destroy(struct pmap *pm)
 {
+	const struct pt_bounds *b = &pm->pm_bounds;
 	uint64_t *pdpt, *pd;
 	int i, j, k;
 
@@ -366,12 +372,13 @@ pmap_destroy(struct pmap *pm)
 	for (i = 0; i < PML4_KERNEL; i++) {
 		if (!(pm->pm_pml4[i] & PG_P))
 			continue;
+		KASSERT(i == 0, "pmap_destroy: user mappings past PML4 slot 0");
 		pdpt = phys_to_kva(pm->pm_pml4[i] & PG_FRAME);
-		for (j = 0; j < NPTEPG; j++) {
+		for (j = 0; j < (int)PTB_GIGS; j++) {
 			if (!(pdpt[j] & PG_P))
 				continue;
 			pd = phys_to_kva(pdpt[j] & PG_FRAME);
-			for (k = 0; k < NPTEPG; k++)
+			for (k = b->lo[j]; k <= b->hi[j]; k++)
 				if (pd[k] & PG_P)
 					page_free(pd[k] & PG_FRAME);
 			page_free(pdpt[j] & PG_FRAME);
@@ -401,6 +408,7 @@ table_for_enter(struct pmap_inval *iv, vaddr_t va, bool writable, uint64_t **ptp
 		if (page_alloc(&pa, PG_ZERO) != 0)
 			return (ENOMEM);
 		*pde = pa | PTP_BITS;
+		ptb_note(&pm->pm_bounds, va);
 	} else if (table_own(iv, pde, va) != 0)
 		return (ENOMEM);
 	t = ptp_kva(*pde);
@@ -558,12 +566,14 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 			page_hold(*spde & PG_FRAME);
 			VMCNT_ADD(v_pt_shared, 1);
 			*dpde = *spde;
+			ptb_note(&dst->pm_bounds, va);
 			continue;
 		}
 		if (!(*dpde & PG_P)) {
 			if ((error = page_alloc(&ptp, PG_ZERO)) != 0)
 				break;
 			*dpde = ptp | PTP_BITS;
+			ptb_note(&dst->pm_bounds, va);
 		}
 		st = ptp_kva(*spde);
 		dt = ptp_kva(*dpde);
