@@ -36,10 +36,13 @@ ARCH = "x86_64-linux"
 # forkrt's bench --mem default.
 MEM_MIB = 3072
 # Without ERMS (enhanced rep movsb/stosb) Linux clears and copies pages with
-# loops of ordinary moves instead of one `rep stosb`/`rep movsb`, which
-# -icount counts as one instruction an iteration (4096 for a page) and a
-# loop's instructions one by one: with ERMS, fork+exit+wait counted 248 k
-# instructions against 144 k without.  forkrt has no rep-string loops.
+# its 8-byte paths instead of one `rep stosb`/`rep movsb`, of which -icount
+# counts every iteration as an instruction: 4096 for a page, where a loop
+# of 8-byte moves counts about 600.  With ERMS Linux's fork+exit+wait
+# counted 264 k instructions here against 153 k without, and one
+# copy-on-write fault 11.1 k against 4.0 k: an inflated Linux, which made
+# forkrt's ratios look better than they are.  forkrt has no rep-string
+# loops on any measured path.
 CPU_FLAGS = ",-erms"
 # microvm, like forkrt: Debian's kernel boots there (qboot) and powers off through ACPI (GED).
 MACHINE = "microvm"
