@@ -42,6 +42,17 @@ def _fmt(v) -> str:
     return str(v) if v is not None else "-"
 
 
+def size_label(kib) -> str:
+    """1024 -> '1 MiB', 1048576 -> '1 GiB', 0 -> '0 KiB'."""
+    if not isinstance(kib, int):
+        return str(kib)
+    if kib and kib % (1024 * 1024) == 0:
+        return f"{kib // (1024 * 1024)} GiB"
+    if kib and kib % 1024 == 0:
+        return f"{kib // 1024} MiB"
+    return f"{kib} KiB"
+
+
 def ratios(rows: list[tuple], arches: list[str], metric: str = "median_ns") -> str:
     """The comparisons the design is judged by, per arch: vfork against fork,
     and each fork kind's 64 MiB (or largest) parent against its empty one."""
@@ -60,11 +71,29 @@ def ratios(rows: list[tuple], arches: list[str], metric: str = "median_ns") -> s
             f, v = val.get((a, "fork_exit_wait", size)), val.get((a, "vfork_exit_wait", size))
             if f and v:
                 parts.append(f"vfork/fork {v / f:.2f} at {size} KiB")
-        big = sizes[-1]
+        def case_sizes(case):
+            return sorted(s for (x, c, s) in val if x == a and c == case
+                          and isinstance(s, int) and val[(x, c, s)])
         for case in ("fork_exit_wait", "vfork_exit_wait", "rfork_mem_exit_wait"):
-            z, b = val.get((a, case, 0)), val.get((a, case, big))
-            if z and b and big:
-                parts.append(f"{case} {big // 1024} MiB/0 MiB {b / z:.2f}")
+            cs = case_sizes(case)
+            z = val.get((a, case, 0))
+            if z and cs and cs[-1]:
+                parts.append(f"{case} {size_label(cs[-1])}/0 MiB {val[(a, case, cs[-1])] / z:.2f}")
+        # Copy-on-write after fork (issue 11): a one-page step at the largest
+        # parent against 1 MiB (1.0 when it does not grow with the parent),
+        # and the parent's read after fork against the same read without one.
+        for case, what in (("fork_exit_wait", "fork"),
+                           ("fork_touch_one_page", "child's first write"),
+                           ("fork_parent_touch_one_page", "parent's first write")):
+            cs = [x for x in case_sizes(case) if x >= 1024]
+            if len(cs) > 1 and cs[0] == 1024:
+                parts.append(f"{what} {size_label(cs[-1])}/1 MiB "
+                             f"{val[(a, case, cs[-1])] / val[(a, case, 1024)]:.2f}")
+        for size in case_sizes("fork_parent_read_all"):
+            base = val.get((a, "read_all_nofork", size))
+            if base:
+                parts.append(f"read after fork/without fork {val[(a, 'fork_parent_read_all', size)] / base:.1f}"
+                             f" at {size_label(size)}")
         p1, p4 = val.get((a, "fork_exit_wait_par1", 0)), val.get((a, "fork_exit_wait_par4", 0))
         if p1 and p4:
             parts.append(f"4 forkers/1 forker throughput {p1 / p4:.2f}")
@@ -142,53 +171,181 @@ def table(rows: list[tuple], arches: list[str], metric: str = "median_ns") -> st
         return "  ".join(x.ljust(w) if i < 2 else x.rjust(w)
                          for i, (x, w) in enumerate(zip(row, widths))).rstrip()
     lines = [fmt(head), fmt(["-" * w for w in widths])] + [fmt(r) for r in body]
-    return "\n".join(lines)
+    extra = _extra_table(rows, arches, metric)
+    return "\n".join(lines) + ("\n\n" + extra if extra else "")
+
+
+def _extra_fields(metric: str) -> list[str]:
+    """The per-line fields shown beside metric: per page and worst write,
+    in metric's unit (median_ns -> per_page_ns, worst_write_ns)."""
+    unit = metric.split("_", 1)[1] if metric.startswith("median_") else "ns"
+    return [f"per_page_{unit}", f"worst_write_{unit}"]
+
+
+def _extra_table(rows: list[tuple], arches: list[str], metric: str = "median_ns") -> str:
+    """The lines' per-page cost (whole-region cases) and worst single write
+    (snapshot), one row per case+size+field, one column per arch."""
+    fields = _extra_fields(metric)
+    keys, cells = [], {}
+    for arch, r in rows:
+        for f in fields:
+            if f in r:
+                key = (str(r.get("case", "?")), r.get("size_kib", ""), f)
+                if key not in keys:
+                    keys.append(key)
+                cells[(key, r.get("arch", arch))] = r[f]
+    if not keys:
+        return ""
+    head = ["case", "size_kib", "field"] + list(arches)
+    body = [[c, str(s), f] + [_fmt(cells.get(((c, s, f), a))) for a in arches]
+            for c, s, f in keys]
+    widths = [max(len(x[i]) for x in [head] + body) for i in range(len(head))]
+
+    def fmt(row):
+        return "  ".join(x.ljust(w) if i < 3 else x.rjust(w)
+                         for i, (x, w) in enumerate(zip(row, widths))).rstrip()
+    return "\n".join([fmt(head), fmt(["-" * w for w in widths])] + [fmt(r) for r in body])
+
+
+PAGE_KIB = 4
+# The cases drawn per page of the parent (plot_mpl.py has the same list).
+PER_PAGE_CASES = ("fork_exit_wait", "fork_touch_one_page", "fork_parent_touch_one_page",
+                  "read_all_nofork", "fork_parent_read_all", "fork_parent_write_all",
+                  "snapshot")
+_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+           "#7f7f7f", "#bcbd22", "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896",
+           "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5"]
+_DASHES = {"riscv64": "", "x86_64": "7,3", "x86_64-linux": "2,3"}
+_OTHER_DASHES = ["9,3,2,3", "4,4"]
+
+
+def _series(rows: list[tuple], metric: str) -> dict:
+    """{(case, arch): [(size_kib, metric, per page or None)]} sorted by size;
+    per page is the line's per_page_<unit>, else metric / pages (size > 0)."""
+    unit = metric.split("_", 1)[1] if metric.startswith("median_") else "ns"
+    out: dict = {}
+    for arch, r in rows:
+        size, v = r.get("size_kib"), r.get(metric)
+        if "live" in r or not isinstance(size, int) or not isinstance(v, (int, float)):
+            continue
+        pp = r.get(f"per_page_{unit}")
+        if not isinstance(pp, (int, float)):
+            pp = v / (size / PAGE_KIB) if size > 0 else None
+        out.setdefault((r.get("case", "?"), r.get("arch", arch)), []).append(
+            (size, v, pp if size > 0 else None))
+    for pts in out.values():
+        pts.sort()
+    return out
+
+
+def _si(v: float) -> str:
+    for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if v >= div:
+            return f"{v / div:g}{suffix}"
+    return f"{v:g}"
+
+
+def _log_panel(out: list, x0: float, y0: float, w: float, h: float, title: str,
+               ylabel: str, lines: list) -> None:
+    """One log-log panel at (x0, y0) of w x h: lines are (color, dash, label,
+    [(size_kib, y)]); x is log2 of the size (0 drawn at 1 KiB), y log10."""
+    import math
+    pts = [(s, y) for _, _, _, ps in lines for s, y in ps if y and y > 0]
+    out.append(f'<text x="{x0 + w / 2:.0f}" y="{y0 - 8:.0f}" text-anchor="middle" '
+               f'font-size="12">{html.escape(title)}</text>')
+    out.append(f'<rect x="{x0}" y="{y0}" width="{w}" height="{h}" fill="none" stroke="black"/>')
+    if not pts:
+        return
+    sizes = sorted({s for s, _ in pts})
+    lx = [math.log2(max(s, 1)) for s in sizes]
+    xmin, xmax = min(lx), max(lx)
+    if xmax - xmin < 1:
+        xmin, xmax = xmin - 1, xmax + 1
+    ylo = math.floor(math.log10(min(y for _, y in pts)))
+    yhi = math.ceil(math.log10(max(y for _, y in pts)))
+    if yhi <= ylo:
+        yhi = ylo + 1
+
+    def X(size):
+        return x0 + 10 + (w - 20) * (math.log2(max(size, 1)) - xmin) / (xmax - xmin)
+
+    def Y(v):
+        return y0 + h - h * (math.log10(v) - ylo) / (yhi - ylo)
+    for e in range(ylo, yhi + 1):
+        y = Y(10 ** e)
+        out.append(f'<line x1="{x0}" y1="{y:.1f}" x2="{x0 + w}" y2="{y:.1f}" stroke="#ddd"/>')
+        out.append(f'<text x="{x0 - 4}" y="{y + 4:.1f}" text-anchor="end">{_si(10 ** e)}</text>')
+    for s in sizes:
+        x = X(s)
+        out.append(f'<line x1="{x:.1f}" y1="{y0}" x2="{x:.1f}" y2="{y0 + h}" stroke="#eee"/>')
+        out.append(f'<text x="{x:.1f}" y="{y0 + h + 14}" text-anchor="middle">'
+                   f'{html.escape(size_label(s) if s else "0")}</text>')
+    out.append(f'<text x="{x0 + w / 2:.0f}" y="{y0 + h + 30}" text-anchor="middle">'
+               'memory the parent has touched</text>')
+    out.append(f'<text transform="translate({x0 - 48},{y0 + h / 2:.0f}) rotate(-90)" '
+               f'text-anchor="middle">{html.escape(ylabel)}</text>')
+    for color, dash, label, ps in lines:
+        ps = [(X(s), Y(y), s, y) for s, y in ps if y and y > 0]
+        if not ps:
+            continue
+        da = f' stroke-dasharray="{dash}"' if dash else ""
+        if len(ps) > 1:
+            out.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.6"{da} points="'
+                       + " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in ps) + '"/>')
+        for x, y, s, v in ps:
+            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{color}">'
+                       f'<title>{html.escape(label)} at {html.escape(size_label(s))}: '
+                       f'{_fmt(v)}</title></circle>')
 
 
 def svg(rows: list[tuple], arches: list[str], metric: str = "median_ns") -> str:
-    """A grouped bar chart (one group per case+size, one bar per arch), stdlib only."""
-    keys = []
-    val = {}
-    for arch, r in rows:
-        key = f"{r.get('case', '?')} {r.get('size_kib', '')}KiB"
-        if key not in keys:
-            keys.append(key)
-        v = r.get(metric)
-        if isinstance(v, (int, float)):
-            val[(key, r.get("arch", arch))] = v
-    colors = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759"]
-    vmax = max(val.values(), default=1) or 1
-    bw, gap, left, top, h = 22, 26, 90, 40, 300
-    gw = bw * len(arches) + gap
-    width = left + gw * max(1, len(keys)) + 20
-    height = top + h + 150
+    """The plot without matplotlib, stdlib only, the same two panels as
+    plot_mpl.py: metric against the parent's size, one line per case and
+    arch (the Linux peer's beside forkrt's), and per page of the parent for
+    PER_PAGE_CASES (flat: a cost proportional to the parent; falling as
+    1/size: a bounded one)."""
+    ser = _series(rows, metric)
+    cases = []
+    for case, _ in ser:
+        if case not in cases:
+            cases.append(case)
+    arch_list = list(arches) + [a for _, a in ser if a not in arches]
+    arch_list = list(dict.fromkeys(arch_list))
+    dash = {a: _DASHES.get(a, _OTHER_DASHES[i % len(_OTHER_DASHES)])
+            for i, a in enumerate(arch_list)}
+    color = {c: _COLORS[i % len(_COLORS)] for i, c in enumerate(cases)}
+    unit = "instructions under --icount" if metric == "median_cycles" else \
+        "ns; instructions under --icount"
+    left = [(color[c], dash[a], f"{c} ({a})", [(s, v) for s, v, _ in pts])
+            for (c, a), pts in ser.items()]
+    right = [(color[c], dash[a], f"{c} ({a}) per page", [(s, p) for s, _, p in pts if p])
+             for (c, a), pts in ser.items() if c in PER_PAGE_CASES]
+    pw, ph, top, gap = 440, 340, 60, 110
+    width = 80 + pw + gap + pw + 260
+    height = top + ph + 60
+    height = max(height, top + 30 + 14 * (len(cases) + len(arch_list) + 3))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'font-family="sans-serif" font-size="11">',
-           f'<text x="{left}" y="20" font-size="14">forkrt bench: {html.escape(metric)}</text>',
-           f'<line x1="{left}" y1="{top + h}" x2="{width - 10}" y2="{top + h}" stroke="black"/>',
-           f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + h}" stroke="black"/>']
-    for i in range(5):
-        y = top + h - h * i / 4
-        out.append(f'<text x="{left - 5}" y="{y + 4:.0f}" text-anchor="end">'
-                   f'{_fmt(vmax * i / 4 if isinstance(vmax, float) else round(vmax * i / 4))}</text>')
-    for gi, key in enumerate(keys):
-        x0 = left + gap / 2 + gi * gw
-        for ai, a in enumerate(arches):
-            v = val.get((key, a))
-            if v is None:
-                continue
-            bh = h * v / vmax
-            out.append(f'<rect x="{x0 + ai * bw:.0f}" y="{top + h - bh:.1f}" width="{bw - 2}" '
-                       f'height="{bh:.1f}" fill="{colors[ai % len(colors)]}">'
-                       f'<title>{html.escape(a)} {html.escape(key)}: {_fmt(v)}</title></rect>')
-        cx = x0 + bw * len(arches) / 2
-        out.append(f'<text transform="translate({cx:.0f},{top + h + 12}) rotate(40)">'
-                   f'{html.escape(key)}</text>')
-    for ai, a in enumerate(arches):
-        x = left + 10 + ai * 110
-        out.append(f'<rect x="{x}" y="{top - 14}" width="10" height="10" '
-                   f'fill="{colors[ai % len(colors)]}"/>')
-        out.append(f'<text x="{x + 14}" y="{top - 5}">{html.escape(a)}</text>')
+           f'font-family="sans-serif" font-size="10">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{80}" y="20" font-size="14">forkrt bench: {html.escape(metric)} '
+           'against parent size</text>']
+    _log_panel(out, 80, top, pw, ph, "latency: flat = bounded, rising = grows with the parent",
+               f"{metric} ({unit})", left)
+    _log_panel(out, 80 + pw + gap, top, pw, ph,
+               "per page: flat = proportional to the parent, falling = bounded",
+               f"per page of the parent ({unit})", right)
+    lx, ly = 80 + 2 * pw + gap + 20, top
+    for a in arch_list:
+        da = f' stroke-dasharray="{dash[a]}"' if dash[a] else ""
+        out.append(f'<line x1="{lx}" y1="{ly}" x2="{lx + 28}" y2="{ly}" stroke="black" '
+                   f'stroke-width="1.6"{da}/>')
+        out.append(f'<text x="{lx + 34}" y="{ly + 4}">{html.escape(a)}</text>')
+        ly += 14
+    ly += 10
+    for c in cases:
+        out.append(f'<rect x="{lx}" y="{ly - 5}" width="28" height="6" fill="{color[c]}"/>')
+        out.append(f'<text x="{lx + 34}" y="{ly + 2}">{html.escape(c)}</text>')
+        ly += 14
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

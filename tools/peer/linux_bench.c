@@ -17,6 +17,11 @@
  *
  *   /init            every case and size (like bench --full; PID 1 gets no arguments)
  *   /init --short    sizes 0 and 16 MiB, 40 iterations (like plain bench)
+ *
+ * The copy-on-write cases and prefork are bench_cases.h's cow_cases(), the
+ * same code as forkrt's.  tools/forkrt_lib/linuxpeer.py boots the kernel with
+ * transparent_hugepage=never (4 KiB pages, as forkrt) and -cpu max,-erms
+ * (no rep-string page clears and copies, which -icount under-counts).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -118,10 +123,7 @@ main(int argc, char **argv)
 		run_case("vfork_exit_wait", one_vfork, n, "");
 		run_case("fork_exec_wait", one_fork_exec, n, "");
 	}
-	if (set_region(1024) != 0)
-		finish(1);
-	touch_one_page(iters);
-	set_region(0);
+	cow_cases(full);
 	concurrent_forkers("fork_exit_wait_par1", 1, full ? 100 : 25, full ? 7 : 3);
 	concurrent_forkers("fork_exit_wait_par2", 2, full ? 100 : 25, full ? 7 : 3);
 	concurrent_forkers("fork_exit_wait_par4", 4, full ? 100 : 25, full ? 7 : 3);

@@ -18,6 +18,13 @@
  *                    across the N); tools/forkrt profile traces two such
  *                    runs and subtracts them
  *
+ * The copy-on-write cases (bench_cases.h, cow_cases): fork_touch_one_page,
+ * fork_parent_touch_one_page, read_all_nofork, fork_parent_read_all,
+ * fork_parent_write_all and snapshot at parent sizes 1 MiB, 64 MiB and
+ * 1 GiB (short run: 1 MiB), and prefork with 64 MiB; the whole-region
+ * cases add pages= per_page_ns= per_page_cycles=, snapshot adds writes=
+ * worst_write_ns= worst_write_cycles=, prefork children= child_kib=.
+ *
  * The SMP cases: fork_exit_wait_parN (N processes forking at once; the
  * figures are per fork across all of them), fork_lwps_spinning and
  * fork_lwps_sleeping (a parent with three more lwps on other CPUs,
@@ -371,9 +378,7 @@ main(int argc, char **argv)
 	par_case("fork_exit_wait_par1", 1, full);
 	par_case("fork_exit_wait_par2", 2, full);
 	par_case("fork_exit_wait_par4", 4, full);
-	set_region(1024);
-	touch_one_page(iters);
-	set_region(0);
+	cow_cases(full);
 	if (full) {
 		static const int lives[] = { 10, 1000, 10000 };
 
