@@ -921,6 +921,72 @@ test_cow_oom(void)
 	free(hog);
 }
 
+/*
+ * The chunk tree of a large object (mm/vm_object.c): three levels for a
+ * 3 GiB mapping.  Every chunk is a page from the allocator, so the free
+ * count says exactly what each step took: a first touch the page and the
+ * chunks on its path, a copy-on-write write after fork one chunk a level
+ * that is still shared and the page, whatever the object's size; munmap
+ * of part of a shared range and the last release give everything back.
+ */
+#define HUGE		0x1000000000ul		/* 64 GiB: far from the other tests */
+#define HUGE_PAGES	(3ul << 18)		/* 3 GiB */
+
+static void
+test_chunks(void)
+{
+	const size_t idx[] = { 0, 511, 512, 262143, 262144, HUGE_PAGES - 1 };
+	uint64_t free0 = v_free_count, before;
+	struct vmspace *p = vmspace_alloc(), *c;
+	bool same = true;
+	int error;
+
+	ok(vm_map_anon(p, HUGE, PG(HUGE_PAGES), RW, 0) == 0 &&
+	    vm_map_lookup(p, HUGE)->obj->height == 2 && vm_map_lookup(p, HUGE)->obj->root == 0,
+	    "a 3 GiB mapping has a three-level chunk tree and no chunk until touched");
+	before = v_free_count;
+	for (int i = 0; i < 6; i++)
+		poke(p, HUGE + PG(idx[i]), (unsigned char)(0x30 + i));
+	/* 6 pages; root 1; level-1 chunks for [0, 1G), [1G, 2G), [2G, 3G): 3; leaves: 5. */
+	ok(before - v_free_count == 6 + 1 + 3 + 5,
+	    "six first touches take six pages and the 9 chunks on their paths (%ld)",
+	    (long)(before - v_free_count));
+
+	ok(vm_fork(p, &c) == 0, "fork of the 3 GiB parent");
+	before = v_free_count;
+	error = vm_fault(c, HUGE + PG(262144), VM_PROT_WRITE);
+	ok(error == 0 && before - v_free_count == 4,
+	    "the child's first write copies the root, a level-1 chunk, a leaf and the page (%ld)",
+	    (long)(before - v_free_count));
+	before = v_free_count;
+	error = vm_fault(p, HUGE + PG(511), VM_PROT_WRITE);
+	ok(error == 0 && before - v_free_count == 3,
+	    "the parent's first write elsewhere copies its level-1 chunk, leaf and page: its root "
+	    "is its own again (%ld)", (long)(before - v_free_count));
+	before = v_free_count;
+	error = vm_fault(p, HUGE + PG(0), VM_PROT_WRITE);
+	ok(error == 0 && before - v_free_count == 1,
+	    "a second write in the same leaf copies the page only (%ld)",
+	    (long)(before - v_free_count));
+	for (int i = 0; i < 6; i++)
+		same &= peek(c, HUGE + PG(idx[i])) == 0x30 + i;
+	ok(same && peek(p, HUGE + PG(262144)) == 0x34, "both sides still read what was written");
+
+	/* The child unmaps the second gigabyte, which it shares but for one leaf. */
+	before = v_free_count;
+	ok(vm_unmap(c, HUGE + PG(262144), HUGE + PG(2 * 262144)) == 0,
+	    "the child unmaps a gigabyte whose chunks it partly shares");
+	ok(v_free_count - before == 1 + 1 + 1,
+	    "only what the child held alone goes: its page, its leaf and its level-1 chunk (%ld)",
+	    (long)(v_free_count - before));
+	ok(peek(p, HUGE + PG(262144)) == 0x34 && peek(p, HUGE + PG(262143)) == 0x33,
+	    "the parent keeps its pages there");
+	vmspace_release(c);
+	vmspace_release(p);
+	ok(v_free_count == free0, "every page and chunk is back after both go (%ld short)",
+	    (long)(free0 - v_free_count));
+}
+
 int
 main(void)
 {
@@ -942,5 +1008,6 @@ main(void)
 	test_mprotect();
 	test_minherit();
 	test_inherit_oom();
+	test_chunks();
 	return (done());
 }

@@ -306,7 +306,7 @@ check_set(void)
 		if (c == NULL || set_region(set[i].kib) != 0)
 			return (1);
 		if (c->op == one_fork_touch)
-			touch_one_page(CHECK_ITERS);
+			touch_one_page(CHECK_ITERS, WARMUP);
 		else
 			run_case(c->name, c->op, CHECK_ITERS, "");
 	}
