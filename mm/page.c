@@ -233,19 +233,28 @@ page_hold_array(const paddr_t *pas, size_t n)
 	spin_unlock(&page_lock);
 }
 
+/*
+ * The loops over a chunk of the VM's page tree: 512 entries at a time,
+ * so each entry gets a bounds check and nothing more (pa_to_page's checks
+ * are for single pages).
+ */
+static inline struct vm_page *
+array_page(paddr_t pa)
+{
+	uint64_t i = (pa >> PAGE_SHIFT) - base_pfn;
+
+	KASSERT(i < npages, "not a managed page");
+	return (&pages[i]);
+}
+
 /* dst[i] = src[i] for i < n, with a reference more on each non-zero page, in one pass. */
 void
 page_copy_held(paddr_t *dst, const paddr_t *src, size_t n)
 {
 	spin_lock(&page_lock);
-	for (size_t i = 0; i < n; i++) {
-		if ((dst[i] = src[i]) != 0) {
-			struct vm_page *pg = pa_to_page(src[i]);
-
-			KASSERT(pg->ref > 0 && !(pg->flags & VPF_FREE), "hold of a free page");
-			pg->ref++;
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		if ((dst[i] = src[i]) != 0)
+			array_page(src[i])->ref++;
 	spin_unlock(&page_lock);
 }
 
@@ -256,9 +265,9 @@ page_free_array(const paddr_t *pas, size_t n)
 	spin_lock(&page_lock);
 	for (size_t i = 0; i < n; i++) {
 		if (pas[i] != 0) {
-			struct vm_page *pg = pa_to_page(pas[i]);
+			struct vm_page *pg = array_page(pas[i]);
 
-			KASSERT(pg->ref > 0 && !(pg->flags & VPF_FREE), "free of a free page");
+			KASSERT(pg->ref > 0, "free of a free page");
 			if (--pg->ref == 0)
 				block_free((uint32_t)(pg - pages), pg->order);
 		}
