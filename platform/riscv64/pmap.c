@@ -64,6 +64,7 @@
 
 #define UNREF_MAX	16
 #define L1_SPAN		(1ul << SV39_SHIFT(1))
+#define HOLD_BATCH	64	/* table references pmap_copy takes at once */
 
 /*
  * Lock key: (b) constant once created; (m) the vmspace's lock, held by
@@ -378,12 +379,17 @@ pmap_destroy(struct pmap *pm)
 		if ((root[i] & PTE_V) == 0)
 			continue;
 		l1 = pt_kva(PTE_TO_PA(root[i]));
+		/* The entries become addresses, dropped under one lock. */
 		for (j = pm->pm_bounds.lo[i]; j <= pm->pm_bounds.hi[i]; j++) {
 			if (l1[j] & PTE_V) {
-				page_free(PTE_TO_PA(l1[j]));
+				l1[j] = PTE_TO_PA(l1[j]);
 				pm->pm_ptpages--;
-			}
+			} else
+				l1[j] = 0;
 		}
+		if (pm->pm_bounds.lo[i] <= pm->pm_bounds.hi[i])
+			page_free_array(&l1[pm->pm_bounds.lo[i]],
+			    pm->pm_bounds.hi[i] - pm->pm_bounds.lo[i] + 1u);
 		page_free(PTE_TO_PA(root[i]));
 		pm->pm_ptpages--;
 	}
@@ -547,8 +553,8 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 	pt_entry_t *sl1e, *dl1e, *st, *dt;
 	struct pmap_inval iv;
 	vaddr_t va, next, lo, end;
-	paddr_t pt;
-	int error = 0;
+	paddr_t pt, held[HOLD_BATCH];
+	int error = 0, nheld = 0, nshared = 0;
 
 	KASSERT(sva <= eva && eva <= VM_MAX_USER, "pmap_copy: bad range");
 	inval_init(&iv, src);
@@ -564,8 +570,17 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 				leaves_wp(&iv, st, lo, next);
 				*sl1e |= PTE_SW_RO;
 			}
-			page_hold(PTE_TO_PA(*sl1e));
-			VMCNT_ADD(v_pt_shared, 1);
+			/*
+			 * The references are taken in batches: until then
+			 * src's keeps the table, and no other pmap can see
+			 * dst's.
+			 */
+			held[nheld++] = PTE_TO_PA(*sl1e);
+			nshared++;
+			if (nheld == HOLD_BATCH) {
+				page_hold_array(held, nheld);
+				nheld = 0;
+			}
 			*dl1e = *sl1e;
 			ptb_note(&dst->pm_bounds, va);
 			dst->pm_ptpages++;
@@ -585,6 +600,8 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 		if (!(*sl1e & PTE_SW_RO))
 			leaves_wp(&iv, st, va, end);
 	}
+	page_hold_array(held, nheld);
+	VMCNT_ADD(v_pt_shared, (unsigned)nshared);
 	inval_done(src, &iv);
 	return (error);
 }

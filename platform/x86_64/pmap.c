@@ -73,12 +73,15 @@ struct pmap {
 	paddr_t		pm_cr3;		/* its physical address */
 	volatile cpuset_t pm_active;	/* (a) CPUs with pm in CR3 */
 	struct pt_bounds pm_bounds;	/* (m) where leaf tables may be */
+	vaddr_t		pm_pd_gig;	/* (m) the gigabyte pm_pd maps */
+	uint64_t	*pm_pd;		/* (m) its page directory, NULL: none */
 };
 
 #define PTP_BITS	(PG_P | PG_RW | PG_U)
 #define PTE_RIGHTS	(PG_RW | PG_NX)
 #define INVLPG_MAX	32	/* pages; a longer range reloads CR3 */
 #define PD_SPAN		(1ul << PDRSHIFT)
+#define HOLD_BATCH	64	/* table references pmap_copy takes at once */
 
 /*
  * What one operation changed, for the TLBs: [sva, eva) spans every changed
@@ -121,6 +124,15 @@ pde_find(struct pmap *pm, vaddr_t va, vaddr_t *next)
 	uint64_t *t = pm->pm_pml4, e;
 	int shift;
 
+	/*
+	 * A page directory, once there, stays until pmap_destroy: the last
+	 * one found answers walks through the same gigabyte, which range
+	 * walks over many tables make one after another.
+	 */
+	if ((va & ~((1ul << PDPSHIFT) - 1)) == pm->pm_pd_gig && pm->pm_pd != NULL) {
+		*next = (va | (PD_SPAN - 1)) + 1;
+		return (&pm->pm_pd[(va >> PDRSHIFT) & (NPTEPG - 1)]);
+	}
 	for (shift = PML4SHIFT; shift > PDRSHIFT; shift -= 9) {
 		e = t[(va >> shift) & (NPTEPG - 1)];
 		if (!(e & PG_P)) {
@@ -129,6 +141,8 @@ pde_find(struct pmap *pm, vaddr_t va, vaddr_t *next)
 		}
 		t = ptp_kva(e);
 	}
+	pm->pm_pd_gig = va & ~((1ul << PDPSHIFT) - 1);
+	pm->pm_pd = t;
 	*next = (va | (PD_SPAN - 1)) + 1;
 	return (&t[(va >> PDRSHIFT) & (NPTEPG - 1)]);
 }
@@ -178,6 +192,10 @@ pde_alloc(struct pmap *pm, vaddr_t va, uint64_t **pdep)
 	paddr_t ptp;
 	int shift;
 
+	if ((va & ~((1ul << PDPSHIFT) - 1)) == pm->pm_pd_gig && pm->pm_pd != NULL) {
+		*pdep = &pm->pm_pd[(va >> PDRSHIFT) & (NPTEPG - 1)];
+		return (0);
+	}
 	for (shift = PML4SHIFT; shift > PDRSHIFT; shift -= 9) {
 		uint64_t *e = &t[(va >> shift) & (NPTEPG - 1)];
 
@@ -188,6 +206,8 @@ pde_alloc(struct pmap *pm, vaddr_t va, uint64_t **pdep)
 		}
 		t = ptp_kva(*e);
 	}
+	pm->pm_pd_gig = va & ~((1ul << PDPSHIFT) - 1);
+	pm->pm_pd = t;
 	*pdep = &t[(va >> PDRSHIFT) & (NPTEPG - 1)];
 	return (0);
 }
@@ -356,6 +376,8 @@ pmap_create(void)
 	pm->pm_cr3 = pa;
 	pm->pm_active = 0;
 	ptb_init(&pm->pm_bounds);
+	pm->pm_pd = NULL;
+	pm->pm_pd_gig = 0;
 	for (i = PML4_KERNEL; i < NPTEPG; i++)
 		pm->pm_pml4[i] = boot_pml4[i];
 	return (pm);
@@ -378,9 +400,11 @@ pmap_destroy(struct pmap *pm)
 			if (!(pdpt[j] & PG_P))
 				continue;
 			pd = phys_to_kva(pdpt[j] & PG_FRAME);
+			/* The entries become addresses, dropped under one lock. */
 			for (k = b->lo[j]; k <= b->hi[j]; k++)
-				if (pd[k] & PG_P)
-					page_free(pd[k] & PG_FRAME);
+				pd[k] = (pd[k] & PG_P) ? pd[k] & PG_FRAME : 0;
+			if (b->lo[j] <= b->hi[j])
+				page_free_array(&pd[b->lo[j]], b->hi[j] - b->lo[j] + 1u);
 			page_free(pdpt[j] & PG_FRAME);
 		}
 		page_free(pm->pm_pml4[i] & PG_FRAME);
@@ -548,8 +572,8 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 	struct pmap_inval iv = { .pm = src };
 	uint64_t *spde, *dpde, *st, *dt;
 	vaddr_t va, next, lo, end;
-	paddr_t ptp;
-	int error = 0;
+	paddr_t ptp, held[HOLD_BATCH];
+	int error = 0, nheld = 0, nshared = 0;
 
 	eva = MIN(eva, VM_MAX_USER);
 	for (va = sva; (spde = pde_next(src, &va, eva)) != NULL; va = next) {
@@ -563,8 +587,17 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 		}
 		lo = MAX(va & ~(PD_SPAN - 1), VM_MIN_USER);
 		if (lo >= sva && end == MIN(next, VM_MAX_USER)) {
-			page_hold(*spde & PG_FRAME);
-			VMCNT_ADD(v_pt_shared, 1);
+			/*
+			 * The references are taken in batches: until then
+			 * src's keeps the table, and no other pmap can see
+			 * dst's.
+			 */
+			held[nheld++] = *spde & PG_FRAME;
+			nshared++;
+			if (nheld == HOLD_BATCH) {
+				page_hold_array(held, nheld);
+				nheld = 0;
+			}
 			*dpde = *spde;
 			ptb_note(&dst->pm_bounds, va);
 			continue;
@@ -584,6 +617,8 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 				dt[i] = st[i] & ~(PG_RW | PG_A | PG_D);
 		}
 	}
+	page_hold_array(held, nheld);
+	VMCNT_ADD(v_pt_shared, (unsigned)nshared);
 	inval_finish(&iv);
 	return (error);
 }

@@ -725,7 +725,7 @@ run_case(void (*fn)(void), const char *name)
 
 	diag("%s", name);
 	fflush(stdout);
-	before = unleaked_pages();
+	before = settled_unleaked();
 	if ((pid = fork()) == 0) {
 		fn();
 		fflush(stdout);
@@ -736,7 +736,7 @@ run_case(void (*fn)(void), const char *name)
 	status = -1;
 	if (pid > 0)
 		waitpid(pid, &status, 0);
-	after = unleaked_pages();
+	after = settled_unleaked();
 	tap_n = counts->n;
 	tap_failed = counts->failed;
 	ok(exited(status, 0) && after == before,
