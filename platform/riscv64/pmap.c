@@ -76,6 +76,7 @@ struct pmap_inval {
 	paddr_t		tables;		/* dropped private tables */
 	unsigned	nunref;
 	paddr_t		unref[UNREF_MAX];	/* shared tables this pmap let go */
+	bool		full;		/* flush everything, here too */
 	bool		here;
 };
 
@@ -154,6 +155,7 @@ inval_init(struct pmap_inval *iv, struct pmap *pm)
 	iv->npages = 0;
 	iv->tables = 0;
 	iv->nunref = 0;
+	iv->full = false;
 	iv->here = curcpu()->ci_pmap == pm;
 }
 
@@ -185,7 +187,7 @@ inval_span(struct pmap_inval *iv, vaddr_t va)
 static void
 inval_done(struct pmap *pm, struct pmap_inval *iv)
 {
-	bool full = iv->tables != 0 || iv->nunref != 0;
+	bool full = iv->full || iv->tables != 0 || iv->nunref != 0;
 	cpuset_t others;
 	paddr_t pt;
 
@@ -527,18 +529,28 @@ pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 	inval_done(pm, &iv);
 }
 
-/* Clear W in the valid leaves of pt in [va, end), counting each for the flush. */
+/*
+ * Clear W in the valid leaves of pt in [va, end): a tight loop, the flush
+ * then being one of everything (fork does this over whole tables, once for
+ * each table the parent has written since its last fork).
+ */
 static void
 leaves_wp(struct pmap_inval *iv, pt_entry_t *pt, vaddr_t va, vaddr_t end)
 {
-	for (; va < end; va += PAGE_SIZE) {
-		pt_entry_t *pte = &pt[SV39_INDEX(va, 0)];
+	unsigned changed = 0;
 
-		if ((*pte & (PTE_V | PTE_W)) == (PTE_V | PTE_W)) {
-			*pte &= ~(PTE_W | PTE_D);
-			inval_page(iv, va);
+	for (size_t i = SV39_INDEX(va, 0), n = i + ((end - va) >> PAGE_SHIFT); i < n; i++) {
+		if ((pt[i] & (PTE_V | PTE_W)) == (PTE_V | PTE_W)) {
+			pt[i] &= ~(PTE_W | PTE_D);
+			changed++;
 		}
 	}
+	if (changed == 0)
+		return;
+	iv->full = true;
+	iv->sva = MIN(iv->sva, va);
+	iv->eva = MAX(iv->eva, end);
+	iv->npages += changed;
 }
 
 /*
