@@ -270,8 +270,9 @@ def ratio_line(rows: list[tuple], metric: str = "median_ns") -> str:
         fr = val.get(("x86_64", case, size, f))
         if a != ARCH or not fr or not lx:
             continue
-        part = f"{benchmod.size_label(size)} {fr / lx:.2f}" if fr / lx < 100 else \
-            f"{benchmod.size_label(size)} {fr / lx:.0f}"
+        q = fr / lx
+        part = f"{benchmod.size_label(size)} " + (f"{q:.0f}" if q >= 100 else f"{q:.2f}"
+                                                   if q >= 0.1 else f"{q:.2g}")
         if f == metric and (case, size) in TARGETS:
             part += f" (target <= {TARGETS[(case, size)]})"
         per_case.setdefault((case, f), []).append((size if isinstance(size, int) else 0, part))
