@@ -105,8 +105,8 @@ def _stale(out: Path, *srcs: Path) -> bool:
     return not out.exists() or any(s.stat().st_mtime > out.stat().st_mtime for s in srcs)
 
 
-def _cc(src: Path, out: Path) -> None:
-    if not _stale(out, src):
+def _cc(src: Path, out: Path, *deps: Path) -> None:
+    if not _stale(out, src, *deps):
         return
     if shutil.which("clang") is None:
         _apt_install(["clang"], "clang not found")
@@ -149,7 +149,8 @@ def build() -> Path:
     """Compile /init and /true, pack build/linux-peer/initramfs.cpio; return its path."""
     PEER_DIR.mkdir(parents=True, exist_ok=True)
     init, true = PEER_DIR / "init", PEER_DIR / "true"
-    _cc(SRC / "linux_bench.c", init)
+    # The cases themselves are forkrt's bench_cases.h, included by linux_bench.c.
+    _cc(SRC / "linux_bench.c", init, REPO / "user" / "prog" / "bench_cases.h")
     _cc(SRC / "true.c", true)
     cpio = PEER_DIR / "initramfs.cpio"
     if _stale(cpio, init, true):
