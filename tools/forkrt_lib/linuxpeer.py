@@ -105,8 +105,8 @@ def _stale(out: Path, *srcs: Path) -> bool:
     return not out.exists() or any(s.stat().st_mtime > out.stat().st_mtime for s in srcs)
 
 
-def _cc(src: Path, out: Path) -> None:
-    if not _stale(out, src):
+def _cc(src: Path, out: Path, *deps: Path) -> None:
+    if not _stale(out, src, *deps):
         return
     if shutil.which("clang") is None:
         _apt_install(["clang"], "clang not found")
@@ -149,7 +149,8 @@ def build() -> Path:
     """Compile /init and /true, pack build/linux-peer/initramfs.cpio; return its path."""
     PEER_DIR.mkdir(parents=True, exist_ok=True)
     init, true = PEER_DIR / "init", PEER_DIR / "true"
-    _cc(SRC / "linux_bench.c", init)
+    # The cases themselves are forkrt's bench_cases.h, included by linux_bench.c.
+    _cc(SRC / "linux_bench.c", init, REPO / "user" / "prog" / "bench_cases.h")
     _cc(SRC / "true.c", true)
     cpio = PEER_DIR / "initramfs.cpio"
     if _stale(cpio, init, true):
@@ -270,8 +271,9 @@ def ratio_line(rows: list[tuple], metric: str = "median_ns") -> str:
         fr = val.get(("x86_64", case, size, f))
         if a != ARCH or not fr or not lx:
             continue
-        part = f"{benchmod.size_label(size)} {fr / lx:.2f}" if fr / lx < 100 else \
-            f"{benchmod.size_label(size)} {fr / lx:.0f}"
+        q = fr / lx
+        part = f"{benchmod.size_label(size)} " + (f"{q:.0f}" if q >= 100 else f"{q:.2f}"
+                                                   if q >= 0.1 else f"{q:.2g}")
         if f == metric and (case, size) in TARGETS:
             part += f" (target <= {TARGETS[(case, size)]})"
         per_case.setdefault((case, f), []).append((size if isinstance(size, int) else 0, part))
