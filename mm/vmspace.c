@@ -443,10 +443,9 @@ vm_map_protect(struct vmspace *vm, vaddr_t start, vaddr_t end, vm_prot_t prot)
  * a fork's other side still reaches is copied.  The pmap's mappings of
  * e go first (they may be read-only copy-on-write ones, or the zero
  * page), so that nothing maps a page whose reference is dropped here.
- * ENOMEM leaves e as it was.
- *
- * This reads the object's page array directly, as the fault handler does
- * (see vm.h): it follows any change to that layout.
+ * ENOMEM leaves e as it was.  A page "only e's window holds" is one
+ * whose chunks on the way (vm_object_lookup's private) and itself have
+ * one reference each.
  */
 static int
 entry_make_shared(struct vmspace *vm, struct vm_map_entry *e)

@@ -554,6 +554,33 @@ leaves_wp(struct pmap_inval *iv, pt_entry_t *pt, vaddr_t va, vaddr_t end)
 }
 
 /*
+ * pmap_copy's partial table: dst gets its own table with src's leaves in
+ * [va, end), read-only, and src's lose W there.
+ */
+static int
+copy_leaves(struct pmap *dst, struct pmap_inval *iv, pt_entry_t *sl1e, pt_entry_t *dl1e,
+    vaddr_t va, vaddr_t end)
+{
+	pt_entry_t *st = pt_kva(PTE_TO_PA(*sl1e)), *dt;
+	paddr_t pt;
+
+	if ((*dl1e & PTE_V) == 0) {
+		if (page_alloc(&pt, PG_ZERO) != 0)
+			return (ENOMEM);
+		*dl1e = PA_TO_PTE(pt) | PTE_V;
+		ptb_note(&dst->pm_bounds, va);
+		dst->pm_ptpages++;
+	}
+	dt = pt_kva(PTE_TO_PA(*dl1e));
+	for (vaddr_t v = va; v < end; v += PAGE_SIZE)
+		if (st[SV39_INDEX(v, 0)] & PTE_V)
+			dt[SV39_INDEX(v, 0)] = st[SV39_INDEX(v, 0)] & ~(PTE_W | PTE_D);
+	if (!(*sl1e & PTE_SW_RO))
+		leaves_wp(iv, st, va, end);
+	return (0);
+}
+
+/*
  * Fork (pmap.h).  A table wholly inside the range (as far as it lies in
  * the user range) is shared, once its leaves are read-only; one the range
  * only cuts gets a copy of the leaves inside, and src's leaves there lose
@@ -562,24 +589,34 @@ leaves_wp(struct pmap_inval *iv, pt_entry_t *pt, vaddr_t va, vaddr_t end)
 int
 pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 {
-	pt_entry_t *sl1e, *dl1e, *st, *dt;
+	pt_entry_t *sl1e, *dl1e;
 	struct pmap_inval iv;
-	vaddr_t va, next, lo, end;
-	paddr_t pt, held[HOLD_BATCH];
+	paddr_t held[HOLD_BATCH];
 	int error = 0, nheld = 0, nshared = 0;
+	vaddr_t va, next;
 
 	KASSERT(sva <= eva && eva <= VM_MAX_USER, "pmap_copy: bad range");
 	inval_init(&iv, src);
-	for (va = sva; (sl1e = l1e_next(src, &va, eva)) != NULL; va = next) {
-		next = (va | (L1_SPAN - 1)) + 1;
-		end = MIN(next, eva);
+	/* The first table there is, then its neighbours in the same level-1 table. */
+	for (va = sva; error == 0 && (sl1e = l1e_next(src, &va, eva)) != NULL; ) {
+		vaddr_t gend = MIN((va | (SV39_GIGAPAGE - 1)) + 1, eva);
+
 		if ((error = l1e_alloc(dst, va, &dl1e)) != 0)
 			break;
-		st = pt_kva(PTE_TO_PA(*sl1e));
-		lo = MAX(va & ~(L1_SPAN - 1), VM_MIN_USER);
-		if (lo >= sva && end == next) {
+		for (; va < gend; va = next, sl1e++, dl1e++) {
+			vaddr_t lo = MAX(va & ~(L1_SPAN - 1), VM_MIN_USER);
+
+			next = (va | (L1_SPAN - 1)) + 1;
+			if ((*sl1e & PTE_V) == 0)
+				continue;
+			if (lo < sva || next > eva) {
+				if ((error = copy_leaves(dst, &iv, sl1e, dl1e, va,
+				    MIN(next, eva))) != 0)
+					break;
+				continue;
+			}
 			if (!(*sl1e & PTE_SW_RO)) {
-				leaves_wp(&iv, st, lo, next);
+				leaves_wp(&iv, pt_kva(PTE_TO_PA(*sl1e)), lo, next);
 				*sl1e |= PTE_SW_RO;
 			}
 			/*
@@ -596,21 +633,7 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 			*dl1e = *sl1e;
 			ptb_note(&dst->pm_bounds, va);
 			dst->pm_ptpages++;
-			continue;
 		}
-		if ((*dl1e & PTE_V) == 0) {
-			if ((error = page_alloc(&pt, PG_ZERO)) != 0)
-				break;
-			*dl1e = PA_TO_PTE(pt) | PTE_V;
-			ptb_note(&dst->pm_bounds, va);
-			dst->pm_ptpages++;
-		}
-		dt = pt_kva(PTE_TO_PA(*dl1e));
-		for (vaddr_t v = va; v < end; v += PAGE_SIZE)
-			if (st[SV39_INDEX(v, 0)] & PTE_V)
-				dt[SV39_INDEX(v, 0)] = st[SV39_INDEX(v, 0)] & ~(PTE_W | PTE_D);
-		if (!(*sl1e & PTE_SW_RO))
-			leaves_wp(&iv, st, va, end);
 	}
 	page_hold_array(held, nheld);
 	VMCNT_ADD(v_pt_shared, (unsigned)nshared);

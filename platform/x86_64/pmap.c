@@ -561,6 +561,33 @@ pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 }
 
 /*
+ * pmap_copy's partial table: dst gets its own table with src's leaves in
+ * [va, end), read-only.
+ */
+static int
+copy_leaves(struct pmap *dst, const uint64_t *spde, uint64_t *dpde, vaddr_t va, vaddr_t end)
+{
+	const uint64_t *st = ptp_kva(*spde);
+	uint64_t *dt;
+	paddr_t ptp;
+
+	if (!(*dpde & PG_P)) {
+		if (page_alloc(&ptp, PG_ZERO) != 0)
+			return (ENOMEM);
+		*dpde = ptp | PTP_BITS;
+		ptb_note(&dst->pm_bounds, va);
+	}
+	dt = ptp_kva(*dpde);
+	for (; va < end; va += PAGE_SIZE) {
+		int i = (int)((va >> PAGE_SHIFT) & (NPTEPG - 1));
+
+		if (st[i] & PG_P)
+			dt[i] = st[i] & ~(PG_RW | PG_A | PG_D);
+	}
+	return (0);
+}
+
+/*
  * Fork (pmap.h).  A table wholly inside the range (as far as it lies in
  * the user range) is shared; one the range only cuts gets a copy of the
  * leaves inside, read-only.  Either way src's page-directory entry loses
@@ -570,23 +597,32 @@ int
 pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 {
 	struct pmap_inval iv = { .pm = src };
-	uint64_t *spde, *dpde, *st, *dt;
-	vaddr_t va, next, lo, end;
-	paddr_t ptp, held[HOLD_BATCH];
+	uint64_t *spde, *dpde;
+	paddr_t held[HOLD_BATCH];
 	int error = 0, nheld = 0, nshared = 0;
+	vaddr_t va, next;
 
 	eva = MIN(eva, VM_MAX_USER);
-	for (va = sva; (spde = pde_next(src, &va, eva)) != NULL; va = next) {
-		next = (va | (PD_SPAN - 1)) + 1;
-		end = MIN(next, eva);
+	/* The first table there is, then its neighbours in the same directory. */
+	for (va = sva; error == 0 && (spde = pde_next(src, &va, eva)) != NULL; ) {
+		vaddr_t gend = MIN((va | ((1ul << PDPSHIFT) - 1)) + 1, eva);
+
 		if ((error = pde_alloc(dst, va, &dpde)) != 0)
 			break;
-		if (*spde & PG_RW) {
-			*spde &= ~PG_RW;
-			inval_add(&iv, va & ~(PD_SPAN - 1), NPTEPG);
-		}
-		lo = MAX(va & ~(PD_SPAN - 1), VM_MIN_USER);
-		if (lo >= sva && end == MIN(next, VM_MAX_USER)) {
+		for (; va < gend; va = next, spde++, dpde++) {
+			next = (va | (PD_SPAN - 1)) + 1;
+			if (!(*spde & PG_P))
+				continue;
+			if (*spde & PG_RW) {
+				*spde &= ~PG_RW;
+				inval_add(&iv, va & ~(PD_SPAN - 1), NPTEPG);
+			}
+			if (MAX(va & ~(PD_SPAN - 1), VM_MIN_USER) < sva ||
+			    MIN(next, VM_MAX_USER) > eva) {
+				if ((error = copy_leaves(dst, spde, dpde, va, MIN(next, eva))) != 0)
+					break;
+				continue;
+			}
 			/*
 			 * The references are taken in batches: until then
 			 * src's keeps the table, and no other pmap can see
@@ -600,21 +636,6 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 			}
 			*dpde = *spde;
 			ptb_note(&dst->pm_bounds, va);
-			continue;
-		}
-		if (!(*dpde & PG_P)) {
-			if ((error = page_alloc(&ptp, PG_ZERO)) != 0)
-				break;
-			*dpde = ptp | PTP_BITS;
-			ptb_note(&dst->pm_bounds, va);
-		}
-		st = ptp_kva(*spde);
-		dt = ptp_kva(*dpde);
-		for (; va < end; va += PAGE_SIZE) {
-			int i = (int)((va >> PAGE_SHIFT) & (NPTEPG - 1));
-
-			if (st[i] & PG_P)
-				dt[i] = st[i] & ~(PG_RW | PG_A | PG_D);
 		}
 	}
 	page_hold_array(held, nheld);
