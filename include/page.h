@@ -21,7 +21,7 @@ bool	page_unref(paddr_t pa);
 void	page_hold(paddr_t pa);
 void	page_hold_array(const paddr_t *pas, size_t n);	/* zeros skipped */
 /* Copy n page addresses, taking a reference on each non-zero one. */
-void	page_copy_held(paddr_t *dst, const paddr_t *src, size_t n);
+void	page_copy_held(paddr_t *restrict dst, const paddr_t *restrict src, size_t n);
 void	page_free_array(const paddr_t *pas, size_t n);	/* zeros skipped */
 unsigned page_refcount(paddr_t pa);
 

@@ -247,14 +247,22 @@ array_page(paddr_t pa)
 	return (&pages[i]);
 }
 
-/* dst[i] = src[i] for i < n, with a reference more on each non-zero page, in one pass. */
+/*
+ * dst[i] = src[i] for i < n, with a reference more on each non-zero page,
+ * in one pass.  The entries are the kernel's own (a chunk being copied),
+ * so this hottest loop of a first write after fork checks none of them.
+ */
 void
-page_copy_held(paddr_t *dst, const paddr_t *src, size_t n)
+page_copy_held(paddr_t *restrict dst, const paddr_t *restrict src, size_t n)
 {
 	spin_lock(&page_lock);
-	for (size_t i = 0; i < n; i++)
-		if ((dst[i] = src[i]) != 0)
-			array_page(src[i])->ref++;
+	for (size_t i = 0; i < n; i++) {
+		paddr_t pa = src[i];
+
+		dst[i] = pa;
+		if (pa != 0)
+			pages[(pa >> PAGE_SHIFT) - base_pfn].ref++;
+	}
 	spin_unlock(&page_lock);
 }
 
