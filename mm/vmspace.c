@@ -397,6 +397,18 @@ vm_map_setprot(struct vmspace *vm, vaddr_t start, vm_prot_t prot)
 	return (error);
 }
 
+/*
+ * The entries of [start, end) cut at its edges, for an operation on the
+ * whole range; ENOMEM if part of it is unmapped.  The map lock is held.
+ */
+static int
+clip_mapped(struct vmspace *vm, vaddr_t start, vaddr_t end)
+{
+	if (!range_mapped(vm, start, end))
+		return (ENOMEM);
+	return (clip_range(vm, start, end));
+}
+
 int
 vm_map_protect(struct vmspace *vm, vaddr_t start, vaddr_t end, vm_prot_t prot)
 {
@@ -407,9 +419,7 @@ vm_map_protect(struct vmspace *vm, vaddr_t start, vaddr_t end, vm_prot_t prot)
 	if (end <= start || !range_ok(start, end - start) || (prot & ~VM_PROT_ALL) != 0)
 		return (EINVAL);
 	spin_lock(&vm->lock);
-	if (!range_mapped(vm, start, end))
-		error = ENOMEM;
-	else if ((error = clip_range(vm, start, end)) == 0) {
+	if ((error = clip_mapped(vm, start, end)) == 0) {
 		for (e = vm_map_lookup(vm, start); e != NULL && e->start < end;
 		    e = TAILQ_NEXT(e, link)) {
 			lost = e->prot & ~prot;
@@ -516,9 +526,7 @@ vm_map_inherit(struct vmspace *vm, vaddr_t start, vaddr_t end, int inherit)
 	    inherit < VM_INHERIT_SHARE || inherit > VM_INHERIT_ZERO)
 		return (EINVAL);
 	spin_lock(&vm->lock);
-	if (!range_mapped(vm, start, end))
-		error = ENOMEM;
-	else if ((error = clip_range(vm, start, end)) == 0) {
+	if ((error = clip_mapped(vm, start, end)) == 0) {
 		for (e = vm_map_lookup(vm, start); e != NULL && e->start < end;
 		    e = TAILQ_NEXT(e, link)) {
 			if (inherit == VM_INHERIT_SHARE && !(e->flags & ME_SHARED) &&
