@@ -18,6 +18,8 @@ int	page_alloc_order(paddr_t *pa, unsigned order, int flags);
 void	page_free(paddr_t pa);
 /* Drop one reference unless it is the last: true (nothing dropped) when it is. */
 bool	page_unref(paddr_t pa);
+/* The same for each non-zero entry: those dropped are cleared, the last ones stay; their number. */
+size_t	page_unref_array(paddr_t *pas, size_t n);
 void	page_hold(paddr_t pa);
 void	page_hold_array(const paddr_t *pas, size_t n);	/* zeros skipped */
 /* Copy n page addresses, taking a reference on each non-zero one. */

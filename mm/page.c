@@ -317,6 +317,34 @@ page_unref(paddr_t pa)
 }
 
 /*
+ * page_unref() of each non-zero entry of pas[0, n), under one lock: the
+ * entries whose reference went are cleared, those that were the last are
+ * left for the caller to empty and free; how many were.
+ */
+size_t
+page_unref_array(paddr_t *pas, size_t n)
+{
+	size_t last = 0;
+
+	spin_lock(&page_lock);
+	for (size_t i = 0; i < n; i++) {
+		if (pas[i] == 0)
+			continue;
+		struct vm_page *pg = array_page(pas[i]);
+
+		KASSERT(pg->ref > 0, "unref of a free page");
+		if (pg->ref == 1)
+			last++;
+		else {
+			pg->ref--;
+			pas[i] = 0;
+		}
+	}
+	spin_unlock(&page_lock);
+	return (last);
+}
+
+/*
  * Without page_lock: the caller's own reference (through a locked object)
  * keeps the page alive; the count of the others is a snapshot.
  */

@@ -54,25 +54,33 @@ chunk_nslots(const struct vm_object *obj, unsigned level, size_t base)
 }
 
 /*
- * Drop one reference on obj's chunk of `level` at base; the last one drops
- * what the chunk holds too.  Private subtrees cost a step a slot, shared
- * ones a single step.
+ * Empty a chunk of obj's of `level` at base whose last reference the
+ * caller holds, and free it: its pages and the chunks below it lose a
+ * reference each, under one lock a chunk, and those whose last it was are
+ * emptied in turn.  Private subtrees cost a step a slot, shared ones a
+ * single step.
  */
 static void
-chunk_release(const struct vm_object *obj, paddr_t chunk, unsigned level, size_t base)
+chunk_empty(const struct vm_object *obj, paddr_t chunk, unsigned level, size_t base)
 {
 	size_t n = chunk_nslots(obj, level, base), step = chunk_span(level) >> CHUNK_SHIFT;
 	paddr_t *slots = chunk_slots(chunk);
 
-	if (!page_unref(chunk))
-		return;
 	if (level == 0)
 		page_free_array(slots, n);
-	else
+	else if (page_unref_array(slots, n) > 0)
 		for (size_t i = 0; i < n; i++)
 			if (slots[i] != 0)
-				chunk_release(obj, slots[i], level - 1, base + i * step);
+				chunk_empty(obj, slots[i], level - 1, base + i * step);
 	page_free(chunk);
+}
+
+/* Drop one reference on obj's chunk of `level` at base. */
+static void
+chunk_release(const struct vm_object *obj, paddr_t chunk, unsigned level, size_t base)
+{
+	if (page_unref(chunk))
+		chunk_empty(obj, chunk, level, base);
 }
 
 /*
