@@ -217,21 +217,6 @@ page_hold(paddr_t pa)
 	spin_unlock(&page_lock);
 }
 
-/* A reference more on each non-zero entry of pas[0, n), under one lock. */
-void
-page_hold_array(const paddr_t *pas, size_t n)
-{
-	spin_lock(&page_lock);
-	for (size_t i = 0; i < n; i++) {
-		if (pas[i] != 0) {
-			struct vm_page *pg = pa_to_page(pas[i]);
-
-			KASSERT(pg->ref > 0 && !(pg->flags & VPF_FREE), "hold of a free page");
-			pg->ref++;
-		}
-	}
-	spin_unlock(&page_lock);
-}
 
 /*
  * The loops over a chunk of the VM's page tree: 512 entries at a time,
@@ -263,6 +248,21 @@ page_copy_held(paddr_t *restrict dst, const paddr_t *restrict src, size_t n)
 		if (pa != 0)
 			pages[(pa >> PAGE_SHIFT) - base_pfn].ref++;
 	}
+	spin_unlock(&page_lock);
+}
+
+/*
+ * A reference more on each non-zero entry of pas[0, n), under one lock:
+ * the pages are already held (the caller's pmap or object has them), so
+ * array_page's bounds check is all an entry gets.
+ */
+void
+page_hold_array(const paddr_t *pas, size_t n)
+{
+	spin_lock(&page_lock);
+	for (size_t i = 0; i < n; i++)
+		if (pas[i] != 0)
+			array_page(pas[i])->ref++;
 	spin_unlock(&page_lock);
 }
 

@@ -600,6 +600,7 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 	/* The first table there is, then its neighbours in the same level-1 table. */
 	for (va = sva; error == 0 && (sl1e = l1e_next(src, &va, eva)) != NULL; ) {
 		vaddr_t gend = MIN((va | (SV39_GIGAPAGE - 1)) + 1, eva);
+		vaddr_t first = VM_MAX_USER, last = 0;	/* the run's shared tables */
 
 		if ((error = l1e_alloc(dst, va, &dl1e)) != 0)
 			break;
@@ -631,10 +632,16 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 				nheld = 0;
 			}
 			*dl1e = *sl1e;
-			ptb_note(&dst->pm_bounds, va);
-			dst->pm_ptpages++;
+			first = MIN(first, va);
+			last = va;
+		}
+		/* One note for the run: its first and last table bound the ones between. */
+		if (first < VM_MAX_USER) {
+			ptb_note(&dst->pm_bounds, first);
+			ptb_note(&dst->pm_bounds, last);
 		}
 	}
+	dst->pm_ptpages += (unsigned long)nshared;
 	page_hold_array(held, nheld);
 	VMCNT_ADD(v_pt_shared, (unsigned)nshared);
 	inval_done(src, &iv);

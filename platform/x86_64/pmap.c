@@ -615,6 +615,8 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 	/* The first table there is, then its neighbours in the same directory. */
 	for (va = sva; error == 0 && (spde = pde_next(src, &va, eva)) != NULL; ) {
 		vaddr_t gend = MIN((va | ((1ul << PDPSHIFT) - 1)) + 1, eva);
+		vaddr_t first = VM_MAX_USER, last = 0;	/* the run's tables */
+		uint64_t lowered = 0;
 
 		if ((error = pde_alloc(dst, va, &dpde)) != 0)
 			break;
@@ -622,10 +624,10 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 			next = (va | (PD_SPAN - 1)) + 1;
 			if (!(*spde & PG_P))
 				continue;
-			if (*spde & PG_RW) {
-				*spde &= ~PG_RW;
-				inval_add(&iv, va & ~(PD_SPAN - 1), NPTEPG);
-			}
+			first = MIN(first, va & ~(PD_SPAN - 1));
+			last = va & ~(PD_SPAN - 1);
+			lowered |= *spde & PG_RW;
+			*spde &= ~PG_RW;
 			if (MAX(va & ~(PD_SPAN - 1), VM_MIN_USER) < sva ||
 			    MIN(next, VM_MAX_USER) > eva) {
 				if ((error = copy_leaves(dst, spde, dpde, va, MIN(next, eva))) != 0)
@@ -644,7 +646,17 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 				nheld = 0;
 			}
 			*dpde = *spde;
-			ptb_note(&dst->pm_bounds, va);
+		}
+		/*
+		 * One note for the run: its first and last table bound the
+		 * ones between, and if src lost R/W anywhere in it, one
+		 * flush covers the run.
+		 */
+		if (first < VM_MAX_USER) {
+			ptb_note(&dst->pm_bounds, first);
+			ptb_note(&dst->pm_bounds, last);
+			if (lowered)
+				inval_add(&iv, first, ((last - first) >> PAGE_SHIFT) + NPTEPG);
 		}
 	}
 	page_hold_array(held, nheld);
