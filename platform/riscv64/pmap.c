@@ -593,10 +593,13 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 	struct pmap_inval iv;
 	paddr_t held[HOLD_BATCH];
 	int error = 0, nheld = 0, nshared = 0;
-	vaddr_t va, next;
+	vaddr_t va, next, wlo, whi;
 
 	KASSERT(sva <= eva && eva <= VM_MAX_USER, "pmap_copy: bad range");
 	inval_init(&iv, src);
+	/* Tables starting in [wlo, whi - L1_SPAN] lie wholly inside the range. */
+	wlo = sva <= VM_MIN_USER ? 0 : (sva + L1_SPAN - 1) & ~(L1_SPAN - 1);
+	whi = eva == VM_MAX_USER ? VM_MAX_USER : eva & ~(L1_SPAN - 1);
 	/* The first table there is, then its neighbours in the same level-1 table. */
 	for (va = sva; error == 0 && (sl1e = l1e_next(src, &va, eva)) != NULL; ) {
 		vaddr_t gend = MIN((va | (SV39_GIGAPAGE - 1)) + 1, eva);
@@ -610,7 +613,7 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 			next = (va | (L1_SPAN - 1)) + 1;
 			if ((*sl1e & PTE_V) == 0)
 				continue;
-			if (lo < sva || next > eva) {
+			if ((va & ~(L1_SPAN - 1)) < wlo || next > whi) {
 				if ((error = copy_leaves(dst, &iv, sl1e, dl1e, va,
 				    MIN(next, eva))) != 0)
 					break;

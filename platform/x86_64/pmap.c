@@ -609,9 +609,12 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 	uint64_t *spde, *dpde;
 	paddr_t held[HOLD_BATCH];
 	int error = 0, nheld = 0, nshared = 0;
-	vaddr_t va, next;
+	vaddr_t va, next, wlo, whi;
 
 	eva = MIN(eva, VM_MAX_USER);
+	/* Tables starting in [wlo, whi - PD_SPAN] lie wholly inside the range. */
+	wlo = sva <= VM_MIN_USER ? 0 : (sva + PD_SPAN - 1) & ~(PD_SPAN - 1);
+	whi = eva == VM_MAX_USER ? VM_MAX_USER : eva & ~(PD_SPAN - 1);
 	/* The first table there is, then its neighbours in the same directory. */
 	for (va = sva; error == 0 && (spde = pde_next(src, &va, eva)) != NULL; ) {
 		vaddr_t gend = MIN((va | ((1ul << PDPSHIFT) - 1)) + 1, eva);
@@ -628,8 +631,7 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva)
 			last = va & ~(PD_SPAN - 1);
 			lowered |= *spde & PG_RW;
 			*spde &= ~PG_RW;
-			if (MAX(va & ~(PD_SPAN - 1), VM_MIN_USER) < sva ||
-			    MIN(next, VM_MAX_USER) > eva) {
+			if ((va & ~(PD_SPAN - 1)) < wlo || next > whi) {
 				if ((error = copy_leaves(dst, spde, dpde, va, MIN(next, eva))) != 0)
 					break;
 				continue;
