@@ -240,15 +240,28 @@ array_page(paddr_t pa)
 void
 page_copy_held(paddr_t *restrict dst, const paddr_t *restrict src, size_t n)
 {
-	spin_lock(&page_lock);
-	for (size_t i = 0; i < n; i++) {
-		paddr_t pa = src[i];
+	struct vm_page *pg = pages - base_pfn;	/* indexed by frame number */
+	size_t i = 0;
 
-		dst[i] = pa;
-		if (pa != 0)
-			pages[(pa >> PAGE_SHIFT) - base_pfn].ref++;
+#define COPY_HELD(k) do {						\
+	paddr_t pa = src[k];						\
+									\
+	dst[k] = pa;							\
+	if (pa != 0)							\
+		pg[pa >> PAGE_SHIFT].ref++;				\
+} while (0)
+	spin_lock(&page_lock);
+	/* Four at a time: the loop's own instructions were a third of it. */
+	for (; i + 4 <= n; i += 4) {
+		COPY_HELD(i);
+		COPY_HELD(i + 1);
+		COPY_HELD(i + 2);
+		COPY_HELD(i + 3);
 	}
+	for (; i < n; i++)
+		COPY_HELD(i);
 	spin_unlock(&page_lock);
+#undef COPY_HELD
 }
 
 /*

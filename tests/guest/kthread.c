@@ -28,7 +28,7 @@ main(void)
 	for (int i = 0; i < 20; i++)
 		sched_yield();
 	nprocs = sget("kern.nprocs");
-	free0 = unleaked_pages();
+	free0 = settled_unleaked();
 
 	ok(sset("debug.kthread_test", 50) == 0, "root starts a kernel thread");
 	ok(sget("vm.stats.vm.v_kthreads") == kthreads + 1, "v_kthreads counts it (%d -> %d)",
@@ -43,7 +43,7 @@ main(void)
 		sched_yield();
 	ok(sget("kern.nprocs") == nprocs, "init reaps the finished thread (nprocs %d)",
 	    sget("kern.nprocs"));
-	ok(unleaked_pages() == free0, "and every page comes back (%d -> %d)",
+	ok(settled_unleaked() == free0, "and every page comes back (%d -> %d)",
 	    free0, unleaked_pages());
 	errno = 0;
 	ok(sset("debug.kthread_test", -1) == -1 && errno == EINVAL, "a negative count is EINVAL");

@@ -151,7 +151,7 @@ generations(void)
 {
 	size_t len = 4 * MIB, edge[] = { 0, 2 * MIB - PGSZ, 2 * MIB, len - PGSZ };
 	volatile char *p = filled(len, 9);
-	int status = -1, f0 = unleaked_pages();	/* p's pages included */
+	int status = -1, f0 = settled_unleaked();	/* p's pages included */
 	pid_t pid;
 
 	if (p == NULL) {
@@ -183,8 +183,8 @@ generations(void)
 	ok(exited(status, 0) && intact(p, len, 9),
 	    "child and grandchild write the edges of shared tables; each keeps its own (status %#x)",
 	    status);
-	ok(unleaked_pages() == f0, "every page and object of the three generations is back (%d, %d)",
-	    f0, unleaked_pages());
+	ok(settled_unleaked() == f0, "every page and object of the three generations is back (%d, %d)",
+	    f0, settled_unleaked());
 	munmap((void *)p, len);
 }
 
@@ -246,7 +246,7 @@ oom_in_new_steps(void)
 		return;
 	}
 	*mark = 0;
-	f0 = unleaked_pages();
+	f0 = settled_unleaked();
 	if ((pid = xfork()) == 0) {
 		size_t n = (size_t)free_pages() * PGSZ, half = MIB, i, j;
 		volatile char *hog = mmap(NULL, n, PROT_READ | PROT_WRITE,
@@ -272,8 +272,8 @@ oom_in_new_steps(void)
 	    "with %d pages free, a first write needing a table and chunks kills the writer "
 	    "(status %#x)", *mark - 1, status);
 	ok(intact(p, len, 7), "the parent's data is intact");
-	ok(unleaked_pages() == f0, "every page the child took comes back (%d, %d)", f0,
-	    unleaked_pages());
+	ok(settled_unleaked() == f0, "every page the child took comes back (%d, %d)", f0,
+	    settled_unleaked());
 	munmap((void *)p, len);
 	munmap((void *)mark, PGSZ);
 }

@@ -118,6 +118,25 @@ nap(long ms)
 	close(kq);
 }
 
+/*
+ * unleaked_pages() once it holds still: with several CPUs an exited lwp's
+ * stack and structure are freed by whoever reaps it, a little later, so a
+ * count taken just as a process ends (or just after one ended before the
+ * suite) may still move by a page or an object.  Waits up to a second.
+ */
+static __attribute__((unused)) int
+settled_unleaked(void)
+{
+	int a = unleaked_pages(), b;
+
+	for (int i = 0; i < 50; i++, a = b) {
+		nap(20);
+		if ((b = unleaked_pages()) == a)
+			break;
+	}
+	return (a);
+}
+
 /* Fork, run fn in the child and _exit with its value; the wait status, or -1. */
 static __attribute__((unused)) int
 run_child(int (*fn)(void))
