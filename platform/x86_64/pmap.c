@@ -397,7 +397,7 @@ pmap_destroy(struct pmap *pm)
 {
 	const struct pt_bounds *b = &pm->pm_bounds;
 	uint64_t *pdpt, *pd;
-	int i, j, k;
+	int i, j;
 
 	KASSERT(pm->pm_active == 0, "pmap_destroy: pmap still active");
 	for (i = 0; i < PML4_KERNEL; i++) {
@@ -409,9 +409,11 @@ pmap_destroy(struct pmap *pm)
 			if (!(pdpt[j] & PG_P))
 				continue;
 			pd = phys_to_kva(pdpt[j] & PG_FRAME);
-			/* The entries become addresses, dropped under one lock. */
-			for (k = b->lo[j]; k <= b->hi[j]; k++)
-				pd[k] = (pd[k] & PG_P) ? pd[k] & PG_FRAME : 0;
+			/*
+			 * A present leaf-table entry is the table's address
+			 * with flags below bit 12 only (never NX), an absent
+			 * one 0: page_free_array takes them as they are.
+			 */
 			if (b->lo[j] <= b->hi[j])
 				page_free_array(&pd[b->lo[j]], b->hi[j] - b->lo[j] + 1u);
 			page_free(pdpt[j] & PG_FRAME);
