@@ -421,8 +421,12 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot)
 	}
 	new = PA_TO_PTE(trunc_page(pa)) | prot_bits(prot);
 	if ((l1e = l1e_find(pm, va, &next)) != NULL && (*l1e & PTE_V) &&
-	    pt_kva(PTE_TO_PA(*l1e))[SV39_INDEX(va, 0)] == new && table_shared(*l1e))
+	    pt_kva(PTE_TO_PA(*l1e))[SV39_INDEX(va, 0)] == new && table_shared(*l1e)) {
+		/* The fault may have been a stale entry here: flush it, as below. */
+		if (curcpu()->ci_pmap == pm)
+			sfence_vma_page(va);
 		return (0);
+	}
 	inval_init(&iv, pm);
 	if (l1e_alloc(pm, va, &l1e) != 0)
 		return (ENOMEM);

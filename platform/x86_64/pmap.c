@@ -478,8 +478,12 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot)
 	new = (pa & PG_FRAME) | prot_to_pte(prot);
 	if ((pde = pde_find(pm, va, &next)) != NULL && (*pde & PG_P) && table_shared(*pde) &&
 	    !(new & PG_RW) &&
-	    (ptp_kva(*pde)[(va >> PAGE_SHIFT) & (NPTEPG - 1)] & ~(PG_A | PG_D | PG_RW)) == new)
+	    (ptp_kva(*pde)[(va >> PAGE_SHIFT) & (NPTEPG - 1)] & ~(PG_A | PG_D | PG_RW)) == new) {
+		/* The fault may have been a stale entry here: flush it, as below. */
+		if (curcpu()->ci_pmap == pm)
+			invlpg(va);
 		return (0);
+	}
 	if (table_for_enter(&iv, va, (new & PG_RW) != 0, &t) != 0) {
 		inval_finish(&iv);
 		return (ENOMEM);
