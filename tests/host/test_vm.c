@@ -738,9 +738,10 @@ test_minherit(void)
 	    "SHARE of an unshared private entry moves its page over, copying none");
 
 	/*
-	 * SHARE of a private entry that has its own page array since a write
-	 * after fork, its other pages still held by a child's array too: those
-	 * are copied and lose the parent's reference, the written one moves.
+	 * SHARE of a private entry that has its own object since a write
+	 * after fork, its other pages still held by a child's chunks too:
+	 * those are copied and lose the parent's reference, the written one
+	 * moves.
 	 */
 	vm_map_anon(p, PRIV3, PG(3), RW, 0);
 	for (int i = 0; i < 3; i++) {
@@ -838,7 +839,7 @@ test_inherit_oom(void)
 }
 
 /* vm_fork and vm_fault when memory runs out: ENOMEM, nothing leaked. */
-#define BIG	(BASE + PG(64))		/* 1024 pages: its page array needs 4 contiguous pages */
+#define BIG	(BASE + PG(64))		/* 1024 pages: a root and two leaf chunks */
 
 static void
 test_cow_oom(void)
@@ -856,7 +857,7 @@ test_cow_oom(void)
 	for (int i = 0; i < NPRIV; i++)
 		poke(p, PRIV + PG(i), (unsigned char)i);
 	poke(p, BIG, 1);
-	/* A first fork drops the parent's mappings; from then on the count is exact. */
+	/* A first fork settles the entries (needs-copy marks); from then on the count is exact. */
 	if (vm_fork(p, &c) == 0)
 		vmspace_release(c);
 	/* With k free pages left, vm_fork either works or fails cleanly. */
