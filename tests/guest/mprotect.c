@@ -721,24 +721,9 @@ static void
 run_case(void (*fn)(void), const char *name)
 {
 	int before, after, status;
-	pid_t pid;
 
 	diag("%s", name);
-	fflush(stdout);
-	before = settled_unleaked();
-	if ((pid = fork()) == 0) {
-		fn();
-		fflush(stdout);
-		counts->n = tap_n;
-		counts->failed = tap_failed;
-		_exit(0);
-	}
-	status = -1;
-	if (pid > 0)
-		waitpid(pid, &status, 0);
-	after = settled_unleaked();
-	tap_n = counts->n;
-	tap_failed = counts->failed;
+	status = leak_checked_child(counts, fn, &before, &after);
 	ok(exited(status, 0) && after == before,
 	    "%s: the case ran to its end and every page and kernel object is back (%d, %d)",
 	    name, before, after);

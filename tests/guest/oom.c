@@ -48,7 +48,7 @@ clean_end(int status)
 static void
 concurrent_hogs(void)
 {
-	int f0 = unleaked_pages(), status[NHOGS], good = 0, killed = 0;
+	int f0 = settled_unleaked(), status[NHOGS], good = 0, killed = 0;
 	pid_t pids[NHOGS];
 
 	fflush(stdout);
@@ -66,7 +66,7 @@ concurrent_hogs(void)
 	    "%d children exhausting memory at once all end by SIGKILL or ENOMEM (%#x %#x %#x)",
 	    NHOGS, status[0], status[1], status[2]);
 	diag("%d of %d killed by SIGKILL, the others saw ENOMEM", killed, NHOGS);
-	ok(unleaked_pages() == f0, "every page comes back after the hogs are reaped (%d, %d)", f0,
+	ok(settled_unleaked() == f0, "every page comes back after the hogs are reaped (%d, %d)", f0,
 	    unleaked_pages());
 }
 
@@ -109,12 +109,12 @@ cow_hog(void)
 static void
 cow_exhaustion(void)
 {
-	int f0 = unleaked_pages(), status = run_child(cow_hog);
+	int f0 = settled_unleaked(), status = run_child(cow_hog);
 
 	ok(exited(status, 0),
 	    "a grandchild copying more pages than are free is killed by SIGKILL, its parent's data intact (status %#x)",
 	    status);
-	ok(unleaked_pages() == f0, "every page comes back after the copy-on-write hog (%d, %d)", f0,
+	ok(settled_unleaked() == f0, "every page comes back after the copy-on-write hog (%d, %d)", f0,
 	    unleaked_pages());
 }
 
@@ -169,12 +169,12 @@ fork_when_full(void)
 static void
 fork_exhaustion(void)
 {
-	int f0 = unleaked_pages(), status = run_child(fork_when_full);
+	int f0 = settled_unleaked(), status = run_child(fork_when_full);
 
 	ok(exited(status, 0),
 	    "fork with almost no free memory fails with ENOMEM or EAGAIN and works again once pages are unmapped (status %#x)",
 	    status);
-	ok(unleaked_pages() == f0, "every page comes back after the squeeze (%d, %d)", f0,
+	ok(settled_unleaked() == f0, "every page comes back after the squeeze (%d, %d)", f0,
 	    unleaked_pages());
 }
 

@@ -30,6 +30,34 @@ struct suite_counts {
 };
 
 /*
+ * Run fn in a child whose TAP counts come back through sc (a MAP_SHARED
+ * page), with the settled unleaked count taken before and after in
+ * *before and *after; the child's wait status, or -1.
+ */
+static __attribute__((unused)) int
+leak_checked_child(struct suite_counts *sc, void (*fn)(void), int *before, int *after)
+{
+	int status = -1;
+	pid_t pid;
+
+	fflush(stdout);
+	*before = settled_unleaked();
+	if ((pid = fork()) == 0) {
+		fn();
+		fflush(stdout);
+		sc->n = tap_n;
+		sc->failed = tap_failed;
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	tap_n = sc->n;
+	tap_failed = sc->failed;
+	*after = settled_unleaked();
+	return (status);
+}
+
+/*
  * Run body() in a child that prints its TAP lines, then in the parent
  * check that every page came back once the child is reaped.
  */
@@ -38,7 +66,6 @@ run_suite(const char *name, void (*body)(void))
 {
 	struct suite_counts *sc;
 	int status, before, after;
-	pid_t pid;
 
 	sc = mmap(NULL, PGSZ, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON, -1, 0);
 	if (sc == MAP_FAILED) {
@@ -47,22 +74,8 @@ run_suite(const char *name, void (*body)(void))
 	}
 	sc->n = sc->failed = 0;
 	diag("%s: the tests run in a child; the parent checks that nothing leaked", name);
-	before = settled_unleaked();
-	fflush(stdout);
-	if ((pid = fork()) == 0) {
-		body();
-		fflush(stdout);
-		sc->n = tap_n;
-		sc->failed = tap_failed;
-		_exit(0);
-	}
-	status = -1;
-	if (pid > 0)
-		waitpid(pid, &status, 0);
-	tap_n = sc->n;
-	tap_failed = sc->failed;
+	status = leak_checked_child(sc, body, &before, &after);
 	ok(exited(status, 0), "the %s suite's child ran to its end (status %#x)", name, status);
-	after = settled_unleaked();
 	ok(before > 0 && after == before,
 	    "every page and kernel object at the start of the suite is back at its end "
 	    "(%d, %d)", before, after);
