@@ -10,6 +10,7 @@
 #define _CPU_H_
 
 #include "types.h"
+#include "user/forkrt/abi.h"
 
 struct lwp;
 
@@ -68,11 +69,49 @@ void	cpu_switch(struct lwp *from, struct lwp *to);
  * System call ABI: number and up to six arguments from the frame of the
  * running lwp l; the result goes back as rv, or as -error when error != 0.
  * (riscv64: a7, a0-a5 -> a0; x86_64: rax, rdi rsi rdx r10 r8 r9 -> rax.)
+ * error == ERESTART writes nothing and backs the pc up to the system call
+ * instruction, so that the same call, with the same arguments, runs again.
  */
 void	cpu_syscall_args(struct lwp *l, register_t *code, register_t args[6]);
 void	cpu_syscall_return(struct lwp *l, int error, register_t rv);
 
-/* The user pc of l's saved frame (for fault messages). */
+/* The user pc and stack pointer of l's saved frame. */
 vaddr_t	cpu_user_pc(struct lwp *l);
+vaddr_t	cpu_user_sp(struct lwp *l);
+
+/*
+ * Signal delivery: core/signal.c decides which signal, which handler and
+ * which stack; the platform writes the frame.
+ */
+struct sigdeliver {
+	vaddr_t		sd_handler;	/* the catching function */
+	vaddr_t		sd_tramp;	/* where it returns: calls sigreturn(ucontext) */
+	vaddr_t		sd_altsp;	/* top of the alternate stack, or 0: the interrupted one */
+	siginfo_t	sd_info;
+	sigset_t	sd_oldmask;	/* uc_sigmask: the mask sigreturn restores */
+	stack_t		sd_oldstack;	/* uc_stack: the sigaltstack state at delivery */
+};
+
+/*
+ * Make the running lwp l, on its way back to user mode, enter
+ * handler(signo, &siginfo, &ucontext) with its return address sd_tramp.
+ * The frame (a siginfo_t and a ucontext_t with every user register and
+ * the FP state) goes below the interrupted stack pointer, past any red
+ * zone of the ABI, or below sd_altsp; the handler's sp is aligned as the
+ * ABI wants at a function's entry.  0, or EFAULT when the frame cannot be
+ * written, in which case l's registers are unchanged.
+ */
+int	cpu_sendsig(struct lwp *l, const struct sigdeliver *sd);
+
+/*
+ * sigreturn(ucp): load l's user registers and FP state from the
+ * ucontext_t at ucp, and its uc_sigmask into *mask.  The context is the
+ * process's to change, so only what user mode could have set itself is
+ * taken: user privilege, interrupts on, a pc below VM_MAX_USER, FP control
+ * bits the hardware accepts.  0 (the frame is set: the system call returns
+ * EJUSTRETURN), EFAULT when ucp cannot be read, EINVAL when the context is
+ * not one user mode could have made; l is unchanged on error.
+ */
+int	cpu_sigreturn(struct lwp *l, vaddr_t ucp, sigset_t *mask);
 
 #endif /* !_CPU_H_ */

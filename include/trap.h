@@ -28,11 +28,12 @@ void	syscall(struct lwp *l);
 void	trap_pagefault(struct lwp *l, vaddr_t va, vm_prot_t access);
 
 /*
- * Any other exception from user mode: the process is ended by signal sig
- * (SIGILL, SIGBUS, SIGSEGV, ...).  `what` names the cause for the console
- * line.  Does not return.
+ * Any other exception from user mode: signal sig (SIGILL, SIGBUS, SIGSEGV,
+ * ...) for l, with si_addr addr.  A handler that l does not mask runs when
+ * the trap returns through userret(); otherwise the process ends and
+ * `what` names the cause on the console.  Returns only in the first case.
  */
-__noreturn void trap_signal(struct lwp *l, int sig, const char *what, vaddr_t addr);
+void	trap_signal(struct lwp *l, int sig, const char *what, vaddr_t addr);
 
 /* The periodic timer fired (from user or kernel mode). */
 void	sched_tick(void);

@@ -55,7 +55,24 @@
 #define SYS_poweroff		499	/* init only: leave QEMU with a status */
 #define SYS_cycles		500	/* the platform's cycle counter */
 #define SYS_sched_getcpu	501	/* the CPU the caller runs on (FreeBSD reads it without a call) */
-#define SYS_MAXSYSCALL		502
+/* Signals (issue 12).  sigaction takes a 4th argument, the trampoline (NetBSD's __sigaction_sigtramp). */
+#define SYS_sigaltstack		53
+#define SYS_setitimer		83
+#define SYS_getitimer		86
+#define SYS_fcntl		92
+#define SYS_getrusage		117
+#define SYS_nanosleep		240
+#define SYS_sigprocmask		340
+#define SYS_sigsuspend		341
+#define SYS_sigpending		343
+#define SYS_sigtimedwait	345
+#define SYS_sigaction		416
+#define SYS_sigreturn		417
+#define SYS_umtx_sleep		469	/* DragonFly's */
+#define SYS_umtx_wakeup		470	/* DragonFly's */
+#define SYS_wait6		532
+#define SYS_pipe2		542
+#define SYS_MAXSYSCALL		545
 
 /*
  * CPU sets (FreeBSD's <sys/cpuset.h>, one word: forkrt has at most 64 CPUs).
@@ -98,16 +115,21 @@ struct cpuset {
 #define ENAMETOOLONG	63
 #define ENOSYS		78
 #define ENOTSUP		45
-/* Kernel-internal: the syscall already set the user frame (execv). */
+#define ETIMEDOUT	60
+/* Kernel-internal: run the system call again (a signal with SA_RESTART interrupted it). */
+#define ERESTART	(-1)
+/* Kernel-internal: the syscall already set the user frame (execv, sigreturn). */
 #define EJUSTRETURN	(-2)
 
-/* Signals */
+/* Signals: FreeBSD's numbers; 1 .. NSIG - 1 exist. */
 #define SIGHUP		1
 #define SIGINT		2
 #define SIGQUIT		3
 #define SIGILL		4
 #define SIGTRAP		5
 #define SIGABRT		6
+#define SIGIOT		SIGABRT
+#define SIGEMT		7
 #define SIGFPE		8
 #define SIGKILL		9
 #define SIGBUS		10
@@ -116,26 +138,206 @@ struct cpuset {
 #define SIGPIPE		13
 #define SIGALRM		14
 #define SIGTERM		15
+#define SIGURG		16
 #define SIGSTOP		17
+#define SIGTSTP		18
+#define SIGCONT		19
 #define SIGCHLD		20
+#define SIGTTIN		21
+#define SIGTTOU		22
+#define SIGIO		23
+#define SIGXCPU		24
+#define SIGXFSZ		25
+#define SIGVTALRM	26
+#define SIGPROF		27
+#define SIGWINCH	28
+#define SIGINFO		29
 #define SIGUSR1		30
 #define SIGUSR2		31
 #define NSIG		32
 
-/* Dispositions: forkrt has no handlers, only these two. */
 #define SIG_DFL		((void (*)(int))0)
 #define SIG_IGN		((void (*)(int))1)
 #define SIG_ERR		((void (*)(int))-1)
 
+/* FreeBSD's 128-bit set; forkrt's signals all live in __bits[0] (bit sig - 1). */
+typedef struct __sigset {
+	uint32_t	__bits[4];
+} sigset_t;
+
+union sigval {
+	int	sival_int;
+	void	*sival_ptr;
+};
+
+typedef struct __siginfo {
+	int		si_signo;
+	int		si_errno;
+	int		si_code;
+	int32_t		si_pid;
+	uint32_t	si_uid;
+	int		si_status;	/* exit value or signal (SIGCHLD) */
+	void		*si_addr;	/* faulting address (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP) */
+	union sigval	si_value;
+	long		__spare[5];
+} siginfo_t;
+
+/* si_code */
+#define SI_NOINFO	0
+#define SI_USER		0x10001		/* kill(2) */
+#define SI_QUEUE	0x10002
+#define SI_TIMER	0x10003		/* setitimer, alarm */
+#define SI_KERNEL	0x10006
+#define SI_LWP		0x10007		/* lwp_kill, pthread_kill, raise */
+#define ILL_ILLOPC	1
+#define ILL_PRVOPC	5
+#define FPE_INTDIV	2
+#define SEGV_MAPERR	1
+#define SEGV_ACCERR	2
+#define BUS_ADRALN	1
+#define TRAP_BRKPT	1
+#define CLD_EXITED	1
+#define CLD_KILLED	2
+#define CLD_DUMPED	3
+#define CLD_TRAPPED	4
+#define CLD_STOPPED	5
+#define CLD_CONTINUED	6
+
+struct sigaction {
+	union {
+		void	(*__sa_handler)(int);
+		void	(*__sa_sigaction)(int, siginfo_t *, void *);
+	} __sigaction_u;
+	int		sa_flags;
+	sigset_t	sa_mask;
+};
+#define sa_handler	__sigaction_u.__sa_handler
+#define sa_sigaction	__sigaction_u.__sa_sigaction
+
+#define SA_ONSTACK	0x0001
+#define SA_RESTART	0x0002
+#define SA_RESETHAND	0x0004
+#define SA_NOCLDSTOP	0x0008
+#define SA_NODEFER	0x0010
+#define SA_NOCLDWAIT	0x0020
+#define SA_SIGINFO	0x0040
+
+#define SIG_BLOCK	1
+#define SIG_UNBLOCK	2
+#define SIG_SETMASK	3
+
+typedef struct __stack {
+	void		*ss_sp;
+	uint64_t	ss_size;
+	int		ss_flags;
+} stack_t;
+#define SS_ONSTACK	0x0001
+#define SS_DISABLE	0x0004
+#define MINSIGSTKSZ	2048
+#define SIGSTKSZ	(MINSIGSTKSZ + 32768)
+
 /* wait status, as BSD encodes it */
 #define WNOHANG		1
 #define WUNTRACED	2
+#define WSTOPPED	WUNTRACED
+#define WCONTINUED	4
+#define WNOWAIT		8
+#define WEXITED		16
+#define WTRAPPED	32
+#define _WSTOPPED	0177
 #define _WSTATUS(x)	((x) & 0177)
 #define WIFEXITED(x)	(_WSTATUS(x) == 0)
 #define WEXITSTATUS(x)	(((x) >> 8) & 0xff)
-#define WIFSIGNALED(x)	(_WSTATUS(x) != 0177 && _WSTATUS(x) != 0)
+#define WIFSIGNALED(x)	(_WSTATUS(x) != _WSTOPPED && _WSTATUS(x) != 0 && (x) != 0x13)
 #define WTERMSIG(x)	(_WSTATUS(x))
+#define WIFSTOPPED(x)	(_WSTATUS(x) == _WSTOPPED)
+#define WSTOPSIG(x)	(((x) >> 8) & 0xff)
+#define WIFCONTINUED(x)	((x) == 0x13)
+#define WCOREFLAG	0200
 #define W_EXITCODE(ret, sig)	((ret) << 8 | (sig))
+#define W_STOPCODE(sig)	((sig) << 8 | _WSTOPPED)
+
+/* waitid / wait6: what id means (FreeBSD's idtype_t order) */
+typedef enum {
+	P_PID, P_PPID, P_PGID, P_SID, P_CID, P_UID, P_GID, P_ALL
+} idtype_t;
+
+/* time */
+typedef int64_t time_t;
+typedef int64_t suseconds_t;
+typedef int32_t clock_t;
+
+struct timespec {
+	time_t	tv_sec;
+	long	tv_nsec;
+};
+
+struct timeval {
+	time_t		tv_sec;
+	suseconds_t	tv_usec;
+};
+
+struct itimerval {
+	struct timeval	it_interval;
+	struct timeval	it_value;
+};
+#define ITIMER_REAL	0
+#define ITIMER_VIRTUAL	1
+#define ITIMER_PROF	2
+
+#define CLOCK_REALTIME			0
+#define CLOCK_MONOTONIC			4
+#define CLOCK_THREAD_CPUTIME_ID		14
+#define CLOCK_PROCESS_CPUTIME_ID	15
+
+struct rusage {
+	struct timeval	ru_utime;
+	struct timeval	ru_stime;
+	long	ru_maxrss;
+	long	ru_ixrss;
+	long	ru_idrss;
+	long	ru_isrss;
+	long	ru_minflt;
+	long	ru_majflt;
+	long	ru_nswap;
+	long	ru_inblock;
+	long	ru_oublock;
+	long	ru_msgsnd;
+	long	ru_msgrcv;
+	long	ru_nsignals;
+	long	ru_nvcsw;
+	long	ru_nivcsw;
+};
+#define RUSAGE_SELF	0
+#define RUSAGE_CHILDREN	(-1)
+#define RUSAGE_THREAD	1
+
+struct __wrusage {
+	struct rusage	wru_self;
+	struct rusage	wru_children;
+};
+
+struct tms {
+	clock_t	tms_utime;
+	clock_t	tms_stime;
+	clock_t	tms_cutime;
+	clock_t	tms_cstime;
+};
+#define CLK_TCK		128	/* FreeBSD's */
+
+/* descriptors */
+#define F_DUPFD		0
+#define F_GETFD		1
+#define F_SETFD		2
+#define F_GETFL		3
+#define F_SETFL		4
+#define F_DUPFD_CLOEXEC	17
+#define FD_CLOEXEC	1
+#define O_RDONLY	0x0000
+#define O_WRONLY	0x0001
+#define O_RDWR		0x0002
+#define O_NONBLOCK	0x0004
+#define O_CLOEXEC	0x00100000
 
 /* rfork flags (FreeBSD numbering; RFPGLOCK is DragonFly's) */
 #define RFFDG		(1 << 2)
@@ -169,18 +371,11 @@ struct cpuset {
 #define INHERIT_NONE	2
 #define INHERIT_ZERO	3
 
-/* clocks and limits */
-#define CLOCK_MONOTONIC	4
+/* limits */
 #define RLIMIT_NPROC	7
 #define RLIM_INFINITY	((rlim_t)(((uint64_t)1 << 63) - 1))
 
 typedef int64_t rlim_t;
-typedef int64_t time_t;
-
-struct timespec {
-	time_t	tv_sec;
-	long	tv_nsec;
-};
 
 struct rlimit {
 	rlim_t	rlim_cur;
