@@ -11,6 +11,7 @@
 #include "proc.h"
 #include "progs.h"
 #include "session.h"
+#include "signalvar.h"
 #include "vm.h"
 
 #define USTACK_SIZE	(1024 * 1024)
@@ -130,17 +131,24 @@ kern_execv(struct lwp *l, const char *name, const char *args, int argc,
 {
 	struct proc *p = l->l_proc;
 	struct vmspace *vm, *old;
+	struct sigacts *fresh;
 	vaddr_t entry, sp;
 	int error;
 
 	if ((error = exec_build(name, args, argc, argbytes, &vm, &entry, &sp)) != 0)
 		return (error);
+	/* Nothing may fail past the point of no return: the copy is made now. */
+	if ((error = sigacts_exec_prepare(p, &fresh)) != 0) {
+		vmspace_release(vm);
+		return (error);
+	}
 	/* The other lwps run the old image: they go first (DragonFly). */
 	spin_lock(&p->p_lock);
 	if (p->p_flags & (P_WEXIT | P_SINGLE)) {
 		/* An exit or another exec got there first: ours is void. */
 		spin_unlock(&p->p_lock);
 		vmspace_release(vm);
+		sigacts_drop(fresh);
 		return (EINTR);
 	}
 	if ((p->p_nthreads > 1 || p->p_ndying > 0) &&
@@ -148,6 +156,7 @@ kern_execv(struct lwp *l, const char *name, const char *args, int argc,
 		/* An exit of another lwp took the process over meanwhile. */
 		spin_unlock(&p->p_lock);
 		vmspace_release(vm);
+		sigacts_drop(fresh);
 		return (EINTR);
 	}
 	spin_unlock(&p->p_lock);
@@ -156,6 +165,7 @@ kern_execv(struct lwp *l, const char *name, const char *args, int argc,
 	pmap_activate(vm->pmap);
 	vmspace_release(old);
 	set_comm(p, name);
+	sigacts_exec(p, l, fresh);
 	cpu_set_user(l, entry, sp, sp);
 	spin_lock(&p->p_lock);
 	p->p_flags |= P_EXEC;

@@ -45,6 +45,24 @@ exit_peers(struct proc *p)
 	spin_unlock(&proctree_lock);
 }
 
+/* The parent's signal of p's end (SIGCHLD unless rfork chose), with its siginfo. */
+static void
+exit_tell_parent(struct proc *p, struct proc *parent, int wstatus)
+{
+	struct ksiginfo ksi = { .ksi_pid = p->p_pid, .ksi_uid = p->p_uid };
+
+	if (p->p_sigparent == 0)
+		return;
+	if (WIFEXITED(wstatus)) {
+		ksi.ksi_code = CLD_EXITED;
+		ksi.ksi_status = WEXITSTATUS(wstatus);
+	} else {
+		ksi.ksi_code = CLD_KILLED;
+		ksi.ksi_status = WTERMSIG(wstatus);
+	}
+	psignal_info(parent, TID_ANY, p->p_sigparent, &ksi);
+}
+
 /* Called by the exiting process itself. */
 __noreturn void
 exit1(struct proc *p, int wstatus)
@@ -106,7 +124,19 @@ exit1(struct proc *p, int wstatus)
 	 * p may be freed under us: nothing below touches it.
 	 */
 	parent = p->p_pptr;
-	psignal(parent, p->p_sigparent);
+	if (parent != initproc &&
+	    (sigacts_flags(parent) & PS_NOCLDWAIT)) {
+		/*
+		 * A parent that wants no zombies (SA_NOCLDWAIT, SIGCHLD
+		 * ignored) gets none: init reaps us, and a wait of the
+		 * parent's wakes to find one child fewer (FreeBSD).
+		 */
+		wakeup(parent);
+		LIST_REMOVE(p, p_sibling);
+		p->p_pptr = parent = initproc;
+		LIST_INSERT_HEAD(&initproc->p_children, p, p_sibling);
+	}
+	exit_tell_parent(p, parent, wstatus);
 	wakeup_exiting(parent);
 	spin_unlock(&proctree_lock);
 	sched_exit(true);
@@ -151,47 +181,89 @@ proc_unlink_zombie(struct proc *p)
 	pgrp_leave(p);
 }
 
-/* Does child match waitpid's pid argument for parent? */
+/* Does child match waitid's (idtype, id)? */
 static bool
-wait_matches(const struct proc *parent, const struct proc *child, pid_t pid)
+wait_matches(const struct proc *child, idtype_t idtype, id_t id)
 {
-	if (pid == -1)
+	switch (idtype) {
+	case P_PID:
+		return (child->p_pid == id);
+	case P_PGID:
+		return (child->p_pgrp != NULL && child->p_pgrp->pg_id == id);
+	case P_SID:
+		return (child->p_pgrp != NULL && child->p_pgrp->pg_session->s_sid == id);
+	case P_UID:
+		return (child->p_uid == (uid_t)id);
+	default:
 		return (true);
-	if (pid > 0)
-		return (child->p_pid == pid);
-	if (pid == 0)
-		return (child->p_pgrp == parent->p_pgrp);
-	return (child->p_pgrp != NULL && child->p_pgrp->pg_id == -pid);
+	}
 }
 
 /*
- * A zombie child of p matching pid, in *zombie (NULL if none has exited
- * yet), or ECHILD when no child matches at all.  One pid is looked up in
- * the hash: a parent of thousands must not pay for each of them.
+ * What child has for a wait with options: WEXITED its exit, WUNTRACED a
+ * stop not yet reported, WCONTINUED a continue not yet reported.  The
+ * status and siginfo code in *status and *code; 0 when nothing.
  * proctree_lock held.
  */
 static int
-wait_find(struct proc *p, pid_t pid, struct proc **zombie)
+wait_event(struct proc *child, int options, int *status, int *code)
+{
+	int flags;
+
+	if (child->p_stat == SZOMB) {
+		if (!(options & WEXITED))
+			return (0);
+		*status = child->p_xstat;
+		*code = WIFEXITED(*status) ? CLD_EXITED : CLD_KILLED;
+		return (SZOMB);
+	}
+	spin_lock(&child->p_lock);
+	flags = child->p_flags;
+	if ((options & WUNTRACED) && (flags & (P_STOPPED | P_WAITED)) == P_STOPPED) {
+		*status = W_STOPCODE(child->p_xsig);
+		*code = CLD_STOPPED;
+		if (!(options & WNOWAIT))
+			child->p_flags |= P_WAITED;
+	} else if ((options & WCONTINUED) && (flags & P_CONTINUED)) {
+		*status = SIGCONT;	/* FreeBSD's: WIFCONTINUED */
+		*code = CLD_CONTINUED;
+		if (!(options & WNOWAIT))
+			child->p_flags &= ~P_CONTINUED;
+	} else
+		flags = 0;
+	spin_unlock(&child->p_lock);
+	return (flags == 0 ? 0 : SACTIVE);
+}
+
+/*
+ * A child of p matching (idtype, id) with something to report, in
+ * *child (NULL if none has yet), or ECHILD when no child matches at all.
+ * One pid is looked up in the hash: a parent of thousands must not pay
+ * for each of them.  proctree_lock held.
+ */
+static int
+wait_find(struct proc *p, idtype_t idtype, id_t id, int options, struct proc **found,
+    int *status, int *code, int *what)
 {
 	struct proc *child;
 	bool any = false;
 
 	KASSERT(spin_held(&proctree_lock), "proctree_lock");
-	*zombie = NULL;
-	if (pid > 0) {
-		child = pfind(pid);
+	*found = NULL;
+	if (idtype == P_PID) {
+		child = id > 0 && id <= INT32_MAX ? pfind((pid_t)id) : NULL;
 		if (child == NULL || child->p_pptr != p)
 			return (ECHILD);
-		if (child->p_stat == SZOMB)
-			*zombie = child;
+		if ((*what = wait_event(child, options, status, code)) != 0)
+			*found = child;
 		return (0);
 	}
 	LIST_FOREACH(child, &p->p_children, p_sibling) {
-		if (!wait_matches(p, child, pid))
+		if (!wait_matches(child, idtype, id))
 			continue;
 		any = true;
-		if (child->p_stat == SZOMB) {
-			*zombie = child;
+		if ((*what = wait_event(child, options, status, code)) != 0) {
+			*found = child;
 			return (0);
 		}
 	}
@@ -199,40 +271,80 @@ wait_find(struct proc *p, pid_t pid, struct proc **zombie)
 }
 
 /*
- * Wait for a child of p matching pid to exit.  0 with *found the child's
- * pid and *status its wait status; 0 with *found 0 under WNOHANG when
- * none has exited yet; ECHILD when no child matches; EINTR when a signal
- * ends the wait.  Two lwps waiting for the same child: the one that finds
- * it first under proctree_lock takes it off the tree, the other sees no
- * such child.
+ * waitid/wait6 for process p: a child matching (idtype, id) that exited
+ * (WEXITED), stopped (WUNTRACED) or continued (WCONTINUED).  0 with
+ * *pidp its pid (0 under WNOHANG when none has anything to say yet),
+ * *status its wait status and *si what waitid reports; ECHILD when no
+ * child matches; EINVAL for bad options; EINTR or ERESTART when a signal
+ * ends the wait.  An exited child is reaped unless WNOWAIT.  Two lwps
+ * waiting for the same child: the one that finds it first under
+ * proctree_lock takes it off the tree, the other sees no such child.
  */
 int
-kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found)
+kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
+    int *status, siginfo_t *si)
 {
-	struct proc *zombie;
-	int error;
+	struct proc *child;
+	int error, code = 0, what = 0;
 
-	if (options & ~(WNOHANG | WUNTRACED))
+	if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | WEXITED | WTRAPPED)) ||
+	    !(options & (WEXITED | WUNTRACED | WCONTINUED | WTRAPPED)))
 		return (EINVAL);
+	if (idtype != P_PID && idtype != P_PGID && idtype != P_SID && idtype != P_UID &&
+	    idtype != P_ALL)
+		return (EINVAL);
+	*pidp = 0;
+	*si = (siginfo_t){ 0 };
 	spin_lock(&proctree_lock);
 	for (;;) {
-		if ((error = wait_find(p, pid, &zombie)) != 0)
+		if ((error = wait_find(p, idtype, id, options, &child, status, &code,
+		    &what)) != 0)
 			break;
-		if (zombie != NULL) {
-			*found = zombie->p_pid;
-			*status = zombie->p_xstat;
-			proc_unlink_zombie(zombie);
-			spin_unlock(&proctree_lock);
-			proc_reap(zombie);
-			return (0);
-		}
-		if (options & WNOHANG) {
-			*found = 0;
+		if (child != NULL) {
+			*pidp = child->p_pid;
+			*si = (siginfo_t){ .si_signo = SIGCHLD, .si_code = code,
+			    .si_pid = child->p_pid, .si_uid = child->p_uid,
+			    .si_status = code == CLD_EXITED ? WEXITSTATUS(*status) :
+			    code == CLD_KILLED ? WTERMSIG(*status) :
+			    code == CLD_CONTINUED ? SIGCONT : WSTOPSIG(*status) };
+			if (what == SZOMB && !(options & WNOWAIT)) {
+				proc_unlink_zombie(child);
+				spin_unlock(&proctree_lock);
+				proc_reap(child);
+				return (0);
+			}
 			break;
 		}
+		if (options & WNOHANG)
+			break;
 		if ((error = msleep(p, &proctree_lock, PCATCH, "wait", 0)) != 0)
 			break;
 	}
 	spin_unlock(&proctree_lock);
 	return (error);
+}
+
+/* wait4's pid as waitid's (idtype, id): > 0 a pid, -1 any, 0 our group, < -1 group -pid. */
+int
+kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found)
+{
+	siginfo_t si;
+	pid_t pgid;
+
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
+		return (EINVAL);
+	options |= WEXITED;
+	if (pid > 0)
+		return (kern_wait6(p, P_PID, pid, options, found, status, &si));
+	if (pid == -1)
+		return (kern_wait6(p, P_ALL, 0, options, found, status, &si));
+	if (pid == 0) {
+		spin_lock(&proctree_lock);
+		pgid = p->p_pgrp != NULL ? p->p_pgrp->pg_id : 0;
+		spin_unlock(&proctree_lock);
+		return (kern_wait6(p, P_PGID, pgid, options, found, status, &si));
+	}
+	if (pid == INT32_MIN)
+		return (ECHILD);
+	return (kern_wait6(p, P_PGID, -pid, options, found, status, &si));
 }

@@ -250,10 +250,14 @@ fork1(struct lwp *l1, int flags, struct proc **childp)
 	p2->p_flags = p1->p_flags & (P_SUGID | P_SYSTEM | P_KTHREAD);
 	/* A child keeps its parent's CPU set, but kernel processes are not lwp0's. */
 	l2->l_affinity = p1 == &proc0 ? ~(cpuset_t)0 : l1->l_affinity;
+	/* POSIX: the caller's mask and alternate stack; nothing pending. */
+	l2->l_sigmask = l1->l_sigmask;
+	l2->l_sigstk = l1->l_sigstk;
 	spin_unlock(&p1->p_lock);
 	if (flags & RFPPWAIT)
 		p2->p_flags |= P_PPWAIT;
-	p2->p_sigparent = (flags & RFLINUXTHPN) ? SIGUSR1 : SIGCHLD;
+	p2->p_sigparent = (flags & RFTSIGZMB) ? RFTSIGNUM(flags) :
+	    (flags & RFLINUXTHPN) ? SIGUSR1 : SIGCHLD;
 	p2->p_estcpu = p1->p_estcpu;
 	memcpy(p2->p_comm, p1->p_comm, sizeof(p2->p_comm));
 	p2->p_leader = (flags & RFTHREAD) ? p1->p_leader : p2;
@@ -267,11 +271,12 @@ fork1(struct lwp *l1, int flags, struct proc **childp)
 	 * RFPGLOCK (DragonFly): a group or broadcast kill walks the tree
 	 * under proctree_lock, as we add the child to it here.  A kill that
 	 * came before left its signal on the parent, which then must not
-	 * make a child the kill could not see: give up, the parent is about
-	 * to act on the signal.  (ERESTART once signals have handlers.)
+	 * make a child the kill could not see: give up, the parent takes the
+	 * signal and, if it lives on, forks again (ERESTART).
 	 */
-	error = FAIL_AT(6) ? EAGAIN : sig_fatal_pending(p1, l1) ? EINTR :
-	    pid_alloc(flags, &p2->p_pid);
+	error = FAIL_AT(6) ? EAGAIN : sig_deliverable(l1) != 0 ||
+	    (__atomic_load_n(&p1->p_flags, __ATOMIC_ACQUIRE) & (P_WEXIT | P_SINGLE)) ?
+	    ERESTART : pid_alloc(flags, &p2->p_pid);
 	if (error != 0) {
 		spin_unlock(&proctree_lock);
 		lwp_tree_remove(p2, l2);

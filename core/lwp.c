@@ -10,6 +10,7 @@
  * stack is freed, so that the process's pages are all back once it is.
  */
 #include "proc.h"
+#include "signalvar.h"
 #include "syscall.h"
 #include "trap.h"
 #include "vm.h"
@@ -113,6 +114,9 @@ sys_lwp_create(struct lwp *l, const register_t *args, register_t *rv)
 	}
 	lwp_tid_insert(p, l2);
 	l2->l_affinity = l->l_affinity;
+	/* FreeBSD's thr_new: the creator's mask, no alternate stack. */
+	l2->l_sigmask = l->l_sigmask;
+	l2->l_sigstk = (stack_t){ .ss_flags = SS_DISABLE };
 	l2->l_cpu = curcpu();
 	spin_unlock(&p->p_lock);
 	if (tramp != 0) {
@@ -157,38 +161,37 @@ sys_lwp_exit(struct lwp *l, const register_t *args __unused, register_t *rv __un
 }
 
 /*
- * lwp_kill(pid, tid, sig): signals belong to the process in forkrt (no
- * handlers, every default action ends all of it), so this checks that the
- * lwp exists and posts sig to its process.
+ * lwp_kill(pid, tid, sig): sig for that one lwp (pthread_kill, raise);
+ * pid -1 or 0 is the caller's process.  ESRCH when there is no such lwp.
  */
 int
 sys_lwp_kill(struct lwp *l, const register_t *args, register_t *rv __unused)
 {
-	struct proc *p;
+	struct proc *cur = l->l_proc, *p;
 	pid_t pid = (pid_t)args[0];
 	lwpid_t tid = (lwpid_t)args[1];
-	int sig = (int)args[2];
-
-	int error = 0;
+	int sig = (int)args[2], error = 0;
+	struct ksiginfo ksi = { .ksi_code = SI_LWP, .ksi_pid = cur->p_pid,
+	    .ksi_uid = cur->p_uid };
 	bool found;
 
 	if (sig < 0 || sig >= NSIG)
 		return (EINVAL);
 	spin_lock(&proctree_lock);
-	p = pid == -1 || pid == 0 ? l->l_proc : pfind(pid);
+	p = pid == -1 || pid == 0 ? cur : pfind(pid);
 	if (p == NULL) {
 		spin_unlock(&proctree_lock);
 		return (ESRCH);
 	}
 	spin_lock(&p->p_lock);
-	found = p->p_stat == SACTIVE && lwp_find(p, tid) != NULL;
+	found = p->p_stat == SACTIVE && tid >= 0 && lwp_find(p, tid) != NULL;
 	spin_unlock(&p->p_lock);
 	if (!found)
 		error = ESRCH;
-	else if (l->l_proc->p_uid != 0 && l->l_proc->p_uid != p->p_uid)
+	else if (cur->p_uid != 0 && cur->p_uid != p->p_uid)
 		error = EPERM;
 	else if (sig != 0)
-		psignal(p, sig);
+		psignal_info(p, tid, sig, &ksi);
 	spin_unlock(&proctree_lock);
 	return (error);
 }

@@ -90,7 +90,7 @@ proc0_init(void)
 {
 	proc_init();
 	session_init();
-	if (fd_init_console(&proc0) != 0 || sigacts_init(&proc0) != 0 ||
+	if (fd_init_console(&proc0) != 0 ||
 	    (proc0.p_limit = lim_alloc()) == NULL)
 		panic("proc0_init: out of memory");
 	spin_lock(&proctree_lock);

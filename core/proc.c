@@ -72,6 +72,7 @@ proc_free(struct proc *p)
 {
 	KASSERT(p->p_nthreads == 0, "process still has lwps");
 	KASSERT(p->p_holdcnt == 0, "process still held");
+	kfree(p->p_siginfo);
 	kfree(p);
 }
 
@@ -150,5 +151,6 @@ void
 lwp_free(struct lwp *l)
 {
 	page_free(kva_to_phys((void *)l->l_md.md_kstack));
+	kfree(l->l_siginfo);
 	kfree(l);
 }

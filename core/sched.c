@@ -417,21 +417,27 @@ sched_tick(void)
 }
 
 /*
- * The last check before user mode: an exit or exec of the process, pending
- * signals, a due switch, or a CPU this lwp may no longer run on.
+ * The last check before user mode: an exit or exec of the process, a
+ * stop, signals to take, a due switch, or a CPU this lwp may no longer
+ * run on.
  */
 void
 userret(struct lwp *l)
 {
 	struct proc *p = l->l_proc;
 	struct cpu *ci;
+	int flags;
 
 	for (;;) {
-		if ((__atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE) &
-		    (P_WEXIT | P_SINGLE)) && l != p->p_singlelwp)
+		flags = __atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE);
+		if ((flags & (P_WEXIT | P_SINGLE)) && l != p->p_singlelwp)
 			lwp_exit_self(l);
-		if (__atomic_load_n(&p->p_siglist, __ATOMIC_ACQUIRE) != 0)
-			psignal_deliver(l);
+		if (flags & P_STOPPED) {
+			sig_stopped_wait(l);
+			continue;
+		}
+		if (sig_any_deliverable(l) || l->l_hasoldmask)
+			sig_deliver(l);
 		ci = curcpu();
 		if (!ci->ci_need_resched && cpu_allowed(l, ci))
 			break;
@@ -439,20 +445,26 @@ userret(struct lwp *l)
 	}
 }
 
-/* Must this sleep end now for a signal or an exit? */
-static bool
+/*
+ * Must this sleep end now for a signal or an exit?  0, or the error
+ * msleep returns: EINTR, or ERESTART for a signal whose handler has
+ * SA_RESTART.
+ */
+static int
 sleep_interrupted(const struct lwp *l, int flags)
 {
 	const struct proc *p = l->l_proc;
 
+	if (!(flags & (PCATCH | PCATCHKILL)))
+		return (0);
+	if ((__atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE) & (P_WEXIT | P_SINGLE)) &&
+	    l != p->p_singlelwp)
+		return (EINTR);
+	if (__atomic_load_n(&p->p_siglist, __ATOMIC_ACQUIRE) & SIGMASK(SIGKILL))
+		return (EINTR);
 	if (flags & PCATCH)
-		return (sig_fatal_pending(p, l));
-	if (flags & PCATCHKILL)
-		return ((__atomic_load_n(&p->p_siglist, __ATOMIC_ACQUIRE) &
-		    SIGMASK(SIGKILL)) != 0 ||
-		    ((__atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE) &
-		    (P_WEXIT | P_SINGLE)) && l != p->p_singlelwp));
-	return (false);
+		return (sig_sleep_check(l));
+	return (0);
 }
 
 int
@@ -465,11 +477,11 @@ msleep(const void *chan, struct spinlock *interlock, int flags,
 	KASSERT(!is_idle(l), "an idle lwp cannot sleep");
 	KASSERT(interlock == NULL || spin_held(interlock), "msleep: interlock");
 	spin_lock(&sleepq_lock);
-	if (sleep_interrupted(l, flags)) {
+	if ((error = sleep_interrupted(l, flags)) != 0) {
 		spin_unlock(&sleepq_lock);
 		if (interlock != NULL && (flags & PDROP))
 			spin_unlock(interlock);
-		return (EINTR);
+		return (error);
 	}
 	l->l_sleepflags = flags & (PCATCH | PCATCHKILL);
 	l->l_stat = LSSLEEP;
@@ -495,8 +507,8 @@ msleep(const void *chan, struct spinlock *interlock, int flags,
 		error = EAGAIN;
 	l->l_sleepflags = 0;
 	spin_unlock(&sleepq_lock);
-	if (error == 0 && sleep_interrupted(l, flags))
-		error = EINTR;
+	if (error == 0)
+		error = sleep_interrupted(l, flags);
 	if (interlock != NULL && !(flags & PDROP))
 		spin_lock(interlock);
 	return (error);
@@ -551,7 +563,7 @@ void
 sched_unsleep(struct lwp *l)
 {
 	spin_lock(&sleepq_lock);
-	if (l->l_stat == LSSLEEP && sleep_interrupted(l, l->l_sleepflags)) {
+	if (l->l_stat == LSSLEEP && sleep_interrupted(l, l->l_sleepflags) != 0) {
 		TAILQ_REMOVE(sleepq_chain(l->l_wchan), l, l_runq);
 		setrun_locked(l, false);
 	}

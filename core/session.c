@@ -87,6 +87,29 @@ pgrp_leave(struct proc *p)
 		pgrp_free(pg);
 }
 
+/*
+ * POSIX's orphaned group: no live member has a parent in another group of
+ * the same session, so no job-control shell is left to continue it.
+ * proctree_lock held.
+ */
+bool
+pgrp_orphaned(const struct pgrp *pg)
+{
+	const struct proc *p, *pp;
+
+	KASSERT(spin_held(&proctree_lock), "pgrp_orphaned without proctree_lock");
+	if (pg == NULL)
+		return (true);
+	LIST_FOREACH(p, &pg->pg_members, p_pglist) {
+		if (p->p_stat == SZOMB || (pp = p->p_pptr) == NULL)
+			continue;
+		if (pp->p_pgrp != pg && pp->p_pgrp != NULL &&
+		    pp->p_pgrp->pg_session == pg->pg_session)
+			return (false);
+	}
+	return (true);
+}
+
 /* A new group with id p's pid in session s (NULL: a new session led by p). */
 static int
 pgrp_create(struct proc *p, struct session *s)

@@ -73,6 +73,10 @@ sys_rfork(struct lwp *l, const register_t *args, register_t *rv)
 	/* DragonFly: kernel-only bits and RFFDG|RFCFDG are refused from user space. */
 	if ((flags & RFKERNELONLY) != 0 || (flags & (RFFDG | RFCFDG)) == (RFFDG | RFCFDG))
 		return (EINVAL);
+	/* FreeBSD: an exit signal only with RFTSIGZMB, and a real one (0: none). */
+	if ((flags & RFTSIGZMB) ? RFTSIGNUM(flags) >= NSIG :
+	    (flags & RFTSIGFLAGS(RFTSIGMASK)) != 0)
+		return (EINVAL);
 	return (do_fork(l, flags, rv));
 }
 
@@ -88,6 +92,37 @@ sys_wait4(struct lwp *l, const register_t *args, register_t *rv)
 		return (error);
 	if (found != 0 && args[1] != 0 &&
 	    (error = copyout(p->p_vmspace, &status, args[1], sizeof(status))) != 0)
+		return (error);
+	*rv = (register_t)found;
+	return (0);
+}
+
+/*
+ * wait6(idtype, id, status, options, wrusage, info): FreeBSD's, under
+ * waitid, wait3 and wait4 alike.  Usage is not counted yet: wrusage
+ * comes back zeroed.
+ */
+int
+sys_wait6(struct lwp *l, const register_t *args, register_t *rv)
+{
+	struct proc *p = l->l_proc;
+	struct __wrusage wru = { 0 };
+	siginfo_t si;
+	pid_t found;
+	int status = 0, error;
+
+	error = kern_wait6(p, (idtype_t)args[0], (id_t)args[1], (int)args[3], &found,
+	    &status, &si);
+	if (error != 0)
+		return (error);
+	if (found != 0 && args[2] != 0 &&
+	    (error = copyout(p->p_vmspace, &status, args[2], sizeof(status))) != 0)
+		return (error);
+	if (args[4] != 0 &&
+	    (error = copyout(p->p_vmspace, &wru, args[4], sizeof(wru))) != 0)
+		return (error);
+	if (args[5] != 0 &&
+	    (error = copyout(p->p_vmspace, &si, args[5], sizeof(si))) != 0)
 		return (error);
 	*rv = (register_t)found;
 	return (0);

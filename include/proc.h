@@ -55,6 +55,15 @@ LIST_HEAD(klist, knote);
 /* l_flags (b) */
 #define LW_IDLE		0x1	/* a CPU's idle lwp: never queued, never sleeps */
 
+/* What the kernel keeps of a pending signal for its siginfo_t. */
+struct ksiginfo {
+	int		ksi_code;	/* SI_USER, CLD_EXITED, SEGV_MAPERR, ... */
+	pid_t		ksi_pid;
+	uid_t		ksi_uid;
+	int		ksi_status;
+	vaddr_t		ksi_addr;
+};
+
 struct lwp {
 	struct lwp_md	l_md;		/* platform-owned; keep first */
 	struct proc	*l_proc;	/* (b) */
@@ -74,6 +83,14 @@ struct lwp {
 	volatile bool	l_running;	/* (a) on a CPU: its stack is in use */
 	cpuset_t	l_affinity;	/* (c) CPUs it may run on; read racily (*) */
 	void		*l_kstart;	/* (b) kernel thread: its entry until it runs */
+	/* Signals (core/signal.c); the masks are also read atomically by sleepers. */
+	uint32_t	l_sigmask;	/* (c) blocked signals */
+	uint32_t	l_siglist;	/* (c) signals pending on this lwp alone */
+	uint32_t	l_sigwait;	/* (c) what its sigtimedwait waits for */
+	uint32_t	l_oldmask;	/* (o) sigsuspend: the mask to restore */
+	bool		l_hasoldmask;	/* (o) l_oldmask is set */
+	stack_t		l_sigstk;	/* (o) sigaltstack */
+	struct ksiginfo	*l_siginfo;	/* (c) [NSIG] of l_siglist's signals, made on first use */
 };
 
 /* p_stat (t, c) */
@@ -89,6 +106,9 @@ struct lwp {
 #define P_EXEC		0x0010	/* has exec'd: setpgid by the parent is EACCES */
 #define P_KTHREAD	0x0020	/* kernel thread */
 #define P_SINGLE	0x0040	/* all lwps but p_singlelwp must exit (execv) */
+#define P_STOPPED	0x0080	/* stopped by p_xsig until SIGCONT */
+#define P_WAITED	0x0100	/* this stop was reported by wait */
+#define P_CONTINUED	0x0200	/* continued, not yet reported by wait */
 
 #define MAXCOMLEN	19
 
@@ -103,7 +123,9 @@ struct proc {
 	int		p_stat;		/* (t, c) */
 	int		p_flags;	/* (c) */
 	int		p_xstat;	/* (t) wait status, once a zombie */
-	uint32_t	p_siglist;	/* (c) pending signals */
+	uint32_t	p_siglist;	/* (c) pending signals (read atomically by sleepers) */
+	struct ksiginfo	*p_siginfo;	/* (c) [NSIG] of p_siglist's signals, made on first use */
+	int		p_xsig;		/* (c) the signal that stopped it */
 	unsigned	p_holdcnt;	/* (c) PHOLD: the proc may not be freed */
 	struct vmspace	*p_vmspace;	/* (o) changed only by the process itself */
 	struct rb_tree	p_lwptree;	/* (c) its lwps, by tid */
@@ -115,8 +137,8 @@ struct proc {
 	uid_t		p_uid;		/* (t, c) */
 	struct uidinfo	*p_uidinfo;	/* (t) per-uid process count */
 	struct plimit	*p_limit;	/* (c) resource limits, shared copy-on-write */
-	struct sigacts	*p_sigacts;	/* (b) signal dispositions (RFSIGSHARE shares) */
-	int		p_sigparent;	/* (b) signal to the parent on exit */
+	struct sigacts	*p_sigacts;	/* (c) dispositions, NULL until one is set; RFSIGSHARE shares; exec swaps it under proctree_lock too */
+	int		p_sigparent;	/* (b) signal to the parent on exit, 0 none */
 	struct filedesc	*p_fd;		/* (o) descriptor table */
 	struct filedesc_to_leader *p_fdtol; /* (o) leader tracking of a shared table */
 	struct proc	*p_leader;	/* (b) RFTHREAD: the thread group's leader */
@@ -195,16 +217,18 @@ void	sched_kick(struct lwp *l);
  * pure timeout) once the lwp is on the sleep queue, so that a wakeup(chan)
  * by anyone who takes interlock first cannot be missed.  The interlock is
  * held again on return unless PDROP.  timo in ticks (0: none).  Returns 0,
- * EAGAIN on timeout (BSD's EWOULDBLOCK), or EINTR: with PCATCH when a
- * signal that ends the process is pending (or the process is exiting),
- * with PCATCHKILL only for SIGKILL or the process exiting.
+ * EAGAIN on timeout (BSD's EWOULDBLOCK), or, when the sleep was ended
+ * early: with PCATCH, for a signal the lwp could take, EINTR or ERESTART
+ * (its handler has SA_RESTART: the system call should run again); with
+ * PCATCHKILL only for SIGKILL; with either when the process is exiting
+ * (EINTR).  A stop does not end a sleep: the lwp stops when it wakes.
  */
 #define PCATCH		0x100
 #define PCATCHKILL	0x200
 #define PDROP		0x400
 int	msleep(const void *chan, struct spinlock *interlock, int flags,
 	    const char *wmesg, uint64_t timo);
-/* A pure delay of timo ticks; EINTR if a fatal signal comes first. */
+/* A pure delay of timo ticks; EINTR or ERESTART if a signal comes first. */
 int	pause(const char *wmesg, uint64_t timo);
 #define HZ	100
 void	wakeup(const void *chan);
@@ -225,6 +249,9 @@ extern int maxproc;
 
 /* core/exit.c */
 __noreturn void exit1(struct proc *p, int wstatus);
+int	kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
+	    int *status, siginfo_t *si);
+/* wait4's pid (> 0, -1, 0, < -1) over kern_wait6, with WEXITED implied. */
 int	kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found);
 
 /* core/exec.c */
@@ -232,9 +259,8 @@ int	kern_execv(struct lwp *l, const char *name, const char *args, int argc,
 	    size_t argbytes);
 int	proc_spawn_init(const char *name, const char *args, int argc, size_t argbytes);
 
-/* core/signal.c */
+/* core/signal.c (more in signalvar.h) */
+/* Post sig to p as the kernel's (si_code SI_KERNEL). */
 void	psignal(struct proc *p, int sig);
-void	psignal_deliver(struct lwp *l);
-bool	sig_fatal_pending(const struct proc *p, const struct lwp *l);
 
 #endif /* !_PROC_H_ */

@@ -26,6 +26,8 @@ struct pgrp *pgfind(pid_t pgid);
 void	pgrp_inherit(struct proc *p, struct proc *parent);
 /* p leaves its group (reap), freeing the group and session when empty. */
 void	pgrp_leave(struct proc *p);
+/* No member's parent is in another group of its session (POSIX).  proctree_lock held. */
+bool	pgrp_orphaned(const struct pgrp *pg);
 /* A new session and group led by p (init, setsid).  0 or ENOMEM. */
 int	session_create(struct proc *p);
 void	session_init(void);

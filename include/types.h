@@ -15,6 +15,7 @@ typedef int64_t ssize_t;
 typedef int32_t pid_t;
 typedef int32_t lwpid_t;
 typedef uint32_t uid_t;
+typedef int64_t id_t;
 
 typedef unsigned int vm_prot_t;
 #define VM_PROT_NONE	0x0u

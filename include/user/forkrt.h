@@ -20,6 +20,7 @@ typedef int32_t lwpid_t;
 typedef int64_t ssize_t;
 typedef int64_t off_t;
 typedef int clockid_t;
+typedef int64_t id_t;
 
 extern int errno;
 
@@ -46,9 +47,28 @@ uid_t	geteuid(void);
 int	setuid(uid_t uid);
 int	getrlimit(int resource, struct rlimit *rl);
 int	setrlimit(int resource, const struct rlimit *rl);
+pid_t	wait6(idtype_t idtype, id_t id, int *status, int options, struct __wrusage *wru,
+	    siginfo_t *info);
+int	waitid(idtype_t idtype, id_t id, siginfo_t *info, int options);
+/* signals */
 int	kill(pid_t pid, int sig);
-/* SIG_DFL or SIG_IGN only: there are no handlers.  Returns the old one or SIG_ERR. */
+int	raise(int sig);
+int	sigaction(int sig, const struct sigaction *act, struct sigaction *oact);
+/* BSD's: the handler stays, interrupted calls restart (SA_RESTART). */
 void	(*signal(int sig, void (*func)(int)))(int);
+int	sigprocmask(int how, const sigset_t *set, sigset_t *oset);
+int	sigpending(sigset_t *set);
+int	sigsuspend(const sigset_t *mask);
+int	sigwait(const sigset_t *set, int *sig);
+int	sigwaitinfo(const sigset_t *set, siginfo_t *info);
+int	sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *timeout);
+int	sigaltstack(const stack_t *ss, stack_t *oss);
+int	pause(void);
+int	sigemptyset(sigset_t *set);
+int	sigfillset(sigset_t *set);
+int	sigaddset(sigset_t *set, int sig);
+int	sigdelset(sigset_t *set, int sig);
+int	sigismember(const sigset_t *set, int sig);
 int	sched_yield(void);
 /* CPUs: FreeBSD's cpuset(2) calls and macros, and sched_getcpu() (0 .. ncpu - 1). */
 typedef struct cpuset cpuset_t;
@@ -60,7 +80,6 @@ typedef struct cpuset cpuset_t;
 #define CPU_COUNT(s)	__builtin_popcountll((s)->__bits[0])
 typedef int cpulevel_t;
 typedef int cpuwhich_t;
-typedef int64_t id_t;
 int	cpuset_setaffinity(cpulevel_t level, cpuwhich_t which, id_t id, size_t setsize,
 	    const cpuset_t *mask);
 int	cpuset_getaffinity(cpulevel_t level, cpuwhich_t which, id_t id, size_t setsize,

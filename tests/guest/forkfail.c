@@ -49,11 +49,16 @@ main(void)
 	    RFPROC | RFTHREAD | RFSIGSHARE, RFPROC | RFNOWAIT };
 	int nprocs, free0, status, rc;
 
-	/* Warm up: whatever this program itself touches (stdio, the RFMEM stack) first. */
+	/*
+	 * Warm up: whatever this program itself touches (stdio, the RFMEM
+	 * stack) first, and the signal table RFSIGSHARE makes for us, to
+	 * share, the first time (we never set a disposition before).
+	 */
 	diag("baseline after warming up");
 	for (int i = 0; i < 3; i++) {
 		try_fork(0);
 		try_fork(RFPROC | RFMEM);
+		try_fork(RFPROC | RFTHREAD | RFSIGSHARE);
 	}
 	nprocs = sget("kern.nprocs");
 	free0 = unleaked_pages();

@@ -288,7 +288,8 @@ one_call(struct fz *f)
 {
 	static const long common[] = { SYS_exit, SYS_fork, SYS_read, SYS_write,
 	    SYS_close, SYS_wait4, SYS_getpid, SYS_setuid, SYS_getuid,
-	    SYS_geteuid, SYS_getppid, SYS_dup, SYS_pipe, SYS_kill, SYS_signal,
+	    SYS_geteuid, SYS_getppid, SYS_dup, SYS_pipe, SYS_kill, SYS_sigaction,
+	    SYS_sigprocmask, SYS_sigpending, SYS_sigaltstack, SYS_wait6,
 	    SYS_execv, SYS_vfork, SYS_sbrk, SYS_munmap, SYS_getpgrp,
 	    SYS_setpgid, SYS_dup2, SYS_getpgid, SYS_getsid, SYS_setsid,
 	    SYS_getrlimit, SYS_setrlimit, SYS_sysctlbyname, SYS_clock_gettime,
@@ -311,7 +312,7 @@ one_call(struct fz *f)
 	if (only >= 0)
 		n = only;
 	/* Ending oneself is allowed, but not too often. */
-	if ((n == SYS_exit || n == SYS_lwp_exit || n == SYS_execv) &&
+	if ((n == SYS_exit || n == SYS_lwp_exit || n == SYS_execv || n == SYS_sigreturn) &&
 	    (x >> 40) % 4 != 0)
 		n = SYS_getpid;
 	for (i = 0; i < 6; i++)

@@ -6,12 +6,12 @@
 
 #include "libc_lock.h"
 
-long	__syscall6(long num, long a0, long a1, long a2, long a3, long a4, long a5);
+#include "sys.h"
 
 int errno;
 
-static long
-sys(long num, long a0, long a1, long a2, long a3, long a4, long a5)
+long
+__sys(long num, long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	long r = __syscall6(num, a0, a1, a2, a3, a4, a5);
 
@@ -21,12 +21,6 @@ sys(long num, long a0, long a1, long a2, long a3, long a4, long a5)
 	}
 	return (r);
 }
-
-#define SYS0(n)			sys(n, 0, 0, 0, 0, 0, 0)
-#define SYS1(n, a)		sys(n, (long)(a), 0, 0, 0, 0, 0)
-#define SYS2(n, a, b)		sys(n, (long)(a), (long)(b), 0, 0, 0, 0)
-#define SYS3(n, a, b, c)	sys(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
-#define SYS5(n, a, b, c, d, e)	sys(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
 
 /*
  * A child gets a copy of the C library's locks as they are at fork: hold
@@ -111,14 +105,6 @@ cpuset_getaffinity(cpulevel_t level, cpuwhich_t which, id_t id, size_t setsize,
 	return ((int)SYS5(SYS_cpuset_getaffinity, level, which, id, setsize, mask));
 }
 
-void
-(*signal(int sig, void (*func)(int)))(int)
-{
-	long r = SYS2(SYS_signal, sig, func);
-
-	return (r == -1 ? SIG_ERR : r == 1 ? SIG_IGN : SIG_DFL);
-}
-
 /*
  * vfork() itself is in user/arch/<arch>/vfork.S: the child runs on the
  * parent's stack, so the call must keep its return address out of memory
@@ -149,6 +135,21 @@ pid_t
 wait(int *status)
 {
 	return (waitpid(-1, status, 0));
+}
+
+pid_t
+wait6(idtype_t idtype, id_t id, int *status, int options, struct __wrusage *wru,
+    siginfo_t *info)
+{
+	return ((pid_t)__sys(SYS_wait6, idtype, id, (long)status, options, (long)wru,
+	    (long)info));
+}
+
+/* POSIX: 0 with si_pid 0 when WNOHANG finds nothing (wait6 leaves info zeroed). */
+int
+waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
+{
+	return (wait6(idtype, id, NULL, options, NULL, info) == -1 ? -1 : 0);
 }
 
 int
@@ -214,7 +215,7 @@ int dup2(int from, int to) { return ((int)SYS2(SYS_dup2, from, to)); }
 void *
 mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
-	long r = sys(SYS_mmap, (long)addr, (long)len, prot, flags, fd, off);
+	long r = __sys(SYS_mmap, (long)addr, (long)len, prot, flags, fd, off);
 
 	return (r == -1 ? MAP_FAILED : (void *)r);
 }
@@ -235,7 +236,7 @@ int
 sysctlbyname(const char *name, void *old, size_t *oldlen, const void *new,
     size_t newlen)
 {
-	return ((int)sys(SYS_sysctlbyname, (long)name, (long)old, (long)oldlen,
+	return ((int)__sys(SYS_sysctlbyname, (long)name, (long)old, (long)oldlen,
 	    (long)new, (long)newlen, 0));
 }
 
@@ -245,7 +246,7 @@ int
 kevent(int kq, const struct kevent *changes, int nchanges, struct kevent *events,
     int nevents, const struct timespec *timeout)
 {
-	return ((int)sys(SYS_kevent, kq, (long)changes, nchanges, (long)events,
+	return ((int)__sys(SYS_kevent, kq, (long)changes, nchanges, (long)events,
 	    nevents, (long)timeout));
 }
 

@@ -24,7 +24,6 @@
 #define SYS_dup			41
 #define SYS_pipe		42
 #define SYS_kill		37
-#define SYS_signal		48
 #define SYS_execv		59
 #define SYS_vfork		66
 #define SYS_sbrk		69
@@ -350,6 +349,12 @@ struct tms {
 #define RFLINUXTHPN	(1 << 16)
 #define RFSTOPPED	(1 << 17)
 #define RFHIGHPID	(1 << 18)
+/* FreeBSD's: RFTSIGZMB | RFTSIGFLAGS(sig) picks the signal the parent gets at exit (0: none). */
+#define RFTSIGZMB	(1 << 19)
+#define RFTSIGSHIFT	20
+#define RFTSIGMASK	0xff
+#define RFTSIGFLAGS(sig)	((sig) << RFTSIGSHIFT)
+#define RFTSIGNUM(flags)	(((flags) >> RFTSIGSHIFT) & RFTSIGMASK)
 #define RFPGLOCK	(1 << 30)
 #define RFPPWAIT	(1u << 31)
 #define RFKERNELONLY	(RFSTOPPED | RFHIGHPID | RFPGLOCK | RFPPWAIT)
