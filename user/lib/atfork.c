@@ -64,9 +64,15 @@ void
 __libc_fork_unlock(bool child)
 {
 	if (child) {
-		/* One thread now: whoever held them in the parent is not here. */
-		malloc_lock.locked = 0;
-		stdio_lock.locked = 0;
+		/*
+		 * One thread now: whoever held them in the parent is not
+		 * here.  Unthreaded, they were never taken, and a write
+		 * would cost the child a copy of their page.
+		 */
+		if (__libc_threaded) {
+			malloc_lock.locked = 0;
+			stdio_lock.locked = 0;
+		}
 		if (__thr_fork_child != NULL)
 			__thr_fork_child();
 		return;
@@ -96,9 +102,10 @@ __libc_fork(long (*call)(int), int flags)
 		if (fn != NULL)
 			fn();
 	}
-	if (pid == 0)
-		atfork_lock.locked = 0;
-	else
+	if (pid == 0) {
+		if (__libc_threaded)
+			atfork_lock.locked = 0;
+	} else
 		libc_unlock(&atfork_lock);
 	return (pid);
 }

@@ -350,10 +350,11 @@ __thr_fork_child(void)
 {
 	struct pthread *self, *t, *next;
 
-	if (!__atomic_load_n(&thr_inited, __ATOMIC_ACQUIRE)) {
-		libc_unlock(&__thr_list_lock);
+	if (!__libc_threaded)
 		return;
-	}
+	__thr_list_lock.locked = 0;
+	if (!__atomic_load_n(&thr_inited, __ATOMIC_ACQUIRE))
+		return;
 	self = thr_tp();
 	self->tid = lwp_gettid();
 	for (t = thr_all; t != NULL; t = next) {
@@ -368,5 +369,4 @@ __thr_fork_child(void)
 	thr_dead = NULL;
 	self->next = NULL;
 	thr_all = self;
-	__thr_list_lock.locked = 0;
 }
