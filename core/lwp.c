@@ -154,6 +154,19 @@ sys_lwp_gettid(struct lwp *l, const register_t *args __unused, register_t *rv)
 	return (0);
 }
 
+/*
+ * lwp_setprivate(addr), NetBSD's _lwp_setprivate: the caller's user thread
+ * pointer, kept across switches, copied by fork, cleared by exec.  Any
+ * value is allowed: only user mode dereferences it.
+ */
+int
+sys_lwp_setprivate(struct lwp *l, const register_t *args, register_t *rv)
+{
+	cpu_lwp_setprivate(l, (uintptr_t)args[0]);
+	*rv = 0;
+	return (0);
+}
+
 int
 sys_lwp_exit(struct lwp *l, const register_t *args __unused, register_t *rv __unused)
 {

@@ -61,6 +61,9 @@ static const struct sysent sysent[SYS_MAXSYSCALL] = {
 	SY(cpuset_setaffinity),
 	SY(cpuset_getaffinity),
 	SY(sched_getcpu),
+	SY(umtx_sleep),
+	SY(umtx_wakeup),
+	SY(lwp_setprivate),
 };
 
 void

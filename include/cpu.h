@@ -29,6 +29,7 @@ struct lwp_md {
 	uintptr_t md_ctx[CPU_CTX_WORDS];	/* cpu_switch() state */
 	void	*md_tf;				/* saved user registers */
 	uintptr_t md_kstack;			/* base of the kernel stack */
+	uintptr_t md_private;			/* user thread pointer, where the frame has none */
 };
 
 /*
@@ -74,6 +75,13 @@ void	cpu_switch(struct lwp *from, struct lwp *to);
  */
 void	cpu_syscall_args(struct lwp *l, register_t *code, register_t args[6]);
 void	cpu_syscall_return(struct lwp *l, int error, register_t rv);
+
+/*
+ * Set l's user thread pointer (riscv64 tp, x86-64 FS base), what the C
+ * library finds its thread with; l is the running lwp, in a system call.
+ * cpu_fork() gives the child the parent's, cpu_set_user() makes it 0.
+ */
+void	cpu_lwp_setprivate(struct lwp *l, uintptr_t addr);
 
 /* The user pc and stack pointer of l's saved frame. */
 vaddr_t	cpu_user_pc(struct lwp *l);

@@ -39,7 +39,7 @@ LIST_HEAD(klist, knote);
  * "(t, c)" means written holding both, so either is enough to read it.
  *
  * Lock order, outermost first (core/witness.c checks it in test builds):
- *   proctree -> proc -> filedesc, pipe, kqueue -> vmspace -> vmobject
+ *   proctree -> proc -> filedesc, pipe, kqueue, umtx -> vmspace -> vmobject
  *     -> sleepq -> runq -> page -> kmem -> console
  * Two locks of one class are never held together.  No spinlock is held
  * across a context switch; a sleep gives up its interlock (msleep).

@@ -70,6 +70,9 @@ SYSCALL(minherit);
 SYSCALL(clock_gettime);
 SYSCALL(cycles);
 SYSCALL(poweroff);
+SYSCALL(umtx_sleep);
+SYSCALL(umtx_wakeup);
+SYSCALL(lwp_setprivate);
 #undef SYSCALL
 
 #endif /* !_SYSCALL_H_ */

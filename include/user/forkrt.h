@@ -91,6 +91,13 @@ int	lwp_create(struct lwp_params *params);
 lwpid_t	lwp_gettid(void);
 __attribute__((noreturn)) void lwp_exit(void);
 int	lwp_kill(pid_t pid, lwpid_t tid, int sig);
+/*
+ * DragonFly's wait primitive: sleep while *ptr == value (timeout_us 0:
+ * no timeout); EBUSY if it already differs, EAGAIN on timeout, EINTR on
+ * a signal.  umtx_wakeup wakes up to count sleepers on ptr (0: all).
+ */
+int	umtx_sleep(const volatile int *ptr, int value, int timeout_us);
+int	umtx_wakeup(const volatile int *ptr, int count);
 
 /* descriptors; 0, 1 and 2 are the console */
 int	pipe(int fds[2]);

@@ -77,6 +77,13 @@ cpu_set_user(struct lwp *l, vaddr_t pc, vaddr_t sp, uintptr_t arg)
 		lwp_ctx_new(l);
 }
 
+/* The user's tp is in the frame: trap.S restores it on the way out. */
+void
+cpu_lwp_setprivate(struct lwp *l, uintptr_t addr)
+{
+	((struct trapframe *)l->l_md.md_tf)->tf_x[REG_TP] = addr;
+}
+
 /*
  * Point this CPU's trap entry at to's kernel stack (trap.S), save from's
  * FP state, switch stacks, and, when someone switches back to `from` (on

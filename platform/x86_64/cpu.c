@@ -68,6 +68,7 @@ cpu_fork(struct lwp *parent, struct lwp *child)
 	*tf = *(struct trapframe *)parent->l_md.md_tf;
 	tf->tf_rax = 0;
 	child->l_md.md_tf = tf;
+	child->l_md.md_private = parent->l_md.md_private;
 	fxsave(FPU_AREA(child));
 	ctx_new(child);
 }
@@ -96,11 +97,25 @@ cpu_set_user(struct lwp *l, vaddr_t pc, vaddr_t sp, uintptr_t arg)
 		.tf_trapno = 0,		/* leave by iretq: all registers as set */
 	};
 	l->l_md.md_tf = tf;
+	l->l_md.md_private = 0;
 	fpu_clean(FPU_AREA(l));
-	if (l == curlwp)
+	if (l == curlwp) {
 		fxrstor(FPU_AREA(l));
-	else
+		wrmsr(MSR_FSBASE, 0);
+	} else
 		ctx_new(l);
+}
+
+/*
+ * The FS base is the thread pointer: ring 3 cannot set it without
+ * FSGSBASE, and the kernel never uses FS, so each lwp's lives in
+ * md_private and cpu_switch loads it.
+ */
+void
+cpu_lwp_setprivate(struct lwp *l, uintptr_t addr)
+{
+	l->l_md.md_private = addr;
+	wrmsr(MSR_FSBASE, addr);
 }
 
 void
@@ -111,6 +126,7 @@ cpu_switch(struct lwp *from, struct lwp *to)
 	if (to->l_md.md_kstack != 0) {
 		fxrstor(FPU_AREA(to));
 		x86_set_kstack(KSTACK_TOP(to));
+		wrmsr(MSR_FSBASE, to->l_md.md_private);
 	}
 	switch_context(from->l_md.md_ctx, to->l_md.md_ctx);
 }

@@ -25,6 +25,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -123,6 +124,7 @@ main(int argc, char **argv)
 		run_case("fork_exit_wait", one_fork, n, "");
 		run_case("vfork_exit_wait", one_vfork, n, "");
 		run_case("fork_exec_wait", one_fork_exec, n, "");
+		run_case("pthread_create_join", one_pthread, n, "");
 	}
 	cow_cases(full);
 	concurrent_forkers("fork_exit_wait_par1", 1, full ? 100 : 25, full ? 7 : 3);

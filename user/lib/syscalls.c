@@ -23,23 +23,23 @@ __sys(long num, long a0, long a1, long a2, long a3, long a4, long a5)
 }
 
 /*
- * A child gets a copy of the C library's locks as they are at fork: hold
- * them across it, so that no other lwp of ours is inside malloc or printf
- * (with the lock taken) when the copy is made.
+ * A child gets a copy of the C library's locks as they are at fork: the
+ * library holds them across it (atfork.c), so that no other lwp of ours
+ * is inside malloc or printf (with the lock taken) when the copy is made.
  */
-extern struct libc_lock malloc_lock, stdio_lock;
 volatile int __libc_threaded;
+pid_t	__libc_fork(long (*call)(int), int flags);
+void	__libc_fork_lock(void);
+void	__libc_fork_unlock(bool child);
 
 static long
 fork_locked(long (*call)(int), int flags)
 {
 	long r;
 
-	libc_lock(&stdio_lock);
-	libc_lock(&malloc_lock);
+	__libc_fork_lock();
 	r = call(flags);
-	libc_unlock(&malloc_lock);
-	libc_unlock(&stdio_lock);
+	__libc_fork_unlock(r == 0);
 	return (r);
 }
 
@@ -55,7 +55,7 @@ sys_rfork_call(int flags)
 	return (SYS1(SYS_rfork, flags));
 }
 
-pid_t fork(void) { return ((pid_t)fork_locked(sys_fork_call, 0)); }
+pid_t fork(void) { return (__libc_fork(sys_fork_call, 0)); }
 
 pid_t
 rfork(int flags)

@@ -31,6 +31,7 @@
  * running or asleep: the TLB shootdown that fork's write-protect costs).
  */
 #include <forkrt.h>
+#include <pthread.h>
 
 #if defined(__riscv)
 #define ARCH	"riscv64"
@@ -259,6 +260,7 @@ static const struct named_case {
 	{ "vfork_exit_wait", one_vfork },
 	{ "rfork_mem_exit_wait", one_rfork_mem },
 	{ "lwp_create_exit", one_lwp },
+	{ "pthread_create_join", one_pthread },
 	{ "fork_exec_wait", one_fork_exec },
 	{ "fork_touch_one_page", one_fork_touch },
 };
@@ -367,6 +369,7 @@ main(int argc, char **argv)
 		run_case("vfork_exit_wait", one_vfork, n, "");
 		run_case("rfork_mem_exit_wait", one_rfork_mem, n, "");
 		run_case("lwp_create_exit", one_lwp, n, "");
+		run_case("pthread_create_join", one_pthread, n, "");
 		run_case("fork_exec_wait", one_fork_exec, n, "");
 		/* On one CPU the other lwps only share it: nothing to shoot down. */
 		if (sysctl_int("kern.smp.cpus") > OTHER_LWPS) {

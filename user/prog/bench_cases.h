@@ -9,7 +9,8 @@
  *   bench_cycles()	the cycle counter
  *   bench_fail()	what to do when a child fails (does not return)
  *
- * and the usual headers (printf, fork, vfork, waitpid, mmap, clock_gettime).
+ * and the usual headers (printf, fork, vfork, waitpid, mmap, clock_gettime,
+ * <pthread.h>).
  */
 #ifndef _BENCH_CASES_H_
 #define _BENCH_CASES_H_
@@ -125,6 +126,26 @@ one_fork_exec(void)
 		_exit(127);
 	}
 	wait_for(pid);
+}
+
+static void *
+thread_returns(void *arg)
+{
+	return (arg);
+}
+
+/* A thread that returns at once, created and joined: its stack is freed by the join. */
+static void
+one_pthread(void)
+{
+	pthread_t t;
+	int error;
+
+	if ((error = pthread_create(&t, NULL, thread_returns, NULL)) != 0 ||
+	    (error = pthread_join(t, NULL)) != 0) {
+		printf("bench: pthread_create_join: %s\n", strerror(error));
+		bench_fail();
+	}
 }
 
 static void

@@ -54,6 +54,7 @@
 #define SYS_poweroff		499	/* init only: leave QEMU with a status */
 #define SYS_cycles		500	/* the platform's cycle counter */
 #define SYS_sched_getcpu	501	/* the CPU the caller runs on (FreeBSD reads it without a call) */
+#define SYS_lwp_setprivate	317	/* NetBSD's _lwp_setprivate: the user thread pointer (riscv64 tp, x86-64 FS base) */
 /* Signals (issue 12).  sigaction takes a 4th argument, the trampoline (NetBSD's __sigaction_sigtramp). */
 #define SYS_sigaltstack		53
 #define SYS_setitimer		83
