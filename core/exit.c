@@ -74,6 +74,7 @@ exit1(struct proc *p, int wstatus)
 	}
 	spin_unlock(&p->p_lock);
 	exit_peers(p);
+	itimer_exit(p);
 
 	fd_exit(p);
 	pmap_activate(NULL);
@@ -94,6 +95,7 @@ exit1(struct proc *p, int wstatus)
 	spin_lock(&p->p_lock);
 	p->p_stat = SZOMB;
 	p->p_siglist = 0;
+	rusage_lwp_exit(p, l);
 	lwp_tree_remove(p, l);
 	spin_unlock(&p->p_lock);
 	p->p_zomblwp = l;
@@ -200,14 +202,16 @@ wait_find(struct proc *p, pid_t pid, struct proc **zombie)
 
 /*
  * Wait for a child of p matching pid to exit.  0 with *found the child's
- * pid and *status its wait status; 0 with *found 0 under WNOHANG when
+ * pid, *status its wait status and *wru (if not NULL) its usage and its
+ * children's; 0 with *found 0 under WNOHANG when
  * none has exited yet; ECHILD when no child matches; EINTR when a signal
  * ends the wait.  Two lwps waiting for the same child: the one that finds
  * it first under proctree_lock takes it off the tree, the other sees no
  * such child.
  */
 int
-kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found)
+kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found,
+    struct __wrusage *wru)
 {
 	struct proc *zombie;
 	int error;
@@ -222,6 +226,7 @@ kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found)
 			*found = zombie->p_pid;
 			*status = zombie->p_xstat;
 			proc_unlink_zombie(zombie);
+			rusage_reap(p, zombie, wru);
 			spin_unlock(&proctree_lock);
 			proc_reap(zombie);
 			return (0);

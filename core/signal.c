@@ -116,6 +116,7 @@ trap_pagefault(struct lwp *l, vaddr_t va, vm_prot_t access)
 	int error;
 
 	KASSERT(p->p_vmspace != NULL, "user fault in a system process");
+	rusage_fault(l);
 	if ((error = vm_fault(p->p_vmspace, va, access)) == 0)
 		return;
 	/* Out of memory on a fault: SIGKILL, which nothing can ignore. */

@@ -80,14 +80,19 @@ int
 sys_wait4(struct lwp *l, const register_t *args, register_t *rv)
 {
 	struct proc *p = l->l_proc;
+	struct __wrusage wru;
 	pid_t found;
 	int status, error;
 
-	error = kern_wait(p, (pid_t)args[0], &status, (int)args[2], &found);
+	error = kern_wait(p, (pid_t)args[0], &status, (int)args[2], &found, &wru);
 	if (error != 0)
 		return (error);
 	if (found != 0 && args[1] != 0 &&
 	    (error = copyout(p->p_vmspace, &status, args[1], sizeof(status))) != 0)
+		return (error);
+	/* The child's own usage, as FreeBSD's wait4 gives it. */
+	if (found != 0 && args[3] != 0 && (error = copyout(p->p_vmspace,
+	    &wru.wru_self, args[3], sizeof(wru.wru_self))) != 0)
 		return (error);
 	*rv = (register_t)found;
 	return (0);
@@ -167,9 +172,10 @@ sys_geteuid(struct lwp *l, const register_t *args __unused, register_t *rv)
 }
 
 int
-sys_sched_yield(struct lwp *l __unused, const register_t *args __unused,
+sys_sched_yield(struct lwp *l, const register_t *args __unused,
     register_t *rv __unused)
 {
+	l->l_ru.rk_nvcsw++;
 	sched_yield();
 	return (0);
 }

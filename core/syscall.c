@@ -54,6 +54,10 @@ static const struct sysent sysent[SYS_MAXSYSCALL] = {
 	SY(cpuset_setaffinity),
 	SY(cpuset_getaffinity),
 	SY(sched_getcpu),
+	SY(getrusage),
+	SY(setitimer),
+	SY(getitimer),
+	SY(nanosleep),
 };
 
 void
@@ -62,6 +66,7 @@ syscall(struct lwp *l)
 	register_t code, args[6], rv = 0;
 	int error;
 
+	rusage_kenter(l);
 	cpu_syscall_args(l, &code, args);
 	if (code < SYS_MAXSYSCALL && sysent[code].sy_call != NULL)
 		error = sysent[code].sy_call(l, args, &rv);

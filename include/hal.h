@@ -21,6 +21,13 @@ uint64_t hal_time_ns(void);
 uint64_t hal_cycles(void);
 
 /*
+ * Wall-clock time from the machine's real-time clock, in nanoseconds
+ * since the epoch (1970-01-01 UTC), or 0 when it has none.  Slow (device
+ * reads): the core reads it once and counts from hal_time_ns() after.
+ */
+uint64_t hal_rtc_ns(void);
+
+/*
  * Start the periodic timer interrupt: sched_tick() is then called hz times
  * a second, from the trap handler, in either mode.
  */

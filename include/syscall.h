@@ -63,6 +63,10 @@ SYSCALL(minherit);
 SYSCALL(clock_gettime);
 SYSCALL(cycles);
 SYSCALL(poweroff);
+SYSCALL(getrusage);
+SYSCALL(setitimer);
+SYSCALL(getitimer);
+SYSCALL(nanosleep);
 #undef SYSCALL
 
 #endif /* !_SYSCALL_H_ */

@@ -64,7 +64,7 @@ hal_timer_start(unsigned hz)
 
 /* This hart's timer fired (from trap.c, either mode, interrupts off). */
 void
-timer_intr(void)
+timer_intr(bool from_user)
 {
 	uintptr_t *md = curcpu()->ci_md;
 	uint64_t now = r_time();
@@ -73,5 +73,5 @@ timer_intr(void)
 	if ((int64_t)(md[CPU_MD_TICK_DEADLINE] - now) <= 0)
 		md[CPU_MD_TICK_DEADLINE] = now + md[CPU_MD_TICK_PERIOD];
 	timer_set(md[CPU_MD_TICK_DEADLINE]);	/* also clears sip.STIP */
-	sched_tick();
+	sched_tick(from_user);
 }

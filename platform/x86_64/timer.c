@@ -128,8 +128,8 @@ hal_timer_start(unsigned hz)
 
 /* The T_TIMER interrupt, from trap(): acknowledge, then tick. */
 void
-x86_timer_intr(void)
+x86_timer_intr(bool from_user)
 {
 	x86_lapic_eoi();
-	sched_tick();
+	sched_tick(from_user);
 }
