@@ -125,12 +125,19 @@ itimer_tick(struct lwp *l, bool from_user)
 
 /*
  * The exiting process (P_WEXIT set, its other lwps gone, no lock held):
- * disarm everything, and wait for a callout call in progress, which may
- * still be using p, before p can be reaped.
+ * disarm ITIMER_REAL, and wait for a callout call in progress, which may
+ * still be using p, before p can be reaped.  The CPU-time timers need
+ * nothing: no tick lands in the kernel, and the lwp leaves it for good.
  */
 void
 itimer_exit(struct proc *p)
 {
+	/*
+	 * Only the process's own lwps arm its callout, and they are gone:
+	 * one never set (most processes) cannot be set now, nor be running.
+	 */
+	if (p->p_itcallout.c_func == NULL)
+		return;
 	spin_lock(&p->p_lock);
 	memset(p->p_itimer, 0, sizeof(p->p_itimer));
 	itimer_cpu_update(p);

@@ -14,6 +14,11 @@
  * an exception that is not a page fault) charge their few instructions as
  * user time, up to the next switch or return to user mode.
  *
+ * Times are kept in counts of the raw counter under hal_time_ns()
+ * (hal_timecount(), one instruction: the hooks of every system call and
+ * switch are inline, in rusage.h) and converted to nanoseconds when
+ * reported.
+ *
  * A running lwp's runtime is brought up to date at each tick of its CPU,
  * so the process's other lwps read it with at most a tick's lag; the
  * caller's own is read up to now.  The counters of an lwp are written
@@ -21,70 +26,27 @@
  * (relaxed atomics).  An exiting lwp's usage is folded into its process
  * (p_ru) in the same p_lock section that takes it off the lwp tree, so a
  * sum over both never counts it twice or misses it; a reaped child's, with
- * its own children's, goes into its parent's p_cru.  A fork child starts
+ * its own children's, goes into its parent's p_cru under proctree_lock,
+ * which the reaper holds already.  A fork child starts
  * at zero: proc_alloc and lwp_alloc zero everything.
  */
 #include "hal.h"
 #include "proc.h"
+#include "rusage.h"
 #include "syscall.h"
 #include "vm.h"
 
 #define RK_LOAD(f)	__atomic_load_n(&(f), __ATOMIC_RELAXED)
-#define RK_ADD(f, n)	__atomic_store_n(&(f), (f) + (n), __ATOMIC_RELAXED)
-
-/* The lwp's user time stops at now, if it was running. */
-static inline void
-user_stop(struct lwp *l, uint64_t now)
-{
-	if (l->l_ustart != 0) {
-		RK_ADD(l->l_ru.rk_utime, now - l->l_ustart);
-		l->l_ustart = 0;
-	}
-}
-
-static inline void
-runtime_update(struct lwp *l, uint64_t now)
-{
-	RK_ADD(l->l_ru.rk_runtime, now - l->l_swtime);
-	l->l_swtime = now;
-}
-
-void
-rusage_kenter(struct lwp *l)
-{
-	if (l->l_ustart != 0)
-		user_stop(l, hal_time_ns());
-}
-
-void
-rusage_userret(struct lwp *l)
-{
-	uint64_t now = hal_time_ns();
-
-	user_stop(l, now);
-	l->l_ustart = now;
-}
-
-/* On the switching CPU, about to run `to` in from's place. */
-void
-rusage_switch(struct lwp *from, struct lwp *to)
-{
-	uint64_t now = hal_time_ns();
-
-	user_stop(from, now);
-	runtime_update(from, now);
-	to->l_swtime = now;
-}
 
 /* A tick on l's CPU, l not idle. */
 void
 rusage_tick(struct lwp *l, bool from_user)
 {
-	uint64_t now = hal_time_ns();
+	uint64_t now = hal_timecount();
 
 	if (from_user)
-		user_stop(l, now);
-	runtime_update(l, now);
+		rusage_user_stop(l, now);
+	rusage_runtime_update(l, now);
 }
 
 void
@@ -114,8 +76,9 @@ rk_add_lwp(struct rusage_kern *rk, struct lwp *l)
 {
 	struct rusage_kern lr;
 
-	lr.rk_runtime = l == curlwp ? rusage_lwp_runtime(l) :
-	    RK_LOAD(l->l_ru.rk_runtime);
+	lr.rk_runtime = RK_LOAD(l->l_ru.rk_runtime);
+	if (l == curlwp)
+		lr.rk_runtime += hal_timecount() - l->l_swtime;
 	lr.rk_utime = MIN(RK_LOAD(l->l_ru.rk_utime), lr.rk_runtime);
 	lr.rk_minflt = RK_LOAD(l->l_ru.rk_minflt);
 	lr.rk_nvcsw = RK_LOAD(l->l_ru.rk_nvcsw);
@@ -127,12 +90,12 @@ rk_add_lwp(struct rusage_kern *rk, struct lwp *l)
 void
 rusage_lwp_exit(struct proc *p, struct lwp *l)
 {
-	uint64_t now = hal_time_ns();
+	uint64_t now = hal_timecount();
 
 	KASSERT(spin_held(&p->p_lock), "rusage_lwp_exit without p_lock");
 	KASSERT(l == curlwp, "rusage_lwp_exit of another lwp");
-	user_stop(l, now);
-	runtime_update(l, now);
+	rusage_user_stop(l, now);
+	rusage_runtime_update(l, now);
 	rk_add(&p->p_ru, &l->l_ru);
 }
 
@@ -140,7 +103,7 @@ uint64_t
 rusage_lwp_runtime(struct lwp *l)
 {
 	KASSERT(l == curlwp, "rusage_lwp_runtime of another lwp");
-	return (l->l_ru.rk_runtime + (hal_time_ns() - l->l_swtime));
+	return (hal_timecount_ns(l->l_ru.rk_runtime + (hal_timecount() - l->l_swtime)));
 }
 
 /* p's usage: its exited lwps' and its live ones'. */
@@ -162,7 +125,7 @@ rusage_proc_runtime(struct proc *p)
 	struct rusage_kern rk;
 
 	rusage_proc(p, &rk);
-	return (rk.rk_runtime);
+	return (hal_timecount_ns(rk.rk_runtime));
 }
 
 static void
@@ -179,8 +142,8 @@ rk_to_rusage(const struct rusage_kern *rk, struct rusage *ru)
 	uint64_t ut = MIN(rk->rk_utime, rk->rk_runtime);
 
 	memset(ru, 0, sizeof(*ru));
-	ns_to_timeval(ut, &ru->ru_utime);
-	ns_to_timeval(rk->rk_runtime - ut, &ru->ru_stime);
+	ns_to_timeval(hal_timecount_ns(ut), &ru->ru_utime);
+	ns_to_timeval(hal_timecount_ns(rk->rk_runtime - ut), &ru->ru_stime);
 	ru->ru_minflt = rk->rk_minflt;
 	ru->ru_nvcsw = rk->rk_nvcsw;
 	ru->ru_nivcsw = rk->rk_nivcsw;
@@ -188,8 +151,8 @@ rk_to_rusage(const struct rusage_kern *rk, struct rusage *ru)
 
 /*
  * child, a zombie no longer on any list, is being reaped by parent:
- * proctree_lock held.  Its fields are final (its last lwp folded them in
- * exit1), so they are read without its lock.
+ * proctree_lock held, which is p_cru's lock.  child's fields are final
+ * (its last lwp folded them in in exit1), so they are read without its lock.
  */
 void
 rusage_reap(struct proc *parent, struct proc *child, struct __wrusage *wru)
@@ -200,10 +163,8 @@ rusage_reap(struct proc *parent, struct proc *child, struct __wrusage *wru)
 		rk_to_rusage(&child->p_ru, &wru->wru_self);
 		rk_to_rusage(&child->p_cru, &wru->wru_children);
 	}
-	spin_lock(&parent->p_lock);
 	rk_add(&parent->p_cru, &child->p_ru);
 	rk_add(&parent->p_cru, &child->p_cru);
-	spin_unlock(&parent->p_lock);
 }
 
 /* getrusage(who, ru): RUSAGE_SELF, RUSAGE_CHILDREN, RUSAGE_THREAD. */
@@ -219,13 +180,13 @@ sys_getrusage(struct lwp *l, const register_t *args, register_t *rv __unused)
 		rusage_proc(p, &rk);
 		break;
 	case RUSAGE_CHILDREN:
-		spin_lock(&p->p_lock);
+		spin_lock(&proctree_lock);
 		rk = p->p_cru;
-		spin_unlock(&p->p_lock);
+		spin_unlock(&proctree_lock);
 		break;
 	case RUSAGE_THREAD:
 		rk = l->l_ru;
-		rk.rk_runtime = rusage_lwp_runtime(l);
+		rk.rk_runtime += hal_timecount() - l->l_swtime;
 		break;
 	default:
 		return (EINVAL);

@@ -21,6 +21,7 @@
 #include "hal.h"
 #include "pmap.h"
 #include "proc.h"
+#include "rusage.h"
 #include "signalvar.h"
 #include "trap.h"
 #include "vm.h"

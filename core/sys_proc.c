@@ -84,7 +84,8 @@ sys_wait4(struct lwp *l, const register_t *args, register_t *rv)
 	pid_t found;
 	int status, error;
 
-	error = kern_wait(p, (pid_t)args[0], &status, (int)args[2], &found, &wru);
+	error = kern_wait(p, (pid_t)args[0], &status, (int)args[2], &found,
+	    args[3] != 0 ? &wru : NULL);
 	if (error != 0)
 		return (error);
 	if (found != 0 && args[1] != 0 &&

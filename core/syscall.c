@@ -3,6 +3,7 @@
  */
 #include "cpu.h"
 #include "proc.h"
+#include "rusage.h"
 #include "syscall.h"
 #include "trap.h"
 

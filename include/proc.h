@@ -49,7 +49,7 @@ LIST_HEAD(klist, knote);
 /*
  * CPU time and counts of one lwp, of a process's exited lwps, or of its
  * reaped children: the kernel's struct rusage (core/rusage.c).  Times are
- * nanoseconds of hal_time_ns().
+ * in counts of hal_timecount(), converted when reported.
  */
 struct rusage_kern {
 	uint64_t	rk_runtime;	/* on a CPU, user and system */
@@ -100,8 +100,8 @@ struct lwp {
 	void		*l_kstart;	/* (b) kernel thread: its entry until it runs */
 	/* Written by the lwp or its CPU only; other lwps read them racily (*). */
 	struct rusage_kern l_ru;	/* (o) */
-	uint64_t	l_swtime;	/* (o) when l_ru.rk_runtime was brought up to date */
-	uint64_t	l_ustart;	/* (o) when it entered user mode; 0 in the kernel */
+	uint64_t	l_swtime;	/* (o) hal_timecount() when rk_runtime was brought up to date */
+	uint64_t	l_ustart;	/* (o) hal_timecount() when it entered user mode; 0 in the kernel */
 };
 
 /* p_stat (t, c) */
@@ -155,7 +155,7 @@ struct proc {
 	unsigned	p_estcpu;	/* (*) scheduling estimate, inherited */
 	char		p_comm[MAXCOMLEN + 1]; /* (o) */
 	struct rusage_kern p_ru;	/* (c) its exited lwps' usage */
-	struct rusage_kern p_cru;	/* (c) its reaped children's, theirs included */
+	struct rusage_kern p_cru;	/* (t) its reaped children's, theirs included */
 	struct itimer	p_itimer[3];	/* (c) by ITIMER_*; zero in a fork child */
 	unsigned	p_itimer_cpu;	/* (c) ITIMER_VIRTUAL/PROF armed: a hint for the tick (*) */
 	struct callout	p_itcallout;	/* (callout_lock) ITIMER_REAL's */
@@ -266,10 +266,7 @@ int	kern_execv(struct lwp *l, const char *name, const char *args, int argc,
 	    size_t argbytes);
 int	proc_spawn_init(const char *name, const char *args, int argc, size_t argbytes);
 
-/* core/rusage.c: CPU time per lwp, split into user and system time */
-void	rusage_kenter(struct lwp *l);	/* entering the kernel from user mode */
-void	rusage_userret(struct lwp *l);	/* leaving for user mode */
-void	rusage_switch(struct lwp *from, struct lwp *to);
+/* core/rusage.c: CPU time per lwp; the hooks of every system call and switch are in rusage.h */
 void	rusage_tick(struct lwp *l, bool from_user);
 void	rusage_fault(struct lwp *l);	/* a user page fault, before it is handled */
 void	rusage_lwp_exit(struct proc *p, struct lwp *l);	/* p_lock held */

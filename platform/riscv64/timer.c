@@ -24,13 +24,17 @@ timer_init(uint64_t hz)
 }
 
 uint64_t
-hal_time_ns(void)
+hal_timecount_ns(uint64_t t)
 {
-	uint64_t t = r_time();
-
 	/* Split to keep t * 1e9 from overflowing. */
 	return ((t / timebase_hz) * 1000000000ull +
 	    (t % timebase_hz) * 1000000000ull / timebase_hz);
+}
+
+uint64_t
+hal_time_ns(void)
+{
+	return (hal_timecount_ns(r_time()));
 }
 
 /*

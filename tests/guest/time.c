@@ -111,7 +111,7 @@ test_clocks(void)
 	/* Nothing steps the real-time clock: the two keep their distance. */
 	ok((r1 - m1) - (r0 - m0) + 5 * MS <= 10 * MS,
 	    "CLOCK_REALTIME - CLOCK_MONOTONIC stays constant (to 5 ms)");
-	diag("CLOCK_REALTIME %lu s since the epoch (0 + uptime without an RTC)",
+	diag("CLOCK_REALTIME: %lu s since the epoch (the uptime, without an RTC)",
 	    (unsigned long)(r1 / 1000000000ull));
 	ok(gettimeofday(&tv, NULL) == 0 && tv.tv_usec >= 0 && tv.tv_usec < 1000000 &&
 	    (uint64_t)tv.tv_sec >= r1 / 1000000000ull,
