@@ -203,9 +203,8 @@ wait_find(struct proc *p, pid_t pid, struct proc **zombie)
 /*
  * Wait for a child of p matching pid to exit.  0 with *found the child's
  * pid, *status its wait status and *wru (if not NULL) its usage and its
- * children's; 0 with *found 0 under WNOHANG when
- * none has exited yet; ECHILD when no child matches; EINTR when a signal
- * ends the wait.  Two lwps waiting for the same child: the one that finds
+ * children's; 0 with *found 0 under WNOHANG when none has exited yet;
+ * ECHILD when no child matches; EINTR when a signal ends the wait.  Two lwps waiting for the same child: the one that finds
  * it first under proctree_lock takes it off the tree, the other sees no
  * such child.
  */
