@@ -92,6 +92,7 @@ exit1(struct proc *p, int wstatus)
 	}
 	spin_unlock(&p->p_lock);
 	exit_peers(p);
+	itimer_exit(p);
 
 	fd_exit(p);
 	pmap_activate(NULL);
@@ -112,6 +113,7 @@ exit1(struct proc *p, int wstatus)
 	spin_lock(&p->p_lock);
 	p->p_stat = SZOMB;
 	p->p_siglist = 0;
+	rusage_lwp_exit(p, l);
 	lwp_tree_remove(p, l);
 	spin_unlock(&p->p_lock);
 	p->p_zomblwp = l;
@@ -274,15 +276,16 @@ wait_find(struct proc *p, idtype_t idtype, id_t id, int options, struct proc **f
  * waitid/wait6 for process p: a child matching (idtype, id) that exited
  * (WEXITED), stopped (WUNTRACED) or continued (WCONTINUED).  0 with
  * *pidp its pid (0 under WNOHANG when none has anything to say yet),
- * *status its wait status and *si what waitid reports; ECHILD when no
- * child matches; EINVAL for bad options; EINTR or ERESTART when a signal
- * ends the wait.  An exited child is reaped unless WNOWAIT.  Two lwps
- * waiting for the same child: the one that finds it first under
- * proctree_lock takes it off the tree, the other sees no such child.
+ * *status its wait status, *si what waitid reports and *wru (if not
+ * NULL) a reaped child's usage and its children's; ECHILD when no child
+ * matches; EINVAL for bad options; EINTR or ERESTART when a signal ends
+ * the wait.  An exited child is reaped unless WNOWAIT.  Two lwps waiting
+ * for the same child: the one that finds it first under proctree_lock
+ * takes it off the tree, the other sees no such child.
  */
 int
 kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
-    int *status, siginfo_t *si)
+    int *status, siginfo_t *si, struct __wrusage *wru)
 {
 	struct proc *child;
 	int error, code = 0, what = 0;
@@ -309,6 +312,7 @@ kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
 			    code == CLD_CONTINUED ? SIGCONT : WSTOPSIG(*status) };
 			if (what == SZOMB && !(options & WNOWAIT)) {
 				proc_unlink_zombie(child);
+				rusage_reap(p, child, wru);
 				spin_unlock(&proctree_lock);
 				proc_reap(child);
 				return (0);
@@ -326,7 +330,8 @@ kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
 
 /* wait4's pid as waitid's (idtype, id): > 0 a pid, -1 any, 0 our group, < -1 group -pid. */
 int
-kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found)
+kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found,
+    struct __wrusage *wru)
 {
 	siginfo_t si;
 	pid_t pgid;
@@ -335,16 +340,16 @@ kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found)
 		return (EINVAL);
 	options |= WEXITED;
 	if (pid > 0)
-		return (kern_wait6(p, P_PID, pid, options, found, status, &si));
+		return (kern_wait6(p, P_PID, pid, options, found, status, &si, wru));
 	if (pid == -1)
-		return (kern_wait6(p, P_ALL, 0, options, found, status, &si));
+		return (kern_wait6(p, P_ALL, 0, options, found, status, &si, wru));
 	if (pid == 0) {
 		spin_lock(&proctree_lock);
 		pgid = p->p_pgrp != NULL ? p->p_pgrp->pg_id : 0;
 		spin_unlock(&proctree_lock);
-		return (kern_wait6(p, P_PGID, pgid, options, found, status, &si));
+		return (kern_wait6(p, P_PGID, pgid, options, found, status, &si, wru));
 	}
 	if (pid == INT32_MIN)
 		return (ECHILD);
-	return (kern_wait6(p, P_PGID, -pid, options, found, status, &si));
+	return (kern_wait6(p, P_PGID, -pid, options, found, status, &si, wru));
 }

@@ -29,6 +29,7 @@ lwp_exit_self(struct lwp *l)
 		spin_unlock(&p->p_lock);
 		exit1(p, W_EXITCODE(0, 0));
 	}
+	rusage_lwp_exit(p, l);
 	lwp_tree_remove(p, l);
 	p->p_ndying++;
 	spin_unlock(&p->p_lock);

@@ -21,6 +21,7 @@
 #include "hal.h"
 #include "pmap.h"
 #include "proc.h"
+#include "rusage.h"
 #include "signalvar.h"
 #include "trap.h"
 #include "vm.h"
@@ -258,6 +259,7 @@ switch_to(struct cpu *ci, struct lwp *from, struct lwp *to)
 	ci->ci_curlwp = to;
 	ci->ci_prevlwp = from;
 	ci->ci_switches++;
+	rusage_switch(from, to);
 	pmap_activate(to->l_proc->p_vmspace != NULL ?
 	    to->l_proc->p_vmspace->pmap : NULL);
 	KASSERT(ci->ci_spin_depth == 0, "context switch holding a spinlock");
@@ -390,19 +392,24 @@ timedq_expire(void)
 }
 
 /*
- * Each CPU's timer: its own time slice; the boot CPU also keeps the clock
- * (ticks), the estimate decay and the timed sleeps.  Called from the trap
- * handler with interrupts off, either from user mode or from the idle
- * loop, so this CPU holds no lock.
+ * Each CPU's timer: its own time slice and the CPU time of the lwp it
+ * runs; the boot CPU also keeps the clock (ticks), the estimate decay, the
+ * timed sleeps and the callouts.  Called from the trap handler with
+ * interrupts off, either from user mode or from the idle loop, so this
+ * CPU holds no lock.
  */
 void
-sched_tick(void)
+sched_tick(bool from_user)
 {
 	struct cpu *ci = curcpu();
 	struct lwp *l = ci->ci_curlwp;
 	struct proc *p = l->l_proc;
 
 	ci->ci_ticks++;
+	if (!is_idle(l)) {
+		rusage_tick(l, from_user);
+		itimer_tick(l, from_user);
+	}
 	if (!is_idle(l) && p->p_estcpu < ESTCPULIM)
 		p->p_estcpu++;
 	if (!is_idle(l) && l->l_slice > 0 && --l->l_slice == 0)
@@ -414,6 +421,7 @@ sched_tick(void)
 		estcpu_decay();
 	if (!LIST_EMPTY(&timedq))
 		timedq_expire();
+	callout_tick();
 }
 
 /*
@@ -441,8 +449,10 @@ userret(struct lwp *l)
 		ci = curcpu();
 		if (!ci->ci_need_resched && cpu_allowed(l, ci))
 			break;
+		l->l_ru.rk_nivcsw++;
 		sched_yield();
 	}
+	rusage_userret(l);
 }
 
 /*
@@ -498,6 +508,7 @@ msleep(const void *chan, struct spinlock *interlock, int flags,
 	if (interlock != NULL)
 		spin_unlock(interlock);
 	spin_unlock(&sleepq_lock);
+	l->l_ru.rk_nvcsw++;
 	sched_switch();
 
 	spin_lock(&sleepq_lock);

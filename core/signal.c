@@ -659,6 +659,7 @@ trap_pagefault(struct lwp *l, vaddr_t va, vm_prot_t access)
 	int error, code;
 
 	KASSERT(vm != NULL, "user fault in a system process");
+	rusage_fault(l);
 	if ((error = vm_fault(vm, va, access)) == 0)
 		return;
 	/* Out of memory on a fault: SIGKILL, which nothing can catch. */

@@ -1,21 +1,11 @@
 /*
- * Time and power.  (The console descriptors are files now: core/file.c.)
+ * The cycle counter and power.  (The console descriptors are files now:
+ * core/file.c; the clocks are in core/clock.c.)
  */
 #include "hal.h"
 #include "proc.h"
 #include "syscall.h"
 #include "vm.h"
-
-int
-sys_clock_gettime(struct lwp *l, const register_t *args, register_t *rv __unused)
-{
-	uint64_t ns = hal_time_ns();
-	struct timespec ts = { (time_t)(ns / 1000000000u), (long)(ns % 1000000000u) };
-
-	if ((int)args[0] != CLOCK_MONOTONIC)
-		return (EINVAL);
-	return (copyout(l->l_proc->p_vmspace, &ts, args[1], sizeof(ts)));
-}
 
 int
 sys_cycles(struct lwp *l __unused, const register_t *args __unused, register_t *rv)

@@ -84,14 +84,20 @@ int
 sys_wait4(struct lwp *l, const register_t *args, register_t *rv)
 {
 	struct proc *p = l->l_proc;
+	struct __wrusage wru = { 0 };
 	pid_t found;
 	int status, error;
 
-	error = kern_wait(p, (pid_t)args[0], &status, (int)args[2], &found);
+	error = kern_wait(p, (pid_t)args[0], &status, (int)args[2], &found,
+	    args[3] != 0 ? &wru : NULL);
 	if (error != 0)
 		return (error);
 	if (found != 0 && args[1] != 0 &&
 	    (error = copyout(p->p_vmspace, &status, args[1], sizeof(status))) != 0)
+		return (error);
+	/* The child's own usage, as FreeBSD's wait4 gives it. */
+	if (found != 0 && args[3] != 0 && (error = copyout(p->p_vmspace,
+	    &wru.wru_self, args[3], sizeof(wru.wru_self))) != 0)
 		return (error);
 	*rv = (register_t)found;
 	return (0);
@@ -99,8 +105,8 @@ sys_wait4(struct lwp *l, const register_t *args, register_t *rv)
 
 /*
  * wait6(idtype, id, status, options, wrusage, info): FreeBSD's, under
- * waitid, wait3 and wait4 alike.  Usage is not counted yet: wrusage
- * comes back zeroed.
+ * waitid (and wait6 itself) in the C library; wrusage is a reaped
+ * child's usage and its children's, zero otherwise.
  */
 int
 sys_wait6(struct lwp *l, const register_t *args, register_t *rv)
@@ -112,7 +118,7 @@ sys_wait6(struct lwp *l, const register_t *args, register_t *rv)
 	int status = 0, error;
 
 	error = kern_wait6(p, (idtype_t)args[0], (id_t)args[1], (int)args[3], &found,
-	    &status, &si);
+	    &status, &si, args[4] != 0 ? &wru : NULL);
 	if (error != 0)
 		return (error);
 	if (found != 0 && args[2] != 0 &&
@@ -202,9 +208,10 @@ sys_geteuid(struct lwp *l, const register_t *args __unused, register_t *rv)
 }
 
 int
-sys_sched_yield(struct lwp *l __unused, const register_t *args __unused,
+sys_sched_yield(struct lwp *l, const register_t *args __unused,
     register_t *rv __unused)
 {
+	l->l_ru.rk_nvcsw++;
 	sched_yield();
 	return (0);
 }

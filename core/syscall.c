@@ -3,6 +3,7 @@
  */
 #include "cpu.h"
 #include "proc.h"
+#include "rusage.h"
 #include "syscall.h"
 #include "trap.h"
 
@@ -64,6 +65,10 @@ static const struct sysent sysent[SYS_MAXSYSCALL] = {
 	SY(umtx_sleep),
 	SY(umtx_wakeup),
 	SY(lwp_setprivate),
+	SY(getrusage),
+	SY(setitimer),
+	SY(getitimer),
+	SY(nanosleep),
 };
 
 void
@@ -72,6 +77,7 @@ syscall(struct lwp *l)
 	register_t code, args[6], rv = 0;
 	int error;
 
+	rusage_kenter(l);
 	cpu_syscall_args(l, &code, args);
 	if (code < SYS_MAXSYSCALL && sysent[code].sy_call != NULL)
 		error = sysent[code].sy_call(l, args, &rv);

@@ -21,6 +21,22 @@ uint64_t hal_time_ns(void);
 uint64_t hal_cycles(void);
 
 /*
+ * The counter hal_time_ns() reads, raw (inline in hal_inline.h,
+ * hal_timecount()): one instruction, monotonic and the same on every CPU,
+ * for the CPU-time accounting the core does on every system call; and the
+ * nanoseconds a number of its counts (a difference, or a sum of them)
+ * make.
+ */
+uint64_t hal_timecount_ns(uint64_t count);
+
+/*
+ * Wall-clock time from the machine's real-time clock, in nanoseconds
+ * since the epoch (1970-01-01 UTC), or 0 when it has none.  Slow (device
+ * reads): the core reads it once and counts from hal_time_ns() after.
+ */
+uint64_t hal_rtc_ns(void);
+
+/*
  * Start the periodic timer interrupt: sched_tick() is then called hz times
  * a second, from the trap handler, in either mode.
  */

@@ -7,6 +7,7 @@
 #ifndef _PROC_H_
 #define _PROC_H_
 
+#include "callout.h"
 #include "cpu.h"
 #include "kernel.h"
 #include "queue.h"
@@ -39,11 +40,34 @@ LIST_HEAD(klist, knote);
  * "(t, c)" means written holding both, so either is enough to read it.
  *
  * Lock order, outermost first (core/witness.c checks it in test builds):
- *   proctree -> proc -> filedesc, pipe, kqueue, umtx -> vmspace -> vmobject
+ *   proctree -> proc -> filedesc, pipe, kqueue, umtx, callout -> vmspace -> vmobject
  *     -> sleepq -> runq -> page -> kmem -> console
  * Two locks of one class are never held together.  No spinlock is held
  * across a context switch; a sleep gives up its interlock (msleep).
  */
+
+/*
+ * CPU time and counts of one lwp, of a process's exited lwps, or of its
+ * reaped children: the kernel's struct rusage (core/rusage.c).  Times are
+ * in counts of hal_timecount(), converted when reported.
+ */
+struct rusage_kern {
+	uint64_t	rk_runtime;	/* on a CPU, user and system */
+	uint64_t	rk_utime;	/* the part of it in user mode */
+	long		rk_minflt;	/* page faults handled */
+	long		rk_nvcsw;	/* voluntary switches: sleeps, yields */
+	long		rk_nivcsw;	/* preemptions */
+};
+
+/*
+ * An interval timer (core/itimer.c).  ITIMER_REAL's value is its
+ * deadline in hal_time_ns(); the others' is the CPU time left.  In ns;
+ * a zero value is a disarmed timer.
+ */
+struct itimer {
+	uint64_t	it_value;
+	uint64_t	it_interval;
+};
 
 /* l_stat (s) */
 #define LSIDL		1	/* being created */
@@ -91,6 +115,10 @@ struct lwp {
 	bool		l_hasoldmask;	/* (o) l_oldmask is set */
 	stack_t		l_sigstk;	/* (o) sigaltstack */
 	struct ksiginfo	*l_siginfo;	/* (c) [NSIG] of l_siglist's signals, made on first use */
+	/* Written by the lwp or its CPU only; other lwps read them racily (*). */
+	struct rusage_kern l_ru;	/* (o) */
+	uint64_t	l_swtime;	/* (o) hal_timecount() when rk_runtime was brought up to date */
+	uint64_t	l_ustart;	/* (o) hal_timecount() when it entered user mode; 0 in the kernel */
 };
 
 /* p_stat (t, c) */
@@ -148,6 +176,11 @@ struct proc {
 	struct klist	p_klist;	/* (t) knotes watching this process */
 	unsigned	p_estcpu;	/* (*) scheduling estimate, inherited */
 	char		p_comm[MAXCOMLEN + 1]; /* (o) */
+	struct rusage_kern p_ru;	/* (c) its exited lwps' usage */
+	struct rusage_kern p_cru;	/* (t) its reaped children's, theirs included */
+	struct itimer	p_itimer[3];	/* (c) by ITIMER_*; zero in a fork child */
+	unsigned	p_itimer_cpu;	/* (c) ITIMER_VIRTUAL/PROF armed: a hint for the tick (*) */
+	struct callout	p_itcallout;	/* (callout_lock) ITIMER_REAL's */
 };
 
 extern struct proc proc0, *initproc;
@@ -250,14 +283,28 @@ extern int maxproc;
 /* core/exit.c */
 __noreturn void exit1(struct proc *p, int wstatus);
 int	kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
-	    int *status, siginfo_t *si);
+	    int *status, siginfo_t *si, struct __wrusage *wru);
 /* wait4's pid (> 0, -1, 0, < -1) over kern_wait6, with WEXITED implied. */
-int	kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found);
+int	kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found,
+	    struct __wrusage *wru);
 
 /* core/exec.c */
 int	kern_execv(struct lwp *l, const char *name, const char *args, int argc,
 	    size_t argbytes);
 int	proc_spawn_init(const char *name, const char *args, int argc, size_t argbytes);
+
+/* core/rusage.c: CPU time per lwp; the hooks of every system call and switch are in rusage.h */
+void	rusage_tick(struct lwp *l, bool from_user);
+void	rusage_fault(struct lwp *l);	/* a user page fault, before it is handled */
+void	rusage_lwp_exit(struct proc *p, struct lwp *l);	/* p_lock held */
+/* At reap: child's usage and its children's into parent's p_cru, and into *wru if set. */
+void	rusage_reap(struct proc *parent, struct proc *child, struct __wrusage *wru);
+uint64_t rusage_lwp_runtime(struct lwp *l);	/* l is curlwp */
+uint64_t rusage_proc_runtime(struct proc *p);	/* p is curproc */
+
+/* core/itimer.c */
+void	itimer_tick(struct lwp *l, bool from_user);
+void	itimer_exit(struct proc *p);	/* P_WEXIT set: no ITIMER_REAL callout after this */
 
 /* core/signal.c (more in signalvar.h) */
 /* Post sig to p as the kernel's (si_code SI_KERNEL). */

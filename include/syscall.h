@@ -73,6 +73,10 @@ SYSCALL(poweroff);
 SYSCALL(umtx_sleep);
 SYSCALL(umtx_wakeup);
 SYSCALL(lwp_setprivate);
+SYSCALL(getrusage);
+SYSCALL(setitimer);
+SYSCALL(getitimer);
+SYSCALL(nanosleep);
 #undef SYSCALL
 
 #endif /* !_SYSCALL_H_ */

@@ -35,8 +35,12 @@ void	trap_pagefault(struct lwp *l, vaddr_t va, vm_prot_t access);
  */
 void	trap_signal(struct lwp *l, int sig, const char *what, vaddr_t addr);
 
-/* The periodic timer fired (from user or kernel mode). */
-void	sched_tick(void);
+/*
+ * The periodic timer fired, from user mode (from_user) or from kernel mode
+ * (which, with interrupts masked in the kernel, means the idle loop).
+ * The mode decides what the tick is charged to (ITIMER_VIRTUAL).
+ */
+void	sched_tick(bool from_user);
 
 /*
  * Last step before every return to user mode (after syscalls, faults and

@@ -137,8 +137,19 @@ int	kevent(int kq, const struct kevent *changes, int nchanges,
 	__kevp->ext[0] = __kevp->ext[1] = __kevp->ext[2] = __kevp->ext[3] = 0; \
 } while (0)
 
-/* time */
+/* time, timers and resource usage (user/lib/time.c, user/lib/resource.c) */
 int	clock_gettime(clockid_t clock, struct timespec *ts);
+int	gettimeofday(struct timeval *tp, void *tzp);
+int	nanosleep(const struct timespec *req, struct timespec *rem);
+unsigned sleep(unsigned seconds);
+int	usleep(unsigned microseconds);
+int	getitimer(int which, struct itimerval *value);
+int	setitimer(int which, const struct itimerval *value, struct itimerval *ovalue);
+unsigned alarm(unsigned seconds);
+int	getrusage(int who, struct rusage *ru);
+pid_t	wait4(pid_t pid, int *status, int options, struct rusage *ru);
+pid_t	wait3(int *status, int options, struct rusage *ru);
+clock_t	times(struct tms *tms);
 uint64_t forkrt_cycles(void);
 
 /* libc */

@@ -25,6 +25,7 @@
 /* The virt machine's devices, reached through the direct map. */
 #define VIRT_TEST_PA		0x100000		/* sifive_test finisher */
 #define VIRT_UART0_PA		0x10000000		/* ns16550a */
+#define VIRT_RTC_PA		0x101000		/* goldfish RTC */
 
 /*
  * User trap frame, shared with trap.S and switch.S: tf_x[n] holds register
@@ -165,7 +166,7 @@ __noreturn void riscv_hatch(struct cpu *ci);	/* from start.S */
 void	sbi_remote_sfence_vma(cpuset_t set, vaddr_t start, size_t size);
 
 /* timer.c */
-void	timer_intr(void);
+void	timer_intr(bool from_user);
 void	timer_init(uint64_t timebase_hz);
 
 /* console.c */

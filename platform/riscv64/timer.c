@@ -24,13 +24,17 @@ timer_init(uint64_t hz)
 }
 
 uint64_t
-hal_time_ns(void)
+hal_timecount_ns(uint64_t t)
 {
-	uint64_t t = r_time();
-
 	/* Split to keep t * 1e9 from overflowing. */
 	return ((t / timebase_hz) * 1000000000ull +
 	    (t % timebase_hz) * 1000000000ull / timebase_hz);
+}
+
+uint64_t
+hal_time_ns(void)
+{
+	return (hal_timecount_ns(r_time()));
 }
 
 /*
@@ -64,7 +68,7 @@ hal_timer_start(unsigned hz)
 
 /* This hart's timer fired (from trap.c, either mode, interrupts off). */
 void
-timer_intr(void)
+timer_intr(bool from_user)
 {
 	uintptr_t *md = curcpu()->ci_md;
 	uint64_t now = r_time();
@@ -73,5 +77,5 @@ timer_intr(void)
 	if ((int64_t)(md[CPU_MD_TICK_DEADLINE] - now) <= 0)
 		md[CPU_MD_TICK_DEADLINE] = now + md[CPU_MD_TICK_PERIOD];
 	timer_set(md[CPU_MD_TICK_DEADLINE]);	/* also clears sip.STIP */
-	sched_tick();
+	sched_tick(from_user);
 }

@@ -19,11 +19,11 @@
  * cause the kernel never enables.
  */
 static bool
-trap_intr(uint64_t cause)
+trap_intr(uint64_t cause, bool from_user)
 {
 	switch (SCAUSE_CODE(cause)) {
 	case IRQ_S_TIMER:
-		timer_intr();
+		timer_intr(from_user);
 		return (true);
 	case IRQ_S_SOFT:
 		c_sip(SIP_SSIP);
@@ -50,7 +50,7 @@ trap_user(struct trapframe *tf)
 
 	KASSERT(tf == l->l_md.md_tf, "trap_user: frame is not curlwp's");
 	if (cause & SCAUSE_INTR) {
-		if (!trap_intr(cause))
+		if (!trap_intr(cause, true))
 			printf("riscv64: stray interrupt %lu from user mode\n",
 			    (unsigned long)SCAUSE_CODE(cause));
 	} else {
@@ -99,7 +99,7 @@ trap_kernel(struct trapframe *tf)
 {
 	uint64_t cause = tf->tf_scause;
 
-	if ((cause & SCAUSE_INTR) && trap_intr(cause))
+	if ((cause & SCAUSE_INTR) && trap_intr(cause, false))
 		return;
 	panic("kernel trap: scause %#lx (%s%lu) sepc %#lx stval %#lx",
 	    (unsigned long)cause, (cause & SCAUSE_INTR) ? "interrupt " : "",

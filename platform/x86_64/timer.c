@@ -105,10 +105,15 @@ hal_cycles(void)
 }
 
 uint64_t
+hal_timecount_ns(uint64_t count)
+{
+	return ((uint64_t)(((unsigned __int128)count * tsc_ns_mul) >> 32));
+}
+
+uint64_t
 hal_time_ns(void)
 {
-	return ((uint64_t)(((unsigned __int128)(rdtsc() - tsc_boot) *
-	    tsc_ns_mul) >> 32));
+	return (hal_timecount_ns(rdtsc() - tsc_boot));
 }
 
 /*
@@ -128,8 +133,8 @@ hal_timer_start(unsigned hz)
 
 /* The T_TIMER interrupt, from trap(): acknowledge, then tick. */
 void
-x86_timer_intr(void)
+x86_timer_intr(bool from_user)
 {
 	x86_lapic_eoi();
-	sched_tick();
+	sched_tick(from_user);
 }

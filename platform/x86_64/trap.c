@@ -107,7 +107,7 @@ trap(struct trapframe *tf)
 
 	switch (tf->tf_trapno) {
 	case T_TIMER:
-		x86_timer_intr();
+		x86_timer_intr(user);
 		break;
 	case T_IPI:
 		x86_lapic_eoi();

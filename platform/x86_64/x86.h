@@ -364,7 +364,7 @@ void	x86_lapic_init(void);
 void	x86_lapic_eoi(void);
 void	x86_lapic_ipi(uint32_t apic_id, uint32_t icr);
 void	x86_timer_init(void);
-void	x86_timer_intr(void);
+void	x86_timer_intr(bool from_user);
 void	x86_pmap_bootstrap(void);
 void	x86_pmap_cpu_init(void);
 void	x86_acpi_attach_cpus(paddr_t rsdp_pa, uint32_t boot_apic_id);

@@ -40,6 +40,19 @@ hal_intr_restore(uint64_t state)
 		__asm__ volatile("csrsi sstatus, %0" : : "i"(HAL_SSTATUS_SIE) : "memory");
 }
 
+/*
+ * The time CSR: the same on every hart, at the device tree's timebase
+ * frequency (hal_timecount_ns converts).
+ */
+static inline uint64_t
+hal_timecount(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return (t);
+}
+
 /* Zihintpause's pause (a fence encoding, harmless where it is not implemented). */
 static inline void
 hal_pause(void)

@@ -39,6 +39,16 @@ hal_intr_restore(uint64_t state)
 		__asm__ volatile("sti" : : : "memory");
 }
 
+/* The TSC, which QEMU keeps in step across CPUs (hal_timecount_ns converts). */
+static inline uint64_t
+hal_timecount(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (((uint64_t)hi << 32) | lo);
+}
+
 /*
  * pause: a hint to the core, and under TCG the end of this vCPU's turn,
  * so that the CPU being waited for gets to run (under -icount, CPUs take

@@ -28,6 +28,12 @@ hal_intr_restore(uint64_t state __attribute__((unused)))
 {
 }
 
+static inline uint64_t
+hal_timecount(void)
+{
+	return (0);
+}
+
 static inline void
 hal_pause(void)
 {
