@@ -91,7 +91,7 @@ cpu_set_user(struct lwp *l, vaddr_t pc, vaddr_t sp, uintptr_t arg)
 		.tf_rsp = sp,
 		.tf_ss = GSEL_UDATA,
 		.tf_rdi = arg,
-		.tf_trapno = 0,		/* leave by iretq: all registers as set */
+		.tf_trapno = T_SETFRAME,	/* leave by iretq: all registers as set */
 	};
 	l->l_md.md_tf = tf;
 	x86_fpu_clean(FPU_AREA(l));
