@@ -893,6 +893,12 @@ h_count(int sig __attribute__((unused)), siginfo_t *si __attribute__((unused)), 
 }
 
 static void
+h_plain(int sig __attribute__((unused)))
+{
+	rep->handled++;
+}
+
+static void
 case_restart(void)
 {
 	int data[2], ready[2];
@@ -1000,6 +1006,24 @@ case_corrupt(void)
 	check(catch(SIGUSR1, h_corrupt, 0) == 0, "sigaction: errno %d", errno);
 	raise(SIGUSR1);
 	fail("sigreturn accepted %s", bad_names[bad_kind]);
+}
+
+/*
+ * __sigtramp puts SIGILL back to SIG_DFL before its illegal instruction:
+ * a SIGILL handler would otherwise run, return through __sigtramp with a
+ * good context, land on the illegal instruction again, and so forever.
+ */
+static void
+case_corrupt_sigill_caught(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = h_plain;
+	sigemptyset(&sa.sa_mask);
+	check(sigaction(SIGILL, &sa, NULL) == 0, "sigaction: errno %d", errno);
+	bad_kind = BAD_GARBAGE;
+	case_corrupt();
 }
 
 /*
@@ -1184,6 +1208,8 @@ body(void)
 		    "sigreturn with %s kills the process with SIGILL", bad_names[bad_kind]);
 		run_case(case_corrupt, SIGILL, name);
 	}
+	run_case(case_corrupt_sigill_caught, SIGILL,
+	    "a corrupted ucontext kills with SIGILL even when SIGILL is caught");
 #if defined(__x86_64__)
 	run_case(case_privileged, 0,
 	    "sigreturn ignores privileged rflags bits and kernel cs/ss: ring 3, IF on, IOPL 0");
