@@ -288,7 +288,7 @@ kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
     int *status, siginfo_t *si, struct __wrusage *wru)
 {
 	struct proc *child;
-	int error, code = 0, what = 0;
+	int error, found, code = 0, what = 0;
 
 	if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | WEXITED | WTRAPPED)) ||
 	    !(options & (WEXITED | WUNTRACED | WCONTINUED | WTRAPPED)))
@@ -298,12 +298,21 @@ kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
 		return (EINVAL);
 	*pidp = 0;
 	*si = (siginfo_t){ 0 };
+	error = 0;
 	spin_lock(&proctree_lock);
 	for (;;) {
-		if ((error = wait_find(p, idtype, id, options, &child, status, &code,
-		    &what)) != 0)
+		/*
+		 * Looked for once more after a signal ended the sleep: the
+		 * child whose exit sent it is there to report (the signal's
+		 * handler runs on the way out all the same).
+		 */
+		if ((found = wait_find(p, idtype, id, options, &child, status, &code,
+		    &what)) != 0) {
+			error = found;
 			break;
+		}
 		if (child != NULL) {
+			error = 0;
 			*pidp = child->p_pid;
 			*si = (siginfo_t){ .si_signo = SIGCHLD, .si_code = code,
 			    .si_pid = child->p_pid, .si_uid = child->p_uid,
@@ -319,10 +328,9 @@ kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
 			}
 			break;
 		}
-		if (options & WNOHANG)
+		if (error != 0 || (options & WNOHANG))
 			break;
-		if ((error = msleep(p, &proctree_lock, PCATCH, "wait", 0)) != 0)
-			break;
+		error = msleep(p, &proctree_lock, PCATCH, "wait", 0);
 	}
 	spin_unlock(&proctree_lock);
 	return (error);

@@ -114,11 +114,20 @@ cpu_syscall_args(struct lwp *l, register_t *code, register_t args[6])
 		args[i] = tf->tf_x[REG_A0 + i];
 }
 
+/*
+ * ERESTART: the frame still holds a7 and a0-a5 as the ecall left them
+ * (a0 is written only with a result), so backing sepc up over the 4-byte
+ * ecall (it has no compressed form) runs the same call again.
+ */
 void
 cpu_syscall_return(struct lwp *l, int error, register_t rv)
 {
 	struct trapframe *tf = l->l_md.md_tf;
 
+	if (error == ERESTART) {
+		tf->tf_sepc -= 4;
+		return;
+	}
 	tf->tf_x[REG_A0] = error != 0 ? (register_t)-error : rv;
 }
 
@@ -126,4 +135,10 @@ vaddr_t
 cpu_user_pc(struct lwp *l)
 {
 	return (((struct trapframe *)l->l_md.md_tf)->tf_sepc);
+}
+
+vaddr_t
+cpu_user_sp(struct lwp *l)
+{
+	return (((struct trapframe *)l->l_md.md_tf)->tf_x[REG_SP]);
 }

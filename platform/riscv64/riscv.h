@@ -21,6 +21,11 @@
 #define SSTATUS_SUM		(1ul << 18)
 #define SSTATUS_MXR		(1ul << 19)
 
+/* fcsr (F extension): the rounding mode and the accrued exception flags */
+#define FCSR_FFLAGS_MASK	0x1ful
+#define FCSR_FRM_MASK		0xe0ul
+#define FCSR_MASK		(FCSR_FRM_MASK | FCSR_FFLAGS_MASK)
+
 /* sie / sip */
 #define SIE_SSIE		(1ul << 1)
 #define SIE_STIE		(1ul << 5)

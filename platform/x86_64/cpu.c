@@ -21,17 +21,15 @@
 #include "trap.h"
 #include "x86.h"
 
-#define KSTACK_TOP(l)	((l)->l_md.md_kstack + KSTACK_SIZE - FPU_SAVE_SIZE)
-#define FPU_AREA(l)	((void *)KSTACK_TOP(l))
-#define USER_TF(l)	((struct trapframe *)(KSTACK_TOP(l) - \
-			    sizeof(struct trapframe)))
-
 _Static_assert(sizeof(struct trapframe) % 16 == 0, "frame keeps rsp aligned");
 _Static_assert(CTX_RIP < CPU_CTX_WORDS, "md_ctx holds the switch context");
 
-/* The state a new program starts with: x87 and SSE at their reset defaults. */
-static void
-fpu_clean(void *area)
+/*
+ * The state a new program (and a signal handler) starts with: x87 and SSE
+ * at their reset defaults.
+ */
+void
+x86_fpu_clean(void *area)
 {
 	uint64_t *p = area;
 	size_t i;
@@ -79,7 +77,7 @@ cpu_set_kthread(struct lwp *l, void (*entry)(struct lwp *))
 	ctx_new(l);
 	l->l_md.md_ctx[CTX_RIP] = (uintptr_t)kthread_trampoline;
 	l->l_md.md_ctx[CTX_R13] = (uintptr_t)entry;
-	fpu_clean(FPU_AREA(l));	/* cpu_switch loads it: it must be valid */
+	x86_fpu_clean(FPU_AREA(l));	/* cpu_switch loads it: it must be valid */
 }
 
 void
@@ -94,11 +92,11 @@ cpu_set_user(struct lwp *l, vaddr_t pc, vaddr_t sp, uintptr_t arg)
 		.tf_rsp = sp,
 		.tf_ss = GSEL_UDATA,
 		.tf_rdi = arg,
-		.tf_trapno = 0,		/* leave by iretq: all registers as set */
+		.tf_trapno = T_SETFRAME,	/* leave by iretq: all registers as set */
 	};
 	l->l_md.md_tf = tf;
 	l->l_md.md_private = 0;
-	fpu_clean(FPU_AREA(l));
+	x86_fpu_clean(FPU_AREA(l));
 	if (l == curlwp) {
 		fxrstor(FPU_AREA(l));
 		wrmsr(MSR_FSBASE, 0);

@@ -116,6 +116,26 @@ pvh_parse(paddr_t si_pa)
 }
 
 /*
+ * The MXCSR bits fxrstor accepts: sigreturn refuses a context with any
+ * other bit set, which would #GP in the kernel.  Every CPU stores the
+ * same value (QEMU gives all of them one model); constant after boot.
+ */
+uint32_t x86_mxcsr_mask = MXCSR_MASK_DEFAULT;
+
+/* Ask fxsave for MXCSR_MASK; 0 there means the SDM's default. */
+static void
+mxcsr_mask_init(void)
+{
+	uint8_t area[FPU_SAVE_SIZE] __attribute__((aligned(16)));
+	uint32_t mask;
+
+	fxsave(area);
+	mask = *(uint32_t *)(area + FXSAVE_MXCSR_MASK);
+	__atomic_store_n(&x86_mxcsr_mask, mask != 0 ? mask : MXCSR_MASK_DEFAULT,
+	    __ATOMIC_RELAXED);
+}
+
+/*
  * Enable what the kernel relies on: SSE for user code (the kernel itself
  * never touches FP), SMEP/SMAP when present (the kernel neither executes
  * nor reads user pages through user addresses).
@@ -128,6 +148,7 @@ cpu_features_init(void)
 	lcr0((rcr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
 	lcr4(rcr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	__asm__ volatile("fninit");
+	mxcsr_mask_init();
 	cpuid(0, 0, r);
 	if (r[0] >= 7) {
 		cpuid(7, 0, r);

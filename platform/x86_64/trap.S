@@ -33,9 +33,11 @@
  * trap_exit_user: restores the frame of curlwp (this CPU's ci_curlwp, read
  * again: userret may have run other lwps in between) at its l_md.md_tf.
  * A T_SYSCALL frame whose rip is canonical returns with sysretq (rcx and
- * r11 are the syscall's to clobber); every other frame returns with iretq.
- * User rip is always below VM_MAX_USER (256 GiB), so the non-canonical
- * sysret trap cannot happen; we still test, for safety.
+ * r11 are the syscall's to clobber); every other frame returns with iretq,
+ * among them the frames signal delivery and sigreturn rewrite (T_SETFRAME,
+ * sigframe.c), which must get all of their registers back.  User rip is
+ * always below VM_MAX_USER (256 GiB: cpu_sigreturn refuses any other), so
+ * the non-canonical sysret trap cannot happen; we still test, for safety.
  */
 #include "x86.h"
 

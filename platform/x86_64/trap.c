@@ -46,7 +46,10 @@ trap_name(uint64_t trapno)
 	return ("reserved exception");
 }
 
-/* A user-mode exception: hand it to the core, which may end the process. */
+/*
+ * A user-mode exception: hand it to the core.  trap_signal() ends the
+ * process, or returns when a handler is to run, which userret() sets up.
+ */
 static void
 user_exception(struct lwp *l, struct trapframe *tf)
 {
@@ -63,22 +66,27 @@ user_exception(struct lwp *l, struct trapframe *tf)
 		else
 			access = VM_PROT_READ;
 		trap_pagefault(l, va, access);
-		return;
+		break;
 	case T_UD:
 	case T_NM:
 		trap_signal(l, SIGILL, "illegal instruction", tf->tf_rip);
+		break;
 	case T_DE:
 		trap_signal(l, SIGFPE, "integer divide fault", tf->tf_rip);
+		break;
 	case T_MF:
 	case T_XM:
 		trap_signal(l, SIGFPE, "floating-point exception", tf->tf_rip);
+		break;
 	case T_DB:
 	case T_BP:
 		trap_signal(l, SIGTRAP, trap_name(tf->tf_trapno), tf->tf_rip);
+		break;
 	case T_AC:
 		trap_signal(l, SIGBUS, "alignment fault", tf->tf_rip);
+		break;
 	case T_NMI:
-		return;
+		break;
 	case T_MC:
 		panic("x86: machine check in user mode at rip %#lx",
 		    tf->tf_rip);
@@ -88,6 +96,7 @@ user_exception(struct lwp *l, struct trapframe *tf)
 		 * #SS, #NP, #TS, #OF, #BR.
 		 */
 		trap_signal(l, SIGSEGV, trap_name(tf->tf_trapno), tf->tf_rip);
+		break;
 	}
 }
 
@@ -149,11 +158,20 @@ cpu_syscall_args(struct lwp *l, register_t *code, register_t args[6])
 	args[5] = tf->tf_r9;
 }
 
+/*
+ * ERESTART: rax still holds the system call number (nothing wrote it),
+ * rdi rsi rdx r10 r8 r9 the arguments; back rip up over the 2-byte
+ * `syscall` so that the same call runs again.
+ */
 void
 cpu_syscall_return(struct lwp *l, int error, register_t rv)
 {
 	struct trapframe *tf = l->l_md.md_tf;
 
+	if (error == ERESTART) {
+		tf->tf_rip -= 2;
+		return;
+	}
 	tf->tf_rax = error != 0 ? (register_t)-(int64_t)error : rv;
 }
 
@@ -161,4 +179,10 @@ vaddr_t
 cpu_user_pc(struct lwp *l)
 {
 	return (((struct trapframe *)l->l_md.md_tf)->tf_rip);
+}
+
+vaddr_t
+cpu_user_sp(struct lwp *l)
+{
+	return (((struct trapframe *)l->l_md.md_tf)->tf_rsp);
 }

@@ -54,6 +54,7 @@
 #define T_IPI		0xf0	/* inter-processor interrupt (hal_ipi_send) */
 #define T_SPURIOUS	255	/* local APIC spurious vector */
 #define T_SYSCALL	256	/* not a vector: marks a frame built by `syscall` */
+#define T_SETFRAME	257	/* not a vector: a frame the kernel rewrote (sigframe.c); leaves by iretq */
 
 /* Page-fault error code */
 #define PGEX_P		0x01	/* protection violation (else not present) */
@@ -99,10 +100,19 @@
 /* RFLAGS */
 #define PSL_C		_UL(0x00000001)
 #define PSL_1		_UL(0x00000002)	/* always set */
+#define PSL_PF		_UL(0x00000004)
+#define PSL_AF		_UL(0x00000010)
+#define PSL_Z		_UL(0x00000040)
+#define PSL_N		_UL(0x00000080)
 #define PSL_T		_UL(0x00000100)
 #define PSL_I		_UL(0x00000200)
 #define PSL_D		_UL(0x00000400)
+#define PSL_V		_UL(0x00000800)
 #define PSL_AC		_UL(0x00040000)
+#define PSL_ID		_UL(0x00200000)
+/* What ring 3 may change itself (popfq): FreeBSD's PSL_USERCHANGE less RF. */
+#define PSL_USERCHANGE	(PSL_C | PSL_PF | PSL_AF | PSL_Z | PSL_N | PSL_T | \
+			    PSL_D | PSL_V | PSL_AC | PSL_ID)
 
 /* MSRs */
 #define MSR_APICBASE	0x0000001b
@@ -174,6 +184,10 @@
 #define FPU_SAVE_SIZE	512
 #define FCW_INIT	0x037f
 #define MXCSR_INIT	0x1f80
+#define FXSAVE_MXCSR	24	/* byte offsets in the FXSAVE area */
+#define FXSAVE_MXCSR_MASK 28
+#define FXSAVE_HW_SIZE	416	/* what fxsave writes: x87, MXCSR, ST/MM, XMM0-15 */
+#define MXCSR_MASK_DEFAULT 0xffbf /* when the CPU reports MXCSR_MASK 0 (SDM 10.5.1.2) */
 
 /* md_ctx[] slots, saved and loaded by switch.S */
 #define CTX_RBX		0
@@ -351,6 +365,20 @@ struct trapframe {
 	uint64_t tf_rip, tf_cs, tf_rflags, tf_rsp, tf_ss;
 };
 
+/*
+ * Where an lwp's FXSAVE area and user frame are (cpu.c describes the top
+ * of the kernel stack).  While the lwp runs, its FP state is live in the
+ * FPU and the area is scratch: cpu_switch() fills it before switching
+ * away.
+ */
+#define KSTACK_TOP(l)	((l)->l_md.md_kstack + KSTACK_SIZE - FPU_SAVE_SIZE)
+#define FPU_AREA(l)	((void *)KSTACK_TOP(l))
+#define USER_TF(l)	((struct trapframe *)(KSTACK_TOP(l) - \
+			    sizeof(struct trapframe)))
+
+/* The MXCSR bits this CPU accepts (machdep.c; constant after boot). */
+extern uint32_t x86_mxcsr_mask;
+
 struct cpu;
 
 /* Platform-internal entry points. */
@@ -371,6 +399,7 @@ void	x86_acpi_attach_cpus(paddr_t rsdp_pa, uint32_t boot_apic_id);
 __noreturn void x86_ap_start(struct cpu *ci, uint64_t kstack);
 void	trap(struct trapframe *tf);
 __noreturn void trap_exit_user(void);
+void	x86_fpu_clean(void *area);
 void	fork_trampoline(void);
 void	kthread_trampoline(void);
 void	switch_context(uintptr_t *from_ctx, uintptr_t *to_ctx);

@@ -9,13 +9,6 @@
 /* user/arch/<arch>/sigtramp.S: where every handler returns; it calls sigreturn. */
 void	__sigtramp(void);
 
-/* TEMPORARY until the platforms' trampolines are merged (branch sigmd). */
-__attribute__((weak)) void
-__sigtramp(void)
-{
-	abort();
-}
-
 int
 sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
 {
