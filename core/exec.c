@@ -6,6 +6,7 @@
  * failed execv returns to an intact caller.
  */
 #include "elf.h"
+#include "file.h"
 #include "hal.h"
 #include "pmap.h"
 #include "proc.h"
@@ -130,16 +131,22 @@ kern_execv(struct lwp *l, const char *name, const char *args, int argc,
 {
 	struct proc *p = l->l_proc;
 	struct vmspace *vm, *old;
+	struct filedesc *fdspare;
 	vaddr_t entry, sp;
 	int error;
 
 	if ((error = exec_build(name, args, argc, argbytes, &vm, &entry, &sp)) != 0)
 		return (error);
+	if ((error = fd_exec_prepare(p, &fdspare)) != 0) {
+		vmspace_release(vm);
+		return (error);
+	}
 	/* The other lwps run the old image: they go first (DragonFly). */
 	spin_lock(&p->p_lock);
 	if (p->p_flags & (P_WEXIT | P_SINGLE)) {
 		/* An exit or another exec got there first: ours is void. */
 		spin_unlock(&p->p_lock);
+		fd_exec_abandon(fdspare);
 		vmspace_release(vm);
 		return (EINTR);
 	}
@@ -147,6 +154,7 @@ kern_execv(struct lwp *l, const char *name, const char *args, int argc,
 	    proc_single_lwp(p, l, P_SINGLE) != 0) {
 		/* An exit of another lwp took the process over meanwhile. */
 		spin_unlock(&p->p_lock);
+		fd_exec_abandon(fdspare);
 		vmspace_release(vm);
 		return (EINTR);
 	}
@@ -155,6 +163,8 @@ kern_execv(struct lwp *l, const char *name, const char *args, int argc,
 	p->p_vmspace = vm;
 	pmap_activate(vm->pmap);
 	vmspace_release(old);
+	/* Committed: close-on-exec descriptors go now, never on a failed exec. */
+	fd_exec(p, fdspare);
 	set_comm(p, name);
 	cpu_set_user(l, entry, sp, sp);
 	spin_lock(&p->p_lock);
