@@ -205,6 +205,23 @@ lwp_exit(void)
 }
 
 int pipe(int fds[2]) { return ((int)SYS1(SYS_pipe, fds)); }
+int pipe2(int fds[2], int flags) { return ((int)SYS2(SYS_pipe2, fds, flags)); }
+
+/* Every command forkrt has takes an int, or nothing (then 0 is passed). */
+int
+fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	int arg = 0;
+
+	if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_SETFD ||
+	    cmd == F_SETFL) {
+		va_start(ap, cmd);
+		arg = va_arg(ap, int);
+		va_end(ap);
+	}
+	return ((int)SYS3(SYS_fcntl, fd, cmd, arg));
+}
 ssize_t read(int fd, void *buf, size_t len) { return (SYS3(SYS_read, fd, buf, len)); }
 ssize_t write(int fd, const void *buf, size_t len) { return (SYS3(SYS_write, fd, buf, len)); }
 int close(int fd) { return ((int)SYS1(SYS_close, fd)); }

@@ -1,0 +1,78 @@
+/*
+ * Leaving the program: exit (atexit handlers, then stdio), _Exit, abort.
+ */
+#include <forkrt.h>
+
+#include "libc_lock.h"
+
+long	__syscall6(long num, long a0, long a1, long a2, long a3, long a4, long a5);
+
+/*
+ * ISO C's 32 handlers at least; no more, so registering never allocates.
+ * Under atexit_lock; exit runs them without it, so that a handler may
+ * register another (which then runs next, as FreeBSD's does).
+ */
+#define ATEXIT_MAX	32
+
+static void (*atexit_fns[ATEXIT_MAX])(void);
+static int atexit_n;
+static struct libc_lock atexit_lock;
+
+int
+atexit(void (*fn)(void))
+{
+	int r = -1;
+
+	libc_lock(&atexit_lock);
+	if (atexit_n < ATEXIT_MAX) {
+		atexit_fns[atexit_n++] = fn;
+		r = 0;
+	}
+	libc_unlock(&atexit_lock);
+	if (r != 0)
+		errno = ENOMEM;
+	return (r);
+}
+
+/* Handlers in reverse order of registration, each once, then every stream flushed. */
+_Noreturn void
+exit(int status)
+{
+	void (*fn)(void);
+
+	for (;;) {
+		libc_lock(&atexit_lock);
+		fn = atexit_n > 0 ? atexit_fns[--atexit_n] : NULL;
+		libc_unlock(&atexit_lock);
+		if (fn == NULL)
+			break;
+		fn();
+	}
+	fflush(NULL);
+	_exit(status);
+}
+
+_Noreturn void
+_Exit(int status)
+{
+	_exit(status);
+}
+
+/*
+ * FreeBSD's abort: SIGABRT unblocked and raised; if a handler returns,
+ * the default action is put back and the signal raised again.  stdio is
+ * not flushed (FreeBSD's choice; ISO C leaves it open).  The mask is set
+ * with the raw call so that this file needs nothing of signal.c.
+ */
+_Noreturn void
+abort(void)
+{
+	sigset_t set = { { 1u << (SIGABRT - 1), 0, 0, 0 } };
+
+	__syscall6(SYS_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 0, 0, 0);
+	kill(getpid(), SIGABRT);
+	signal(SIGABRT, SIG_DFL);
+	__syscall6(SYS_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 0, 0, 0);
+	kill(getpid(), SIGABRT);
+	_exit(127);
+}
