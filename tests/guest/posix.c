@@ -639,6 +639,40 @@ test_exec(void)
 	close(FD_EXCL2);
 }
 
+/* user/examples/posix_hello.c, built like any --app, run with its stdout on a pipe. */
+static void
+test_example(void)
+{
+	char *argv[] = { "posix_hello", NULL };
+	char buf[512];
+	int fds[2], status = -1;
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(fds) != 0) {
+		ok(0, "pipe");
+		return;
+	}
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		execv("posix_hello", argv);
+		_exit(99);
+	}
+	close(fds[1]);
+	while (got < sizeof(buf) - 1 && (n = read(fds[0], buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	close(fds[0]);
+	ok(pid > 0 && waitpid(pid, &status, 0) == pid && exited(status, 43) &&
+	    strstr(buf, "read: child 2 is pid") != NULL &&
+	    strstr(buf, "3 lines from 3 children\n") != NULL,
+	    "the POSIX example forks, reads its children through stdio and exits 43");
+}
+
 int
 main(void)
 {
@@ -647,6 +681,7 @@ main(void)
 	test_fcntl();
 	test_nonblock();
 	test_exec();
+	test_example();
 	printf("1..%d\n", tap_n);
 	printf("%d passed, %d failed\n", tap_n - tap_failed, tap_failed);
 	return (tap_failed == 0 ? 0 : 1);
