@@ -34,6 +34,12 @@ atexit(void (*fn)(void))
 	return (r);
 }
 
+/*
+ * stdio sets this when it first takes output, so that a program that
+ * never uses stdio does not carry it (FreeBSD's __cleanup).
+ */
+void (*__libc_stdio_cleanup)(void);
+
 /* Handlers in reverse order of registration, each once, then every stream flushed. */
 _Noreturn void
 exit(int status)
@@ -48,7 +54,8 @@ exit(int status)
 			break;
 		fn();
 	}
-	fflush(NULL);
+	if (__libc_stdio_cleanup != NULL)
+		__libc_stdio_cleanup();
 	_exit(status);
 }
 

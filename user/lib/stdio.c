@@ -56,9 +56,18 @@ FILE *stdin = &stdin_file;
 FILE *stdout = &stdout_file;
 FILE *stderr = &stderr_file;
 
-struct libc_lock stdio_lock;
+extern struct libc_lock stdio_lock;	/* libc_lock.c */
 static volatile uint64_t stdio_owner;
 static int stdio_depth;
+
+/* exit's hook (exit.c): set once a stream may hold output. */
+extern void (*__libc_stdio_cleanup)(void);
+
+static void
+stdio_cleanup(void)
+{
+	fflush(NULL);
+}
 
 static void
 stdio_enter(void)
@@ -159,6 +168,9 @@ put_out(int c, void *arg)
 static int
 output_begin(FILE *f, char *tmp, size_t tmpsize)
 {
+	/* Tested first: a fork's child then writes no page of ours for it. */
+	if (__libc_stdio_cleanup == NULL)
+		__libc_stdio_cleanup = stdio_cleanup;
 	stdio_enter();
 	if (f->f_flags & SCLOSED) {
 		stdio_exit();
@@ -453,6 +465,8 @@ setvbuf(FILE *restrict f, char *restrict buf, int mode, size_t size)
 		return (EOF);
 	if (mode != _IONBF && buf != NULL && size == 0)
 		return (EOF);
+	if (__libc_stdio_cleanup == NULL)
+		__libc_stdio_cleanup = stdio_cleanup;
 	stdio_enter();
 	flush_locked(f);
 	/* With buf NULL a buffering stream keeps its buffer, or gets one at first use. */
