@@ -605,7 +605,7 @@ test_exec(void)
 	ok(exited(run(inherits_cloexec), 0), "fork's child inherits each descriptor's close-on-exec");
 	status = run(exec_fdstat);
 	ok(exited(status, 0x01),
-	    "execv closes the close-on-exec descriptors and keeps the others open (0x%x)",
+	    "execv closes the close-on-exec descriptors and keeps the others open (status %#x)",
 	    status);
 	ok(exited(run(exec_fails), 0), "a failed execv closes nothing");
 
