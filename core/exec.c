@@ -6,6 +6,7 @@
  * failed execv returns to an intact caller.
  */
 #include "elf.h"
+#include "file.h"
 #include "hal.h"
 #include "pmap.h"
 #include "proc.h"
@@ -132,13 +133,19 @@ kern_execv(struct lwp *l, const char *name, const char *args, int argc,
 	struct proc *p = l->l_proc;
 	struct vmspace *vm, *old;
 	struct sigacts *fresh;
+	struct filedesc *fdspare;
 	vaddr_t entry, sp;
 	int error;
 
 	if ((error = exec_build(name, args, argc, argbytes, &vm, &entry, &sp)) != 0)
 		return (error);
-	/* Nothing may fail past the point of no return: the copy is made now. */
+	/* Nothing may fail past the point of no return: the copies are made now. */
 	if ((error = sigacts_exec_prepare(p, &fresh)) != 0) {
+		vmspace_release(vm);
+		return (error);
+	}
+	if ((error = fd_exec_prepare(p, &fdspare)) != 0) {
+		sigacts_drop(fresh);
 		vmspace_release(vm);
 		return (error);
 	}
@@ -147,6 +154,7 @@ kern_execv(struct lwp *l, const char *name, const char *args, int argc,
 	if (p->p_flags & (P_WEXIT | P_SINGLE)) {
 		/* An exit or another exec got there first: ours is void. */
 		spin_unlock(&p->p_lock);
+		fd_exec_abandon(fdspare);
 		vmspace_release(vm);
 		sigacts_drop(fresh);
 		return (EINTR);
@@ -155,6 +163,7 @@ kern_execv(struct lwp *l, const char *name, const char *args, int argc,
 	    proc_single_lwp(p, l, P_SINGLE) != 0) {
 		/* An exit of another lwp took the process over meanwhile. */
 		spin_unlock(&p->p_lock);
+		fd_exec_abandon(fdspare);
 		vmspace_release(vm);
 		sigacts_drop(fresh);
 		return (EINTR);
@@ -164,6 +173,8 @@ kern_execv(struct lwp *l, const char *name, const char *args, int argc,
 	p->p_vmspace = vm;
 	pmap_activate(vm->pmap);
 	vmspace_release(old);
+	/* Committed: close-on-exec descriptors go now, never on a failed exec. */
+	fd_exec(p, fdspare);
 	set_comm(p, name);
 	sigacts_exec(p, l, fresh);
 	cpu_set_user(l, entry, sp, sp);

@@ -276,7 +276,7 @@ wait_find(struct proc *p, idtype_t idtype, id_t id, int options, struct proc **f
  * waitid/wait6 for process p: a child matching (idtype, id) that exited
  * (WEXITED), stopped (WUNTRACED) or continued (WCONTINUED).  0 with
  * *pidp its pid (0 under WNOHANG when none has anything to say yet),
- * *status its wait status, *si what waitid reports and *wru (if not
+ * *status its wait status, *si (if not NULL) what waitid reports and *wru (if not
  * NULL) a reaped child's usage and its children's; ECHILD when no child
  * matches; EINVAL for bad options; EINTR or ERESTART when a signal ends
  * the wait.  An exited child is reaped unless WNOWAIT.  Two lwps waiting
@@ -288,7 +288,7 @@ kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
     int *status, siginfo_t *si, struct __wrusage *wru)
 {
 	struct proc *child;
-	int error, found, code = 0, what = 0;
+	int error, werr, code = 0, what = 0;
 
 	if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | WEXITED | WTRAPPED)) ||
 	    !(options & (WEXITED | WUNTRACED | WCONTINUED | WTRAPPED)))
@@ -297,7 +297,8 @@ kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
 	    idtype != P_ALL)
 		return (EINVAL);
 	*pidp = 0;
-	*si = (siginfo_t){ 0 };
+	if (si != NULL)
+		*si = (siginfo_t){ 0 };
 	error = 0;
 	spin_lock(&proctree_lock);
 	for (;;) {
@@ -306,19 +307,20 @@ kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
 		 * child whose exit sent it is there to report (the signal's
 		 * handler runs on the way out all the same).
 		 */
-		if ((found = wait_find(p, idtype, id, options, &child, status, &code,
+		if ((werr = wait_find(p, idtype, id, options, &child, status, &code,
 		    &what)) != 0) {
-			error = found;
+			error = werr;
 			break;
 		}
 		if (child != NULL) {
 			error = 0;
 			*pidp = child->p_pid;
-			*si = (siginfo_t){ .si_signo = SIGCHLD, .si_code = code,
-			    .si_pid = child->p_pid, .si_uid = child->p_uid,
-			    .si_status = code == CLD_EXITED ? WEXITSTATUS(*status) :
-			    code == CLD_KILLED ? WTERMSIG(*status) :
-			    code == CLD_CONTINUED ? SIGCONT : WSTOPSIG(*status) };
+			if (si != NULL)
+				*si = (siginfo_t){ .si_signo = SIGCHLD, .si_code = code,
+				    .si_pid = child->p_pid, .si_uid = child->p_uid,
+				    .si_status = code == CLD_EXITED ? WEXITSTATUS(*status) :
+				    code == CLD_KILLED ? WTERMSIG(*status) :
+				    code == CLD_CONTINUED ? SIGCONT : WSTOPSIG(*status) };
 			if (what == SZOMB && !(options & WNOWAIT)) {
 				proc_unlink_zombie(child);
 				rusage_reap(p, child, wru);
@@ -341,23 +343,22 @@ int
 kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found,
     struct __wrusage *wru)
 {
-	siginfo_t si;
 	pid_t pgid;
 
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
 		return (EINVAL);
 	options |= WEXITED;
 	if (pid > 0)
-		return (kern_wait6(p, P_PID, pid, options, found, status, &si, wru));
+		return (kern_wait6(p, P_PID, pid, options, found, status, NULL, wru));
 	if (pid == -1)
-		return (kern_wait6(p, P_ALL, 0, options, found, status, &si, wru));
+		return (kern_wait6(p, P_ALL, 0, options, found, status, NULL, wru));
 	if (pid == 0) {
 		spin_lock(&proctree_lock);
 		pgid = p->p_pgrp != NULL ? p->p_pgrp->pg_id : 0;
 		spin_unlock(&proctree_lock);
-		return (kern_wait6(p, P_PGID, pgid, options, found, status, &si, wru));
+		return (kern_wait6(p, P_PGID, pgid, options, found, status, NULL, wru));
 	}
 	if (pid == INT32_MIN)
 		return (ECHILD);
-	return (kern_wait6(p, P_PGID, -pid, options, found, status, &si, wru));
+	return (kern_wait6(p, P_PGID, -pid, options, found, status, NULL, wru));
 }

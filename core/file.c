@@ -93,17 +93,16 @@ fdinit(void)
 	return (fdp);
 }
 
-/* A private copy of fdp: every passable file gains a reference. */
-static struct filedesc *
-fdcopy(struct filedesc *fdp)
+/*
+ * Fill the empty table newfdp with fdp's descriptors and their slot
+ * flags: every passable file gains a reference.  Allocates nothing, so
+ * exec can do it past its point of no return.
+ */
+static void
+fdcopy_into(struct filedesc *fdp, struct filedesc *newfdp)
 {
-	struct filedesc *newfdp;
 	struct file *fp;
 
-	if ((newfdp = fdinit()) == NULL)
-		return (NULL);
-	if (fdp == NULL)
-		return (newfdp);
 	spin_lock(&fdp->fd_lock);
 	for (int i = 0; i < NOFILE; i++) {
 		fp = fdp->fd_ofiles[i];
@@ -111,11 +110,24 @@ fdcopy(struct filedesc *fdp)
 			continue;
 		fhold(fp);
 		newfdp->fd_ofiles[i] = fp;
+		newfdp->fd_ofileflags[i] = fdp->fd_ofileflags[i];
 	}
 	spin_unlock(&fdp->fd_lock);
 	while (newfdp->fd_freefile < NOFILE &&
 	    newfdp->fd_ofiles[newfdp->fd_freefile] != NULL)
 		newfdp->fd_freefile++;
+}
+
+/* A private copy of fdp (fork inherits close-on-exec with the slot). */
+static struct filedesc *
+fdcopy(struct filedesc *fdp)
+{
+	struct filedesc *newfdp;
+
+	if ((newfdp = fdinit()) == NULL)
+		return (NULL);
+	if (fdp != NULL)
+		fdcopy_into(fdp, newfdp);
 	return (newfdp);
 }
 
@@ -302,23 +314,32 @@ fd_exit(struct proc *p)
 int
 fd_install(struct proc *p, struct file *fp, int *fdp)
 {
+	return (fd_alloc(p, fp, 0, 0, fdp));
+}
+
+int
+fd_alloc(struct proc *p, struct file *fp, int minfd, int uflags, int *fdp)
+{
 	struct filedesc *fdt = p->p_fd;
 	int fd;
 
+	KASSERT(minfd >= 0 && minfd < NOFILE, "fd_alloc: minfd out of range");
 	if (fdt == NULL)
 		return (EMFILE);
 	spin_lock(&fdt->fd_lock);
-	for (fd = fdt->fd_freefile; fd < NOFILE; fd++)
+	for (fd = MAX(minfd, fdt->fd_freefile); fd < NOFILE; fd++)
 		if (fdt->fd_ofiles[fd] == NULL)
 			break;
+	/* The hint moves only when the search started from it. */
+	if (minfd <= fdt->fd_freefile)
+		fdt->fd_freefile = fd == NOFILE ? NOFILE : fd + 1;
 	if (fd == NOFILE) {
-		fdt->fd_freefile = NOFILE;
 		spin_unlock(&fdt->fd_lock);
 		return (EMFILE);
 	}
 	fhold(fp);
 	fdt->fd_ofiles[fd] = fp;
-	fdt->fd_freefile = fd + 1;
+	fdt->fd_ofileflags[fd] = (char)uflags;
 	spin_unlock(&fdt->fd_lock);
 	*fdp = fd;
 	return (0);
@@ -358,6 +379,7 @@ fd_close(struct proc *p, int fd)
 		return (EBADF);
 	}
 	fdt->fd_ofiles[fd] = NULL;
+	fdt->fd_ofileflags[fd] = 0;
 	if (fd < fdt->fd_freefile)
 		fdt->fd_freefile = fd;
 	spin_unlock(&fdt->fd_lock);
@@ -385,6 +407,7 @@ fd_dup2(struct proc *p, int from, int to)
 	old = fdt->fd_ofiles[to];
 	fhold(fp);
 	fdt->fd_ofiles[to] = fp;
+	fdt->fd_ofileflags[to] = 0;
 	if (to == fdt->fd_freefile)
 		fdt->fd_freefile = to + 1;
 	spin_unlock(&fdt->fd_lock);
@@ -392,4 +415,117 @@ fd_dup2(struct proc *p, int from, int to)
 	if (old != NULL)
 		fdrop(old);
 	return (0);
+}
+
+int
+fd_getflags(struct proc *p, int fd, int *uflagsp)
+{
+	struct filedesc *fdt = p->p_fd;
+
+	if (fdt == NULL || fd < 0 || fd >= NOFILE)
+		return (EBADF);
+	spin_lock(&fdt->fd_lock);
+	if (fdt->fd_ofiles[fd] == NULL) {
+		spin_unlock(&fdt->fd_lock);
+		return (EBADF);
+	}
+	*uflagsp = fdt->fd_ofileflags[fd];
+	spin_unlock(&fdt->fd_lock);
+	return (0);
+}
+
+int
+fd_setflags(struct proc *p, int fd, int uflags)
+{
+	struct filedesc *fdt = p->p_fd;
+
+	if (fdt == NULL || fd < 0 || fd >= NOFILE)
+		return (EBADF);
+	spin_lock(&fdt->fd_lock);
+	if (fdt->fd_ofiles[fd] == NULL) {
+		spin_unlock(&fdt->fd_lock);
+		return (EBADF);
+	}
+	fdt->fd_ofileflags[fd] = (char)uflags;
+	spin_unlock(&fdt->fd_lock);
+	return (0);
+}
+
+/* exec */
+
+int
+fd_exec_prepare(struct proc *p, struct filedesc **sparep)
+{
+	struct filedesc *fdp = p->p_fd;
+	bool shared;
+
+	*sparep = NULL;
+	if (fdp == NULL)
+		return (0);
+	spin_lock(&fdp->fd_lock);
+	shared = fdp->fd_refcnt > 1;
+	spin_unlock(&fdp->fd_lock);
+	if (shared && (*sparep = fdinit()) == NULL)
+		return (ENOMEM);
+	return (0);
+}
+
+void
+fd_exec(struct proc *p, struct filedesc *spare)
+{
+	struct filedesc *fdp = p->p_fd;
+	struct file *fp, *doomed[NOFILE];
+	int n = 0;
+	bool shared;
+
+	if (fdp == NULL) {
+		fd_exec_abandon(spare);
+		return;
+	}
+	spin_lock(&fdp->fd_lock);
+	shared = fdp->fd_refcnt > 1;
+	spin_unlock(&fdp->fd_lock);
+	/*
+	 * Another lwp of p may have shared the table (rfork without RFFDG)
+	 * after prepare looked.  Then the copy is allocated here; without
+	 * memory the table stays shared and its close-on-exec slots close
+	 * for every sharer, which beats failing an exec already committed.
+	 */
+	if (shared && spare == NULL)
+		spare = fdinit();
+	if (shared && spare != NULL) {
+		fdcopy_into(fdp, spare);
+		p->p_fd = spare;
+		spin_lock(&fdp->fd_lock);
+		fdtol_release(p->p_fdtol);
+		spin_unlock(&fdp->fd_lock);
+		p->p_fdtol = NULL;
+		fdfree(fdp);
+		fdp = spare;
+	} else
+		fd_exec_abandon(spare);
+
+	/* Files are closed outside the table lock (pipe_close takes its own). */
+	spin_lock(&fdp->fd_lock);
+	for (int i = 0; i < NOFILE; i++) {
+		if ((fdp->fd_ofileflags[i] & UF_EXCLOSE) == 0)
+			continue;
+		fdp->fd_ofileflags[i] = 0;
+		if ((fp = fdp->fd_ofiles[i]) == NULL)
+			continue;
+		fdp->fd_ofiles[i] = NULL;
+		if (i < fdp->fd_freefile)
+			fdp->fd_freefile = i;
+		doomed[n++] = fp;
+	}
+	spin_unlock(&fdp->fd_lock);
+	while (n > 0)
+		fdrop(doomed[--n]);
+}
+
+void
+fd_exec_abandon(struct filedesc *spare)
+{
+	if (spare != NULL)
+		kfree(spare);
 }

@@ -405,6 +405,9 @@ sys_kevent(struct lwp *l, const register_t *args, register_t *rv)
 			spin_unlock(&kq->kq_lock);
 			if (error == EAGAIN)
 				error = 0;
+			/* FreeBSD: never restarted, a timeout would start over. */
+			if (error == ERESTART)
+				error = EINTR;
 			goto out;
 		}
 	}

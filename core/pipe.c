@@ -7,6 +7,10 @@
  * end-of-file.  A write sleeps for room; one of at most PIPE_BUF bytes
  * waits until it fits whole, so that writers never interleave inside it.
  * A write with no reader is EPIPE (the syscall layer posts SIGPIPE).
+ * An end with O_NONBLOCK (FNONBLOCK, set by pipe2 or fcntl on that open
+ * file) never sleeps: a read of an empty pipe with a writer, or a write
+ * that cannot move a byte (or not all of a PIPE_BUF-sized one), is EAGAIN;
+ * a larger write takes what room there is and returns short.
  *
  * Sleeps are on the pipe's two channels and return EINTR when a signal
  * that ends the process is pending; the caller then reports what was
@@ -145,6 +149,10 @@ pipe_read(struct file *fp, vaddr_t ubuf, size_t len, size_t *done)
 			spin_unlock(&pp->pipe_lock);
 			return (0);
 		}
+		if (__atomic_load_n(&fp->f_flag, __ATOMIC_RELAXED) & FNONBLOCK) {
+			spin_unlock(&pp->pipe_lock);
+			return (EAGAIN);
+		}
 		if ((error = msleep(&pp->pipe_rchan, &pp->pipe_lock, PCATCH | PDROP,
 		    "piperd", 0)) != 0)
 			return (error);
@@ -175,10 +183,19 @@ pipe_write(struct file *fp, vaddr_t ubuf, size_t len, size_t *done)
 		room = PIPE_SIZE - pp->pipe_cnt;
 		/* Small writes go in whole or wait; others take any room. */
 		if (room == 0 || (len <= PIPE_BUF && room < len)) {
+			if (__atomic_load_n(&fp->f_flag, __ATOMIC_RELAXED) &
+			    FNONBLOCK) {
+				error = *done > 0 ? 0 : EAGAIN;
+				break;
+			}
 			error = msleep(&pp->pipe_wchan, &pp->pipe_lock, PCATCH,
 			    "pipewr", 0);
-			if (error != 0)
+			if (error != 0) {
+				/* A signal after some bytes went: a short write, not EINTR (POSIX). */
+				if (*done > 0)
+					error = 0;
 				break;
+			}
 			continue;
 		}
 		n = MIN(room, len - *done);

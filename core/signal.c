@@ -222,16 +222,17 @@ static bool
 sig_blocked(struct proc *p, struct lwp *l, uint32_t m)
 {
 	struct lwp *l2;
+	bool blocked = true;
 
 	if (l != NULL)
 		return (((l->l_sigmask | l->l_sigwait) & m) != 0);
-	FOREACH_LWP_IN_PROC(l2, p)
+	FOREACH_LWP_IN_PROC(l2, p) {
 		if (l2->l_sigwait & m)
 			return (true);
-	FOREACH_LWP_IN_PROC(l2, p)
 		if (!(l2->l_sigmask & m))
-			return (false);
-	return (true);
+			blocked = false;
+	}
+	return (blocked);
 }
 
 void

@@ -84,10 +84,13 @@ int
 sys_wait4(struct lwp *l, const register_t *args, register_t *rv)
 {
 	struct proc *p = l->l_proc;
-	struct __wrusage wru = { 0 };
+	struct __wrusage wru;
 	pid_t found;
 	int status, error;
 
+	/* Zero for a stopped or continued child; a reaped one's fills it. */
+	if (args[3] != 0)
+		memset(&wru, 0, sizeof(wru));
 	error = kern_wait(p, (pid_t)args[0], &status, (int)args[2], &found,
 	    args[3] != 0 ? &wru : NULL);
 	if (error != 0)
@@ -112,11 +115,13 @@ int
 sys_wait6(struct lwp *l, const register_t *args, register_t *rv)
 {
 	struct proc *p = l->l_proc;
-	struct __wrusage wru = { 0 };
+	struct __wrusage wru;
 	siginfo_t si;
 	pid_t found;
 	int status = 0, error;
 
+	if (args[4] != 0)
+		memset(&wru, 0, sizeof(wru));
 	error = kern_wait6(p, (idtype_t)args[0], (id_t)args[1], (int)args[3], &found,
 	    &status, &si, args[4] != 0 ? &wru : NULL);
 	if (error != 0)

@@ -49,6 +49,8 @@ static const struct sysent sysent[SYS_MAXSYSCALL] = {
 	SY(dup),
 	SY(dup2),
 	SY(pipe),
+	SY(pipe2),
+	SY(fcntl),
 	SY(kqueue),
 	SY(kevent),
 	SY(sbrk),

@@ -11,6 +11,13 @@
  * Everything here is called from process context with interrupts off
  * (the kernel is not preemptible); the per-table lock keeps the table
  * consistent once more than one CPU runs.
+ *
+ * Locking.  Each shared field names what protects it:
+ *   (f) the table's fd_lock
+ *   (a) atomic operations
+ *   (b) set before the file or table is visible, constant afterwards
+ * Lock order: see include/proc.h (filedesc is taken before pipe, never
+ * inside it).
  */
 #ifndef _FILE_H_
 #define _FILE_H_
@@ -25,6 +32,11 @@ struct file;
 /* f_flag */
 #define FREAD		0x0001
 #define FWRITE		0x0002
+#define FNONBLOCK	0x0004	/* O_NONBLOCK: EAGAIN instead of a sleep */
+#define FCNTLFLAGS	FNONBLOCK	/* what F_SETFL may change */
+
+/* fd_ofileflags: per slot, not per open file */
+#define UF_EXCLOSE	0x01	/* FD_CLOEXEC: closed when exec commits */
 
 /* f_type */
 #define DTYPE_CONSOLE	1
@@ -51,17 +63,18 @@ struct fileops {
 };
 
 struct file {
-	unsigned	f_count;	/* references: slots and callers */
-	int		f_flag;		/* FREAD | FWRITE */
-	int		f_type;		/* DTYPE_* */
-	const struct fileops *f_ops;
-	void		*f_data;	/* struct pipe, struct kqueue */
+	unsigned	f_count;	/* (a) references: slots and callers */
+	int		f_flag;		/* (b) FREAD, FWRITE; (a) FCNTLFLAGS */
+	int		f_type;		/* (b) DTYPE_* */
+	const struct fileops *f_ops;	/* (b) */
+	void		*f_data;	/* (b) struct pipe, struct kqueue */
 };
 
 struct filedesc {
-	struct file	*fd_ofiles[NOFILE];
-	unsigned	fd_refcnt;	/* processes sharing the table */
-	int		fd_freefile;	/* no free slot below this one */
+	struct file	*fd_ofiles[NOFILE];	/* (f) */
+	char		fd_ofileflags[NOFILE];	/* (f) UF_* of each slot */
+	unsigned	fd_refcnt;	/* (f) processes sharing the table */
+	int		fd_freefile;	/* (f) no free slot below this one */
 	struct spinlock	fd_lock;
 };
 
@@ -85,16 +98,23 @@ void	fdrop(struct file *fp);	/* the last one: fo_close, free */
 
 /*
  * Descriptors of a process.  fd_install puts fp in the lowest free slot,
- * taking a reference of its own (EMFILE when the table is full); fget
- * returns the open file at fd with a reference the caller drops, EBADF
- * when fd is not open or was not opened with every bit of flag; fd_close
- * empties a slot (EBADF when it is not open); fd_dup2 makes `to` refer
- * to the file at `from`, closing what `to` held.
+ * taking a reference of its own (EMFILE when the table is full);
+ * fd_alloc does the same from slot minfd up, giving the slot the UF_*
+ * flags uflags; fget returns the open file at fd with a reference the
+ * caller drops, EBADF when fd is not open or was not opened with every
+ * bit of flag; fd_close empties a slot (EBADF when it is not open);
+ * fd_dup2 makes `to` refer to the file at `from`, closing what `to` held
+ * and clearing its UF_EXCLOSE (from == to changes nothing); fd_getflags
+ * and fd_setflags read and replace a slot's UF_* flags (EBADF).
  */
 int	fd_install(struct proc *p, struct file *fp, int *fdp);
+int	fd_alloc(struct proc *p, struct file *fp, int minfd, int uflags,
+	    int *fdp);
 int	fget(struct proc *p, int fd, int flag, struct file **fpp);
 int	fd_close(struct proc *p, int fd);
 int	fd_dup2(struct proc *p, int from, int to);
+int	fd_getflags(struct proc *p, int fd, int *uflagsp);
+int	fd_setflags(struct proc *p, int fd, int uflags);
 
 /*
  * The process side, called by the lead's proc code.
@@ -120,6 +140,22 @@ int	fd_init_console(struct proc *p);
 int	fd_fork(struct proc *p1, struct proc *p2, int flags);
 int	fd_rfork_self(struct proc *p, int flags);
 void	fd_exit(struct proc *p);
+
+/*
+ * exec, FreeBSD's fdunshare and fdcloseexec in two steps, because the
+ * first may fail and the second must not.  fd_exec_prepare runs before
+ * the point of no return: when p's table is shared with another process
+ * it sets aside an empty table in *sparep (NULL otherwise), or fails with
+ * ENOMEM.  fd_exec runs once the new image is committed and p has one
+ * lwp left: a table still shared becomes a private copy (built in the
+ * spare; one shared only since prepare gets a copy allocated then, or,
+ * with no memory, stays shared), so the other processes keep their
+ * descriptors; then every slot marked UF_EXCLOSE is closed.
+ * fd_exec_abandon frees a spare when the exec fails after all.
+ */
+int	fd_exec_prepare(struct proc *p, struct filedesc **sparep);
+void	fd_exec(struct proc *p, struct filedesc *spare);
+void	fd_exec_abandon(struct filedesc *spare);
 
 /* core/pipe.c: a connected pair, read end then write end, one ref each. */
 #define PIPE_BUF	512	/* writes up to this size are atomic */

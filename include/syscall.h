@@ -60,6 +60,8 @@ SYSCALL(close);
 SYSCALL(dup);
 SYSCALL(dup2);
 SYSCALL(pipe);
+SYSCALL(pipe2);
+SYSCALL(fcntl);
 SYSCALL(kqueue);
 SYSCALL(kevent);
 SYSCALL(sbrk);

@@ -1031,10 +1031,44 @@ test_leaks(void)
 	    "(%d pages before, %d after)", before, after);
 }
 
+/* errno is per thread: two threads' failing calls do not overwrite each other's. */
+static volatile int errno_stage;
+
+static void *
+errno_body(void *arg)
+{
+	(void)arg;
+	errno = 0;
+	if (close(-1) != -1 || errno != EBADF)
+		return ((void *)1);
+	__atomic_store_n(&errno_stage, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&errno_stage, __ATOMIC_ACQUIRE) != 2)
+		sched_yield();
+	return ((void *)(intptr_t)(errno == EBADF ? 0 : 2));
+}
+
+static void
+test_errno(void)
+{
+	pthread_t t;
+	void *v;
+
+	errno = 0;
+	ok(pthread_create(&t, NULL, errno_body, NULL) == 0, "a thread for the errno test");
+	while (__atomic_load_n(&errno_stage, __ATOMIC_ACQUIRE) != 1)
+		sched_yield();
+	ok(errno == 0, "another thread's failed call leaves this thread's errno alone");
+	ok(sigaction(0, NULL, NULL) == -1 && errno == EINVAL, "this thread's own error is EINVAL");
+	__atomic_store_n(&errno_stage, 2, __ATOMIC_RELEASE);
+	ok(pthread_join(t, &v) == 0 && v == NULL,
+	    "and the other thread still sees its EBADF (%ld)", (long)(intptr_t)v);
+}
+
 int
 main(void)
 {
 	test_create_join();
+	test_errno();
 	test_self();
 	test_detach();
 	test_once();

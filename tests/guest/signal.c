@@ -442,6 +442,43 @@ wait_eintr_and_restart(void)
 	return (0);
 }
 
+/* kevent is never restarted, even with SA_RESTART: its timeout would start over. */
+static int
+kevent_eintr(void)
+{
+	struct sigaction sa = { 0 };
+	struct timespec ts = { 5, 0 };
+	struct kevent ev;
+	int kq = kqueue();
+
+	sa.sa_handler = on_usr1;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
+	poke_later(SIGUSR1, -1, 0);
+	CHECK(1, kevent(kq, NULL, 0, &ev, 1, &ts) == -1 && errno == EINTR && hits == 1);
+	reap_all();
+	return (0);
+}
+
+/* A write a signal interrupts after some bytes went returns their count (POSIX). */
+static int
+short_write(void)
+{
+	static char big[256 * 1024];
+	struct sigaction sa = { 0 };
+	int fds[2];
+	ssize_t n;
+
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART */
+	pipe(fds);
+	poke_later(SIGUSR1, -1, 0);
+	n = write(fds[1], big, sizeof(big));	/* nobody reads: it fills the pipe and sleeps */
+	CHECK(1, hits == 1 && n > 0 && n < (ssize_t)sizeof(big));
+	reap_all();
+	return (0);
+}
+
 /* sigsuspend: the handler runs with the suspend mask, the old one comes back after. */
 static int
 sigsuspend_mask(void)
@@ -970,6 +1007,8 @@ static const struct tcase cases[] = {
 	{ eintr_read, "a pipe read interrupted by a handler without SA_RESTART: EINTR", 0 },
 	{ restart_read, "with SA_RESTART the read runs again and gets its data", 0 },
 	{ wait_eintr_and_restart, "waitpid: EINTR without SA_RESTART, restarted with it", 0 },
+	{ kevent_eintr, "kevent interrupted by an SA_RESTART handler: EINTR, not restarted", 0 },
+	{ short_write, "a pipe write interrupted after some bytes returns their count", 0 },
 	{ sigsuspend_mask, "sigsuspend: EINTR, handler under the suspend mask, old mask back", 0 },
 	{ sigwait_takes, "sigwait/sigtimedwait take blocked signals without their handler; timeouts", 0 },
 	{ stop_continue, "SIGSTOP stops (WUNTRACED, CLD_STOPPED), SIGCONT continues (WCONTINUED), SIGKILL ends a stopped child", 0 },

@@ -56,7 +56,7 @@ MEM_MIB = 256           # guest memory beyond the parent's (the boot log grows w
 # Default parent size per case (KiB): fork_touch_one_page needs memory to touch.
 DEFAULT_SIZE = {"fork_touch_one_page": 1024}
 CASES = ("fork_exit_wait", "vfork_exit_wait", "rfork_mem_exit_wait", "lwp_create_exit",
-         "pthread_create_join",
+         "pthread_create_join", "signal_roundtrip",
          "fork_exec_wait", "fork_touch_one_page")
 # x86_64's in_asm (capstone) prints the bytes of an instruction longer than 8
 # on more lines, each with its own address: "0xffffffff8020153d:  00 00".

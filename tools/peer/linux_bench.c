@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -125,6 +126,7 @@ main(int argc, char **argv)
 		run_case("vfork_exit_wait", one_vfork, n, "");
 		run_case("fork_exec_wait", one_fork_exec, n, "");
 		run_case("pthread_create_join", one_pthread, n, "");
+		run_case("signal_roundtrip", one_signal, n, "");
 	}
 	cow_cases(full);
 	concurrent_forkers("fork_exit_wait_par1", 1, full ? 100 : 25, full ? 7 : 3);

@@ -21,7 +21,7 @@ struct block {
 /* Both under malloc_lock. */
 static struct block *freelist[NCLASS];
 static char *arena, *arena_end;
-struct libc_lock malloc_lock;
+extern struct libc_lock malloc_lock;	/* libc_lock.c */
 
 static void *
 carve(size_t size)

@@ -19,22 +19,6 @@ struct libc_lock __thr_list_lock;
 static struct pthread thr_main;
 static struct pthread *thr_all;		/* (list lock) every live thread */
 static struct pthread *thr_dead;	/* (list lock) detached, exited or exiting */
-static volatile int thr_inited;
-
-static inline struct pthread *
-thr_tp(void)
-{
-	struct pthread *t;
-
-#if defined(__riscv)
-	__asm__("mv %0, tp" : "=r"(t));
-#elif defined(__x86_64__)
-	__asm__("movq %%fs:0, %0" : "=r"(t));
-#else
-#error "no thread pointer for this architecture"
-#endif
-	return (t);
-}
 
 static void
 thr_setprivate(struct pthread *t)
@@ -47,18 +31,19 @@ static struct pthread *
 thr_init(void)
 {
 	thr_main.self = &thr_main;
+	thr_main.errnop = __error();	/* the one it had */
 	thr_main.tid = lwp_gettid();
 	thr_main.next = NULL;
 	thr_all = &thr_main;
 	thr_setprivate(&thr_main);
-	__atomic_store_n(&thr_inited, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&__thr_inited, 1, __ATOMIC_RELEASE);
 	return (&thr_main);
 }
 
 pthread_t
 pthread_self(void)
 {
-	if (__builtin_expect(!__atomic_load_n(&thr_inited, __ATOMIC_ACQUIRE), 0))
+	if (__builtin_expect(!__atomic_load_n(&__thr_inited, __ATOMIC_ACQUIRE), 0))
 		return (thr_init());
 	return (thr_tp());
 }
@@ -209,6 +194,7 @@ pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	/* The struct sits above the stack: the lwp's first sp is its address. */
 	t = (struct pthread *)(map + GUARD + stack);
 	t->self = t;
+	t->errnop = &t->t_errno;
 	t->start = start;
 	t->arg = arg;
 	t->map = map;
@@ -353,7 +339,7 @@ __thr_fork_child(void)
 	if (!__libc_threaded)
 		return;
 	__thr_list_lock.locked = 0;
-	if (!__atomic_load_n(&thr_inited, __ATOMIC_ACQUIRE))
+	if (!__atomic_load_n(&__thr_inited, __ATOMIC_ACQUIRE))
 		return;
 	self = thr_tp();
 	self->tid = lwp_gettid();

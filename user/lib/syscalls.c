@@ -7,27 +7,13 @@
 #include "libc_lock.h"
 
 #include "sys.h"
-
-int errno;
-
-long
-__sys(long num, long a0, long a1, long a2, long a3, long a4, long a5)
-{
-	long r = __syscall6(num, a0, a1, a2, a3, a4, a5);
-
-	if (r < 0 && r > -4096) {
-		errno = (int)-r;
-		return (-1);
-	}
-	return (r);
-}
+#include "thr_private.h"
 
 /*
  * A child gets a copy of the C library's locks as they are at fork: the
  * library holds them across it (atfork.c), so that no other lwp of ours
  * is inside malloc or printf (with the lock taken) when the copy is made.
  */
-volatile int __libc_threaded;
 pid_t	__libc_fork(long (*call)(int), int flags);
 void	__libc_fork_lock(void);
 void	__libc_fork_unlock(bool child);
@@ -117,14 +103,6 @@ __vfork_error(long r)
 	return (-1);
 }
 
-__attribute__((noreturn)) void
-_exit(int status)
-{
-	SYS1(SYS_exit, status);
-	for (;;)
-		;
-}
-
 pid_t
 waitpid(pid_t pid, int *status, int options)
 {
@@ -170,6 +148,9 @@ setrlimit(int resource, const struct rlimit *rl)
 	return ((int)SYS2(SYS_setrlimit, resource, rl));
 }
 
+/* The thread of every lwp started by lwp_create once pthreads exist (errno.c). */
+struct pthread __thr_raw = { .self = &__thr_raw, .errnop = &__thr_raw.t_errno };
+
 /*
  * New lwps start here: the kernel put {func, arg} at the top of their
  * stack.  Returning from func ends the lwp instead of jumping nowhere.
@@ -183,6 +164,13 @@ static void
 lwp_trampoline(void *block)
 {
 	void **b = block;
+
+	/*
+	 * Once there are pthreads, errno is found through the thread
+	 * pointer: an lwp of our own gets one, shared by all such lwps.
+	 */
+	if (__atomic_load_n(&__thr_inited, __ATOMIC_ACQUIRE))
+		__syscall6(SYS_lwp_setprivate, (long)&__thr_raw, 0, 0, 0, 0, 0);
 
 	((void (*)(void *))b[0])(b[1]);
 	lwp_exit();
@@ -206,6 +194,23 @@ lwp_exit(void)
 }
 
 int pipe(int fds[2]) { return ((int)SYS1(SYS_pipe, fds)); }
+int pipe2(int fds[2], int flags) { return ((int)SYS2(SYS_pipe2, fds, flags)); }
+
+/* Every command forkrt has takes an int, or nothing (then 0 is passed). */
+int
+fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	int arg = 0;
+
+	if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_SETFD ||
+	    cmd == F_SETFL) {
+		va_start(ap, cmd);
+		arg = va_arg(ap, int);
+		va_end(ap);
+	}
+	return ((int)SYS3(SYS_fcntl, fd, cmd, arg));
+}
 ssize_t read(int fd, void *buf, size_t len) { return (SYS3(SYS_read, fd, buf, len)); }
 ssize_t write(int fd, const void *buf, size_t len) { return (SYS3(SYS_write, fd, buf, len)); }
 int close(int fd) { return ((int)SYS1(SYS_close, fd)); }

@@ -35,6 +35,8 @@ struct thr_specific {
 
 struct pthread {
 	struct pthread	*self;		/* first: x86-64 reads %fs:0 */
+	int		*errnop;	/* its errno (errno.c) */
+	int		t_errno;
 	lwpid_t		tid;		/* the kernel writes it (lwp_create's tid1) */
 	volatile int	exited;		/* set last, off the stack: join and reap wait on it */
 	int		detached;	/* (list lock) */
@@ -49,6 +51,26 @@ struct pthread {
 	struct pthread	*next;		/* (list lock) all threads, or the dead list */
 	struct thr_specific specific[PTHREAD_KEYS_MAX];
 };
+
+/* errno.c: set once the main thread has its thread pointer; the lwp_create lwps' thread. */
+extern volatile int __thr_inited;
+extern struct pthread __thr_raw;
+
+/* The running thread: the thread pointer register. */
+static inline struct pthread *
+thr_tp(void)
+{
+	struct pthread *t;
+
+#if defined(__riscv)
+	__asm__("mv %0, tp" : "=r"(t));
+#elif defined(__x86_64__)
+	__asm__("movq %%fs:0, %0" : "=r"(t));
+#else
+#error "no thread pointer for this architecture"
+#endif
+	return (t);
+}
 
 /* Thread list and dead detached threads, for fork and reaping. */
 extern struct libc_lock __thr_list_lock;

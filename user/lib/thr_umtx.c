@@ -4,7 +4,7 @@
  * "Futexes Are Tricky" mutex 2.  The word is 0 (free), 1 (held) or 2
  * (held, and someone may sleep on it); only an unlock that finds 2 makes
  * a system call.  The internal calls return the error number rather than
- * setting errno, which every thread shares.
+ * setting errno: pthread functions leave errno alone.
  */
 #include "thr_private.h"
 

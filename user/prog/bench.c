@@ -261,6 +261,7 @@ static const struct named_case {
 	{ "rfork_mem_exit_wait", one_rfork_mem },
 	{ "lwp_create_exit", one_lwp },
 	{ "pthread_create_join", one_pthread },
+	{ "signal_roundtrip", one_signal },
 	{ "fork_exec_wait", one_fork_exec },
 	{ "fork_touch_one_page", one_fork_touch },
 };
@@ -370,6 +371,7 @@ main(int argc, char **argv)
 		run_case("rfork_mem_exit_wait", one_rfork_mem, n, "");
 		run_case("lwp_create_exit", one_lwp, n, "");
 		run_case("pthread_create_join", one_pthread, n, "");
+		run_case("signal_roundtrip", one_signal, n, "");
 		run_case("fork_exec_wait", one_fork_exec, n, "");
 		/* On one CPU the other lwps only share it: nothing to shoot down. */
 		if (sysctl_int("kern.smp.cpus") > OTHER_LWPS) {

@@ -148,6 +148,41 @@ one_pthread(void)
 	}
 }
 
+static volatile sig_atomic_t roundtrip_hits;
+
+static void
+on_roundtrip(int sig)
+{
+	(void)sig;
+	roundtrip_hits++;
+}
+
+/*
+ * A signal's whole round trip: kill to ourselves, the frame built on the
+ * way back to user mode, the handler, and sigreturn.
+ */
+static void
+one_signal(void)
+{
+	static bool installed;
+	sig_atomic_t before = roundtrip_hits;
+
+	if (!installed) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_roundtrip;
+		if (sigaction(SIGUSR1, &sa, NULL) != 0)
+			bench_fail();
+		installed = true;
+	}
+	kill(getpid(), SIGUSR1);
+	if (roundtrip_hits != before + 1) {
+		printf("bench: signal_roundtrip: the handler did not run\n");
+		bench_fail();
+	}
+}
+
 static void
 run_case_warm(const char *name, void (*op)(void), int iters, int warm,
     const char *extra)

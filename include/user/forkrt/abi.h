@@ -1,8 +1,9 @@
 /*
  * The kernel/user boundary: every number and structure both sides must
  * agree on.  Values are FreeBSD's unless a comment says otherwise.  The
- * kernel includes this file as <user/forkrt/abi.h>, programs get it
- * through <forkrt.h>.
+ * kernel includes this file as "user/forkrt/abi.h"; programs get it
+ * through the standard headers (<signal.h>, <sys/wait.h>, <fcntl.h>, ...,
+ * each of which includes all of it) or <forkrt.h>.
  */
 #ifndef _FORKRT_ABI_H_
 #define _FORKRT_ABI_H_
@@ -89,33 +90,8 @@ struct cpuset {
 #define CPU_WHICH_TID		1
 #define CPU_WHICH_PID		2
 
-/* errno values */
-#define EPERM		1
-#define ENOENT		2
-#define ESRCH		3
-#define EINTR		4
-#define EIO		5
-#define E2BIG		7
-#define ENOEXEC		8
-#define EBADF		9
-#define ECHILD		10
-#define EDEADLK		11
-#define ENOMEM		12
-#define EACCES		13
-#define EFAULT		14
-#define EBUSY		16
-#define EEXIST		17
-#define EINVAL		22
-#define EMFILE		24
-#define ENOSPC		28
-#define ESPIPE		29
-#define EPIPE		32
-#define ERANGE		34
-#define EAGAIN		35
-#define ENAMETOOLONG	63
-#define ENOSYS		78
-#define ENOTSUP		45
-#define ETIMEDOUT	60
+/* errno values: <sys/errno.h>, which user programs get through <errno.h>. */
+#include "../sys/errno.h"
 /* Kernel-internal: run the system call again (a signal with SA_RESTART interrupted it). */
 #define ERESTART	(-1)
 /* Kernel-internal: the syscall already set the user frame (execv, sigreturn). */
@@ -336,6 +312,7 @@ struct tms {
 #define O_RDONLY	0x0000
 #define O_WRONLY	0x0001
 #define O_RDWR		0x0002
+#define O_ACCMODE	0x0003
 #define O_NONBLOCK	0x0004
 #define O_CLOEXEC	0x00100000
 
