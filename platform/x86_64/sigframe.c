@@ -138,6 +138,8 @@ cpu_sendsig(struct lwp *l, const struct sigdeliver *sd)
 	    (sd->sd_oldstack.ss_flags & SS_ONSTACK) != 0;
 	sf.sf_uc.uc_mcontext.mc_addr = (uint64_t)sd->sd_info.si_addr;
 	tf_to_mcontext(tf, &sf.sf_uc.uc_mcontext);
+	/* For the handler's information; sigreturn keeps the lwp's own. */
+	sf.sf_uc.uc_mcontext.mc_fsbase = (int64_t)l->l_md.md_private;
 	/*
 	 * The live FP state; only what fxsave writes goes out, the rest of
 	 * the area (never written by the CPU) stays zero in the frame.

@@ -28,9 +28,19 @@
  */
 #include "vmsuite.h"
 
+#include <pthread.h>
 #include <sys/ucontext.h>
 
 extern char __sigtramp[];
+
+/*
+ * forkrt's libc makes the struct pthread the thread pointer (x86-64: the
+ * FS base, which the frame reports in mc_fsbase); main's pthread_self()
+ * sets it up, so that every case inherits it, and before the suite's
+ * leak count, so that the library's first write to its thread state is
+ * not counted against the suite.
+ */
+static pthread_t thread_ptr;
 
 /* ---- what the handlers and the cases report ---------------------------- */
 
@@ -637,6 +647,11 @@ check_frame(siginfo_t *si, ucontext_t *uc, int sig)
 	uintptr_t ucp = (uintptr_t)uc, sip = (uintptr_t)si;
 
 	check_entry_fp();
+#if defined(__x86_64__)
+	check(uc->uc_mcontext.mc_fsbase == (int64_t)(uintptr_t)thread_ptr,
+	    "mc_fsbase %#lx, the thread pointer (FS base) is %p",
+	    (unsigned long)uc->uc_mcontext.mc_fsbase, (void *)thread_ptr);
+#endif
 	check(entry_rec.ret == (uintptr_t)__sigtramp,
 	    "handler's return address %#lx is not __sigtramp %p",
 	    (unsigned long)entry_rec.ret, (void *)__sigtramp);
@@ -1228,5 +1243,6 @@ body(void)
 int
 main(void)
 {
+	thread_ptr = pthread_self();
 	return (run_suite("sigframe", body));
 }

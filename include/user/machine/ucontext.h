@@ -28,9 +28,10 @@
  * user space and mc_rsp canonical.  mc_cs and mc_ss are reported and
  * ignored (user mode always gets the user selectors back); so are
  * mc_onstack, mc_trapno, mc_err, mc_addr (the trap's vector, error code
- * and fault address, for information) and the fs/gs fields (forkrt has
- * no per-thread segment bases).  mc_len must be sizeof(mcontext_t) and
- * mc_fpformat _MC_FPFMT_XMM, or sigreturn fails.
+ * and fault address, for information), mc_fsbase (the thread pointer
+ * lwp_setprivate set: the thread keeps its own) and the other segment
+ * fields (zero).  mc_len must be sizeof(mcontext_t) and mc_fpformat
+ * _MC_FPFMT_XMM, or sigreturn fails.
  *
  * mc_fpstate: the 512-byte FXSAVE image of the x87/SSE state:
  *	byte 0 FCW (x87 control word), 2 FSW, 4 abridged FTW, 6 FOP,
