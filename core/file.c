@@ -418,7 +418,7 @@ fd_dup2(struct proc *p, int from, int to)
 }
 
 int
-fd_getflags(struct proc *p, int fd, int *uflagsp)
+fd_flags(struct proc *p, int fd, int *oldp, const int *newp)
 {
 	struct filedesc *fdt = p->p_fd;
 
@@ -429,24 +429,10 @@ fd_getflags(struct proc *p, int fd, int *uflagsp)
 		spin_unlock(&fdt->fd_lock);
 		return (EBADF);
 	}
-	*uflagsp = fdt->fd_ofileflags[fd];
-	spin_unlock(&fdt->fd_lock);
-	return (0);
-}
-
-int
-fd_setflags(struct proc *p, int fd, int uflags)
-{
-	struct filedesc *fdt = p->p_fd;
-
-	if (fdt == NULL || fd < 0 || fd >= NOFILE)
-		return (EBADF);
-	spin_lock(&fdt->fd_lock);
-	if (fdt->fd_ofiles[fd] == NULL) {
-		spin_unlock(&fdt->fd_lock);
-		return (EBADF);
-	}
-	fdt->fd_ofileflags[fd] = (char)uflags;
+	if (oldp != NULL)
+		*oldp = fdt->fd_ofileflags[fd];
+	if (newp != NULL)
+		fdt->fd_ofileflags[fd] = (char)*newp;
 	spin_unlock(&fdt->fd_lock);
 	return (0);
 }

@@ -121,11 +121,12 @@ sys_fcntl(struct lwp *l, const register_t *args, register_t *rv)
 			*rv = (register_t)newfd;
 		return (error);
 	case F_GETFD:
-		if ((error = fd_getflags(p, fd, &uflags)) == 0)
+		if ((error = fd_flags(p, fd, &uflags, NULL)) == 0)
 			*rv = (uflags & UF_EXCLOSE) ? FD_CLOEXEC : 0;
 		return (error);
 	case F_SETFD:
-		return (fd_setflags(p, fd, (arg & FD_CLOEXEC) ? UF_EXCLOSE : 0));
+		uflags = (arg & FD_CLOEXEC) ? UF_EXCLOSE : 0;
+		return (fd_flags(p, fd, NULL, &uflags));
 	case F_GETFL:
 		if ((error = fget(p, fd, 0, &fp)) != 0)
 			return (error);

@@ -104,8 +104,9 @@ void	fdrop(struct file *fp);	/* the last one: fo_close, free */
  * caller drops, EBADF when fd is not open or was not opened with every
  * bit of flag; fd_close empties a slot (EBADF when it is not open);
  * fd_dup2 makes `to` refer to the file at `from`, closing what `to` held
- * and clearing its UF_EXCLOSE (from == to changes nothing); fd_getflags
- * and fd_setflags read and replace a slot's UF_* flags (EBADF).
+ * and clearing its UF_EXCLOSE (from == to changes nothing); fd_flags
+ * reads a slot's UF_* flags into *oldp and replaces them with *newp,
+ * either pointer NULL to skip (EBADF).
  */
 int	fd_install(struct proc *p, struct file *fp, int *fdp);
 int	fd_alloc(struct proc *p, struct file *fp, int minfd, int uflags,
@@ -113,8 +114,7 @@ int	fd_alloc(struct proc *p, struct file *fp, int minfd, int uflags,
 int	fget(struct proc *p, int fd, int flag, struct file **fpp);
 int	fd_close(struct proc *p, int fd);
 int	fd_dup2(struct proc *p, int from, int to);
-int	fd_getflags(struct proc *p, int fd, int *uflagsp);
-int	fd_setflags(struct proc *p, int fd, int uflags);
+int	fd_flags(struct proc *p, int fd, int *oldp, const int *newp);
 
 /*
  * The process side, called by the lead's proc code.

@@ -984,6 +984,23 @@ lwp_masks(void)
 	return (0);
 }
 
+/* user/examples/posix_signals.c: handlers, threads and an alarm in an unchanged POSIX program. */
+static int
+example_program(void)
+{
+	char *argv[] = { "posix_signals", NULL };
+	int status;
+	pid_t pid;
+
+	if ((pid = xfork()) == 0) {
+		execv("posix_signals", argv);
+		_exit(99);
+	}
+	CHECK(1, waitpid(pid, &status, 0) == pid && WIFEXITED(status));
+	CHECK(20 + WEXITSTATUS(status), WEXITSTATUS(status) == 0);
+	return (0);
+}
+
 struct tcase {
 	int		(*fn)(void);
 	const char	*name;
@@ -1026,6 +1043,7 @@ static const struct tcase cases[] = {
 	{ altstack_case, "sigaltstack: SA_ONSTACK handlers run on it, others not; errors", 0 },
 	{ altstack_eperm, "sigaltstack cannot change the stack a handler runs on (EPERM)", 0 },
 	{ vfork_signal, "a signal sent during a vfork wait is taken after it", 0 },
+	{ example_program, "user/examples/posix_signals.c runs unchanged and gets every count right", 0 },
 	{ lwp_masks, "per-lwp masks: a process signal waits for an lwp that takes it; lwp_kill stays on its lwp", 0 },
 };
 
