@@ -303,7 +303,7 @@ fork1(struct lwp *l1, int flags, struct proc **childp)
 	}
 	spin_unlock(&proctree_lock);
 
-	count_fork(p1, p2, flags & ~RFSTOPPED);
+	count_fork(p1, p2, flags & ~(RFSTOPPED | RFSPAWNDFL));
 	TAILQ_FOREACH(ep, &fork_list, next)
 		ep->function(p1, p2, flags);
 	*childp = p2;

@@ -84,6 +84,26 @@ sigacts_copy(struct sigacts *ps)
 	return (nps);
 }
 
+/* Caught signals back to SIG_DFL; those whose default is to ignore go from pending.  ps_lock held. */
+static uint32_t
+sigacts_reset_caught(struct sigacts *ps)
+{
+	uint32_t caught = ps->ps_sigcatch;
+	int sig;
+
+	for (sig = 1; sig < NSIG; sig++) {
+		if (caught & SIGMASK(sig)) {
+			ps->ps_handler[sig] = (vaddr_t)SIG_DFL;
+			ps->ps_tramp[sig] = 0;
+			ps->ps_catchmask[sig] = 0;
+		}
+	}
+	ps->ps_sigcatch = 0;
+	ps->ps_sigonstack = ps->ps_sigrestart = ps->ps_sigreset = 0;
+	ps->ps_siginfo = ps->ps_signodefer = 0;
+	return (caught);
+}
+
 int
 sigacts_fork(struct proc *p1, struct proc *p2, int flags)
 {
@@ -101,6 +121,13 @@ sigacts_fork(struct proc *p1, struct proc *p2, int flags)
 		return (0);
 	if ((p2->p_sigacts = sigacts_copy(ps)) == NULL)
 		return (ENOMEM);
+	/*
+	 * RFSPAWN: the child runs in the parent's memory until it execs,
+	 * where the parent's handlers must not run (FreeBSD's
+	 * FR2_DROPSIG_CAUGHT).  p2 is nobody else's yet: no lock needed.
+	 */
+	if (flags & RFSPAWNDFL)
+		sigacts_reset_caught(p2->p_sigacts);
 	return (0);
 }
 
@@ -144,7 +171,6 @@ sigacts_exec(struct proc *p, struct lwp *l, struct sigacts *fresh)
 {
 	struct sigacts *ps, *old = NULL;
 	uint32_t caught;
-	int sig;
 
 	l->l_sigstk = (stack_t){ .ss_flags = SS_DISABLE };
 	l->l_hasoldmask = false;
@@ -161,17 +187,7 @@ sigacts_exec(struct proc *p, struct lwp *l, struct sigacts *fresh)
 		return;
 	}
 	spin_lock(&ps->ps_lock);
-	caught = ps->ps_sigcatch;
-	for (sig = 1; sig < NSIG; sig++) {
-		if (caught & SIGMASK(sig)) {
-			ps->ps_handler[sig] = (vaddr_t)SIG_DFL;
-			ps->ps_tramp[sig] = 0;
-			ps->ps_catchmask[sig] = 0;
-		}
-	}
-	ps->ps_sigcatch = 0;
-	ps->ps_sigonstack = ps->ps_sigrestart = ps->ps_sigreset = 0;
-	ps->ps_siginfo = ps->ps_signodefer = 0;
+	caught = sigacts_reset_caught(ps);
 	/* Solaris and FreeBSD: SA_NOCLDWAIT does not survive exec, SIG_IGN does. */
 	if (!(ps->ps_sigignore & SIGMASK(SIGCHLD)))
 		ps->ps_flag &= ~PS_NOCLDWAIT;

@@ -70,9 +70,18 @@ sys_rfork(struct lwp *l, const register_t *args, register_t *rv)
 {
 	int flags = (int)args[0];
 
-	/* DragonFly: kernel-only bits and RFFDG|RFCFDG are refused from user space. */
-	if ((flags & RFKERNELONLY) != 0 || (flags & (RFFDG | RFCFDG)) == (RFFDG | RFCFDG))
+	/*
+	 * FreeBSD-current: a bit outside the known set, a kernel-only bit,
+	 * or RFSPAWN with anything else is EINVAL (DragonFly: RFFDG|RFCFDG
+	 * too).
+	 */
+	if ((flags & ~RFFLAGS) != 0 || (flags & RFKERNELONLY) != 0 ||
+	    (flags & (RFFDG | RFCFDG)) == (RFFDG | RFCFDG) ||
+	    ((flags & RFSPAWN) && (unsigned)flags != RFSPAWN))
 		return (EINVAL);
+	/* vfork's sharing and wait, the child's caught signals back to SIG_DFL. */
+	if ((unsigned)flags == RFSPAWN)
+		return (do_fork(l, RFFDG | RFPROC | RFMEM | RFPPWAIT | RFSPAWNDFL, rv));
 	/* FreeBSD: an exit signal only with RFTSIGZMB, and a real one (0: none). */
 	if ((flags & RFTSIGZMB) ? RFTSIGNUM(flags) >= NSIG :
 	    (flags & RFTSIGFLAGS(RFTSIGMASK)) != 0)

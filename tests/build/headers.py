@@ -12,7 +12,7 @@ from pathlib import Path
 
 HEADERS = [
     "assert.h", "errno.h", "fcntl.h", "inttypes.h", "limits.h", "sched.h",
-    "signal.h", "stdarg.h", "stdbool.h", "stddef.h", "stdint.h", "stdio.h",
+    "signal.h", "spawn.h", "stdarg.h", "stdbool.h", "stddef.h", "stdint.h", "stdio.h",
     "stdlib.h", "string.h", "sys/cpuset.h", "sys/errno.h", "sys/event.h",
     "sys/mman.h", "sys/resource.h", "sys/sysctl.h", "sys/time.h",
     "sys/times.h", "sys/types.h", "sys/ucontext.h", "sys/wait.h", "time.h", "unistd.h",

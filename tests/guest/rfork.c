@@ -184,8 +184,12 @@ main(void)
 		const char *name;
 	} konly[] = {
 		{ RFSTOPPED, "RFSTOPPED" }, { RFHIGHPID, "RFHIGHPID" },
-		{ RFPGLOCK, "RFPGLOCK" }, { (int)RFPPWAIT, "RFPPWAIT" },
+		{ RFPGLOCK, "RFPGLOCK" }, { RFSPAWNDFL, "RFSPAWNDFL" },
+		{ RFPROCDESC, "RFPROCDESC (pdrfork's)" },
 	};
+	/* Bits FreeBSD-current refuses: Plan 9's namespace flags, and no flag at all. */
+	static const int unknown[] = { 1 << 0, 1 << 1, 1 << 3, 1 << 7, 1 << 8, 1 << 9,
+	    1 << 10, 1 << 11, 1 << 15 };
 	int status, fds[2], pp, n, before, after, before2, after2;
 	pid_t me = getpid(), pid;
 	char c;
@@ -193,6 +197,12 @@ main(void)
 	for (unsigned i = 0; i < sizeof(konly) / sizeof(konly[0]); i++)
 		ok(rfork_einval(RFPROC | RFFDG | konly[i].flag),
 		    "rfork with the kernel-only flag %s is EINVAL", konly[i].name);
+	for (unsigned i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
+		ok(rfork_einval(RFPROC | RFFDG | unknown[i]),
+		    "rfork with the unknown bit %#x is EINVAL (nothing is silently ignored)",
+		    unknown[i]);
+	ok(rfork_einval((int)(RFSPAWN | RFPROC)) && rfork_einval((int)(RFSPAWN | RFMEM)),
+	    "RFSPAWN with any other flag is EINVAL");
 	ok(rfork_einval(RFPROC | RFFDG | RFCFDG), "rfork with RFFDG|RFCFDG is EINVAL");
 	ok(rfork_einval(RFFDG | RFCFDG), "rfork with RFFDG|RFCFDG and no RFPROC is EINVAL");
 

@@ -1,12 +1,13 @@
 /*
- * A helper the signal suite execs: its exit status tells what exec left
- * of the signal state (1: SIGUSR1 is SIG_DFL again, 2: SIGUSR2 still
- * ignored, 4: SIGTERM still masked).
+ * A helper the signal and spawn suites exec: its exit status tells what
+ * exec left of the signal state (1: SIGUSR1 is SIG_DFL, 2: SIGUSR2 is
+ * ignored, 4: SIGTERM is masked).  With "ids" as argv[1] it also prints
+ * "pid pgid sid" on its standard output.
  */
 #include <forkrt.h>
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	struct sigaction sa;
 	sigset_t mask;
@@ -18,5 +19,9 @@ main(void)
 		r |= 2;
 	if (sigprocmask(SIG_BLOCK, NULL, &mask) == 0 && sigismember(&mask, SIGTERM) == 1)
 		r |= 4;
+	if (argc > 1 && strcmp(argv[1], "ids") == 0) {
+		printf("%d %d %d\n", getpid(), getpgrp(), getsid(0));
+		fflush(stdout);
+	}
 	return (r);
 }

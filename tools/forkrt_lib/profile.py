@@ -57,7 +57,7 @@ MEM_MIB = 256           # guest memory beyond the parent's (the boot log grows w
 DEFAULT_SIZE = {"fork_touch_one_page": 1024}
 CASES = ("fork_exit_wait", "vfork_exit_wait", "rfork_mem_exit_wait", "lwp_create_exit",
          "pthread_create_join", "signal_roundtrip",
-         "fork_exec_wait", "fork_touch_one_page")
+         "fork_exec_wait", "vfork_exec_wait", "posix_spawn_wait", "fork_touch_one_page")
 # x86_64's in_asm (capstone) prints the bytes of an instruction longer than 8
 # on more lines, each with its own address: "0xffffffff8020153d:  00 00".
 _CONTINUATION = re.compile(r"(?:\s+[0-9a-f]{2})+\s*")

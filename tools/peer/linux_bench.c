@@ -28,6 +28,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -125,6 +126,8 @@ main(int argc, char **argv)
 		run_case("fork_exit_wait", one_fork, n, "");
 		run_case("vfork_exit_wait", one_vfork, n, "");
 		run_case("fork_exec_wait", one_fork_exec, n, "");
+		run_case("vfork_exec_wait", one_vfork_exec, n, "");
+		run_case("posix_spawn_wait", one_posix_spawn, n, "");
 		run_case("pthread_create_join", one_pthread, n, "");
 		run_case("signal_roundtrip", one_signal, n, "");
 	}

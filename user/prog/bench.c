@@ -263,6 +263,8 @@ static const struct named_case {
 	{ "pthread_create_join", one_pthread },
 	{ "signal_roundtrip", one_signal },
 	{ "fork_exec_wait", one_fork_exec },
+	{ "vfork_exec_wait", one_vfork_exec },
+	{ "posix_spawn_wait", one_posix_spawn },
 	{ "fork_touch_one_page", one_fork_touch },
 };
 #define NNAMED	(int)(sizeof(named_cases) / sizeof(named_cases[0]))
@@ -373,6 +375,8 @@ main(int argc, char **argv)
 		run_case("pthread_create_join", one_pthread, n, "");
 		run_case("signal_roundtrip", one_signal, n, "");
 		run_case("fork_exec_wait", one_fork_exec, n, "");
+		run_case("vfork_exec_wait", one_vfork_exec, n, "");
+		run_case("posix_spawn_wait", one_posix_spawn, n, "");
 		/* On one CPU the other lwps only share it: nothing to shoot down. */
 		if (sysctl_int("kern.smp.cpus") > OTHER_LWPS) {
 			fork_with_lwps("fork_lwps_spinning", spinning_lwp, n);

@@ -128,6 +128,39 @@ one_fork_exec(void)
 	wait_for(pid);
 }
 
+/* The same through vfork: the child borrows our memory until it execs. */
+static void
+one_vfork_exec(void)
+{
+	char *argv[] = { "true", NULL };
+	pid_t pid = vfork();
+
+	if (pid == 0) {
+		execv(BENCH_TRUE, argv);
+		_exit(127);
+	}
+	wait_for(pid);
+}
+
+/*
+ * And through posix_spawn: forkrt's over rfork(RFSPAWN), glibc's over
+ * clone(CLONE_VM | CLONE_VFORK), both a vfork with the library's checks
+ * and error reporting around it.
+ */
+static void
+one_posix_spawn(void)
+{
+	char *argv[] = { "true", NULL };
+	pid_t pid;
+	int error;
+
+	if ((error = posix_spawn(&pid, BENCH_TRUE, NULL, NULL, argv, NULL)) != 0) {
+		printf("bench: posix_spawn_wait: %s\n", strerror(error));
+		bench_fail();
+	}
+	wait_for(pid);
+}
+
 static void *
 thread_returns(void *arg)
 {

@@ -333,9 +333,24 @@ struct tms {
 #define RFTSIGMASK	0xff
 #define RFTSIGFLAGS(sig)	((sig) << RFTSIGSHIFT)
 #define RFTSIGNUM(flags)	(((flags) >> RFTSIGSHIFT) & RFTSIGMASK)
+#define RFPROCDESC	(1 << 28)	/* pdrfork only: the child comes with a descriptor */
+#define RFSPAWNDFL	(1 << 29)	/* kernel: the child starts with caught signals at SIG_DFL */
 #define RFPGLOCK	(1 << 30)
+/*
+ * Bit 31 is FreeBSD's RFSPAWN from user space (alone: vfork's sharing and
+ * wait, caught signals reset in the child, what posix_spawn is built on)
+ * and RFPPWAIT inside the kernel (the parent sleeps until the child execs
+ * or exits), which RFSPAWN and vfork become.
+ */
+#define RFSPAWN		(1u << 31)
 #define RFPPWAIT	(1u << 31)
-#define RFKERNELONLY	(RFSTOPPED | RFHIGHPID | RFPGLOCK | RFPPWAIT)
+/* Every flag there is; rfork refuses any other bit (FreeBSD-current). */
+#define RFFLAGS		(RFFDG | RFPROC | RFMEM | RFNOWAIT | RFCFDG | RFTHREAD | \
+			 RFSIGSHARE | RFLINUXTHPN | RFSTOPPED | RFHIGHPID | RFTSIGZMB | \
+			 RFTSIGFLAGS(RFTSIGMASK) | RFPROCDESC | RFSPAWNDFL | RFPGLOCK | \
+			 RFSPAWN)
+/* Refused from rfork(2): the kernel's own, and RFPROCDESC (pdrfork's). */
+#define RFKERNELONLY	(RFSTOPPED | RFHIGHPID | RFPROCDESC | RFSPAWNDFL | RFPGLOCK)
 
 /* mmap, mprotect */
 #define PROT_NONE	0x00
