@@ -219,6 +219,9 @@ wait_event(struct proc *child, int options, int *status, int *code)
 		*code = WIFEXITED(*status) ? CLD_EXITED : CLD_KILLED;
 		return (SZOMB);
 	}
+	/* A plain wait for an exit (waitpid's common case) needs no look at p_flags. */
+	if (!(options & (WUNTRACED | WCONTINUED)))
+		return (0);
 	spin_lock(&child->p_lock);
 	flags = child->p_flags;
 	if ((options & WUNTRACED) && (flags & (P_STOPPED | P_WAITED)) == P_STOPPED) {
