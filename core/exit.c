@@ -181,6 +181,7 @@ proc_unlink_zombie(struct proc *p)
 	LIST_REMOVE(p, p_hash);
 	LIST_REMOVE(p, p_sibling);
 	pgrp_leave(p);
+	proc_id_clear(PROC_ID_PID, p->p_pid);
 }
 
 /* Does child match waitid's (idtype, id)? */

@@ -1,27 +1,35 @@
 /*
- * Process ids, FreeBSD's way.  The next id is the one after lastpid (plus
- * a random step below kern.randompid when that is on); past pid_max it
- * wraps to the same offset above 100, since the low ids belong to what
- * started at boot.  An id is never handed out while any live or zombie
- * process uses it as its pid, its process group id or its session id.
- * pidchecked remembers the lowest such id above the last one handed out,
- * so that in the common case the next id needs no scan at all.
+ * Process ids, FreeBSD's way, with FreeBSD-current's bitmaps.  An id is
+ * never handed out while a live or zombie process uses it as its pid, a
+ * process group or a session exists with it as its id, or a reaper's
+ * subtree is named by it: one bitmap for each of those four uses, kept up
+ * to date where the ids come and go (proc_add and the reap, session.c),
+ * so that finding a free id reads the maps a word at a time and never
+ * walks the processes: its cost does not grow with their number.
+ *
+ * The search starts after lastpid (plus a random step below
+ * kern.randompid when that is on).  Past pid_max it wraps to the same
+ * offset above 100, since the low ids belong to what started at boot; it
+ * runs to pid_max and then, from 100, back up to where it started, so
+ * that fork fails for want of a pid (EAGAIN) only when every id in
+ * [100, pid_max) is taken.
  */
 #include "proc.h"
-#include "session.h"
 
 #define PID_MAX		99999
 #define PID_WRAP	100
 #define PID_MAX_FLOOR	300
 #define HIGHPID_MIN	10
+#define PROC_ID_WORDS	((PID_MAX + 63) / 64)
 
-int pid_max = PID_MAX;		/* kern.pid_max: pids stay below it */
-int randompid;			/* kern.randompid: 0 off, else the step modulus */
-pid_t lastpid;			/* kern.lastpid */
-static pid_t pidchecked;
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+int pid_max = PID_MAX;		/* (t) kern.pid_max: pids stay below it */
+int randompid;			/* (t) kern.randompid: 0 off, else the step modulus */
+pid_t lastpid;			/* (t) kern.lastpid, below pid_max */
+/* (t) Bit id of proc_id_map[PROC_ID_x]: id is in use that way.  50 KB, static. */
+static uint64_t proc_id_map[PROC_ID_NTYPES][PROC_ID_WORDS];
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;	/* (t) */
 
-extern LIST_HEAD(proclist, proc) allproc, zombproc;
+_Static_assert(PROC_ID_NTYPES == 4, "pid_first_free reads four maps");
 
 /* xorshift64*: the randomness randompid needs is unpredictability, not quality. */
 static uint32_t
@@ -44,6 +52,7 @@ pid_seed(uint64_t seed)
 int
 randompid_set(int v)
 {
+	spin_lock(&proctree_lock);
 	if (v < 0 || v > pid_max - 100)
 		v = pid_max - 100;
 	else if (v < 2)
@@ -51,10 +60,15 @@ randompid_set(int v)
 	else if (v < 100)
 		v = 100;
 	randompid = v;
+	spin_unlock(&proctree_lock);
 	return (0);
 }
 
-/* Root may lower pid_max (not below 300) and raise it back up to PID_MAX. */
+/*
+ * Root may lower pid_max (not below 300) and raise it back up to PID_MAX.
+ * Lowered below lastpid, it takes effect with the next fork: lastpid
+ * comes down to pid_max - 1, so that the next search wraps to 100.
+ */
 int
 pid_max_set(int v)
 {
@@ -62,85 +76,110 @@ pid_max_set(int v)
 		return (EINVAL);
 	spin_lock(&proctree_lock);
 	pid_max = v;
-	pidchecked = 0;
+	if (lastpid >= pid_max)
+		lastpid = pid_max - 1;
 	if (randompid > pid_max - 100)
 		randompid = pid_max - 100;
 	spin_unlock(&proctree_lock);
 	return (0);
 }
 
-/* Every id p holds that a new pid must not take: pid, group id, session id. */
-static inline int
-proc_ids(const struct proc *p, pid_t ids[3])
+static inline uint64_t *
+proc_id_word(int type, pid_t id, uint64_t *bit)
 {
-	int n = 0;
+	KASSERT(type >= 0 && type < PROC_ID_NTYPES, "proc_id: bad type");
+	KASSERT(id >= 0 && id < PID_MAX, "proc_id: id out of range");
+	KASSERT(spin_held(&proctree_lock), "proc_id without proctree_lock");
+	*bit = 1ull << ((unsigned)id % 64);
+	return (&proc_id_map[type][(unsigned)id / 64]);
+}
 
-	ids[n++] = p->p_pid;
-	if (p->p_pgrp != NULL) {
-		ids[n++] = p->p_pgrp->pg_id;
-		ids[n++] = p->p_pgrp->pg_session->s_sid;
+void
+proc_id_set(int type, pid_t id)
+{
+	uint64_t bit, *w = proc_id_word(type, id, &bit);
+
+	KASSERT((*w & bit) == 0, "proc_id_set: id already in use");
+	*w |= bit;
+}
+
+void
+proc_id_set_cond(int type, pid_t id)
+{
+	uint64_t bit, *w = proc_id_word(type, id, &bit);
+
+	*w |= bit;
+}
+
+void
+proc_id_clear(int type, pid_t id)
+{
+	uint64_t bit, *w = proc_id_word(type, id, &bit);
+
+	KASSERT((*w & bit) != 0, "proc_id_clear: id not in use");
+	*w &= ~bit;
+}
+
+bool
+proc_id_test(int type, pid_t id)
+{
+	uint64_t bit, *w = proc_id_word(type, id, &bit);
+
+	return ((*w & bit) != 0);
+}
+
+/* The lowest id in [from, to) in use in none of the maps, or -1. */
+static pid_t
+pid_first_free(pid_t from, pid_t to)
+{
+	const uint64_t (*m)[PROC_ID_WORDS] = proc_id_map;
+	unsigned i, first = (unsigned)from / 64;
+	uint64_t used;
+	pid_t id;
+
+	if (from >= to)
+		return (-1);
+	for (i = first; i <= (unsigned)(to - 1) / 64; i++) {
+		used = m[PROC_ID_PID][i] | m[PROC_ID_GROUP][i] |
+		    m[PROC_ID_SESSION][i] | m[PROC_ID_REAP][i];
+		if (i == first)
+			used |= (1ull << ((unsigned)from % 64)) - 1;
+		if (~used != 0) {
+			id = (pid_t)(i * 64 + (unsigned)__builtin_ctzll(~used));
+			return (id < to ? id : -1);
+		}
 	}
-	return (n);
+	return (-1);
 }
 
 /*
- * A free pid for a new process, with proctree_lock held.  flags: RFHIGHPID
- * takes an id of at least 10 and leaves lastpid alone.  EAGAIN when every
- * id in [100, pid_max) is taken.
+ * A free pid for a new process, with proctree_lock held.  It is not yet
+ * marked in use: proc_add does that, under the same hold of the lock.
+ * flags: RFHIGHPID takes an id of at least 10 and leaves lastpid alone.
+ * EAGAIN when every id in [100, pid_max) is taken.
  */
 int
 pid_alloc(int flags, pid_t *pidp)
 {
-	struct proclist *lists[2] = { &allproc, &zombproc };
-	pid_t trypid = lastpid + 1;
-	bool wrapped = false;
-	struct proc *p;
+	pid_t start = lastpid + 1, pid;
 
 	KASSERT(spin_held(&proctree_lock), "proctree_lock");
 	if (flags & RFHIGHPID) {
-		if (trypid < HIGHPID_MIN)
-			trypid = HIGHPID_MIN;
+		if (start < HIGHPID_MIN)
+			start = HIGHPID_MIN;
 	} else if (randompid != 0)
-		trypid += (pid_t)(pid_random() % (uint32_t)randompid);
-retry:
-	if (trypid >= pid_max) {
-		trypid = trypid % pid_max;
-		if (trypid < PID_WRAP)
-			trypid += PID_WRAP;
-		pidchecked = 0;
-		if (wrapped)
-			return (EAGAIN);
-		wrapped = true;
+		start += (pid_t)(pid_random() % (uint32_t)randompid);
+	if (start >= pid_max) {
+		start %= pid_max;
+		if (start < PID_WRAP)
+			start += PID_WRAP;
 	}
-	if (trypid >= pidchecked) {
-		pidchecked = pid_max;
-		for (int i = 0; i < 2; i++) {
-			LIST_FOREACH(p, lists[i], p_list) {
-				pid_t ids[3];
-				int n = proc_ids(p, ids);
-
-				for (int j = 0; j < n; j++) {
-					if (ids[j] == trypid) {
-						if (++trypid >= pidchecked)
-							goto retry;
-						/* Earlier processes hold nothing below pidchecked. */
-						j = -1;
-						continue;
-					}
-					if (ids[j] > trypid && ids[j] < pidchecked)
-						pidchecked = ids[j];
-				}
-			}
-		}
-	}
-	/*
-	 * An RFHIGHPID id is below lastpid: the cached free range above
-	 * lastpid may now hold it, so the cache goes (FreeBSD).
-	 */
-	if (flags & RFHIGHPID)
-		pidchecked = 0;
-	else
-		lastpid = trypid;
-	*pidp = trypid;
+	/* Below 100 (boot) the first search covers every id a wrap would. */
+	if ((pid = pid_first_free(start, pid_max)) < 0 &&
+	    (pid = pid_first_free(PID_WRAP, start)) < 0)
+		return (EAGAIN);
+	if ((flags & RFHIGHPID) == 0)
+		lastpid = pid;
+	*pidp = pid;
 	return (0);
 }

@@ -50,6 +50,9 @@ proc_init(void)
 	lwp_tid_insert(&proc0, &lwp0);
 	LIST_INSERT_HEAD(&allproc, &proc0, p_list);
 	LIST_INSERT_HEAD(pidhash_chain(0), &proc0, p_hash);
+	spin_lock(&proctree_lock);
+	proc_id_set(PROC_ID_PID, 0);
+	spin_unlock(&proctree_lock);
 	nprocs = 1;
 }
 
@@ -99,8 +102,8 @@ prele(struct proc *p)
 }
 
 /*
- * Enter p, whose p_pid is set, into allproc, the pid hash and its parent's
- * children.  Called with proctree_lock held; fork1 has already counted p in
+ * Enter p, whose p_pid is set, into allproc, the pid hash, the pid map
+ * and its parent's children.  Called with proctree_lock held; fork1 has already counted p in
  * nprocs, when it reserved the slot.
  */
 int
@@ -109,6 +112,7 @@ proc_add(struct proc *p, struct proc *parent)
 	KASSERT(spin_held(&proctree_lock), "proctree_lock");
 	LIST_INSERT_HEAD(&allproc, p, p_list);
 	LIST_INSERT_HEAD(pidhash_chain(p->p_pid), p, p_hash);
+	proc_id_set(PROC_ID_PID, p->p_pid);
 	p->p_pptr = parent;
 	LIST_INSERT_HEAD(&parent->p_children, p, p_sibling);
 	return (0);

@@ -31,6 +31,10 @@ session_init(void)
 	LIST_INSERT_HEAD(&pgrp0.pg_members, &proc0, p_pglist);
 	LIST_INSERT_HEAD(&pgrphash[0], &pgrp0, pg_hash);
 	proc0.p_pgrp = &pgrp0;
+	spin_lock(&proctree_lock);
+	proc_id_set(PROC_ID_GROUP, pgrp0.pg_id);
+	proc_id_set(PROC_ID_SESSION, session0.s_sid);
+	spin_unlock(&proctree_lock);
 }
 
 struct pgrp *
@@ -65,8 +69,12 @@ pgrp_free(struct pgrp *pg)
 	struct session *s = pg->pg_session;
 
 	LIST_REMOVE(pg, pg_hash);
-	if (--s->s_count == 0 && s != &session0)
-		kfree(s);
+	proc_id_clear(PROC_ID_GROUP, pg->pg_id);
+	if (--s->s_count == 0) {
+		proc_id_clear(PROC_ID_SESSION, s->s_sid);
+		if (s != &session0)
+			kfree(s);
+	}
 	if (pg != &pgrp0)
 		kfree(pg);
 }
@@ -125,12 +133,14 @@ pgrp_create(struct proc *p, struct session *s)
 		}
 		s->s_leader = p;
 		s->s_sid = p->p_pid;
+		proc_id_set(PROC_ID_SESSION, s->s_sid);
 	}
 	s->s_count++;
 	LIST_INIT(&pg->pg_members);
 	pg->pg_session = s;
 	pg->pg_id = p->p_pid;
 	LIST_INSERT_HEAD(pgrphash_chain(pg->pg_id), pg, pg_hash);
+	proc_id_set(PROC_ID_GROUP, pg->pg_id);
 	pgrp_leave(p);
 	pgrp_join(p, pg);
 	return (0);

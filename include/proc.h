@@ -228,6 +228,27 @@ __noreturn void kthread_exit(void);
 /* core/pid.c */
 int	pid_alloc(int flags, pid_t *pidp);
 void	pid_seed(uint64_t seed);
+/*
+ * The ids in use, one bitmap per use (FreeBSD's proc_id_*map); pid_alloc
+ * hands out no id set in any of them, so each must be set for as long as
+ * its use lasts:
+ *   PROC_ID_PID	a process's pid, from proc_add until it is reaped
+ *   PROC_ID_GROUP	a process group's id, while the group exists
+ *   PROC_ID_SESSION	a session's id, while the session exists
+ *   PROC_ID_REAP	a reaper's subtree id, while a process carries it
+ * Each with proctree_lock held; ids in [0, 99999).  proc_id_set panics
+ * (KASSERT) when the id is already set and proc_id_clear when it is not;
+ * proc_id_set_cond sets it whether or not it was.
+ */
+#define PROC_ID_PID	0
+#define PROC_ID_GROUP	1
+#define PROC_ID_SESSION	2
+#define PROC_ID_REAP	3
+#define PROC_ID_NTYPES	4
+void	proc_id_set(int type, pid_t id);
+void	proc_id_set_cond(int type, pid_t id);
+void	proc_id_clear(int type, pid_t id);
+bool	proc_id_test(int type, pid_t id);
 
 /* core/sched.c */
 void	sched_init(void);

@@ -1,13 +1,18 @@
 /*
  * The pid suite: kern.lastpid, kern.pid_max (lowering it makes pids wrap
  * to 100), kern.randompid's clamping, and the rule that no id in use as a
- * pid, a process group id or a session id is handed out again.  Every
- * knob changed here is put back before the suite ends.
+ * pid, a process group id or a session id is handed out again; fork
+ * fails for want of a pid only when every id in [100, pid_max) is taken.
+ * The cases of the table run first, each in a child of its own
+ * (run_child: 0 when every check held, else the number of the first that
+ * did not); after each, and before the suite ends, every knob changed is
+ * put back.
  */
 #include "tap.h"
 
 #define PID_MAX_DEFAULT	99999
 #define LOW_PID_MAX	300
+#define CHECK(n, cond)	do { if (!(cond)) return (n); } while (0)
 
 /* fork, let the child exit, reap it; the child's pid or -1. */
 static pid_t
@@ -37,12 +42,201 @@ pid_max_nonroot(void)
 	return (sget("kern.pid_max") == PID_MAX_DEFAULT ? 0 : 3);
 }
 
+/* The lowest id from `from' up that this process and its ancestors do not hold. */
+static pid_t
+first_not_ours(pid_t from)
+{
+	pid_t ours[4] = { getpid(), getppid(), getpgrp(), getsid(0) };
+	bool moved = true;
+
+	while (moved) {
+		moved = false;
+		for (int k = 0; k < 4; k++)
+			if (ours[k] == from) {
+				from++;
+				moved = true;
+			}
+	}
+	return (from);
+}
+
+/*
+ * Root lowers kern.pid_max below kern.lastpid: lastpid reads below the
+ * new pid_max at once, and the next pid is the first free one from 100,
+ * not (lastpid + 1) mod pid_max (issue 13).
+ */
+static int
+lower_below_lastpid(void)
+{
+	pid_t want, pid;
+
+	while (sget("kern.lastpid") < 2 * LOW_PID_MAX)
+		CHECK(1, fork_reap() > 0);
+	CHECK(2, sset("kern.pid_max", LOW_PID_MAX) == 0);
+	CHECK(3, sget("kern.lastpid") == LOW_PID_MAX - 1);
+	want = first_not_ours(100);
+	pid = fork_reap();
+	if (pid != want)
+		diag("next pid %d, want %d", pid, want);
+	CHECK(4, pid == want);
+	CHECK(5, sget("kern.lastpid") == pid);
+	return (0);
+}
+
+static pid_t fillers[LOW_PID_MAX];
+
+/* A child blocked reading rel[0] until rel[1] is closed everywhere. */
+static pid_t
+blocked_child(const int rel[2])
+{
+	pid_t pid = xfork();
+	char c;
+
+	if (pid == 0) {
+		close(rel[1]);
+		read(rel[0], &c, 1);
+		_exit(0);
+	}
+	return (pid);
+}
+
+/* Blocked children until fork fails; how many.  errno is fork's. */
+static int
+fill(const int rel[2])
+{
+	int n;
+
+	for (n = 0; n < LOW_PID_MAX; n++)
+		if ((fillers[n] = blocked_child(rel)) < 0)
+			break;
+	return (n);
+}
+
+/* Is id in use as anyone's pid, group id or (ours) session id? */
+static bool
+id_in_use(pid_t id)
+{
+	return (kill(id, 0) == 0 || errno == EPERM || kill(-id, 0) == 0 ||
+	    errno == EPERM || getsid(0) == id);
+}
+
+static int
+reap_fillers(int n)
+{
+	int status, bad = 0;
+
+	for (int i = 0; i < n; i++)
+		if (waitpid(fillers[i], &status, 0) != fillers[i])
+			bad++;
+	return (bad);
+}
+
+/*
+ * kern.pid_max 300, and the space filled with live children: fork fails
+ * with EAGAIN only once every id in [100, 300) is in use; one child gone,
+ * the next fork takes exactly its pid, from wherever lastpid is and with
+ * random steps (kern.randompid) landing anywhere past the wrap; and once
+ * all are reaped the space fills to the same count again and nothing
+ * (process slot, page) is left behind.
+ */
+static int
+full_space(void)
+{
+	int rel[2], n, n2, nprocs0, pages0, status;
+	pid_t hole, pid;
+
+	memset(fillers, 0, sizeof(fillers));
+	nprocs0 = sget("kern.nprocs");
+	if (sget("kern.maxproc") < nprocs0 + 2 * LOW_PID_MAX)
+		CHECK(1, sset("kern.maxproc", nprocs0 + 2 * LOW_PID_MAX) == 0);
+	CHECK(2, sset("kern.pid_max", LOW_PID_MAX) == 0);
+	pages0 = unleaked_pages();
+	CHECK(3, pipe(rel) == 0);
+	n = fill(rel);
+	CHECK(4, n > 0 && n < LOW_PID_MAX && errno == EAGAIN);
+	for (pid_t id = 100; id < LOW_PID_MAX; id++)
+		if (!id_in_use(id)) {
+			diag("fork failed with id %d free (%d children)", id, n);
+			return (5);
+		}
+	CHECK(6, n >= LOW_PID_MAX - 100 - 4);
+
+	hole = fillers[n / 2];
+	CHECK(7, kill(hole, SIGKILL) == 0 && waitpid(hole, &status, 0) == hole);
+	pid = blocked_child(rel);
+	fillers[n / 2] = pid;
+	CHECK(8, pid == hole);
+	errno = 0;
+	CHECK(9, fork_reap() == -1 && errno == EAGAIN);
+
+	/*
+	 * One free id at a time, each time another, and random steps: the
+	 * search starts anywhere, wraps anywhere, and must still find it.
+	 */
+	CHECK(10, sset("kern.randompid", LOW_PID_MAX - 100) == 0);
+	for (int i = 0; i < 40; i++) {
+		int k = (i * 37 + 11) % n;
+
+		hole = fillers[k];
+		CHECK(11, kill(hole, SIGKILL) == 0 && waitpid(hole, &status, 0) == hole);
+		if ((fillers[k] = blocked_child(rel)) != hole) {
+			diag("fork %d with randompid on: %d, the free id is %d", i, fillers[k],
+			    hole);
+			return (12);
+		}
+	}
+	CHECK(13, sset("kern.randompid", 0) == 0);
+	CHECK(14, fork_reap() == -1 && errno == EAGAIN);
+
+	close(rel[1]);
+	CHECK(15, reap_fillers(n) == 0);
+	close(rel[0]);
+	CHECK(16, sget("kern.nprocs") == nprocs0);
+	CHECK(17, pipe(rel) == 0);
+	n2 = fill(rel);
+	if (n2 != n)
+		diag("the space filled with %d children, then %d", n, n2);
+	CHECK(18, n2 == n && errno == EAGAIN);
+	close(rel[1]);
+	CHECK(19, reap_fillers(n2) == 0);
+	close(rel[0]);
+	CHECK(20, sget("kern.nprocs") == nprocs0);
+	if (unleaked_pages() != pages0)
+		diag("unleaked pages %d, before %d", unleaked_pages(), pages0);
+	CHECK(21, unleaked_pages() == pages0);
+	return (0);
+}
+
+struct tcase {
+	int		(*fn)(void);
+	const char	*name;
+};
+
+static const struct tcase cases[] = {
+	{ lower_below_lastpid, "lowering kern.pid_max below kern.lastpid clamps lastpid "
+	    "below it and the next pid is the first free one from 100" },
+	{ full_space, "with pid_max 300 fork is EAGAIN only when every id in [100, 300) is "
+	    "in use; a freed pid is the next one, also with random steps; nothing leaks" },
+};
+
 int
 main(void)
 {
 	int status, fds[2], rel[2], bad, v, wraps, lo, hi, n;
+	int maxproc = sget("kern.maxproc");
 	pid_t pid, prev, ids[3], kids[50];
 	char c;
+
+	for (const struct tcase *tc = cases; tc < cases + sizeof(cases) / sizeof(cases[0]); tc++) {
+		status = run_child(tc->fn);
+		if (!ok(status == 0, "%s", tc->name))
+			diag("wait status %#x (an exit status is the failed check)", status);
+		sset("kern.pid_max", PID_MAX_DEFAULT);
+		sset("kern.randompid", 0);
+		sset("kern.maxproc", maxproc);
+		while (waitpid(-1, &status, WNOHANG) > 0)
+			;
+	}
 
 	pid = fork_reap();
 	ok(pid > 0 && sget("kern.lastpid") == pid, "kern.lastpid is the last child's pid (%d)",

@@ -2,7 +2,8 @@
  * Fake kernel surroundings for host tests of core/pid.c and core/limits.c:
  * the process lists and lock core/proc.c would own, a kernel heap on the
  * host's malloc, and copyin/copyout that refuse every user address (the
- * system calls in those files are not what these tests exercise).
+ * system calls in those files are not what these tests exercise).  The
+ * fake processes are in fake_proc.c.
  */
 #include "fake_kern.h"
 #include "host_libc.h"
@@ -43,46 +44,4 @@ copyout(struct vmspace *vm __unused, const void *kaddr __unused, vaddr_t uaddr _
     size_t len __unused)
 {
 	return (EFAULT);
-}
-
-/*
- * A fake process with pid, in a group pgid of session sid (pgid 0: no
- * group), on allproc (zombie false) or zombproc.  Groups and sessions are
- * not shared between fake processes: pid allocation only reads the ids.
- */
-struct proc *
-fake_proc(pid_t pid, pid_t pgid, pid_t sid, bool zombie)
-{
-	struct proc *p = calloc(1, sizeof(*p));
-
-	p->p_pid = pid;
-	if (pgid != 0) {
-		p->p_pgrp = calloc(1, sizeof(*p->p_pgrp));
-		p->p_pgrp->pg_id = pgid;
-		p->p_pgrp->pg_session = calloc(1, sizeof(*p->p_pgrp->pg_session));
-		p->p_pgrp->pg_session->s_sid = sid;
-	}
-	p->p_stat = zombie ? SZOMB : SACTIVE;
-	LIST_INSERT_HEAD(zombie ? &zombproc : &allproc, p, p_list);
-	return (p);
-}
-
-void
-fake_proc_free(struct proc *p)
-{
-	LIST_REMOVE(p, p_list);
-	if (p->p_pgrp != NULL) {
-		free(p->p_pgrp->pg_session);
-		free(p->p_pgrp);
-	}
-	free(p);
-}
-
-void
-fake_procs_clear(void)
-{
-	while (!LIST_EMPTY(&allproc))
-		fake_proc_free(LIST_FIRST(&allproc));
-	while (!LIST_EMPTY(&zombproc))
-		fake_proc_free(LIST_FIRST(&zombproc));
 }

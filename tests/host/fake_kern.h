@@ -1,6 +1,7 @@
 /*
  * Fake kernel surroundings for host tests (fake_kern.c): process lists,
- * fake processes with group and session ids, a malloc-backed kernel heap.
+ * a malloc-backed kernel heap; and (fake_proc.c, with core/pid.c) fake
+ * processes with group and session ids, marked in pid.c's id maps.
  */
 #ifndef _FAKE_KERN_H_
 #define _FAKE_KERN_H_

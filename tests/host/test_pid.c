@@ -1,8 +1,10 @@
 /*
  * core/pid.c against fake processes: the next id after lastpid, the wrap
- * at pid_max to 100, kern.randompid's clamping, skipping ids in use as a
- * pid, a group id or a session id by live and zombie processes, the
- * pidchecked cache, RFHIGHPID, and EAGAIN when every id is taken.
+ * at pid_max to 100 and the search back up to where it started, kern.
+ * randompid's clamping, skipping ids in use as a pid, a group id, a
+ * session id or a reaper id, the id maps themselves (word boundaries, and
+ * agreeing with the processes), lowering pid_max, RFHIGHPID, and EAGAIN
+ * only when every id in [100, pid_max) is taken.
  */
 #include "fake_kern.h"
 #include "host_libc.h"
@@ -51,6 +53,51 @@ in_use(pid_t id)
 	return (false);
 }
 
+/* Is id marked in any of pid.c's maps? */
+static bool
+marked(pid_t id)
+{
+	bool m = false;
+
+	spin_lock(&proctree_lock);
+	for (int t = 0; t < PROC_ID_NTYPES; t++)
+		m |= proc_id_test(t, id);
+	spin_unlock(&proctree_lock);
+	return (m);
+}
+
+/* Do the maps say of every id below PID_MAX what the processes say? */
+static bool
+maps_agree(void)
+{
+	for (pid_t id = 0; id < 99999; id++)
+		if (marked(id) != in_use(id)) {
+			printf("# id %d: marked %d, in use %d\n", id, marked(id), in_use(id));
+			return (false);
+		}
+	return (true);
+}
+
+static void
+reap_id(pid_t id, bool set)
+{
+	spin_lock(&proctree_lock);
+	if (set)
+		proc_id_set(PROC_ID_REAP, id);
+	else
+		proc_id_clear(PROC_ID_REAP, id);
+	spin_unlock(&proctree_lock);
+}
+
+/* Fake processes on every id of [lo, hi) but `except' (-1: none). */
+static void
+hold(pid_t lo, pid_t hi, pid_t except)
+{
+	for (pid_t id = lo; id < hi; id++)
+		if (id != except)
+			fake_proc(id, id, id, false);
+}
+
 static uint64_t rng = 12345;
 
 static unsigned
@@ -58,6 +105,151 @@ rnd(unsigned n)
 {
 	rng = rng * 6364136223846793005ull + 1442695040888963407ull;
 	return ((unsigned)(rng >> 33) % n);
+}
+
+/* The maps: what marks an id, what clears it, and the words' edges. */
+static void
+test_maps(void)
+{
+	struct proc *p;
+	bool m;
+
+	reset(99999, 0);
+	p = fake_proc(150, 160, 170, true);
+	spin_lock(&proctree_lock);
+	m = proc_id_test(PROC_ID_PID, 150) && proc_id_test(PROC_ID_GROUP, 160) &&
+	    proc_id_test(PROC_ID_SESSION, 170) && !proc_id_test(PROC_ID_PID, 160) &&
+	    !proc_id_test(PROC_ID_GROUP, 150) && !proc_id_test(PROC_ID_SESSION, 160);
+	spin_unlock(&proctree_lock);
+	ok(m, "a zombie's pid, group id and session id are each marked in their own map");
+	fake_proc_free(p);
+	ok(!marked(150) && !marked(160) && !marked(170), "reaping it clears all three");
+
+	reset(99999, 199);
+	reap_id(200, true);
+	ok(alloc(0) == 201, "pid allocation skips an id used as a reaper's subtree id");
+	spin_lock(&proctree_lock);
+	proc_id_set_cond(PROC_ID_REAP, 200);
+	m = proc_id_test(PROC_ID_REAP, 200);
+	spin_unlock(&proctree_lock);
+	reap_id(200, false);
+	lastpid = 199;
+	ok(m && alloc(0) == 200, "proc_id_set_cond on a set id keeps it; once cleared it is "
+	    "handed out");
+
+	reset(99999, 126);
+	hold(127, 256, -1);
+	ok(alloc(0) == 256, "the search crosses a part word and a whole word of ids in use");
+	reset(99999, 130);
+	hold(131, 141, -1);
+	ok(alloc(0) == 141, "free ids below the start in the start's own word are not taken");
+	reset(99999, 99990);
+	hold(99991, 99999, -1);
+	hold(100, 128, -1);
+	ok(alloc(0) == 128, "at pid_max 99999 the last word's ids above pid_max are never "
+	    "taken: the search wraps");
+	fake_procs_clear();
+}
+
+/*
+ * The wrap: the search runs from the start to pid_max, then from 100 back
+ * up to the start.  Both issue-13 bugs: a wrap landing above 100 (a random
+ * step, a lowered pid_max) left [100, landing) unchecked, and a second wrap
+ * in one search gave EAGAIN with free ids left.
+ */
+static void
+test_wraps(void)
+{
+	pid_t pid, hole;
+	int bad, err;
+
+	reset(300, 250);
+	hold(251, 300, -1);
+	ok(alloc(0) == 100, "past a full top of the space the search wraps to 100");
+	reset(300, 250);
+	hold(251, 300, -1);
+	hold(100, 200, -1);
+	ok(alloc(0) == 200, "after the wrap it goes on up to the first free id");
+	reset(300, 250);
+	hold(100, 300, 250);
+	ok(alloc(0) == 250 && lastpid == 250, "with only lastpid's own id free, the search "
+	    "comes round to it");
+
+	/* lowering pid_max below lastpid */
+	reset(99999, 5000);
+	err = pid_max_set(300);
+	ok(err == 0 && lastpid == 299, "lowering pid_max below lastpid clamps lastpid to "
+	    "pid_max - 1 (%d)", lastpid);
+	ok(alloc(0) == 100, "the next pid after lowering pid_max is 100, not (lastpid + 1) "
+	    "mod pid_max");
+	reset(99999, 5000);
+	pid_max_set(300);
+	hold(100, 300, 150);
+	ok(alloc(0) == 150, "after lowering pid_max the ids from 100 up are searched");
+	reset(99999, 200);
+	ok(pid_max_set(300) == 0 && lastpid == 200 && alloc(0) == 201,
+	    "lowering pid_max above lastpid leaves lastpid alone");
+	pid_max_set(400);
+	lastpid = 399;
+	ok(pid_max_set(300) == 0 && lastpid == 299, "lowering pid_max to lastpid clamps it too");
+
+	/* random steps landing anywhere past the wrap, one free id each time */
+	bad = 0;
+	for (int i = 0; i < 200; i++) {
+		reset(300, 100 + (pid_t)rnd(200));
+		randompid_set(200);
+		hole = 100 + (pid_t)rnd(200);
+		hold(100, 300, hole);
+		pid = alloc(0);
+		if (pid != hole) {
+			printf("# trial %d: hole %d, got %d\n", i, hole, pid);
+			bad++;
+		}
+	}
+	randompid = 0;
+	ok(bad == 0, "with randompid 200 and one free id anywhere, 200 random starts all find it");
+	fake_procs_clear();
+}
+
+/* EAGAIN exactly when every id in [100, pid_max) is taken. */
+static void
+test_exhaustion(void)
+{
+	pid_t pid, hole;
+	int bad;
+
+	reset(300, 150);
+	hold(100, 300, -1);
+	ok(alloc(0) == -EAGAIN, "EAGAIN when every id in [100, pid_max) is taken, though "
+	    "ids below 100 are free");
+	ok(alloc(RFHIGHPID) == -EAGAIN, "RFHIGHPID past boot gets EAGAIN too");
+	ok(lastpid == 150, "a failed search leaves lastpid alone");
+	bad = 0;
+	for (int i = 0; i < 100; i++) {
+		struct proc *p;
+
+		hole = 100 + (pid_t)rnd(200);
+		LIST_FOREACH(p, &allproc, p_list)
+			if (p->p_pid == hole)
+				break;
+		fake_proc_free(p);
+		lastpid = 100 + (pid_t)rnd(200);
+		randompid_set(rnd(3) == 0 ? 0 : 100 + (int)rnd(101));
+		pid = alloc(0);
+		if (pid != hole) {
+			printf("# trial %d: freed %d, got %d\n", i, hole, pid);
+			bad++;
+		}
+		fake_proc(hole, hole, hole, false);
+		if (alloc(0) != -EAGAIN)
+			bad++;
+	}
+	randompid = 0;
+	ok(bad == 0, "one id freed in a full space is the one handed out, from any start, "
+	    "then EAGAIN again");
+	ok(maps_agree(), "the maps agree with the processes");
+	fake_procs_clear();
+	ok(maps_agree(), "once every process is gone nothing is left marked");
 }
 
 int
@@ -146,7 +338,7 @@ main(void)
 	fake_proc(150, 202, 201, true);
 	ok(alloc(0) == 204, "the skip does not depend on the order of the lists");
 
-	/* the pidchecked cache */
+	/* holders ahead of lastpid, and after a wrap */
 	reset(99999, 99);
 	fake_proc(150, 150, 150, false);	/* ahead of lastpid, from before a wrap */
 	fake_proc(160, 170, 180, true);
@@ -170,8 +362,8 @@ main(void)
 		else
 			fake_proc(pid, pid, pid, false);
 	}
-	ok(bad == 0, "after a wrap into a range with holders every fifth id the cache never hands "
-	    "out a held id");
+	ok(bad == 0, "after a wrap into a range with holders every fifth id no held id is "
+	    "handed out");
 
 	/* random fuzz: processes come and go, setsid and setpgid reuse existing ids */
 	reset(300, 0);
@@ -217,6 +409,7 @@ main(void)
 		}
 	}
 	ok(bad == 0, "20000 random steps with pid_max 300: no id in use is handed out");
+	ok(maps_agree(), "after them the maps agree with the processes");
 
 	/* EAGAIN */
 	reset(300, 150);
@@ -251,13 +444,10 @@ main(void)
 	p4 = alloc(RFHIGHPID);
 	ok(p4 == 51 && lastpid == 50, "RFHIGHPID above 10 takes lastpid + 1 without moving it");
 
-	/* pid_max lowered below lastpid */
-	reset(99999, 5000);
-	pid_max_set(300);
-	pid = alloc(0);
-	ok(pid >= 100 && pid < 300, "after pid_max is lowered below lastpid the next pid is in "
-	    "range (%d)", pid);
 	(void)err;
 	fake_procs_clear();
+	test_maps();
+	test_wraps();
+	test_exhaustion();
 	return (done());
 }

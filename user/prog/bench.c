@@ -11,6 +11,8 @@
  *   bench --full     every case and size (tools/forkrt bench)
  *   bench --check    the regression guard's short set, CHECK_ITERS each
  *                    (tools/forkrt bench --check, under icount on 1 CPU)
+ *   bench --pids     the pid allocation cases alone, CHECK_ITERS each:
+ *                    pid_alloc live=10 and live=10000, fork_after_pid_wrap
  *   bench --profile CASE SIZE_KIB N
  *                    a warm-up, then N untimed iterations of CASE with a
  *                    parent of SIZE_KIB, then one line
@@ -24,6 +26,10 @@
  * 1 GiB (short run: 1 MiB), and prefork with 64 MiB; the whole-region
  * cases add pages= per_page_ns= per_page_cycles=, snapshot adds writes=
  * worst_write_ns= worst_write_cycles=, prefork children= child_kib=.
+ *
+ * The pid cases: pid_alloc (fork_exit_wait while N other processes
+ * sleep, live=N) and fork_after_pid_wrap (every fork wraps the lowered pid
+ * space, nearly all of it in use; pid_max= held=).
  *
  * The SMP cases: fork_exit_wait_parN (N processes forking at once; the
  * figures are per fork across all of them), fork_lwps_spinning and
@@ -42,6 +48,7 @@
 #endif
 
 #define CHILD_STACK	(16 * 1024)
+#define PID_WRAP_MAX	2100	/* fork_after_pid_wrap's kern.pid_max: 2000 ids to fill */
 
 #define BENCH_ARCH	ARCH
 #define BENCH_TRUE	"true"
@@ -226,6 +233,75 @@ pid_alloc(int live, int iters)
 	return (made == live ? 0 : -1);
 }
 
+static int
+sysctl_set_int(const char *name, int v)
+{
+	return (sysctlbyname(name, NULL, NULL, &v, sizeof(v)));
+}
+
+/*
+ * fork+exit+wait right after the pid space wraps, with every id of it
+ * but one in use: kern.pid_max lowered to pid_max, the space filled with
+ * sleeping children until fork says EAGAIN, then one of them let go.
+ * Each fork starts its search just above that hole, finds the rest of
+ * the space taken, wraps to 100 and walks up to the hole: the whole
+ * space searched, every time.  The line carries pid_max= and held= (the
+ * children alive meanwhile).
+ */
+static int
+pid_wrap(int pid_max, int iters)
+{
+	int fds[2], made = 0, status, old_max = sysctl_int("kern.pid_max");
+	char extra[48];
+	pid_t pid;
+
+	if (sysctl_int("kern.maxproc") <= pid_max) {
+		printf("bench: fork_after_pid_wrap: kern.maxproc %d does not exceed %d\n",
+		    sysctl_int("kern.maxproc"), pid_max);
+		return (-1);
+	}
+	if (pipe(fds) != 0 || sysctl_set_int("kern.pid_max", pid_max) != 0) {
+		printf("bench: fork_after_pid_wrap: %s\n", strerror(errno));
+		return (-1);
+	}
+	for (;; made++) {
+		char c;
+
+		if ((pid = fork()) == 0) {
+			close(fds[1]);
+			read(fds[0], &c, 1);
+			_exit(0);
+		}
+		if (pid < 0)
+			break;
+	}
+	if (errno == EAGAIN && made > 0 && write(fds[1], "x", 1) == 1 &&
+	    wait(&status) > 0) {
+		snprintf(extra, sizeof(extra), " pid_max=%d held=%d", pid_max, made - 1);
+		run_case("fork_after_pid_wrap", one_fork, iters, extra);
+		made--;
+	} else
+		printf("bench: fork_after_pid_wrap: fork %d: %s\n", made + 1,
+		    strerror(errno));
+	close(fds[1]);
+	for (int i = 0; i < made; i++)
+		wait(&status);
+	close(fds[0]);
+	sysctl_set_int("kern.pid_max", old_max);
+	return (0);
+}
+
+/* The pid allocation cases alone (bench --pids), at the check's iteration count. */
+static int
+pid_cases(int iters)
+{
+	printf("bench: pid run on %s, pid %d\n", ARCH, getpid());
+	if (pid_alloc(10, iters) != 0 || pid_alloc(10000, iters) != 0 ||
+	    pid_wrap(PID_WRAP_MAX, iters) != 0)
+		return (1);
+	return (0);
+}
+
 /*
  * Named cases, for --check and --profile: what one iteration does.
  * fork_touch_one_page's op is the whole iteration (fork, the child's first
@@ -362,6 +438,8 @@ main(int argc, char **argv)
 		return (check_set());
 	if (argc > 1 && strcmp(argv[1], "--profile") == 0)
 		return (profile(argc, argv));
+	if (argc > 1 && strcmp(argv[1], "--pids") == 0)
+		return (pid_cases(CHECK_ITERS));
 	printf("bench: %s run on %s, pid %d\n", full ? "full" : "short", ARCH, getpid());
 	for (int s = 0; s < nsizes; s++) {
 		int n = sizes[s] >= 16 * 1024 ? iters / 2 : iters;
@@ -395,6 +473,8 @@ main(int argc, char **argv)
 			if (pid_alloc(lives[i], iters) != 0)
 				printf("bench: pid_alloc with %d live processes skipped\n",
 				    lives[i]);
+		if (pid_wrap(PID_WRAP_MAX, iters) != 0)
+			printf("bench: fork_after_pid_wrap skipped\n");
 	}
 	return (0);
 }
