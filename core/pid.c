@@ -3,11 +3,13 @@
  * a random step below kern.randompid when that is on); past pid_max it
  * wraps to the same offset above 100, since the low ids belong to what
  * started at boot.  An id is never handed out while any live or zombie
- * process uses it as its pid, its process group id or its session id.
+ * process uses it as its pid, its process group id or its session id,
+ * nor while a process descriptor of a reaped process holds it.
  * pidchecked remembers the lowest such id above the last one handed out,
  * so that in the common case the next id needs no scan at all.
  */
 #include "proc.h"
+#include "procdesc.h"
 #include "session.h"
 
 #define PID_MAX		99999
@@ -132,6 +134,15 @@ retry:
 				}
 			}
 		}
+	}
+	/*
+	 * The pid of a process reaped while its descriptor stays open is
+	 * taken too.  Checked for every candidate, since pidchecked does
+	 * not know of it; the list is nearly always empty.
+	 */
+	if (procdesc_pid_held(trypid)) {
+		trypid++;
+		goto retry;
 	}
 	/*
 	 * An RFHIGHPID id is below lastpid: the cached free range above

@@ -12,6 +12,17 @@
 struct proclist allproc, zombproc;
 struct spinlock proctree_lock = SPINLOCK_INIT("proctree");
 int nprocs;
+pid_t fake_held_pids[4];
+
+/* core/procdesc.c's: the pids descriptors of reaped processes keep (fake_held_pids, 0 unused). */
+bool
+procdesc_pid_held(pid_t pid)
+{
+	for (unsigned i = 0; i < sizeof(fake_held_pids) / sizeof(fake_held_pids[0]); i++)
+		if (fake_held_pids[i] != 0 && fake_held_pids[i] == pid)
+			return (true);
+	return (false);
+}
 
 void *
 kmalloc(size_t size)

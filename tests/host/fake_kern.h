@@ -14,5 +14,7 @@ extern struct proclist allproc, zombproc;
 struct proc *fake_proc(pid_t pid, pid_t pgid, pid_t sid, bool zombie);
 void	fake_proc_free(struct proc *p);
 void	fake_procs_clear(void);
+/* Pids held by process descriptors of reaped processes (procdesc_pid_held); 0 unused. */
+extern pid_t fake_held_pids[4];
 
 #endif

@@ -145,6 +145,16 @@ main(void)
 	fake_proc(200, 0, 0, false);
 	fake_proc(150, 202, 201, true);
 	ok(alloc(0) == 204, "the skip does not depend on the order of the lists");
+	/* a reaped process's pid, kept by its open descriptor, inside the cached range too */
+	reset(99999, 199);
+	fake_held_pids[0] = 200;
+	fake_held_pids[1] = 202;
+	fake_proc(210, 0, 0, false);
+	pid = alloc(0);
+	pid2 = alloc(0);
+	ok(pid == 201 && pid2 == 203, "pid allocation skips pids held by process descriptors, "
+	    "cached range or not (%d, %d)", pid, pid2);
+	fake_held_pids[0] = fake_held_pids[1] = 0;
 
 	/* the pidchecked cache */
 	reset(99999, 99);

@@ -73,7 +73,13 @@
 #define SYS_umtx_wakeup		470	/* DragonFly's */
 #define SYS_wait6		532
 #define SYS_pipe2		542
-#define SYS_MAXSYSCALL		545
+/* Process descriptors (<sys/procdesc.h>). */
+#define SYS_pdfork		518
+#define SYS_pdkill		519
+#define SYS_pdgetpid		520
+#define SYS_pdrfork		600
+#define SYS_pdwait		601
+#define SYS_MAXSYSCALL		602
 
 /*
  * CPU sets (FreeBSD's <sys/cpuset.h>, one word: forkrt has at most 64 CPUs).
@@ -333,9 +339,18 @@ struct tms {
 #define RFTSIGMASK	0xff
 #define RFTSIGFLAGS(sig)	((sig) << RFTSIGSHIFT)
 #define RFTSIGNUM(flags)	(((flags) >> RFTSIGSHIFT) & RFTSIGMASK)
+/* Only through pdfork/pdrfork, which have somewhere to put the descriptor. */
+#define RFPROCDESC	(1 << 28)
 #define RFPGLOCK	(1 << 30)
 #define RFPPWAIT	(1u << 31)
-#define RFKERNELONLY	(RFSTOPPED | RFHIGHPID | RFPGLOCK | RFPPWAIT)
+/* FreeBSD's: vfork-like, caught signals reset; alone.  The same bit as RFPPWAIT. */
+#define RFSPAWN		(1u << 31)
+#define RFKERNELONLY	(RFSTOPPED | RFHIGHPID | RFPGLOCK | RFPPWAIT | RFPROCDESC)
+
+/* pdfork, pdrfork: what becomes of the process descriptor (<sys/procdesc.h>) */
+#define PD_DAEMON	0x00000001	/* closing it does not kill the process */
+#define PD_CLOEXEC	0x00000002	/* the descriptor is close-on-exec */
+#define PD_ALLOWED_AT_FORK	(PD_DAEMON | PD_CLOEXEC)
 
 /* mmap, mprotect */
 #define PROT_NONE	0x00
@@ -375,6 +390,7 @@ struct lwp_params {
 
 /* kqueue / kevent */
 #define EVFILT_PROC	(-5)
+#define EVFILT_PROCDESC	(-8)	/* ident a process descriptor; NOTE_EXIT */
 #define EV_ADD		0x0001
 #define EV_DELETE	0x0002
 #define EV_ENABLE	0x0004
