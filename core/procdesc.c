@@ -135,7 +135,7 @@ procdesc_pid_held(pid_t pid)
 {
 	struct procdesc *pd;
 
-	KASSERT(spin_held(&proctree_lock), "procdesc_pid_held without proctree_lock");
+	/* pid_alloc's, for every fork: it has asserted proctree_lock. */
 	LIST_FOREACH(pd, &pd_heldlist, pd_held)
 		if (pd->pd_pid == pid)
 			return (true);

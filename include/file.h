@@ -1,9 +1,10 @@
 /*
  * Open files and descriptor tables.
  *
- * A struct file is one open object (the console, a pipe end, a kqueue)
- * with a reference count and an ops vector; a descriptor table maps a
- * process's small integers to files, each slot holding one reference.
+ * A struct file is one open object (the console, a pipe end, a kqueue, a
+ * process descriptor) with a reference count and an ops vector; a
+ * descriptor table maps a process's small integers to files, each slot
+ * holding one reference.
  * Tables themselves are reference counted: rfork without RFFDG or RFCFDG
  * shares the caller's table, and a shared table carries FreeBSD's
  * filedesc_to_leader records so that each thread group's leader is known.

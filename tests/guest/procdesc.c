@@ -117,7 +117,12 @@ wait_any_skips(void)
 	if ((other = fork()) == 0)
 		_exit(4);
 	CHECK(6, wait(&status) == other && WEXITSTATUS(status) == 4);
-	/* Its own pid does (FreeBSD), and then the descriptor has nothing left. */
+	/* Its group does (FreeBSD leaves out P_ALL only), and its own pid. */
+	memset(&si, 0, sizeof(si));
+	CHECK(12, waitid(P_PGID, getpgrp(), &si, WEXITED | WNOWAIT | WNOHANG) == 0 &&
+	    si.si_pid == pid);
+	CHECK(13, waitpid(0, &status, WNOWAIT | WNOHANG) == pid);
+	/* Then the descriptor has nothing left. */
 	CHECK(7, waitpid(pid, &status, WEXITED | WNOWAIT) == pid && WEXITSTATUS(status) == 3);
 	CHECK(8, waitpid(pid, &status, 0) == pid && WEXITSTATUS(status) == 3);
 	CHECK(9, pdwait(fd, &status, WEXITED, NULL, NULL) == -1 && errno == ESRCH);
