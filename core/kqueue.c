@@ -42,8 +42,8 @@ struct knote {
 	TAILQ_ENTRY(knote) kn_link;	/* every knote of the kqueue */
 	TAILQ_ENTRY(knote) kn_tqe;	/* on kq_head when KN_QUEUED */
 	struct kqueue	*kn_kq;
-	struct proc	*kn_proc;	/* EVFILT_PROC: NULL once the process exited */
-	struct procdesc	*kn_pd;		/* EVFILT_PROCDESC: NULL once exited or closed */
+	struct proc	*kn_proc;	/* EVFILT_PROC: NULL once it exited */
+	struct procdesc	*kn_pd;		/* EVFILT_PROCDESC: NULL once exited, closed */
 	uintptr_t	kn_ident;	/* a pid, or a process descriptor */
 	int16_t		kn_filter;
 	uint16_t	kn_flags;	/* EV_* reported with the event */

@@ -63,7 +63,10 @@ void	procdesc_reap(struct proc *p);
 /* Does a descriptor of a reaped process hold this pid?  (t) */
 bool	procdesc_pid_held(pid_t pid);
 
-/* The process descriptor open at fd in p, referenced; EBADF, or `wrongtype' for another file. */
+/*
+ * The process descriptor open at fd in p, with a reference the caller
+ * drops: EBADF when fd is not open, `wrongtype' when it is another file.
+ */
 int	procdesc_get(struct proc *p, int fd, int wrongtype, struct file **fpp,
 	    struct procdesc **pdp);
 
