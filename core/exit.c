@@ -12,6 +12,7 @@
 #include "hal.h"
 #include "pmap.h"
 #include "proc.h"
+#include "procdesc.h"
 #include "resource.h"
 #include "session.h"
 #include "signalvar.h"
@@ -69,6 +70,7 @@ exit1(struct proc *p, int wstatus)
 {
 	struct proc *child, *next, *parent;
 	struct lwp *l = curlwp;
+	bool pdheld;
 
 	KASSERT(l->l_proc == p, "exit1 of another process");
 	if (p == initproc) {
@@ -120,13 +122,15 @@ exit1(struct proc *p, int wstatus)
 	LIST_REMOVE(p, p_list);
 	LIST_INSERT_HEAD(&zombproc, p, p_list);
 	knote_exit(p);
+	/* An open process descriptor hears of it instead of the parent (FreeBSD). */
+	pdheld = procdesc_exit(p);
 	/*
 	 * Still under proctree_lock: the parent cannot be reaped (nor reap
 	 * us) until we let go, so it is safe to signal and wake.  Once we do,
 	 * p may be freed under us: nothing below touches it.
 	 */
 	parent = p->p_pptr;
-	if (parent != initproc &&
+	if (!pdheld && parent != initproc &&
 	    (sigacts_flags(parent) & PS_NOCLDWAIT)) {
 		/*
 		 * A parent that wants no zombies (SA_NOCLDWAIT, SIGCHLD
@@ -138,7 +142,8 @@ exit1(struct proc *p, int wstatus)
 		p->p_pptr = parent = initproc;
 		LIST_INSERT_HEAD(&initproc->p_children, p, p_sibling);
 	}
-	exit_tell_parent(p, parent, wstatus);
+	if (!pdheld)
+		exit_tell_parent(p, parent, wstatus);
 	wakeup_exiting(parent);
 	spin_unlock(&proctree_lock);
 	sched_exit(true);
@@ -181,7 +186,25 @@ proc_unlink_zombie(struct proc *p)
 	LIST_REMOVE(p, p_hash);
 	LIST_REMOVE(p, p_sibling);
 	pgrp_leave(p);
-	proc_id_clear(PROC_ID_PID, p->p_pid);
+	/* A descriptor that outlives the process keeps its pid taken (procdesc_reap). */
+	if (p->p_procdesc != NULL)
+		procdesc_reap(p);
+	else
+		proc_id_clear(PROC_ID_PID, p->p_pid);
+}
+
+void
+proc_collect(struct proc *child, struct __wrusage *wru)
+{
+	struct proc *parent = child->p_pptr;
+
+	proc_unlink_zombie(child);
+	rusage_reap(parent, child, wru);
+	/* Collected by someone else (pdwait, a last close): the parent's wait looks again. */
+	if (parent != curproc())
+		wakeup(parent);
+	spin_unlock(&proctree_lock);
+	proc_reap(child);
 }
 
 /* Does child match waitid's (idtype, id)? */
@@ -198,7 +221,8 @@ wait_matches(const struct proc *child, idtype_t idtype, id_t id)
 	case P_UID:
 		return (child->p_uid == (uid_t)id);
 	default:
-		return (true);
+		/* P_ALL leaves out what a process descriptor waits for (FreeBSD). */
+		return (child->p_procdesc == NULL);
 	}
 }
 
@@ -239,6 +263,25 @@ wait_event(struct proc *child, int options, int *status, int *code)
 		flags = 0;
 	spin_unlock(&child->p_lock);
 	return (flags == 0 ? 0 : SACTIVE);
+}
+
+/* What waitid reports of child's event (code, status from wait_event). */
+static void
+wait_siginfo(const struct proc *child, int code, int status, siginfo_t *si)
+{
+	*si = (siginfo_t){ .si_signo = SIGCHLD, .si_code = code,
+	    .si_pid = child->p_pid, .si_uid = child->p_uid,
+	    .si_status = code == CLD_EXITED ? WEXITSTATUS(status) :
+	    code == CLD_KILLED ? WTERMSIG(status) :
+	    code == CLD_CONTINUED ? SIGCONT : WSTOPSIG(status) };
+}
+
+/* wait6's options: known ones, and at least one event to wait for. */
+static bool
+wait_options_ok(int options)
+{
+	return ((options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | WEXITED |
+	    WTRAPPED)) == 0 && (options & (WEXITED | WUNTRACED | WCONTINUED | WTRAPPED)));
 }
 
 /*
@@ -294,8 +337,7 @@ kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
 	struct proc *child;
 	int error, werr, code = 0, what = 0;
 
-	if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | WEXITED | WTRAPPED)) ||
-	    !(options & (WEXITED | WUNTRACED | WCONTINUED | WTRAPPED)))
+	if (!wait_options_ok(options))
 		return (EINVAL);
 	if (idtype != P_PID && idtype != P_PGID && idtype != P_SID && idtype != P_UID &&
 	    idtype != P_ALL)
@@ -320,16 +362,9 @@ kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
 			error = 0;
 			*pidp = child->p_pid;
 			if (si != NULL)
-				*si = (siginfo_t){ .si_signo = SIGCHLD, .si_code = code,
-				    .si_pid = child->p_pid, .si_uid = child->p_uid,
-				    .si_status = code == CLD_EXITED ? WEXITSTATUS(*status) :
-				    code == CLD_KILLED ? WTERMSIG(*status) :
-				    code == CLD_CONTINUED ? SIGCONT : WSTOPSIG(*status) };
+				wait_siginfo(child, code, *status, si);
 			if (what == SZOMB && !(options & WNOWAIT)) {
-				proc_unlink_zombie(child);
-				rusage_reap(p, child, wru);
-				spin_unlock(&proctree_lock);
-				proc_reap(child);
+				proc_collect(child, wru);
 				return (0);
 			}
 			break;
@@ -349,7 +384,8 @@ kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found,
 {
 	pid_t pgid;
 
-	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
+	/* FreeBSD's wait4 takes wait6's options too, WEXITED implied. */
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | WEXITED | WTRAPPED))
 		return (EINVAL);
 	options |= WEXITED;
 	if (pid > 0)
@@ -365,4 +401,53 @@ kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found,
 	if (pid == INT32_MIN)
 		return (ECHILD);
 	return (kern_wait6(p, P_PGID, -pid, options, found, status, NULL, wru));
+}
+
+/*
+ * pdwait: wait6 on the one process of descriptor pd, by whoever holds the
+ * descriptor (FreeBSD 15's kern_pdwait), with wait6's options.  *found
+ * tells whether there was something to report (false under WNOHANG when
+ * nothing is yet), with *status and *si (if not NULL) as wait6 gives
+ * them; a reaped process's usage (its own and its children's) goes to
+ * its parent, and to *wru if not NULL.  EINVAL for bad options; ESRCH
+ * once the process was reaped (by pdwait, or waitpid of its pid);
+ * EINTR or ERESTART when a signal ends the wait.  The sleep is on pd,
+ * which exit, stops, continues and reaping wake (procdesc.c).
+ */
+int
+kern_pdwait(struct procdesc *pd, int options, int *status, siginfo_t *si,
+    struct __wrusage *wru, bool *found)
+{
+	struct proc *child;
+	int error = 0, code = 0, what;
+
+	if (!wait_options_ok(options))
+		return (EINVAL);
+	*found = false;
+	if (si != NULL)
+		*si = (siginfo_t){ 0 };
+	spin_lock(&proctree_lock);
+	for (;;) {
+		/* Once more after a signal, as kern_wait6 looks. */
+		if ((child = pd->pd_proc) == NULL) {
+			error = ESRCH;
+			break;
+		}
+		if ((what = wait_event(child, options, status, &code)) != 0) {
+			error = 0;
+			*found = true;
+			if (si != NULL)
+				wait_siginfo(child, code, *status, si);
+			if (what == SZOMB && !(options & WNOWAIT)) {
+				proc_collect(child, wru);
+				return (0);
+			}
+			break;
+		}
+		if (error != 0 || (options & WNOHANG))
+			break;
+		error = msleep(pd, &proctree_lock, PCATCH, "pdwait", 0);
+	}
+	spin_unlock(&proctree_lock);
+	return (error);
 }

@@ -387,6 +387,26 @@ fd_close(struct proc *p, int fd)
 	return (0);
 }
 
+void
+fd_close_file(struct proc *p, int fd, struct file *fp)
+{
+	struct filedesc *fdt = p->p_fd;
+
+	if (fdt == NULL || fd < 0 || fd >= NOFILE)
+		return;
+	spin_lock(&fdt->fd_lock);
+	if (fdt->fd_ofiles[fd] != fp) {
+		spin_unlock(&fdt->fd_lock);
+		return;
+	}
+	fdt->fd_ofiles[fd] = NULL;
+	fdt->fd_ofileflags[fd] = 0;
+	if (fd < fdt->fd_freefile)
+		fdt->fd_freefile = fd;
+	spin_unlock(&fdt->fd_lock);
+	fdrop(fp);
+}
+
 int
 fd_dup2(struct proc *p, int from, int to)
 {

@@ -1,5 +1,6 @@
 /*
- * kqueue and kevent, EVFILT_PROC only, with FreeBSD's struct kevent.
+ * kqueue and kevent, EVFILT_PROC and EVFILT_PROCDESC, with FreeBSD's
+ * struct kevent.
  *
  * A knote joins a kqueue and the process it watches (on p_klist).  The
  * process side posts events: knote_fork() from the lead's at_fork callout
@@ -14,11 +15,20 @@
  * NOTE_EXIT adds EV_EOF|EV_ONESHOT and carries the wait status in data; a
  * knote whose process exits without a subscribed note is dropped.
  *
+ * EVFILT_PROCDESC (ident a process descriptor, NOTE_EXIT only) works the
+ * same way on the descriptor's list (pd_klist) instead of the process's:
+ * procdesc_exit() posts the exit, and the descriptor's last close drops
+ * the knotes still waiting on it (FreeBSD drops them at every close of
+ * the descriptor number; forkrt, with no per-descriptor hook, at the
+ * last one, and at EV_DELETE or the kqueue's close).  A knote added after
+ * the exit reports it at once.
+ *
  * Sleeps are on the kqueue.  One CPU and a kernel that is not preemptible
  * keep test-then-sleep safe; the lock is for SMP (which will want msleep).
  */
 #include "file.h"
 #include "proc.h"
+#include "procdesc.h"
 #include "syscall.h"
 #include "vm.h"
 
@@ -28,12 +38,14 @@
 #define PROC_NOTES	(NOTE_EXIT | NOTE_FORK)
 
 struct knote {
-	LIST_ENTRY(knote) kn_selnext;	/* on kn_proc->p_klist */
+	LIST_ENTRY(knote) kn_selnext;	/* on kn_proc->p_klist or kn_pd->pd_klist */
 	TAILQ_ENTRY(knote) kn_link;	/* every knote of the kqueue */
 	TAILQ_ENTRY(knote) kn_tqe;	/* on kq_head when KN_QUEUED */
 	struct kqueue	*kn_kq;
-	struct proc	*kn_proc;	/* NULL once the process exited */
-	pid_t		kn_pid;		/* ident */
+	struct proc	*kn_proc;	/* EVFILT_PROC: NULL once it exited */
+	struct procdesc	*kn_pd;		/* EVFILT_PROCDESC: NULL once exited, closed */
+	uintptr_t	kn_ident;	/* a pid, or a process descriptor */
+	int16_t		kn_filter;
 	uint16_t	kn_flags;	/* EV_* reported with the event */
 	uint32_t	kn_sfflags;	/* notes asked for */
 	uint32_t	kn_fflags;	/* notes fired and not yet reported */
@@ -44,8 +56,8 @@ struct knote {
 
 /*
  * Locks: kq_lock covers a kqueue and its knotes; a knote's link to its
- * process (kn_proc, kn_selnext on p_klist) also needs proctree_lock,
- * taken first.
+ * process or process descriptor (kn_proc, kn_pd, kn_selnext on their
+ * lists) also needs proctree_lock, taken first.
  */
 struct kqueue {
 	TAILQ_HEAD(, knote) kq_knotes;	/* all of them */
@@ -102,9 +114,10 @@ knote_dequeue(struct knote *kn)
 static void
 knote_drop(struct knote *kn)
 {
-	if (kn->kn_proc != NULL) {
+	if (kn->kn_proc != NULL || kn->kn_pd != NULL) {
 		LIST_REMOVE(kn, kn_selnext);
 		kn->kn_proc = NULL;
+		kn->kn_pd = NULL;
 	}
 	knote_dequeue(kn);
 	TAILQ_REMOVE(&kn->kn_kq->kq_knotes, kn, kn_link);
@@ -168,6 +181,46 @@ knote_exit(struct proc *p)
 	LIST_INIT(&p->p_klist);
 }
 
+/* A NOTE_EXIT of a knote on a process descriptor: the same report as knote_exit's. */
+void
+knote_procdesc_exit(struct klist *list, int status)
+{
+	struct knote *kn, *next;
+	struct kqueue *kq;
+
+	KASSERT(spin_held(&proctree_lock), "knote_procdesc_exit without proctree_lock");
+	LIST_FOREACH_SAFE(kn, list, kn_selnext, next) {
+		kq = kn->kn_kq;
+		spin_lock(&kq->kq_lock);
+		LIST_REMOVE(kn, kn_selnext);
+		kn->kn_pd = NULL;
+		kn->kn_flags |= EV_EOF | EV_ONESHOT;
+		if (kn->kn_sfflags & NOTE_EXIT) {
+			kn->kn_fflags |= NOTE_EXIT;
+			kn->kn_data = status;
+			knote_enqueue(kn);
+		} else
+			knote_drop(kn);
+		spin_unlock(&kq->kq_lock);
+	}
+	LIST_INIT(list);
+}
+
+void
+knlist_clear(struct klist *list)
+{
+	struct knote *kn;
+	struct kqueue *kq;
+
+	KASSERT(spin_held(&proctree_lock), "knlist_clear without proctree_lock");
+	while ((kn = LIST_FIRST(list)) != NULL) {
+		kq = kn->kn_kq;
+		spin_lock(&kq->kq_lock);
+		knote_drop(kn);
+		spin_unlock(&kq->kq_lock);
+	}
+}
+
 static void
 kqueue_close(struct file *fp)
 {
@@ -184,29 +237,57 @@ kqueue_close(struct file *fp)
 }
 
 static struct knote *
-knote_find(struct kqueue *kq, pid_t pid)
+knote_find(struct kqueue *kq, int16_t filter, uintptr_t ident)
 {
 	struct knote *kn;
 
 	TAILQ_FOREACH(kn, &kq->kq_knotes, kn_link)
-		if (kn->kn_pid == pid)
+		if (kn->kn_ident == ident && kn->kn_filter == filter)
 			return (kn);
 	return (NULL);
 }
 
-/* Apply one change; 0 or the errno FreeBSD gives it. */
+/*
+ * A new knote on the process descriptor pd: on its list, or, if the
+ * process already exited, queued at once with the exit (FreeBSD's first
+ * f_event call), or dropped if NOTE_EXIT was not asked for.
+ */
+static bool
+knote_attach_procdesc(struct knote *kn, struct procdesc *pd, uint32_t fflags)
+{
+	if ((pd->pd_flags & PDF_EXITED) == 0) {
+		kn->kn_pd = pd;
+		LIST_INSERT_HEAD(&pd->pd_klist, kn, kn_selnext);
+		return (true);
+	}
+	if ((fflags & NOTE_EXIT) == 0)
+		return (false);
+	kn->kn_fflags = NOTE_EXIT;
+	kn->kn_data = pd->pd_xstat;
+	return (true);
+}
+
+/*
+ * Apply one change; 0 or the errno FreeBSD gives it.  For EVFILT_PROCDESC
+ * the caller found the descriptor (pd) before taking the locks.
+ */
 static int
-kqueue_register(struct kqueue *kq, const struct kevent *kev)
+kqueue_register(struct kqueue *kq, const struct kevent *kev, struct procdesc *pd)
 {
 	struct knote *kn;
-	struct proc *p;
+	struct proc *p = NULL;
 	pid_t pid = (pid_t)kev->ident;
+	uint32_t notes;
 
-	if (kev->filter != EVFILT_PROC)
+	if (kev->filter == EVFILT_PROC) {
+		if ((uintptr_t)pid != kev->ident)
+			return (ESRCH);
+		notes = PROC_NOTES;
+	} else if (kev->filter == EVFILT_PROCDESC)
+		notes = NOTE_EXIT;
+	else
 		return (EINVAL);
-	if ((uintptr_t)pid != kev->ident)
-		return (ESRCH);
-	kn = knote_find(kq, pid);
+	kn = knote_find(kq, kev->filter, kev->ident);
 	if (kev->flags & EV_DELETE) {
 		if (kn == NULL)
 			return (ENOENT);
@@ -216,22 +297,34 @@ kqueue_register(struct kqueue *kq, const struct kevent *kev)
 	if (kn == NULL) {
 		if ((kev->flags & EV_ADD) == 0)
 			return (ENOENT);
-		p = pfind(pid);
-		if (p == NULL || p->p_stat != SACTIVE ||
-		    (p->p_flags & P_SYSTEM))
-			return (ESRCH);
+		if (kev->filter == EVFILT_PROC) {
+			p = pfind(pid);
+			if (p == NULL || p->p_stat != SACTIVE ||
+			    (p->p_flags & P_SYSTEM))
+				return (ESRCH);
+		}
 		if ((kn = kzalloc(sizeof(*kn))) == NULL)
 			return (ENOMEM);
 		kn->kn_kq = kq;
-		kn->kn_proc = p;
-		kn->kn_pid = pid;
-		LIST_INSERT_HEAD(&p->p_klist, kn, kn_selnext);
+		kn->kn_ident = kev->ident;
+		kn->kn_filter = kev->filter;
 		TAILQ_INSERT_TAIL(&kq->kq_knotes, kn, kn_link);
+		if (p != NULL) {
+			kn->kn_proc = p;
+			LIST_INSERT_HEAD(&p->p_klist, kn, kn_selnext);
+		} else if (!knote_attach_procdesc(kn, pd, kev->fflags)) {
+			knote_drop(kn);
+			return (0);
+		}
 	}
 	if (kev->flags & EV_ADD) {
-		kn->kn_sfflags = kev->fflags & PROC_NOTES;
+		kn->kn_sfflags = kev->fflags & notes;
 		kn->kn_udata = kev->udata;
 		kn->kn_flags = (kev->flags & EV_ONESHOT) | EV_CLEAR;
+		if (kn->kn_fflags & NOTE_EXIT) {
+			kn->kn_flags |= EV_EOF | EV_ONESHOT;
+			knote_enqueue(kn);
+		}
 	}
 	if (kev->flags & EV_DISABLE) {
 		kn->kn_status |= KN_DISABLED;
@@ -250,8 +343,8 @@ static void
 knote_fill(const struct knote *kn, struct kevent *kev)
 {
 	memset(kev, 0, sizeof(*kev));
-	kev->ident = (uintptr_t)kn->kn_pid;
-	kev->filter = EVFILT_PROC;
+	kev->ident = kn->kn_ident;
+	kev->filter = kn->kn_filter;
 	kev->flags = kn->kn_flags;
 	kev->fflags = kn->kn_fflags;
 	kev->data = kn->kn_data;
@@ -349,7 +442,8 @@ sys_kevent(struct lwp *l, const register_t *args, register_t *rv)
 	struct kevent kev;
 	struct knote *kn;
 	struct kqueue *kq;
-	struct file *fp;
+	struct file *fp, *pdfp;
+	struct procdesc *pd;
 	uint64_t timo;
 
 	if ((error = fget(p, (int)args[0], 0, &fp)) != 0)
@@ -371,12 +465,26 @@ sys_kevent(struct lwp *l, const register_t *args, register_t *rv)
 		    sizeof(kev));
 		if (error != 0)
 			goto out;
-		/* proctree_lock: the knote goes on a process's list (p_klist). */
-		spin_lock(&proctree_lock);
-		spin_lock(&kq->kq_lock);
-		error = kqueue_register(kq, &kev);
-		spin_unlock(&kq->kq_lock);
-		spin_unlock(&proctree_lock);
+		/*
+		 * A process descriptor is looked up (EBADF, EINVAL) before the
+		 * locks (the table's is not taken inside them) and held
+		 * across the change, so that its last close comes after.
+		 */
+		pdfp = NULL;
+		pd = NULL;
+		if (kev.filter == EVFILT_PROCDESC)
+			error = kev.ident > INT32_MAX ? EBADF :
+			    procdesc_get(p, (int)kev.ident, EINVAL, &pdfp, &pd);
+		if (error == 0) {
+			/* proctree_lock: the knote goes on a process's list (p_klist). */
+			spin_lock(&proctree_lock);
+			spin_lock(&kq->kq_lock);
+			error = kqueue_register(kq, &kev, pd);
+			spin_unlock(&kq->kq_lock);
+			spin_unlock(&proctree_lock);
+		}
+		if (pdfp != NULL)
+			fdrop(pdfp);
 		if (error == 0)
 			continue;
 		if (n == nevents)

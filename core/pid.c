@@ -2,7 +2,9 @@
  * Process ids, FreeBSD's way, with FreeBSD-current's bitmaps.  An id is
  * never handed out while a live or zombie process uses it as its pid, a
  * process group or a session exists with it as its id, or a reaper's
- * subtree is named by it: one bitmap for each of those four uses, kept up
+ * subtree is named by it (a process reaped while its descriptor stays
+ * open keeps its pid bit until the descriptor closes: procdesc.c), one
+ * bitmap for each of those four uses, kept up
  * to date where the ids come and go (proc_add and the reap, session.c),
  * so that finding a free id reads the maps a word at a time and never
  * walks the processes: its cost does not grow with their number.

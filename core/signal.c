@@ -19,6 +19,7 @@
  */
 #include "pmap.h"
 #include "proc.h"
+#include "procdesc.h"
 #include "session.h"
 #include "signalvar.h"
 #include "syscall.h"
@@ -292,7 +293,7 @@ proc_continue(struct proc *p, bool continued)
 /*
  * Tell p's parent that p stopped or continued (code CLD_STOPPED or
  * CLD_CONTINUED): SIGCHLD unless it asked for SA_NOCLDSTOP, and a wakeup
- * for its wait.  proctree_lock held, so the parent cannot go meanwhile.
+ * for its wait (and a pdwait on p's descriptor).  proctree_lock held, so the parent cannot go meanwhile.
  */
 static void
 sig_tell_parent(struct proc *p, int code, int status)
@@ -307,6 +308,7 @@ sig_tell_parent(struct proc *p, int code, int status)
 	if (!(sigacts_flags(parent) & PS_NOCLDSTOP))
 		psignal_info(parent, TID_ANY, SIGCHLD, &ksi);
 	wakeup(parent);
+	procdesc_jobstate(p);
 }
 
 /*

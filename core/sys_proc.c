@@ -65,27 +65,41 @@ sys_vfork(struct lwp *l, const register_t *args __unused, register_t *rv)
 	return (do_fork(l, RFFDG | RFPROC | RFPPWAIT | RFMEM, rv));
 }
 
+/*
+ * rfork's flags as a process gives them, as fork1 takes them.  EINVAL
+ * (FreeBSD-current) for a bit outside the known set, a kernel-only one
+ * (RFPROCDESC too, but for pdrfork), RFSPAWN with anything else, and an
+ * exit signal without RFTSIGZMB or past NSIG (0: none); DragonFly's
+ * RFFDG|RFCFDG as well.  RFSPAWN is vfork's sharing and wait with the
+ * child's caught signals back at SIG_DFL.
+ */
+int
+rfork_flags(int uflags, bool procdesc, int *flagsp)
+{
+	int konly = RFKERNELONLY & ~(procdesc ? RFPROCDESC : 0);
+
+	if ((unsigned)uflags == RFSPAWN) {
+		*flagsp = (int)(RFFDG | RFPROC | RFMEM | RFPPWAIT | RFSPAWNDFL);
+		return (0);
+	}
+	if ((uflags & ~RFFLAGS) != 0 || (uflags & konly) != 0 ||
+	    ((unsigned)uflags & RFSPAWN) != 0 ||
+	    (uflags & (RFFDG | RFCFDG)) == (RFFDG | RFCFDG))
+		return (EINVAL);
+	if ((uflags & RFTSIGZMB) ? RFTSIGNUM(uflags) >= NSIG :
+	    (uflags & RFTSIGFLAGS(RFTSIGMASK)) != 0)
+		return (EINVAL);
+	*flagsp = uflags & ~RFPROCDESC;
+	return (0);
+}
+
 int
 sys_rfork(struct lwp *l, const register_t *args, register_t *rv)
 {
-	int flags = (int)args[0];
+	int flags, error;
 
-	/*
-	 * FreeBSD-current: a bit outside the known set, a kernel-only bit,
-	 * or RFSPAWN with anything else is EINVAL (DragonFly: RFFDG|RFCFDG
-	 * too).
-	 */
-	if ((flags & ~RFFLAGS) != 0 || (flags & RFKERNELONLY) != 0 ||
-	    (flags & (RFFDG | RFCFDG)) == (RFFDG | RFCFDG) ||
-	    ((flags & RFSPAWN) && (unsigned)flags != RFSPAWN))
-		return (EINVAL);
-	/* vfork's sharing and wait, the child's caught signals back to SIG_DFL. */
-	if ((unsigned)flags == RFSPAWN)
-		return (do_fork(l, RFFDG | RFPROC | RFMEM | RFPPWAIT | RFSPAWNDFL, rv));
-	/* FreeBSD: an exit signal only with RFTSIGZMB, and a real one (0: none). */
-	if ((flags & RFTSIGZMB) ? RFTSIGNUM(flags) >= NSIG :
-	    (flags & RFTSIGFLAGS(RFTSIGMASK)) != 0)
-		return (EINVAL);
+	if ((error = rfork_flags((int)args[0], false, &flags)) != 0)
+		return (error);
 	return (do_fork(l, flags, rv));
 }
 

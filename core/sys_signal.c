@@ -19,8 +19,7 @@ user_text(vaddr_t va)
 	return (va >= VM_MIN_USER && va < VM_MAX_USER);
 }
 
-/* May cur signal p?  Root may signal anyone, others their own uid's. */
-static bool
+bool
 cansignal(const struct proc *cur, const struct proc *p)
 {
 	return (cur->p_uid == 0 || cur->p_uid == p->p_uid);

@@ -71,6 +71,11 @@ static const struct sysent sysent[SYS_MAXSYSCALL] = {
 	SY(setitimer),
 	SY(getitimer),
 	SY(nanosleep),
+	SY(pdfork),
+	SY(pdrfork),
+	SY(pdgetpid),
+	SY(pdkill),
+	SY(pdwait),
 };
 
 void

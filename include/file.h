@@ -1,9 +1,10 @@
 /*
  * Open files and descriptor tables.
  *
- * A struct file is one open object (the console, a pipe end, a kqueue)
- * with a reference count and an ops vector; a descriptor table maps a
- * process's small integers to files, each slot holding one reference.
+ * A struct file is one open object (the console, a pipe end, a kqueue, a
+ * process descriptor) with a reference count and an ops vector; a
+ * descriptor table maps a process's small integers to files, each slot
+ * holding one reference.
  * Tables themselves are reference counted: rfork without RFFDG or RFCFDG
  * shares the caller's table, and a shared table carries FreeBSD's
  * filedesc_to_leader records so that each thread group's leader is known.
@@ -42,6 +43,7 @@ struct file;
 #define DTYPE_CONSOLE	1
 #define DTYPE_PIPE	2
 #define DTYPE_KQUEUE	3
+#define DTYPE_PROCDESC	4
 
 /* fo_flags */
 #define DFLAG_PASSABLE	0x01	/* fork's copy keeps it (not kqueues) */
@@ -66,8 +68,8 @@ struct file {
 	unsigned	f_count;	/* (a) references: slots and callers */
 	int		f_flag;		/* (b) FREAD, FWRITE; (a) FCNTLFLAGS */
 	int		f_type;		/* (b) DTYPE_* */
-	const struct fileops *f_ops;	/* (b) */
-	void		*f_data;	/* (b) struct pipe, struct kqueue */
+	const struct fileops *f_ops;	/* (b); (a) once for a process descriptor, when its process exists */
+	void		*f_data;	/* (b) struct pipe, struct kqueue, struct procdesc */
 };
 
 struct filedesc {
@@ -113,6 +115,8 @@ int	fd_alloc(struct proc *p, struct file *fp, int minfd, int uflags,
 	    int *fdp);
 int	fget(struct proc *p, int fd, int flag, struct file **fpp);
 int	fd_close(struct proc *p, int fd);
+/* fd_close if the slot still holds fp (another lwp may have closed or reused it): an undo. */
+void	fd_close_file(struct proc *p, int fd, struct file *fp);
 int	fd_dup2(struct proc *p, int from, int to);
 int	fd_flags(struct proc *p, int fd, int *oldp, const int *newp);
 
@@ -164,5 +168,13 @@ int	pipe_create(struct file **rfp, struct file **wfp);
 /* core/kqueue.c: EVFILT_PROC events, posted by fork1 and exit1. */
 void	knote_fork(struct proc *parent, pid_t child);
 void	knote_exit(struct proc *p);
+/*
+ * EVFILT_PROCDESC, on a process descriptor's list, proctree_lock held:
+ * its process exited with status (NOTE_EXIT), or the descriptor's last
+ * close drops every knote still on it.
+ */
+struct klist;
+void	knote_procdesc_exit(struct klist *list, int status);
+void	knlist_clear(struct klist *list);
 
 #endif /* !_FILE_H_ */

@@ -21,6 +21,7 @@ struct knote;
 struct pgrp;
 struct session;
 struct plimit;
+struct procdesc;
 struct sigacts;
 struct uidinfo;
 
@@ -166,7 +167,7 @@ struct proc {
 	struct uidinfo	*p_uidinfo;	/* (t) per-uid process count */
 	struct plimit	*p_limit;	/* (c) resource limits, shared copy-on-write */
 	struct sigacts	*p_sigacts;	/* (c) dispositions, NULL until one is set; RFSIGSHARE shares; exec swaps it under proctree_lock too */
-	int		p_sigparent;	/* (b) signal to the parent on exit, 0 none */
+	int		p_sigparent;	/* (b) signal to the parent on exit, 0 none; (t) SIGCHLD when its process descriptor lets go */
 	struct filedesc	*p_fd;		/* (o) descriptor table */
 	struct filedesc_to_leader *p_fdtol; /* (o) leader tracking of a shared table */
 	struct proc	*p_leader;	/* (b) RFTHREAD: the thread group's leader */
@@ -181,6 +182,7 @@ struct proc {
 	struct itimer	p_itimer[3];	/* (c) by ITIMER_*; zero in a fork child */
 	unsigned	p_itimer_cpu;	/* (c) ITIMER_VIRTUAL/PROF armed: a hint for the tick (*) */
 	struct callout	p_itcallout;	/* (callout_lock) ITIMER_REAL's */
+	struct procdesc	*p_procdesc;	/* (t) pdfork's descriptor, while both are there */
 };
 
 extern struct proc proc0, *initproc;
@@ -292,6 +294,9 @@ void	sched_lwp_start(void);		/* first thing on a new lwp's stack */
 extern volatile uint64_t ticks;
 extern struct spinlock sleepq_lock;
 
+/* core/sys_proc.c: rfork's and pdrfork's flags from user space as fork1's.  0 or EINVAL. */
+int	rfork_flags(int uflags, bool procdesc, int *flagsp);
+
 /* core/fork.c */
 int	fork1(struct lwp *l, int flags, struct proc **childp);
 void	start_forked_proc(struct proc *p, int flags);
@@ -305,6 +310,11 @@ extern int maxproc;
 __noreturn void exit1(struct proc *p, int wstatus);
 int	kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
 	    int *status, siginfo_t *si, struct __wrusage *wru);
+/* Reap zombie child (proctree_lock held, released): its usage to its parent and *wru. */
+void	proc_collect(struct proc *child, struct __wrusage *wru);
+/* pdwait: kern_wait6 for the process of one descriptor, whoever holds it. */
+int	kern_pdwait(struct procdesc *pd, int options, int *status, siginfo_t *si,
+	    struct __wrusage *wru, bool *found);
 /* wait4's pid (> 0, -1, 0, < -1) over kern_wait6, with WEXITED implied. */
 int	kern_wait(struct proc *p, pid_t pid, int *status, int options, pid_t *found,
 	    struct __wrusage *wru);

@@ -89,6 +89,8 @@ sig_any_deliverable(const struct lwp *l)
 	    __atomic_load_n(&l->l_siglist, __ATOMIC_RELAXED)) &
 	    ~__atomic_load_n(&l->l_sigmask, __ATOMIC_RELAXED)) != 0);
 }
+/* core/sys_signal.c: may cur signal p?  Root may signal anyone, others their own uid's. */
+bool	cansignal(const struct proc *cur, const struct proc *p);
 /* Act on every signal l can take (userret): handlers, stops, exits. */
 void	sig_deliver(struct lwp *l);
 /* A stopped process's lwp waits here until SIGCONT or SIGKILL (userret). */

@@ -79,6 +79,11 @@ SYSCALL(getrusage);
 SYSCALL(setitimer);
 SYSCALL(getitimer);
 SYSCALL(nanosleep);
+SYSCALL(pdfork);
+SYSCALL(pdrfork);
+SYSCALL(pdgetpid);
+SYSCALL(pdkill);
+SYSCALL(pdwait);
 #undef SYSCALL
 
 #endif /* !_SYSCALL_H_ */

@@ -337,6 +337,21 @@ main(void)
 	fake_proc(200, 0, 0, false);
 	fake_proc(150, 202, 201, true);
 	ok(alloc(0) == 204, "the skip does not depend on the order of the lists");
+	/* a reaped process's pid, kept by its open descriptor: its bit stays set */
+	reset(99999, 199);
+	spin_lock(&proctree_lock);
+	proc_id_set(PROC_ID_PID, 200);
+	proc_id_set(PROC_ID_PID, 202);
+	spin_unlock(&proctree_lock);
+	fake_proc(210, 0, 0, false);
+	pid = alloc(0);
+	pid2 = alloc(0);
+	ok(pid == 201 && pid2 == 203, "pid allocation skips pids held by process descriptors "
+	    "(%d, %d)", pid, pid2);
+	spin_lock(&proctree_lock);
+	proc_id_clear(PROC_ID_PID, 200);
+	proc_id_clear(PROC_ID_PID, 202);
+	spin_unlock(&proctree_lock);
 
 	/* holders ahead of lastpid, and after a wrap */
 	reset(99999, 99);

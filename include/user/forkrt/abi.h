@@ -73,7 +73,13 @@
 #define SYS_umtx_wakeup		470	/* DragonFly's */
 #define SYS_wait6		532
 #define SYS_pipe2		542
-#define SYS_MAXSYSCALL		545
+/* Process descriptors (<sys/procdesc.h>). */
+#define SYS_pdfork		518
+#define SYS_pdkill		519
+#define SYS_pdgetpid		520
+#define SYS_pdrfork		600
+#define SYS_pdwait		601
+#define SYS_MAXSYSCALL		602
 
 /*
  * CPU sets (FreeBSD's <sys/cpuset.h>, one word: forkrt has at most 64 CPUs).
@@ -333,7 +339,7 @@ struct tms {
 #define RFTSIGMASK	0xff
 #define RFTSIGFLAGS(sig)	((sig) << RFTSIGSHIFT)
 #define RFTSIGNUM(flags)	(((flags) >> RFTSIGSHIFT) & RFTSIGMASK)
-#define RFPROCDESC	(1 << 28)	/* pdrfork only: the child comes with a descriptor */
+#define RFPROCDESC	(1 << 28)	/* pdfork/pdrfork only: the child comes with a descriptor */
 #define RFSPAWNDFL	(1 << 29)	/* kernel: the child starts with caught signals at SIG_DFL */
 #define RFPGLOCK	(1 << 30)
 /*
@@ -351,6 +357,11 @@ struct tms {
 			 RFSPAWN)
 /* Refused from rfork(2): the kernel's own, and RFPROCDESC (pdrfork's). */
 #define RFKERNELONLY	(RFSTOPPED | RFHIGHPID | RFPROCDESC | RFSPAWNDFL | RFPGLOCK)
+
+/* pdfork, pdrfork: what becomes of the process descriptor (<sys/procdesc.h>) */
+#define PD_DAEMON	0x00000001	/* closing it does not kill the process */
+#define PD_CLOEXEC	0x00000002	/* the descriptor is close-on-exec */
+#define PD_ALLOWED_AT_FORK	(PD_DAEMON | PD_CLOEXEC)
 
 /* mmap, mprotect */
 #define PROT_NONE	0x00
@@ -390,6 +401,7 @@ struct lwp_params {
 
 /* kqueue / kevent */
 #define EVFILT_PROC	(-5)
+#define EVFILT_PROCDESC	(-8)	/* ident a process descriptor; NOTE_EXIT */
 #define EV_ADD		0x0001
 #define EV_DELETE	0x0002
 #define EV_ENABLE	0x0004
