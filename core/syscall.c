@@ -71,6 +71,7 @@ static const struct sysent sysent[SYS_MAXSYSCALL] = {
 	SY(setitimer),
 	SY(getitimer),
 	SY(nanosleep),
+	SY(procctl),
 };
 
 void

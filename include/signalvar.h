@@ -97,6 +97,8 @@ void	sig_stopped_wait(struct lwp *l);
 void	sig_unpend(struct proc *p, uint32_t m);
 /* Set l's mask to mask, minus what cannot be masked.  p_lock held. */
 void	sig_setmask(struct lwp *l, uint32_t mask);
+/* May cur signal p (kill's rule)?  proctree_lock held, or p otherwise kept. */
+bool	p_cansignal(const struct proc *cur, const struct proc *p);
 /* End the process as signal sig would, from its own lwp l. */
 __noreturn void sigexit(struct lwp *l, int sig);
 

@@ -79,6 +79,7 @@ SYSCALL(getrusage);
 SYSCALL(setitimer);
 SYSCALL(getitimer);
 SYSCALL(nanosleep);
+SYSCALL(procctl);
 #undef SYSCALL
 
 #endif /* !_SYSCALL_H_ */

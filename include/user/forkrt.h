@@ -24,6 +24,7 @@
 #include <sys/cpuset.h>
 #include <sys/event.h>
 #include <sys/mman.h>
+#include <sys/procctl.h>
 #include <sys/resource.h>
 #include <sys/sysctl.h>
 #include <sys/time.h>
