@@ -104,7 +104,8 @@ exit1(struct proc *p, int wstatus)
 
 	spin_lock(&proctree_lock);
 	/* What we reaped goes up first, so that our children follow it there. */
-	reaper_abandon(p);
+	if (p->p_treeflag & P_TREE_REAPER)
+		reaper_abandon(p);
 	LIST_FOREACH_SAFE(child, &p->p_children, p_sibling, next) {
 		reaper = child->p_reaper;
 		LIST_REMOVE(child, p_sibling);

@@ -35,7 +35,6 @@ reaper_fork(struct proc *p1, struct proc *p2, int flags)
 	struct proc *reaper;
 
 	KASSERT(spin_held(&proctree_lock), "reaper_fork without proctree_lock");
-	TAILQ_INIT(&p2->p_reaplist);
 	if ((p1->p_treeflag & P_TREE_REAPER) && !(flags & RFNOWAIT))
 		reaper = p1;
 	else
@@ -63,6 +62,8 @@ reaper_acquire(struct proc *p)
 {
 	KASSERT(spin_held(&proctree_lock), "reaper_acquire without proctree_lock");
 	KASSERT(TAILQ_EMPTY(&p->p_reaplist), "a non-reaper with a reaplist");
+	/* Made here, not at fork: only a reaper's list is ever walked or added to. */
+	TAILQ_INIT(&p->p_reaplist);
 	p->p_treeflag |= P_TREE_REAPER;
 }
 
@@ -78,8 +79,7 @@ reaper_abandon(struct proc *p)
 
 	KASSERT(spin_held(&proctree_lock), "reaper_abandon without proctree_lock");
 	KASSERT(p != initproc && p != &proc0, "init and proc0 reap for good");
-	if (!(p->p_treeflag & P_TREE_REAPER))
-		return;
+	KASSERT(p->p_treeflag & P_TREE_REAPER, "reaper_abandon of a non-reaper");
 	while ((q = TAILQ_FIRST(&p->p_reaplist)) != NULL) {
 		TAILQ_REMOVE(&p->p_reaplist, q, p_reapsibling);
 		/*
@@ -99,7 +99,7 @@ void
 reaper_reap(struct proc *p)
 {
 	KASSERT(spin_held(&proctree_lock), "reaper_reap without proctree_lock");
-	KASSERT(TAILQ_EMPTY(&p->p_reaplist), "a zombie still reaping");
+	KASSERT(!(p->p_treeflag & P_TREE_REAPER), "a zombie still reaping");
 	/*
 	 * PROC_ID_REAP: unless p->p_reaper is init, when neither
 	 * TAILQ_PREV(p) nor TAILQ_NEXT(p) carries p->p_reapsubtree, it is
