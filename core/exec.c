@@ -212,7 +212,7 @@ proc_spawn_init(const char *name, const char *args, int argc, size_t argbytes)
 	spin_lock(&proctree_lock);
 	error = session_create(p);
 	/* The reaper of last resort: orphans with no reaper of their own come here. */
-	reaper_acquire(p);
+	reaper_make_init(p);
 	spin_unlock(&proctree_lock);
 	if (error != 0)
 		panic("proc_spawn_init: no session for init: error %d", error);

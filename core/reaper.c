@@ -7,6 +7,7 @@
  * starts a subtree named by its own pid (p_reapsubtree), and whatever
  * descends from it carries that id, so that PROC_REAP_KILL can take one
  * subtree.  Init's descendants all carry init's id, 1, as in FreeBSD.
+ * Init and proc0 are their own reapers and on no list.
  *
  * A subtree's members sit together on the reaplist: fork puts a child
  * right after its parent when both have the same reaper, and a reaper
@@ -54,6 +55,21 @@ reaper_fork(struct proc *p1, struct proc *p2, int flags)
 		TAILQ_INSERT_AFTER(&reaper->p_reaplist, p1, p2, p_reapsibling);
 	}
 	return ((flags & RFNOWAIT) ? reaper : p1);
+}
+
+/*
+ * p, just forked from proc0 to be init, becomes the reaper of last
+ * resort: its own reaper as proc0 is, so that even its RFNOWAIT children
+ * stay with it (FreeBSD's would go to proc0, which never waits).
+ */
+void
+reaper_make_init(struct proc *p)
+{
+	KASSERT(spin_held(&proctree_lock), "reaper_make_init without proctree_lock");
+	KASSERT(p->p_reaper == &proc0, "init not forked from proc0");
+	TAILQ_REMOVE(&proc0.p_reaplist, p, p_reapsibling);
+	p->p_reaper = p;
+	reaper_acquire(p);
 }
 
 /* p becomes a reaper.  Its existing descendants stay with their reaper (FreeBSD). */

@@ -317,6 +317,7 @@ void	itimer_exit(struct proc *p);	/* P_WEXIT set: no ITIMER_REAL callout after t
 
 /* core/reaper.c: the reaper tree; proctree_lock held for each */
 struct proc *reaper_fork(struct proc *p1, struct proc *p2, int flags);
+void	reaper_make_init(struct proc *p);
 void	reaper_acquire(struct proc *p);
 void	reaper_abandon(struct proc *p);
 void	reaper_reap(struct proc *p);
