@@ -211,6 +211,8 @@ proc_spawn_init(const char *name, const char *args, int argc, size_t argbytes)
 		panic("proc_spawn_init: cannot load %s: error %d", name, error);
 	spin_lock(&proctree_lock);
 	error = session_create(p);
+	/* The reaper of last resort: orphans with no reaper of their own come here. */
+	reaper_make_init(p);
 	spin_unlock(&proctree_lock);
 	if (error != 0)
 		panic("proc_spawn_init: no session for init: error %d", error);

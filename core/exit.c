@@ -2,7 +2,8 @@
  * Process exit and wait.
  *
  * exit1() tears a process down to a zombie: its address space and
- * descriptors go at once, its children pass to init, its watchers and its
+ * descriptors go at once, its children pass to their reaper (init unless
+ * a nearer process asked to be one: core/reaper.c), its watchers and its
  * parent are told.  What is left (the proc, holding the pid, group and
  * session ids and the wait status) goes when the parent collects it in
  * kern_wait(), and with it the last lwp and its kernel stack, once the
@@ -68,7 +69,7 @@ exit_tell_parent(struct proc *p, struct proc *parent, int wstatus)
 __noreturn void
 exit1(struct proc *p, int wstatus)
 {
-	struct proc *child, *next, *parent;
+	struct proc *child, *next, *parent, *reaper;
 	struct lwp *l = curlwp;
 	bool pdheld;
 
@@ -104,12 +105,24 @@ exit1(struct proc *p, int wstatus)
 	}
 
 	spin_lock(&proctree_lock);
+	/* What we reaped goes up first, so that our children follow it there. */
+	if (p->p_treeflag & P_TREE_REAPER)
+		reaper_abandon(p);
 	LIST_FOREACH_SAFE(child, &p->p_children, p_sibling, next) {
+		reaper = child->p_reaper;
 		LIST_REMOVE(child, p_sibling);
-		child->p_pptr = initproc;
-		LIST_INSERT_HEAD(&initproc->p_children, child, p_sibling);
-		if (child->p_stat == SZOMB)
-			wakeup(initproc);
+		child->p_pptr = reaper;
+		child->p_sigparent = SIGCHLD;
+		LIST_INSERT_HEAD(&reaper->p_children, child, p_sibling);
+		/*
+		 * An exit the reaper has not heard of: it may wait for it now
+		 * (FreeBSD); one an open process descriptor holds is the
+		 * descriptor's to report.
+		 */
+		if (child->p_stat == SZOMB && child->p_procdesc == NULL) {
+			exit_tell_parent(child, reaper, child->p_xstat);
+			wakeup(reaper);
+		}
 	}
 	p->p_xstat = wstatus;
 	spin_lock(&p->p_lock);
@@ -134,13 +147,17 @@ exit1(struct proc *p, int wstatus)
 	    (sigacts_flags(parent) & PS_NOCLDWAIT)) {
 		/*
 		 * A parent that wants no zombies (SA_NOCLDWAIT, SIGCHLD
-		 * ignored) gets none: init reaps us, and a wait of the
-		 * parent's wakes to find one child fewer (FreeBSD).
+		 * ignored) gets none: our reaper reaps us, and a wait of the
+		 * parent's wakes to find one child fewer (FreeBSD).  A parent
+		 * that is our reaper would keep us (FreeBSD does): we go to
+		 * its own reaper instead, so that it still gets no zombie.
 		 */
+		reaper = p->p_reaper != parent ? p->p_reaper : parent->p_reaper;
 		wakeup(parent);
 		LIST_REMOVE(p, p_sibling);
-		p->p_pptr = parent = initproc;
-		LIST_INSERT_HEAD(&initproc->p_children, p, p_sibling);
+		p->p_pptr = parent = reaper;
+		p->p_sigparent = SIGCHLD;
+		LIST_INSERT_HEAD(&reaper->p_children, p, p_sibling);
 	}
 	if (!pdheld)
 		exit_tell_parent(p, parent, wstatus);
@@ -185,6 +202,7 @@ proc_unlink_zombie(struct proc *p)
 	LIST_REMOVE(p, p_list);
 	LIST_REMOVE(p, p_hash);
 	LIST_REMOVE(p, p_sibling);
+	reaper_reap(p);
 	pgrp_leave(p);
 	/* A descriptor that outlives the process keeps its pid taken (procdesc_reap). */
 	if (p->p_procdesc != NULL)

@@ -286,7 +286,7 @@ fork1(struct lwp *l1, int flags, struct proc **childp)
 	}
 	p2->p_uidinfo = p1->p_uidinfo;
 	p2->p_uidinfo->ui_ref++;
-	proc_add(p2, (flags & RFNOWAIT) && initproc != NULL ? initproc : p1);
+	proc_add(p2, reaper_fork(p1, p2, flags));
 	pgrp_inherit(p2, p1);
 	if (flags & RFTHREAD) {
 		leader = p1->p_leader;

@@ -38,6 +38,10 @@ proc_init(void)
 	proc0.p_flags = P_SYSTEM;
 	strlcpy(proc0.p_comm, "kernel", sizeof(proc0.p_comm));
 	LIST_INIT(&proc0.p_children);
+	/* The reaper of kernel threads, and of init until init is one itself. */
+	proc0.p_treeflag = P_TREE_REAPER;
+	proc0.p_reaper = &proc0;
+	TAILQ_INIT(&proc0.p_reaplist);
 	lwp_tree_init(&proc0);
 	lwp0.l_proc = &proc0;
 	lwp0.l_stat = LSRUN;

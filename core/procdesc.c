@@ -130,9 +130,10 @@ procdesc_reap(struct proc *p)
 /*
  * The last close (FreeBSD's procdesc_close).  A reaped process's pid is
  * free again; a zombie is reaped here, its usage going to its parent; a
- * running process is cut loose: passed to init, which reaps it when it
- * exits (SIGCHLD from then on), and killed unless PD_DAEMON.  Waiting for
- * it here is what FreeBSD calls madness: its exit may need our locks.
+ * running process is cut loose: passed to its reaper (init unless
+ * procctl made another), which reaps it when it exits (SIGCHLD from then
+ * on), and killed unless PD_DAEMON.  Waiting for it here is what FreeBSD
+ * calls madness: its exit may need our locks.
  */
 static void
 procdesc_close(struct file *fp)
@@ -156,11 +157,12 @@ procdesc_close(struct file *fp)
 		kfree(pd);
 		return;
 	}
+	/* Cut loose as an orphan is: to its reaper (init at the end), which hears of its exit. */
 	p->p_sigparent = SIGCHLD;
-	if (p->p_pptr != initproc) {
+	if (p->p_pptr != p->p_reaper) {
 		LIST_REMOVE(p, p_sibling);
-		p->p_pptr = initproc;
-		LIST_INSERT_HEAD(&initproc->p_children, p, p_sibling);
+		p->p_pptr = p->p_reaper;
+		LIST_INSERT_HEAD(&p->p_reaper->p_children, p, p_sibling);
 	}
 	if ((pd->pd_flags & PDF_DAEMON) == 0)
 		psignal(p, SIGKILL);

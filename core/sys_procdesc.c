@@ -148,7 +148,7 @@ sys_pdkill(struct lwp *l, const register_t *args, register_t *rv __unused)
 	spin_lock(&proctree_lock);
 	if ((p = pd->pd_proc) == NULL)
 		error = ESRCH;
-	else if (!cansignal(cur, p))
+	else if (!p_cansignal(cur, p))
 		error = EPERM;
 	else if (sig != 0 && p->p_stat != SZOMB)
 		psignal_info(p, TID_ANY, sig, &ksi);

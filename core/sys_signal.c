@@ -19,8 +19,9 @@ user_text(vaddr_t va)
 	return (va >= VM_MIN_USER && va < VM_MAX_USER);
 }
 
+/* May cur signal p?  Root may signal anyone, others their own uid's. */
 bool
-cansignal(const struct proc *cur, const struct proc *p)
+p_cansignal(const struct proc *cur, const struct proc *p)
 {
 	return (cur->p_uid == 0 || cur->p_uid == p->p_uid);
 }
@@ -33,7 +34,7 @@ kill_one(struct proc *cur, struct proc *p, int sig, const struct ksiginfo *ksi,
 	if (p->p_stat == SZOMB || (p->p_flags & P_SYSTEM))
 		return;
 	(*found)++;
-	if (!cansignal(cur, p))
+	if (!p_cansignal(cur, p))
 		return;
 	(*sent)++;
 	if (sig != 0)
@@ -71,7 +72,7 @@ sys_kill(struct lwp *l, const register_t *args, register_t *rv __unused)
 		if ((p = pfind(pid)) == NULL || p->p_stat == SZOMB ||
 		    (p->p_flags & P_SYSTEM))
 			error = ESRCH;
-		else if (!cansignal(cur, p))
+		else if (!p_cansignal(cur, p))
 			error = EPERM;
 		else if (sig != 0)
 			psignal_info(p, TID_ANY, sig, &ksi);

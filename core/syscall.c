@@ -76,6 +76,7 @@ static const struct sysent sysent[SYS_MAXSYSCALL] = {
 	SY(pdgetpid),
 	SY(pdkill),
 	SY(pdwait),
+	SY(procctl),
 };
 
 void

@@ -167,7 +167,7 @@ struct proc {
 	struct uidinfo	*p_uidinfo;	/* (t) per-uid process count */
 	struct plimit	*p_limit;	/* (c) resource limits, shared copy-on-write */
 	struct sigacts	*p_sigacts;	/* (c) dispositions, NULL until one is set; RFSIGSHARE shares; exec swaps it under proctree_lock too */
-	int		p_sigparent;	/* (b) signal to the parent on exit, 0 none; (t) SIGCHLD when its process descriptor lets go */
+	int		p_sigparent;	/* (t) signal to the parent on exit, 0 none; set at fork, SIGCHLD once orphaned or let go by its process descriptor */
 	struct filedesc	*p_fd;		/* (o) descriptor table */
 	struct filedesc_to_leader *p_fdtol; /* (o) leader tracking of a shared table */
 	struct proc	*p_leader;	/* (b) RFTHREAD: the thread group's leader */
@@ -183,7 +183,16 @@ struct proc {
 	unsigned	p_itimer_cpu;	/* (c) ITIMER_VIRTUAL/PROF armed: a hint for the tick (*) */
 	struct callout	p_itcallout;	/* (callout_lock) ITIMER_REAL's */
 	struct procdesc	*p_procdesc;	/* (t) pdfork's descriptor, while both are there */
+	/* Reapers (core/reaper.c, FreeBSD's procctl PROC_REAP_*). */
+	int		p_treeflag;	/* (t) P_TREE_* */
+	struct proc	*p_reaper;	/* (t) where our orphans and RFNOWAIT children go */
+	TAILQ_HEAD(, proc) p_reaplist;	/* (t) a reaper's: the processes it reaps, each subtree's together */
+	TAILQ_ENTRY(proc) p_reapsibling; /* (t) on p_reaper's p_reaplist, until reaped */
+	pid_t		p_reapsubtree;	/* (t) pid of the reaper's child we descend from */
 };
+
+/* p_treeflag (t) */
+#define P_TREE_REAPER	0x0001	/* reaps its descendants' orphans (procctl) */
 
 extern struct proc proc0, *initproc;
 extern struct lwp lwp0;
@@ -336,6 +345,13 @@ uint64_t rusage_proc_runtime(struct proc *p);	/* p is curproc */
 /* core/itimer.c */
 void	itimer_tick(struct lwp *l, bool from_user);
 void	itimer_exit(struct proc *p);	/* P_WEXIT set: no ITIMER_REAL callout after this */
+
+/* core/reaper.c: the reaper tree; proctree_lock held for each */
+struct proc *reaper_fork(struct proc *p1, struct proc *p2, int flags);
+void	reaper_make_init(struct proc *p);
+void	reaper_acquire(struct proc *p);
+void	reaper_abandon(struct proc *p);
+void	reaper_reap(struct proc *p);
 
 /* core/signal.c (more in signalvar.h) */
 /* Post sig to p as the kernel's (si_code SI_KERNEL). */

@@ -7,8 +7,8 @@
  * p_procdesc) until one of two things cuts the link: the process is
  * reaped (by pdwait, waitpid of its pid, or the last close of a zombie),
  * or the descriptor's file is closed for the last time while the process
- * runs (it is then killed, unless PD_DAEMON, and passed to init like any
- * orphan).  A struct procdesc lives exactly as long as its file.
+ * runs (it is then killed, unless PD_DAEMON, and passed to its reaper
+ * like any orphan).  A struct procdesc lives exactly as long as its file.
  *
  * The pid of a reaped process stays taken while its descriptor is open
  * (FreeBSD's way: the descriptor, not a zombie, holds it): its bit in the

@@ -89,8 +89,6 @@ sig_any_deliverable(const struct lwp *l)
 	    __atomic_load_n(&l->l_siglist, __ATOMIC_RELAXED)) &
 	    ~__atomic_load_n(&l->l_sigmask, __ATOMIC_RELAXED)) != 0);
 }
-/* core/sys_signal.c: may cur signal p?  Root may signal anyone, others their own uid's. */
-bool	cansignal(const struct proc *cur, const struct proc *p);
 /* Act on every signal l can take (userret): handlers, stops, exits. */
 void	sig_deliver(struct lwp *l);
 /* A stopped process's lwp waits here until SIGCONT or SIGKILL (userret). */
@@ -99,6 +97,8 @@ void	sig_stopped_wait(struct lwp *l);
 void	sig_unpend(struct proc *p, uint32_t m);
 /* Set l's mask to mask, minus what cannot be masked.  p_lock held. */
 void	sig_setmask(struct lwp *l, uint32_t mask);
+/* core/sys_signal.c: may cur signal p (kill's rule: root anyone, others their own uid's)? */
+bool	p_cansignal(const struct proc *cur, const struct proc *p);
 /* End the process as signal sig would, from its own lwp l. */
 __noreturn void sigexit(struct lwp *l, int sig);
 

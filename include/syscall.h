@@ -84,6 +84,7 @@ SYSCALL(pdrfork);
 SYSCALL(pdgetpid);
 SYSCALL(pdkill);
 SYSCALL(pdwait);
+SYSCALL(procctl);
 #undef SYSCALL
 
 #endif /* !_SYSCALL_H_ */

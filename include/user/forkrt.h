@@ -25,6 +25,7 @@
 #include <sys/cpuset.h>
 #include <sys/event.h>
 #include <sys/mman.h>
+#include <sys/procctl.h>
 #include <sys/procdesc.h>
 #include <sys/resource.h>
 #include <sys/sysctl.h>

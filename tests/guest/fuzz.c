@@ -296,7 +296,8 @@ one_call(struct fz *f)
 	    SYS_rfork, SYS_sched_yield, SYS_kqueue, SYS_kevent, SYS_mmap,
 	    SYS_lwp_create, SYS_lwp_gettid, SYS_lwp_exit, SYS_lwp_kill,
 	    SYS_poweroff, SYS_cycles, SYS_cpuset_setaffinity,
-	    SYS_cpuset_getaffinity, SYS_sched_getcpu, SYS_mprotect, SYS_minherit };
+	    SYS_cpuset_getaffinity, SYS_sched_getcpu, SYS_mprotect, SYS_minherit,
+	    SYS_procctl };
 	static const char *const names[] = { "kern.maxproc", "kern.nprocs",
 	    "vm.stats.vm.v_free_count", "kern.pid_max", "kern.randompid",
 	    "debug.kthread_test", "no.such.name", "" };

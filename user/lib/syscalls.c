@@ -131,6 +131,12 @@ waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
 }
 
 int
+procctl(idtype_t idtype, id_t id, int cmd, void *data)
+{
+	return ((int)SYS4(SYS_procctl, idtype, id, cmd, data));
+}
+
+int
 execv(const char *name, char *const argv[])
 {
 	return ((int)SYS2(SYS_execv, name, argv));

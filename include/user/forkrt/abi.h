@@ -77,6 +77,7 @@
 #define SYS_pdfork		518
 #define SYS_pdkill		519
 #define SYS_pdgetpid		520
+#define SYS_procctl		544
 #define SYS_pdrfork		600
 #define SYS_pdwait		601
 #define SYS_MAXSYSCALL		602
@@ -424,5 +425,54 @@ struct kevent {
 	void		*udata;
 	uint64_t	ext[4];
 };
+
+/*
+ * procctl(2)'s reaper commands (FreeBSD's <sys/procctl.h>, issue 13): the
+ * numbers, structures and flags, with FreeBSD's layout.  idtype is
+ * idtype_t's P_PID (no reaper command takes P_PGID).
+ */
+#define PROC_REAP_ACQUIRE	2	/* become a reaper */
+#define PROC_REAP_RELEASE	3	/* stop being one */
+#define PROC_REAP_STATUS	4	/* struct procctl_reaper_status */
+#define PROC_REAP_GETPIDS	5	/* struct procctl_reaper_pids */
+#define PROC_REAP_KILL		6	/* struct procctl_reaper_kill */
+
+struct procctl_reaper_status {
+	unsigned int	rs_flags;	/* REAPER_STATUS_* */
+	unsigned int	rs_children;	/* the reaper's children among its descendants */
+	unsigned int	rs_descendants;	/* processes it reaps (nested reapers' not counted) */
+	int32_t		rs_reaper;	/* the reaper's pid */
+	int32_t		rs_pid;		/* one of them (a child if there is one), -1 if none */
+	unsigned int	rs_pad0[15];
+};
+#define REAPER_STATUS_OWNED	0x00000001	/* the process asked about is the reaper */
+#define REAPER_STATUS_REALINIT	0x00000002	/* the reaper is init */
+
+struct procctl_reaper_pidinfo {
+	int32_t		pi_pid;
+	int32_t		pi_subtree;	/* pid of the reaper's child it descends from */
+	unsigned int	pi_flags;	/* REAPER_PIDINFO_* */
+	unsigned int	pi_pad0[15];
+};
+#define REAPER_PIDINFO_VALID	0x00000001
+#define REAPER_PIDINFO_CHILD	0x00000002	/* a child of the reaper */
+#define REAPER_PIDINFO_REAPER	0x00000004	/* a reaper itself */
+
+struct procctl_reaper_pids {
+	unsigned int	rp_count;	/* room in rp_pids */
+	unsigned int	rp_pad0[15];
+	struct procctl_reaper_pidinfo *rp_pids;
+};
+
+struct procctl_reaper_kill {
+	int		rk_sig;		/* in: the signal */
+	unsigned int	rk_flags;	/* in: REAPER_KILL_* */
+	int32_t		rk_subtree;	/* in: with REAPER_KILL_SUBTREE, which */
+	unsigned int	rk_killed;	/* out: processes signalled */
+	int32_t		rk_fpid;	/* out: the first that could not be, or -1 */
+	unsigned int	rk_pad0[15];
+};
+#define REAPER_KILL_CHILDREN	0x00000001	/* only the reaper's children */
+#define REAPER_KILL_SUBTREE	0x00000002	/* only the subtree rk_subtree */
 
 #endif /* !_FORKRT_ABI_H_ */
