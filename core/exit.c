@@ -338,6 +338,23 @@ wait_find(struct proc *p, idtype_t idtype, id_t id, int options, struct proc **f
 }
 
 /*
+ * What a wait found: its siginfo (si may be NULL) and, for an exit
+ * without WNOWAIT, the reap, which gives up proctree_lock (true).
+ */
+static bool
+wait_report(struct proc *child, int what, int code, int options, int status,
+    siginfo_t *si, struct __wrusage *wru)
+{
+	if (si != NULL)
+		wait_siginfo(child, code, status, si);
+	if (what == SZOMB && !(options & WNOWAIT)) {
+		proc_collect(child, wru);
+		return (true);
+	}
+	return (false);
+}
+
+/*
  * waitid/wait6 for process p: a child matching (idtype, id) that exited
  * (WEXITED), stopped (WUNTRACED) or continued (WCONTINUED).  0 with
  * *pidp its pid (0 under WNOHANG when none has anything to say yet),
@@ -377,14 +394,10 @@ kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
 			break;
 		}
 		if (child != NULL) {
-			error = 0;
 			*pidp = child->p_pid;
-			if (si != NULL)
-				wait_siginfo(child, code, *status, si);
-			if (what == SZOMB && !(options & WNOWAIT)) {
-				proc_collect(child, wru);
+			if (wait_report(child, what, code, options, *status, si, wru))
 				return (0);
-			}
+			error = 0;
 			break;
 		}
 		if (error != 0 || (options & WNOHANG))
@@ -452,14 +465,10 @@ kern_pdwait(struct procdesc *pd, int options, int *status, siginfo_t *si,
 			break;
 		}
 		if ((what = wait_event(child, options, status, &code)) != 0) {
-			error = 0;
 			*found = true;
-			if (si != NULL)
-				wait_siginfo(child, code, *status, si);
-			if (what == SZOMB && !(options & WNOWAIT)) {
-				proc_collect(child, wru);
+			if (wait_report(child, what, code, options, *status, si, wru))
 				return (0);
-			}
+			error = 0;
 			break;
 		}
 		if (error != 0 || (options & WNOHANG))

@@ -365,8 +365,9 @@ fget(struct proc *p, int fd, int flag, struct file **fpp)
 	return (0);
 }
 
-int
-fd_close(struct proc *p, int fd)
+/* Empty slot fd if it holds want (NULL: whatever it holds), dropping the file; else EBADF. */
+static int
+fd_close_slot(struct proc *p, int fd, struct file *want)
 {
 	struct filedesc *fdt = p->p_fd;
 	struct file *fp;
@@ -374,7 +375,7 @@ fd_close(struct proc *p, int fd)
 	if (fdt == NULL || fd < 0 || fd >= NOFILE)
 		return (EBADF);
 	spin_lock(&fdt->fd_lock);
-	if ((fp = fdt->fd_ofiles[fd]) == NULL) {
+	if ((fp = fdt->fd_ofiles[fd]) == NULL || (want != NULL && fp != want)) {
 		spin_unlock(&fdt->fd_lock);
 		return (EBADF);
 	}
@@ -387,24 +388,16 @@ fd_close(struct proc *p, int fd)
 	return (0);
 }
 
+int
+fd_close(struct proc *p, int fd)
+{
+	return (fd_close_slot(p, fd, NULL));
+}
+
 void
 fd_close_file(struct proc *p, int fd, struct file *fp)
 {
-	struct filedesc *fdt = p->p_fd;
-
-	if (fdt == NULL || fd < 0 || fd >= NOFILE)
-		return;
-	spin_lock(&fdt->fd_lock);
-	if (fdt->fd_ofiles[fd] != fp) {
-		spin_unlock(&fdt->fd_lock);
-		return;
-	}
-	fdt->fd_ofiles[fd] = NULL;
-	fdt->fd_ofileflags[fd] = 0;
-	if (fd < fdt->fd_freefile)
-		fdt->fd_freefile = fd;
-	spin_unlock(&fdt->fd_lock);
-	fdrop(fp);
+	(void)fd_close_slot(p, fd, fp);
 }
 
 int
