@@ -57,6 +57,16 @@ __noreturn void hal_poweroff(int status);
  */
 void	hal_mem_foreach(void (*fn)(paddr_t base, size_t len));
 
+/*
+ * Entropy for the kernel's random source (core/random.c): fill buf with
+ * len bytes from the best the platform has (x86_64 rdseed/rdrand where
+ * CPUID says so; riscv64 the device tree's /chosen/rng-seed, or the
+ * seed CSR where present).  Returns how many of those bytes are worth
+ * trusting: 0 when there is no hardware source (the core then mixes in
+ * timer and cycle-counter jitter).  Called at boot, before any lock.
+ */
+size_t	hal_entropy(void *buf, size_t len);
+
 /* The boot command line (QEMU's -append), "" if none.  Never NULL. */
 const char *hal_cmdline(void);
 

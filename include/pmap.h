@@ -89,6 +89,30 @@ int	pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva);
  */
 #define PMAP_TABLE_SPAN	(512 * PAGE_SIZE)
 
+/*
+ * Kernel mappings outside the direct map, in a region the platform sets
+ * aside at boot for kernel stacks ([kstack_region_base, +size), whose
+ * upper-level tables exist from boot and are shared by every pmap, so
+ * that a mapping made there is seen in every address space).  Used by
+ * core/kstack.c, which keeps an unmapped guard page under each stack.
+ * pmap_kenter maps va to pa supervisor-only, readable and writable, never
+ * executable: 0, or ENOMEM when a leaf table could not be had (nothing
+ * changed).  pmap_kremove unmaps va and invalidates it on every CPU
+ * before it returns.  Neither is called with any spinlock held but
+ * kmem's own callers' (they may take the page lock).
+ */
+extern vaddr_t kstack_region_base;
+extern size_t kstack_region_size;
+int	pmap_kenter(vaddr_t va, paddr_t pa);
+void	pmap_kremove(vaddr_t va);
+
+/*
+ * The kernel's own mapping of va (any kernel address: image, direct map,
+ * kernel stacks): true if mapped, with its rights in *prot (VM_PROT_*),
+ * for the W^X test's debug knob.
+ */
+bool	pmap_kextract(vaddr_t va, vm_prot_t *prot);
+
 /* Make pm the address space of this CPU; NULL selects the kernel-only pmap. */
 void	pmap_activate(struct pmap *pm);
 
