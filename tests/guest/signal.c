@@ -1001,6 +1001,127 @@ example_program(void)
 	return (0);
 }
 
+/*
+ * A storm: 2000 SIGUSR1s at a child that forks, waits and reads a pipe
+ * with an SA_RESTART handler; every fork is waited for, every byte
+ * read, and the handler ran at least once and never broke a call.
+ */
+static volatile int storm_hits;
+
+static void
+on_storm(int sig __unused)
+{
+	storm_hits++;
+}
+
+static int
+storm_worker(int ready)
+{
+	struct sigaction sa = { 0 };
+	int fds[2], status, got = 0;
+	char buf[64];
+	pid_t pid;
+
+	sa.sa_handler = on_storm;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
+	write(ready, "r", 1);		/* the storm may start */
+	pipe(fds);
+	for (int i = 0; i < 100; i++) {
+		if ((pid = xfork()) == 0) {
+			write(fds[1], "0123456789", 10);
+			_exit(i & 0x7f);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+		    !WIFEXITED(status) || WEXITSTATUS(status) != (i & 0x7f))
+			return (1);
+		for (int n = 0; n < 10; ) {
+			ssize_t r = read(fds[0], buf, 10 - (size_t)n);
+
+			if (r <= 0)
+				return (2);
+			n += (int)r;
+			got += (int)r;
+		}
+	}
+	return (got == 1000 && storm_hits > 0 ? 0 : 3);
+}
+
+static int
+signal_storm(void)
+{
+	pid_t pid;
+	int status, sent = 0, ready[2];
+	char c;
+
+	pipe(ready);
+	if ((pid = xfork()) == 0)
+		_exit(storm_worker(ready[1]));
+	CHECK(3, read(ready[0], &c, 1) == 1);
+	for (int i = 0; i < 2000; i++)
+		if (kill(pid, SIGUSR1) == 0)
+			sent++;
+	CHECK(1, waitpid(pid, &status, 0) == pid);
+	CHECK(10 + (WIFEXITED(status) ? WEXITSTATUS(status) : 9), WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0);
+	CHECK(2, sent > 0);
+	return (0);
+}
+
+/* Stop and continue a process of three busy lwps 200 times: each time all of it stops. */
+static char storm_stacks[2][16384] __attribute__((aligned(16)));
+
+static void
+storm_spin(void *arg)
+{
+	volatile uint64_t *ctr = arg;
+
+	for (;;)
+		(*ctr)++;
+}
+
+static int
+stop_storm(void)
+{
+	volatile uint64_t *ctr = shared_counter();
+	pid_t pid;
+	int status, bad = 0;
+	uint64_t a;
+
+	if ((pid = xfork()) == 0) {
+		for (int i = 0; i < 2; i++) {
+			struct lwp_params lp = { storm_spin, (void *)&ctr[i + 1],
+			    storm_stacks[i] + sizeof(storm_stacks[i]), NULL, NULL };
+
+			lwp_create(&lp);
+		}
+		for (;;)
+			ctr[0]++;
+	}
+	while (ctr[0] == 0 || ctr[1] == 0 || ctr[2] == 0)
+		sched_yield();
+	for (int i = 0; i < 200; i++) {
+		kill(pid, SIGSTOP);
+		if (waitpid(pid, &status, WUNTRACED) != pid || !WIFSTOPPED(status))
+			bad++;
+		if (i % 40 == 0) {
+			/* Stopped means every lwp: no counter moves. */
+			nap(10);
+			a = ctr[0] + ctr[1] + ctr[2];
+			nap(30);
+			if (ctr[0] + ctr[1] + ctr[2] != a)
+				bad++;
+		}
+		kill(pid, SIGCONT);
+		if (waitpid(pid, &status, WCONTINUED) != pid || !WIFCONTINUED(status))
+			bad++;
+	}
+	CHECK(1, bad == 0);
+	kill(pid, SIGKILL);
+	CHECK(2, waitpid(pid, &status, 0) == pid && WTERMSIG(status) == SIGKILL);
+	return (0);
+}
+
 struct tcase {
 	int		(*fn)(void);
 	const char	*name;
@@ -1044,6 +1165,8 @@ static const struct tcase cases[] = {
 	{ altstack_eperm, "sigaltstack cannot change the stack a handler runs on (EPERM)", 0 },
 	{ vfork_signal, "a signal sent during a vfork wait is taken after it", 0 },
 	{ example_program, "user/examples/posix_signals.c runs unchanged and gets every count right", 0 },
+	{ signal_storm, "2000 signals at a child that forks, waits and reads with SA_RESTART break none of its calls", 0 },
+	{ stop_storm, "200 stops and continues of a process of three busy lwps: each stop stops them all", 0 },
 	{ lwp_masks, "per-lwp masks: a process signal waits for an lwp that takes it; lwp_kill stays on its lwp", 0 },
 };
 
