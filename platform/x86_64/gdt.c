@@ -41,7 +41,8 @@ struct dtr {
 #define SDT_SYSTSS	0x89	/* present, available 64-bit TSS */
 
 #define NGDT		8
-#define DF_STACK_SIZE	4096
+/* Room for panic() and its backtrace after a kernel stack overflow. */
+#define DF_STACK_SIZE	16384
 
 /*
  * GDT order is fixed by STAR/SYSRET: SYSRET loads CS = STAR[63:48] + 16 and
