@@ -6,7 +6,9 @@
  * fail (CF clear, the output 0) and is simply tried again: RDRAND a few
  * times (Intel's DRNG guide: ten failures in a row mean a broken part),
  * RDSEED more, with PAUSE between tries (it fails when the source is
- * drained, and recovers as it refills).  QEMU's TCG has both in -cpu max.
+ * drained, and recovers as it refills).  QEMU 7.2's TCG offers RDRAND
+ * only (-cpu max; it refuses +rdseed), so under the tools' default the
+ * RDRAND path runs; RDSEED is used under KVM on a host that has it.
  */
 #include "hal.h"
 #include "kernel.h"
