@@ -105,6 +105,16 @@ x86_set_kstack(uint64_t top)
 	ci->ci_md[CI_MD_KSTACK] = top;
 }
 
+/* The calling CPU's double-fault stack, [*lo, *hi), for hal_backtrace(). */
+void
+x86_df_stack(uintptr_t *lo, uintptr_t *hi)
+{
+	struct pcpu_tables *pc = &pcpu_tables[curcpu()->ci_id];
+
+	*lo = (uintptr_t)pc->pc_df_stack;
+	*hi = *lo + DF_STACK_SIZE;
+}
+
 void
 x86_idt_init(void)
 {

@@ -335,25 +335,44 @@ hal_idle(void)
 }
 
 /*
- * Walk the rbp chain (the kernel keeps frame pointers) within the stack
- * we are on: curlwp's kernel stack or the boot stack.
+ * The stack [*lo, *hi) holding the frame at fp, among those the kernel
+ * runs on: curlwp's kernel stack, the boot stack, this CPU's
+ * double-fault stack.
+ */
+static bool
+stack_of(uintptr_t fp, uintptr_t *lo, uintptr_t *hi)
+{
+	if (curlwp != NULL && curlwp->l_md.md_kstack != 0 &&
+	    fp >= curlwp->l_md.md_kstack &&
+	    fp < curlwp->l_md.md_kstack + KSTACK_SIZE) {
+		*lo = curlwp->l_md.md_kstack;
+		*hi = *lo + KSTACK_SIZE;
+		return (true);
+	}
+	if (fp >= (uintptr_t)boot_stack && fp < (uintptr_t)boot_stack_top) {
+		*lo = (uintptr_t)boot_stack;
+		*hi = (uintptr_t)boot_stack_top;
+		return (true);
+	}
+	x86_df_stack(lo, hi);
+	return (fp >= *lo && fp < *hi);
+}
+
+/*
+ * Walk the rbp chain (the kernel keeps frame pointers) up the stack we
+ * are on.  A panic after a double fault (a kernel stack overflow) runs
+ * on the double-fault stack, where trap()'s frame links to the faulting
+ * stack's (trap.S leaves rbp alone): the walk follows it across, once.
  */
 void
 hal_backtrace(void)
 {
 	uint64_t *fp = __builtin_frame_address(0);
-	uintptr_t lo, hi;
+	uintptr_t lo, hi, next, from;
+	bool crossed = false;
 	int n;
 
-	if (curlwp != NULL && (uintptr_t)fp >= curlwp->l_md.md_kstack &&
-	    (uintptr_t)fp < curlwp->l_md.md_kstack + KSTACK_SIZE) {
-		lo = curlwp->l_md.md_kstack;
-		hi = lo + KSTACK_SIZE;
-	} else if ((uintptr_t)fp >= (uintptr_t)boot_stack &&
-	    (uintptr_t)fp < (uintptr_t)boot_stack_top) {
-		lo = (uintptr_t)boot_stack;
-		hi = (uintptr_t)boot_stack_top;
-	} else {
+	if (!stack_of((uintptr_t)fp, &lo, &hi)) {
 		printf("backtrace: frame %p on no known stack\n", (void *)fp);
 		return;
 	}
@@ -363,8 +382,13 @@ hal_backtrace(void)
 		    ((uintptr_t)fp & 7) != 0 || fp[1] == 0)
 			break;
 		printf("  #%d %#lx\n", n, fp[1]);
-		if (fp[0] <= (uint64_t)fp)
-			break;
-		fp = (uint64_t *)fp[0];
+		next = fp[0];
+		if (next <= (uintptr_t)fp || next + 16 > hi) {
+			from = lo;
+			if (crossed || !stack_of(next, &lo, &hi) || lo == from)
+				break;
+			crossed = true;
+		}
+		fp = (uint64_t *)next;
 	}
 }
