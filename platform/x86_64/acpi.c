@@ -87,11 +87,11 @@ sdt_at(paddr_t pa, const char *sig)
 {
 	const struct acpi_sdt *h;
 
-	if (pa == 0 || pa > DMAP_RAM_END - sizeof(*h))
+	if (pa == 0 || pa > x86_dmap_end - sizeof(*h))
 		return (NULL);
 	h = phys_to_kva(pa);
 	if (memcmp(h->sdt_sig, sig, 4) != 0 || h->sdt_len < sizeof(*h) ||
-	    h->sdt_len > DMAP_RAM_END - pa || !cksum_ok(h, h->sdt_len))
+	    h->sdt_len > x86_dmap_end - pa || !cksum_ok(h, h->sdt_len))
 		return (NULL);
 	return (h);
 }
@@ -106,7 +106,7 @@ madt_find(paddr_t rsdp_pa)
 	size_t esize, i, n;
 	paddr_t pa;
 
-	if (rsdp_pa > DMAP_RAM_END - sizeof(*rsdp) ||
+	if (rsdp_pa > x86_dmap_end - sizeof(*rsdp) ||
 	    memcmp(rsdp->rsdp_sig, "RSD PTR ", 8) != 0 ||
 	    !cksum_ok(rsdp, RSDP_V1_LEN))
 		return (NULL);

@@ -41,7 +41,8 @@ struct dtr {
 #define SDT_SYSTSS	0x89	/* present, available 64-bit TSS */
 
 #define NGDT		8
-#define DF_STACK_SIZE	4096
+/* Room for panic() and its backtrace after a kernel stack overflow. */
+#define DF_STACK_SIZE	16384
 
 /*
  * GDT order is fixed by STAR/SYSRET: SYSRET loads CS = STAR[63:48] + 16 and
@@ -102,6 +103,16 @@ x86_set_kstack(uint64_t top)
 
 	pcpu_tables[ci->ci_id].pc_tss.tss_rsp[0] = top;
 	ci->ci_md[CI_MD_KSTACK] = top;
+}
+
+/* The calling CPU's double-fault stack, [*lo, *hi), for hal_backtrace(). */
+void
+x86_df_stack(uintptr_t *lo, uintptr_t *hi)
+{
+	struct pcpu_tables *pc = &pcpu_tables[curcpu()->ci_id];
+
+	*lo = (uintptr_t)pc->pc_df_stack;
+	*hi = *lo + DF_STACK_SIZE;
 }
 
 void

@@ -56,26 +56,47 @@ uintptr_t hal_dmap_base = DMAP_BASE;
 extern char __kernel_start[], __kernel_end[];
 extern char boot_stack[], boot_stack_top[];
 
+/* (b): set by x86_start() on the boot CPU, constant once kmain() runs. */
 static struct {
 	paddr_t	base, end;
-} ram[MAX_RAM_RANGES];
-static int nram;
-static char cmdline[CMDLINE_MAX];
-static paddr_t rsdp_pa;
+} ram[MAX_RAM_RANGES];		/* (b) */
+static int nram;		/* (b) */
+static char cmdline[CMDLINE_MAX]; /* (b) */
+static paddr_t rsdp_pa;		/* (b) */
+paddr_t x86_ram_end;		/* (b) the end of the highest RAM range */
+
+/*
+ * Pages x86_boot_page() hands out, from the end of the image up: they
+ * stay out of the page allocator's memory.  Closed by the first
+ * hal_mem_foreach().
+ */
+static paddr_t boot_next;	/* (b) */
+static bool boot_closed;	/* (b) */
 
 void	x86_start(uint32_t start_info_pa);
 
 /*
+ * start_info and what it points at, through start.S's direct map (the
+ * first 4 GiB), before kpmap.c has drawn the whole one.
+ */
+static const void *
+pvh_kva(paddr_t pa, size_t len)
+{
+	if (pa >= DMAP_BOOT_SIZE || len > DMAP_BOOT_SIZE - pa)
+		panic("x86: PVH boot data at %#lx above 4 GiB", pa);
+	return (phys_to_kva(pa));
+}
+
+/*
  * Copy what we need out of start_info (the command line, RAM ranges and
  * where the ACPI RSDP is): it may live in memory the page allocator will
- * hand out.  RAM above 3.5 GiB is left out: the direct map covers 4 GiB,
- * the top half GiB uncached for the LAPIC and IOAPIC (no PC machine has
- * RAM there).
+ * hand out.  Every RAM range counts, above 4 GiB too (kpmap.c's direct
+ * map reaches x86_ram_end), up to DMAP_MAX.
  */
 static void
 pvh_parse(paddr_t si_pa)
 {
-	const struct hvm_start_info *si = phys_to_kva(si_pa);
+	const struct hvm_start_info *si = pvh_kva(si_pa, sizeof(*si));
 	const struct hvm_memmap_table_entry *mm;
 	const char *cl;
 	uint32_t i;
@@ -85,15 +106,16 @@ pvh_parse(paddr_t si_pa)
 		panic("x86: bad PVH start_info magic %#x at %#lx", si->magic,
 		    si_pa);
 	if (si->cmdline_paddr != 0) {
-		cl = phys_to_kva(si->cmdline_paddr);
-		for (i = 0; i < CMDLINE_MAX - 1 && cl[i] != '\0'; i++)
+		cl = pvh_kva(si->cmdline_paddr, 1);
+		for (i = 0; i < CMDLINE_MAX - 1 &&
+		    si->cmdline_paddr + i < DMAP_BOOT_SIZE && cl[i] != '\0'; i++)
 			cmdline[i] = cl[i];
 		cmdline[i] = '\0';
 	}
 	rsdp_pa = si->rsdp_paddr;
 	if (si->version < 1 || si->memmap_paddr == 0 || si->memmap_entries == 0)
 		panic("x86: PVH start_info v%u has no memory map", si->version);
-	mm = phys_to_kva(si->memmap_paddr);
+	mm = pvh_kva(si->memmap_paddr, (size_t)si->memmap_entries * sizeof(*mm));
 	printf("x86: PVH start_info v%u at %#lx, %u memory map entries\n",
 	    si->version, si_pa, si->memmap_entries);
 	for (i = 0; i < si->memmap_entries; i++) {
@@ -101,8 +123,10 @@ pvh_parse(paddr_t si_pa)
 			continue;
 		b = round_page(mm[i].addr);
 		e = trunc_page(mm[i].addr + mm[i].size);
-		if (e > DMAP_RAM_END)
-			e = DMAP_RAM_END;
+		if (e > DMAP_MAX || e < b) {
+			printf("x86: RAM above %lu GiB ignored\n", DMAP_MAX >> 30);
+			e = DMAP_MAX;
+		}
 		if (b >= e)
 			continue;
 		if (nram == MAX_RAM_RANGES) {
@@ -111,8 +135,46 @@ pvh_parse(paddr_t si_pa)
 		}
 		ram[nram].base = b;
 		ram[nram].end = e;
+		x86_ram_end = MAX(x86_ram_end, e);
 		nram++;
 	}
+}
+
+/* Whether any RAM lies in [pa, pa + len) (kpmap.c caches those pages). */
+bool
+x86_ram_overlaps(paddr_t pa, size_t len)
+{
+	int i;
+
+	for (i = 0; i < nram; i++)
+		if (ram[i].base < pa + len && pa < ram[i].end)
+			return (true);
+	return (false);
+}
+
+/*
+ * A zeroed page for the kernel's page tables before the page allocator
+ * exists (kpmap.c): the next one after the image, which must be RAM
+ * within start.S's direct map.
+ */
+paddr_t
+x86_boot_page(void)
+{
+	paddr_t pa;
+	int i;
+
+	KASSERT(!boot_closed, "x86_boot_page after the page allocator took RAM");
+	if (boot_next == 0)
+		boot_next = round_page((uintptr_t)__kernel_end - KERNBASE);
+	pa = boot_next;
+	for (i = 0; i < nram; i++)
+		if (ram[i].base <= pa && pa + PAGE_SIZE <= ram[i].end)
+			break;
+	if (i == nram || pa + PAGE_SIZE > DMAP_BOOT_SIZE)
+		panic("x86: no RAM after the kernel image for page tables (%#lx)", pa);
+	boot_next += PAGE_SIZE;
+	memset(phys_to_kva(pa), 0, PAGE_SIZE);
+	return (pa);
 }
 
 /*
@@ -202,6 +264,7 @@ x86_start(uint32_t start_info_pa)
 	x86_idt_init();
 	x86_cpu_init(ci, (uint64_t)boot_stack_top);
 	pvh_parse(start_info_pa);
+	x86_kpmap_bootstrap();
 	x86_pmap_bootstrap();
 	x86_timer_init();
 	x86_acpi_attach_cpus(rsdp_pa, (uint32_t)ci->ci_hwid);
@@ -216,6 +279,9 @@ hal_mem_foreach(void (*fn)(paddr_t base, size_t len))
 	paddr_t b, e;
 	int i;
 
+	boot_closed = true;
+	if (boot_next != 0)
+		ke = boot_next;
 	for (i = 0; i < nram; i++) {
 		b = MAX(ram[i].base, LOW_RESERVED);
 		e = ram[i].end;
@@ -269,25 +335,44 @@ hal_idle(void)
 }
 
 /*
- * Walk the rbp chain (the kernel keeps frame pointers) within the stack
- * we are on: curlwp's kernel stack or the boot stack.
+ * The stack [*lo, *hi) holding the frame at fp, among those the kernel
+ * runs on: curlwp's kernel stack, the boot stack, this CPU's
+ * double-fault stack.
+ */
+static bool
+stack_of(uintptr_t fp, uintptr_t *lo, uintptr_t *hi)
+{
+	if (curlwp != NULL && curlwp->l_md.md_kstack != 0 &&
+	    fp >= curlwp->l_md.md_kstack &&
+	    fp < curlwp->l_md.md_kstack + KSTACK_SIZE) {
+		*lo = curlwp->l_md.md_kstack;
+		*hi = *lo + KSTACK_SIZE;
+		return (true);
+	}
+	if (fp >= (uintptr_t)boot_stack && fp < (uintptr_t)boot_stack_top) {
+		*lo = (uintptr_t)boot_stack;
+		*hi = (uintptr_t)boot_stack_top;
+		return (true);
+	}
+	x86_df_stack(lo, hi);
+	return (fp >= *lo && fp < *hi);
+}
+
+/*
+ * Walk the rbp chain (the kernel keeps frame pointers) up the stack we
+ * are on.  A panic after a double fault (a kernel stack overflow) runs
+ * on the double-fault stack, where trap()'s frame links to the faulting
+ * stack's (trap.S leaves rbp alone): the walk follows it across, once.
  */
 void
 hal_backtrace(void)
 {
 	uint64_t *fp = __builtin_frame_address(0);
-	uintptr_t lo, hi;
+	uintptr_t lo, hi, next, from;
+	bool crossed = false;
 	int n;
 
-	if (curlwp != NULL && (uintptr_t)fp >= curlwp->l_md.md_kstack &&
-	    (uintptr_t)fp < curlwp->l_md.md_kstack + KSTACK_SIZE) {
-		lo = curlwp->l_md.md_kstack;
-		hi = lo + KSTACK_SIZE;
-	} else if ((uintptr_t)fp >= (uintptr_t)boot_stack &&
-	    (uintptr_t)fp < (uintptr_t)boot_stack_top) {
-		lo = (uintptr_t)boot_stack;
-		hi = (uintptr_t)boot_stack_top;
-	} else {
+	if (!stack_of((uintptr_t)fp, &lo, &hi)) {
 		printf("backtrace: frame %p on no known stack\n", (void *)fp);
 		return;
 	}
@@ -297,8 +382,13 @@ hal_backtrace(void)
 		    ((uintptr_t)fp & 7) != 0 || fp[1] == 0)
 			break;
 		printf("  #%d %#lx\n", n, fp[1]);
-		if (fp[0] <= (uint64_t)fp)
-			break;
-		fp = (uint64_t *)fp[0];
+		next = fp[0];
+		if (next <= (uintptr_t)fp || next + 16 > hi) {
+			from = lo;
+			if (crossed || !stack_of(next, &lo, &hi) || lo == from)
+				break;
+			crossed = true;
+		}
+		fp = (uint64_t *)next;
 	}
 }

@@ -28,13 +28,13 @@ struct mp_args {
 #define SIPI_DELAY_NS	200000ull	/* after each STARTUP: 200 us */
 
 extern const char mp_tramp[], mp_tramp_args[], mp_tramp_end[];
-extern uint64_t boot_pml4[], boot_pdpt_low[];
+extern uint64_t boot_pdpt_low[];
 
 /*
  * The bring-up PML4: the kernel's upper half, and slot 0 pointing at
  * start.S's boot identity map of [0, 1 GiB), which still exists even
- * though the kernel's own PML4 no longer points at it.  In the kernel
- * image, so below 4 GiB as 32-bit code needs it.
+ * though the kernel's own PML4 (kpmap.c) has none.  In the kernel image,
+ * so below 4 GiB as 32-bit code needs it.
  */
 static uint64_t mp_pml4[NPTEPG] __aligned(PAGE_SIZE);
 
@@ -76,7 +76,7 @@ hal_cpu_start(struct cpu *ci, uintptr_t stack_top)
 		return (EBUSY);
 	mp_pml4[0] = ((uintptr_t)boot_pdpt_low - KERNBASE) | PG_P | PG_RW;
 	for (i = PML4_KERNEL; i < NPTEPG; i++)
-		mp_pml4[i] = boot_pml4[i];
+		mp_pml4[i] = x86_kernel_pml4[i];
 	memcpy(phys_to_kva(MP_TRAMPOLINE), mp_tramp, mp_tramp_end - mp_tramp);
 	a = phys_to_kva(MP_TRAMPOLINE + (mp_tramp_args - mp_tramp));
 	a->ma_cr3 = (uint32_t)((uintptr_t)mp_pml4 - KERNBASE);

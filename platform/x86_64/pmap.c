@@ -6,8 +6,8 @@
  * address is the CR3 value) and the set of CPUs whose CR3 it is.  User
  * mappings live in PML4 slot 0 only ([VM_MIN_USER, VM_MAX_USER) is under
  * 512 GiB) with 4 KiB leaves; slots PML4_KERNEL..511 are copied from the
- * boot PML4 (direct map and kernel image, supervisor-only 2 MiB pages) and
- * never change after boot.  Intermediate entries are P|RW|U, so that the
+ * kernel's PML4 (kpmap.c: direct map, kernel stacks, kernel image,
+ * supervisor-only) and never change after boot.  Intermediate entries are P|RW|U, so that the
  * leaf alone decides access, except for the page-directory entries of
  * leaf tables shared by fork.  Page-table pages come from page_alloc and
  * are freed by pmap_destroy, or by pmap_remove when a whole leaf table
@@ -91,7 +91,6 @@ struct pmap {
  * present (a page-aligned address has P clear), which a removed range may
  * do.  Shared ones cannot be written, and wait in unref[].
  */
-extern uint64_t boot_pml4[];
 static paddr_t kernel_pml4_pa;
 static uint64_t pg_nx;		/* PG_NX when EFER.NXE is on, else 0 */
 
@@ -345,20 +344,27 @@ table_own(struct pmap_inval *iv, uint64_t *pde, vaddr_t va)
 	return (0);
 }
 
-/* Called by x86_start(): drop the boot identity map, learn whether NX is on. */
+/*
+ * Called by x86_start() once kpmap.c has drawn the kernel's PML4 (which
+ * has no identity map): learn whether NX is on.
+ */
 void
 x86_pmap_bootstrap(void)
 {
-	boot_pml4[0] = 0;
-	kernel_pml4_pa = (uintptr_t)boot_pml4 - KERNBASE;
-	lcr3(kernel_pml4_pa);
+	kernel_pml4_pa = x86_kernel_pml4_pa;
 	pg_nx = (rdmsr(MSR_EFER) & EFER_NXE) ? PG_NX : 0;
 }
 
-/* A secondary CPU moves from its bring-up page table to the kernel's. */
+/*
+ * A secondary CPU moves from its bring-up page table to the kernel's;
+ * mpboot.S gave it the boot CPU's EFER.NXE and CR0.WP, which W^X needs.
+ */
 void
 x86_pmap_cpu_init(void)
 {
+	KASSERT((rcr0() & CR0_WP) != 0 &&
+	    (pg_nx == 0 || (rdmsr(MSR_EFER) & EFER_NXE) != 0),
+	    "CR0.WP and EFER.NXE as on the boot CPU");
 	lcr3(kernel_pml4_pa);
 }
 
@@ -388,7 +394,7 @@ pmap_create(void)
 	pm->pm_pd = NULL;
 	pm->pm_pd_gig = 0;
 	for (i = PML4_KERNEL; i < NPTEPG; i++)
-		pm->pm_pml4[i] = boot_pml4[i];
+		pm->pm_pml4[i] = x86_kernel_pml4[i];
 	return (pm);
 }
 

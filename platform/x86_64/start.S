@@ -9,24 +9,25 @@
  * linked (upper-half) address, set the boot stack and call
  * x86_start(start_info_pa) in machdep.c, which never returns.
  *
- * Boot page tables (all in .bss, 2 MiB pages, supervisor-only):
+ * Boot page tables (all in .bss, 2 MiB pages, supervisor-only, RWX):
  *	PML4[0]   -> boot_pdpt_low[0]      -> boot_pd: identity [0, 1 GiB),
- *	             only for the jump; pmap.c removes it (mp.c's bring-up
- *	             PML4 for the secondary CPUs points at boot_pdpt_low too)
+ *	             only for the jump (mp.c's bring-up PML4 for the
+ *	             secondary CPUs points at boot_pdpt_low too)
  *	PML4[256] -> boot_pdpt_dmap[0..3]  -> boot_pd: the direct map,
  *	             DMAP_BASE + [0, 4 GiB) (RAM, LAPIC and IOAPIC MMIO;
  *	             [3.5 GiB, 4 GiB) uncached: no PC machine puts RAM there)
  *	PML4[511] -> boot_pdpt_kern[510]   -> boot_pd: KERNBASE + [0, 1 GiB),
  *	             the kernel image window
- * The upper-half entries never change after boot; pmap_create copies them.
- * No C frame layout is shared with this file.
+ * They last only until x86_start() has read the PVH memory map: kpmap.c
+ * then draws the kernel's own tables (W^X, all of RAM) and switches to
+ * them.  No C frame layout is shared with this file.
  */
 #include "x86.h"
 
 #define V2P(x)	((x) - KERNBASE)
 #define PDE_2M	(PG_P | PG_RW | PG_PS)
 #define PTP	(PG_P | PG_RW)
-#define MMIO_PDE	(DMAP_RAM_END >> PDRSHIFT)	/* IOAPIC, LAPIC up to 4 GiB */
+#define MMIO_PDE	(DMAP_BOOT_RAM_END >> PDRSHIFT)	/* IOAPIC, LAPIC up to 4 GiB */
 
 	/* PVH: XEN_ELFNOTE_PHYS32_ENTRY (18), desc = physical entry */
 	.section .note.Xen, "a", @note

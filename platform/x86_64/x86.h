@@ -12,11 +12,21 @@
 #define _UL(x)		x##ul
 #endif
 
-/* Where the kernel lives (kernel.ld and start.S agree). */
+/*
+ * The kernel half (kpmap.c draws it):
+ *	PML4 256..   the direct map, DMAP_BASE + [0, x86_dmap_end), up to
+ *	             DMAP_MAX (start.S's boot tables: the first 4 GiB)
+ *	PML4 510     kernel stacks, [KSTACK_REGION_BASE, +KSTACK_REGION_SIZE)
+ *	PML4 511     the kernel image at KERNBASE + its physical address
+ */
 #define KERNBASE	_UL(0xffffffff80000000)	/* VMA of physical address 0 */
 #define DMAP_BASE	_UL(0xffff800000000000)	/* hal_dmap_base */
-#define DMAP_SIZE	_UL(0x100000000)		/* 4 GiB, built by start.S */
-#define DMAP_RAM_END	_UL(0xe0000000)	/* above: uncached MMIO window */
+#define DMAP_BOOT_SIZE	_UL(0x100000000)	/* 4 GiB, built by start.S */
+#define DMAP_BOOT_RAM_END _UL(0xe0000000) /* start.S: above, uncached MMIO */
+#define DMAP_MAX	_UL(0x400000000000)	/* 64 TiB: PML4 256..383 */
+#define PML4_KSTACK	510
+#define KSTACK_REGION_BASE _UL(0xffffff0000000000)	/* PML4 slot 510 */
+#define KSTACK_REGION_SIZE _UL(0x100000000)	/* 4 GiB */
 
 /* Segment selectors (gdt.c; the order is the one STAR/SYSRET needs). */
 #define GSEL_KCODE	0x08
@@ -131,6 +141,8 @@
 
 /* CPUID bits we test */
 #define CPUID_EDX_80000001_NX	(1 << 20)
+#define CPUID_ECX_1_RDRAND	(1u << 30)
+#define CPUID_EBX_7_RDSEED	(1 << 18)
 #define CPUID_EBX_7_SMEP	(1 << 7)
 #define CPUID_EBX_7_SMAP	(1 << 20)
 #define CPUID_EDX_1_APIC	(1 << 9)
@@ -376,6 +388,16 @@ struct trapframe {
 #define USER_TF(l)	((struct trapframe *)(KSTACK_TOP(l) - \
 			    sizeof(struct trapframe)))
 
+/*
+ * Memory and the kernel's page tables, constant after boot: the end of
+ * the highest RAM range (machdep.c), the end of the direct map, and the
+ * kernel's own PML4, whose upper half every pmap copies (kpmap.c).
+ */
+extern paddr_t x86_ram_end;
+extern paddr_t x86_dmap_end;
+extern uint64_t *x86_kernel_pml4;
+extern paddr_t x86_kernel_pml4_pa;
+
 /* The MXCSR bits this CPU accepts (machdep.c; constant after boot). */
 extern uint32_t x86_mxcsr_mask;
 
@@ -385,6 +407,7 @@ struct cpu;
 void	x86_idt_init(void);
 void	x86_gdt_init(struct cpu *ci);
 void	x86_set_kstack(uint64_t top);
+void	x86_df_stack(uintptr_t *lo, uintptr_t *hi);
 void	x86_set_curcpu(struct cpu *ci);
 void	x86_cpu_init(struct cpu *ci, uint64_t kstack);
 void	x86_console_init(void);
@@ -393,8 +416,11 @@ void	x86_lapic_eoi(void);
 void	x86_lapic_ipi(uint32_t apic_id, uint32_t icr);
 void	x86_timer_init(void);
 void	x86_timer_intr(bool from_user);
+void	x86_kpmap_bootstrap(void);
 void	x86_pmap_bootstrap(void);
 void	x86_pmap_cpu_init(void);
+paddr_t	x86_boot_page(void);
+bool	x86_ram_overlaps(paddr_t pa, size_t len);
 void	x86_acpi_attach_cpus(paddr_t rsdp_pa, uint32_t boot_apic_id);
 __noreturn void x86_ap_start(struct cpu *ci, uint64_t kstack);
 void	trap(struct trapframe *tf);
