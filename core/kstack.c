@@ -110,17 +110,22 @@ slot_put(unsigned slot)
 	__atomic_sub_fetch(&kstack_inuse, 1, __ATOMIC_RELAXED);
 }
 
-/* Unmap and free the first n pages of slot's stack. */
+/*
+ * Unmap and free the first n pages of slot's stack: every CPU has dropped
+ * the mappings (pmap_kremove) before the pages can be reused, and the
+ * pages go back under one hold of the page lock.
+ */
 static void
 slot_unmap(unsigned slot, unsigned n)
 {
 	vaddr_t va = slot_va(slot) + KSTACK_GUARD_SIZE;
+	paddr_t pas[KSTACK_PAGES];
 
-	/* Every CPU has dropped a page's mapping before the page can be reused. */
 	for (unsigned i = 0; i < n; i++) {
 		pmap_kremove(va + i * PAGE_SIZE);
-		page_free((paddr_t)slot_pfn[slot][i] << PAGE_SHIFT);
+		pas[i] = (paddr_t)slot_pfn[slot][i] << PAGE_SHIFT;
 	}
+	page_free_array(pas, n);
 }
 
 int

@@ -31,13 +31,15 @@ kprot(int sel)
 static const char *
 rights(int p)
 {
-	static char buf[8];
+	static char bufs[2][8];
+	static int next;
+	char *buf = bufs[next++ % 2];
 
 	if (p == -1)
 		return ("unmapped");
 	if (p < 0)
 		return ("error");
-	snprintf(buf, sizeof(buf), "%c%c%c", p & R ? 'r' : '-', p & W ? 'w' : '-',
+	snprintf(buf, sizeof(bufs[0]), "%c%c%c", p & R ? 'r' : '-', p & W ? 'w' : '-',
 	    p & X ? 'x' : '-');
 	return (buf);
 }
