@@ -5,6 +5,7 @@
  */
 #include "file.h"
 #include "hal.h"
+#include "kstack.h"
 #include "page.h"
 #include "pmap.h"
 #include "proc.h"
@@ -116,6 +117,7 @@ kmain(void)
 	page_init();
 	kmem_init();
 	pmap_init();
+	kstack_init();
 	vm_fault_init();
 	size_maxproc();
 	proc0_init();

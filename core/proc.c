@@ -3,6 +3,7 @@
  * allocation of proc and lwp structures with their kernel stacks.
  */
 #include "hal.h"
+#include "kstack.h"
 #include "page.h"
 #include "proc.h"
 
@@ -139,16 +140,15 @@ struct lwp *
 lwp_alloc(struct proc *p)
 {
 	struct lwp *l;
-	paddr_t pa;
+	vaddr_t kstack;
 
 	if ((l = kzalloc(sizeof(*l))) == NULL)
 		return (NULL);
-	if (page_alloc_order(&pa, 2, 0) != 0) {
+	if (kstack_alloc(&kstack) != 0) {
 		kfree(l);
 		return (NULL);
 	}
-	_Static_assert(KSTACK_SIZE == (PAGE_SIZE << 2), "kernel stack order");
-	l->l_md.md_kstack = (uintptr_t)phys_to_kva(pa);
+	l->l_md.md_kstack = kstack;
 	l->l_proc = p;
 	l->l_stat = LSIDL;
 	l->l_affinity = ~(cpuset_t)0;
@@ -158,7 +158,7 @@ lwp_alloc(struct proc *p)
 void
 lwp_free(struct lwp *l)
 {
-	page_free(kva_to_phys((void *)l->l_md.md_kstack));
+	kstack_free(l->l_md.md_kstack);
 	kfree(l->l_siginfo);
 	kfree(l);
 }

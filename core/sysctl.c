@@ -2,6 +2,7 @@
  * sysctlbyname(2): a flat table of named integers.  Reading returns the
  * old value before a write takes effect, as BSD does; writes are root's.
  */
+#include "kstack.h"
 #include "page.h"
 #include "session.h"
 #include "proc.h"
@@ -24,6 +25,10 @@ int	kthread_test_set(int v);
 int	fork_fail_at_get(void);
 int	fork_fail_at_set(int v);
 int	kthread_runs_get(void);
+int	kernel_prot_get(void);
+int	kernel_prot_set(int v);
+int	write_kernel_text_set(int v);
+int	kstack_overflow_set(int v);
 
 #define GETTER(fn, expr)	static int fn(void) { return ((int)(expr)); }
 GETTER(get_maxproc, maxproc)
@@ -69,6 +74,8 @@ GETTER(get_v_ipi_shootdown_pages, v_ipi_shootdown_pages)
 GETTER(get_witness_on, witness_on)
 GETTER(get_witness_classes, witness_classes())
 GETTER(get_witness_orders, witness_orders())
+GETTER(get_kstack_inuse, kstack_inuse)
+GETTER(get_kstack_slots, kstack_nslots)
 #undef GETTER
 
 static int
@@ -161,6 +168,8 @@ static const struct sysctl_oid sysctls[] = {
 	{ "kern.sched.steals", get_sched_steals, NULL },
 	{ "vm.kmem.pages", get_kmem_pages, NULL },
 	{ "vm.kmem.objects", get_kmem_objects, NULL },
+	{ "vm.kstack.inuse", get_kstack_inuse, NULL },
+	{ "vm.kstack.slots", get_kstack_slots, NULL },
 	{ "debug.witness.enabled", get_witness_on, NULL },
 	{ "debug.witness.classes", get_witness_classes, NULL },
 	{ "debug.witness.orders", get_witness_orders, NULL },
@@ -168,6 +177,9 @@ static const struct sysctl_oid sysctls[] = {
 	{ "debug.fork_fail_at", fork_fail_at_get, fork_fail_at_set },
 	{ "debug.panic", get_zero, debug_panic_set },
 	{ "debug.ps", get_zero, debug_ps_set },
+	{ "debug.kernel_prot", kernel_prot_get, kernel_prot_set },
+	{ "debug.write_kernel_text", get_zero, write_kernel_text_set },
+	{ "debug.kstack_overflow", get_zero, kstack_overflow_set },
 };
 
 /*

@@ -1,8 +1,11 @@
 /*
  * Threads of control: the machine-dependent part of an lwp.
  *
- * Every lwp has a kernel stack of KSTACK_SIZE bytes at l_kstack (a
- * direct-map address).  The platform keeps, at the top of that stack, the
+ * Every lwp has a kernel stack of KSTACK_SIZE bytes at l_md.md_kstack,
+ * from core/kstack.c: in the platform's kernel-stack region, mapped page
+ * by page over an unmapped guard page, so not a direct-map address
+ * (kva_to_phys does not apply, and the pages are not physically
+ * contiguous).  The platform keeps, at the top of that stack, the
  * user register frame saved on a trap, and in l_ctx the callee-saved
  * registers cpu_switch() needs.  The core never looks inside either.
  */

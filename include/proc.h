@@ -43,6 +43,8 @@ LIST_HEAD(klist, knote);
  * Lock order, outermost first (core/witness.c checks it in test builds):
  *   proctree -> proc -> filedesc, pipe, kqueue, umtx, callout -> vmspace -> vmobject
  *     -> sleepq -> runq -> page -> kmem -> console
+ * kstack (core/kstack.c, its slot bitmap) is a leaf taken with no other
+ * lock held: kernel stacks are allocated and mapped outside every lock.
  * Two locks of one class are never held together.  No spinlock is held
  * across a context switch; a sleep gives up its interlock (msleep).
  */
@@ -211,6 +213,11 @@ int	proc_add(struct proc *p, struct proc *parent);
 struct proc *pfind(pid_t pid);		/* proctree_lock held */
 void	phold(struct proc *);		/* p_lock held */
 void	prele(struct proc *);
+/*
+ * An lwp of p, zeroed but for its kernel stack (kstack_alloc), or NULL;
+ * no spinlock held.  lwp_free gives both back: no CPU may still be on
+ * its stack (sched_after_switch, lwp_wait_off_cpu).
+ */
 struct lwp *lwp_alloc(struct proc *p);
 void	lwp_free(struct lwp *);
 extern struct spinlock proctree_lock;

@@ -102,14 +102,6 @@ user_exception(struct lwp *l, struct trapframe *tf)
 }
 
 /*
- * Until core/kstack.c is merged (branch kstack), nothing defines these:
- * weak references keep this branch linking.  Drop the pragmas and the
- * NULL test at the merge.
- */
-#pragma weak kstack_is_guard
-#pragma weak kstack_overflow
-
-/*
  * A kernel stack that overflows runs into the guard page under it: the
  * CPU then cannot push the #PF frame there either and raises #DF, which
  * runs on the CPU's own stack (gdt.c's IST1) with CR2 in the guard.  A #PF
@@ -121,8 +113,7 @@ kernel_trap(struct trapframe *tf)
 {
 	vaddr_t cr2 = rcr2();
 
-	if ((tf->tf_trapno == T_PF || tf->tf_trapno == T_DF) &&
-	    kstack_is_guard != NULL && kstack_is_guard(cr2))
+	if ((tf->tf_trapno == T_PF || tf->tf_trapno == T_DF) && kstack_is_guard(cr2))
 		kstack_overflow(cr2);
 	panic("x86: kernel trap %lu (%s) err %#lx at rip %#lx, cr2 %#lx, "
 	    "rsp %#lx", tf->tf_trapno, trap_name(tf->tf_trapno), tf->tf_err,

@@ -25,6 +25,15 @@ struct pmap {
 
 static int live, fail_enter, fail_create, fail_copy, protect_calls, copy_calls;
 
+/*
+ * The kernel's mappings outside the direct map (pmap_kenter's), kept as
+ * one more table; the region is whatever the test sets.
+ */
+static struct pmap kernel_pmap;
+static int kenter_fail_after = -1;
+vaddr_t kstack_region_base;
+size_t kstack_region_size;
+
 static struct fake_pte *
 lookup(struct pmap *pm, vaddr_t va)
 {
@@ -161,6 +170,81 @@ pmap_activate(struct pmap *pm __unused)
 void
 pmap_init(void)
 {
+}
+
+static void
+check_kva(vaddr_t va)
+{
+	KASSERT((va & PAGE_MASK) == 0, "unaligned kernel mapping");
+	KASSERT(va >= kstack_region_base && va - kstack_region_base < kstack_region_size,
+	    "pmap_kenter/kremove outside the kernel-stack region");
+}
+
+int
+pmap_kenter(vaddr_t va, paddr_t pa)
+{
+	struct fake_pte *pte;
+
+	check_kva(va);
+	KASSERT((pa & PAGE_MASK) == 0 && pa != 0, "pmap_kenter of a bad physical address");
+	KASSERT(lookup(&kernel_pmap, va) == NULL, "pmap_kenter over a mapping");
+	if (kenter_fail_after == 0) {
+		kenter_fail_after = -1;
+		return (ENOMEM);
+	}
+	if (kenter_fail_after > 0)
+		kenter_fail_after--;
+	if ((pte = lookup(&kernel_pmap, 0)) == NULL)
+		return (ENOMEM);
+	*pte = (struct fake_pte){ va, pa, VM_PROT_READ | VM_PROT_WRITE };
+	kernel_pmap.n++;
+	return (0);
+}
+
+void
+pmap_kremove(vaddr_t va)
+{
+	struct fake_pte *pte;
+
+	check_kva(va);
+	KASSERT((pte = lookup(&kernel_pmap, va)) != NULL, "pmap_kremove of nothing");
+	pte->va = 0;
+	kernel_pmap.n--;
+}
+
+bool
+pmap_kextract(vaddr_t va, vm_prot_t *prot)
+{
+	struct fake_pte *pte;
+
+	if (trunc_page(va) == 0 || (pte = lookup(&kernel_pmap, trunc_page(va))) == NULL)
+		return (false);
+	if (prot != NULL)
+		*prot = pte->prot;
+	return (true);
+}
+
+size_t
+fake_pmap_kcount(void)
+{
+	return (kernel_pmap.n);
+}
+
+bool
+fake_pmap_kpa(vaddr_t va, paddr_t *pa)
+{
+	struct fake_pte *pte;
+
+	if ((pte = lookup(&kernel_pmap, trunc_page(va))) == NULL)
+		return (false);
+	*pa = pte->pa;
+	return (true);
+}
+
+void
+fake_pmap_fail_kenter(int after)
+{
+	kenter_fail_after = after;
 }
 
 size_t

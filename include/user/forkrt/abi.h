@@ -475,4 +475,20 @@ struct procctl_reaper_kill {
 #define REAPER_KILL_CHILDREN	0x00000001	/* only the reaper's children */
 #define REAPER_KILL_SUBTREE	0x00000002	/* only the subtree rk_subtree */
 
+/*
+ * debug.kernel_prot (forkrt's own, root only): write one of these, then
+ * read the kernel's rights on that address as VM_PROT_* bits
+ * (PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4), or -1 when it is not mapped.
+ */
+#define KPROT_TEXT		0	/* a kernel function */
+#define KPROT_RODATA		1	/* a const object */
+#define KPROT_DATA		2	/* an initialized global */
+#define KPROT_BSS		3	/* the first byte of .bss (__bss_start) */
+#define KPROT_BSS_END		4	/* the last byte of .bss (__bss_end - 1) */
+#define KPROT_DMAP		5	/* the direct map: the caller's struct lwp, on the kernel heap */
+#define KPROT_KSTACK		6	/* the caller's kernel stack, where the call runs */
+#define KPROT_KSTACK_BASE	7	/* the lowest byte of that stack */
+#define KPROT_KSTACK_GUARD	8	/* the byte below it: the guard page */
+#define KPROT_NSEL		9
+
 #endif /* !_FORKRT_ABI_H_ */

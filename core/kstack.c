@@ -1,0 +1,215 @@
+/*
+ * Kernel stacks with guard pages (include/kstack.h).
+ *
+ * The platform sets aside [kstack_region_base, +kstack_region_size) at
+ * boot; we cut it into slots of a guard page and KSTACK_PAGES stack pages
+ * and hand the slots out from a bitmap.  Allocation takes the lowest free
+ * slot: stacks stay packed at the bottom of the region, so the leaf tables
+ * pmap_kenter builds there stay few and warm, and the search starts at a
+ * hint below which every slot is known taken, so it is a word or two of
+ * bitmap, not a walk of tens of thousands of slots.
+ *
+ * Each stack page is a page of its own from page_alloc, so a stack never
+ * needs physically contiguous memory.  pmap_kextract tells rights, not
+ * frames, so what each slot maps is recorded here (slot_pfn) for the
+ * free; that costs 16 bytes a slot, taken from the heap at boot for the
+ * slots physical memory could ever fill.
+ *
+ * Pages and mappings are taken and given back outside kstack_lock, which
+ * only covers the bitmap: pmap_kenter may take the page lock, and
+ * pmap_kremove waits for other CPUs to flush.  A slot's pages and its
+ * slot_pfn entries belong to whoever holds the slot.
+ *
+ * A platform that sets aside no region (kstack_region_size 0) gets
+ * stacks from the direct map, one block of KSTACK_PAGES, and no guard:
+ * what every stack was before the region existed.  kstack_is_guard() is
+ * then never true and debug.kstack_overflow refuses to run.
+ */
+#include "hal.h"
+#include "kernel.h"
+#include "kstack.h"
+#include "page.h"
+#include "pmap.h"
+#include "proc.h"
+
+#define BITS	64
+#define KSTACK_ORDER	2
+_Static_assert(KSTACK_PAGES == 1 << KSTACK_ORDER, "a direct-map stack is one block");
+
+static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
+static uint64_t slot_used[KSTACK_SLOTS_MAX / BITS];	/* (k) bit set: slot taken */
+static unsigned slot_hint;	/* (k) every word below it is full */
+unsigned kstack_nslots;		/* (b) */
+volatile unsigned kstack_inuse;	/* (a) */
+/* (o) the frames of slot i's pages, by page; only the slot's holder touches them. */
+static uint32_t (*slot_pfn)[KSTACK_PAGES];
+
+static vaddr_t
+slot_va(unsigned slot)
+{
+	return (kstack_region_base + (vaddr_t)slot * KSTACK_SLOT_SIZE);
+}
+
+void
+kstack_init(void)
+{
+	size_t n;
+
+	if (kstack_region_size == 0)
+		return;
+	KASSERT((kstack_region_base & PAGE_MASK) == 0, "kstack region unaligned");
+	n = kstack_region_size / KSTACK_SLOT_SIZE;
+	n = MIN(n, KSTACK_SLOTS_MAX);
+	/* More slots than memory could back would only cost their records. */
+	n = MIN(n, v_page_count / KSTACK_PAGES);
+	if (n == 0 || (slot_pfn = kzalloc(n * sizeof(*slot_pfn))) == NULL)
+		panic("kstack_init: no memory for %lu kernel stack slots",
+		    (unsigned long)n);
+	kstack_nslots = (unsigned)n;
+}
+
+/* The lowest free slot, taken; or -1 when every slot is. */
+static int
+slot_take(void)
+{
+	unsigned w, nwords = (kstack_nslots + BITS - 1) / BITS;
+	int slot = -1;
+
+	spin_lock(&kstack_lock);
+	for (w = slot_hint; w < nwords; w++) {
+		uint64_t free = ~slot_used[w];
+		unsigned s;
+
+		if (free == 0)
+			continue;
+		s = w * BITS + (unsigned)__builtin_ctzll(free);
+		if (s >= kstack_nslots)
+			break;
+		slot_used[w] |= 1ull << (s % BITS);
+		slot = (int)s;
+		break;
+	}
+	slot_hint = w;
+	spin_unlock(&kstack_lock);
+	if (slot >= 0)
+		__atomic_add_fetch(&kstack_inuse, 1, __ATOMIC_RELAXED);
+	return (slot);
+}
+
+static void
+slot_put(unsigned slot)
+{
+	uint64_t bit = 1ull << (slot % BITS);
+
+	spin_lock(&kstack_lock);
+	KASSERT(slot_used[slot / BITS] & bit, "kstack_free of a free slot");
+	slot_used[slot / BITS] &= ~bit;
+	if (slot / BITS < slot_hint)
+		slot_hint = slot / BITS;
+	spin_unlock(&kstack_lock);
+	__atomic_sub_fetch(&kstack_inuse, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * Unmap and free the first n pages of slot's stack: every CPU has dropped
+ * the mappings (pmap_kremove) before the pages can be reused, and the
+ * pages go back under one hold of the page lock.
+ */
+static void
+slot_unmap(unsigned slot, unsigned n)
+{
+	vaddr_t va = slot_va(slot) + KSTACK_GUARD_SIZE;
+	paddr_t pas[KSTACK_PAGES];
+
+	for (unsigned i = 0; i < n; i++) {
+		pmap_kremove(va + i * PAGE_SIZE);
+		pas[i] = (paddr_t)slot_pfn[slot][i] << PAGE_SHIFT;
+	}
+	page_free_array(pas, n);
+}
+
+int
+kstack_alloc(vaddr_t *base)
+{
+	vaddr_t va;
+	paddr_t pa;
+	unsigned i;
+	int slot;
+
+	KASSERT(curcpu()->ci_spin_depth == 0, "kstack_alloc holding a spinlock");
+	if (kstack_region_size == 0) {
+		if (page_alloc_order(&pa, KSTACK_ORDER, 0) != 0)
+			return (ENOMEM);
+		*base = (vaddr_t)phys_to_kva(pa);
+		__atomic_add_fetch(&kstack_inuse, 1, __ATOMIC_RELAXED);
+		return (0);
+	}
+	if ((slot = slot_take()) < 0)
+		return (ENOMEM);
+	va = slot_va((unsigned)slot) + KSTACK_GUARD_SIZE;
+	for (i = 0; i < KSTACK_PAGES; i++) {
+		if (page_alloc(&pa, 0) != 0)
+			goto fail;
+		KASSERT((pa >> PAGE_SHIFT) <= UINT32_MAX, "frame number fits 32 bits");
+		if (pmap_kenter(va + i * PAGE_SIZE, pa) != 0) {
+			page_free(pa);
+			goto fail;
+		}
+		slot_pfn[slot][i] = (uint32_t)(pa >> PAGE_SHIFT);
+	}
+	*base = va;
+	return (0);
+fail:
+	slot_unmap((unsigned)slot, i);
+	slot_put((unsigned)slot);
+	return (ENOMEM);
+}
+
+void
+kstack_free(vaddr_t base)
+{
+	vaddr_t off;
+	unsigned slot;
+
+	KASSERT(curcpu()->ci_spin_depth == 0, "kstack_free holding a spinlock");
+	if (kstack_region_size == 0) {
+		page_free(kva_to_phys((void *)base));
+		__atomic_sub_fetch(&kstack_inuse, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	off = base - kstack_region_base - KSTACK_GUARD_SIZE;
+	slot = (unsigned)(off / KSTACK_SLOT_SIZE);
+	KASSERT(base >= kstack_region_base + KSTACK_GUARD_SIZE &&
+	    off % KSTACK_SLOT_SIZE == 0 && slot < kstack_nslots,
+	    "kstack_free of an address that is no stack's base");
+	slot_unmap(slot, KSTACK_PAGES);
+	slot_put(slot);
+}
+
+bool
+kstack_is_guard(vaddr_t va)
+{
+	vaddr_t off = va - kstack_region_base;
+
+	/* Below the base, off wraps around to a huge value. */
+	return (off < (vaddr_t)kstack_nslots * KSTACK_SLOT_SIZE &&
+	    off % KSTACK_SLOT_SIZE < KSTACK_GUARD_SIZE);
+}
+
+__noreturn void
+kstack_overflow(vaddr_t fault_va)
+{
+	vaddr_t stack = fault_va - (fault_va - kstack_region_base) %
+	    KSTACK_SLOT_SIZE + KSTACK_GUARD_SIZE;
+	struct lwp *l = curlwp;
+	struct proc *p = l != NULL ? l->l_proc : NULL;
+
+	if (p == NULL)
+		panic("kernel stack overflow: no lwp, fault at %#lx, guard of the "
+		    "stack at %#lx", (unsigned long)fault_va, (unsigned long)stack);
+	/* Off the top of the stack above would be an underflow: say whose guard it is. */
+	panic("kernel stack overflow: lwp %d of pid %d (%s), fault at %#lx, "
+	    "guard of %s stack at %#lx", (int)l->l_tid, (int)p->p_pid, p->p_comm,
+	    (unsigned long)fault_va, stack == l->l_md.md_kstack ? "its" :
+	    "another", (unsigned long)stack);
+}

@@ -1,0 +1,213 @@
+/*
+ * core/kstack.c against the fake pmap: the slot allocator (lowest free
+ * slot first, exhaustion, reuse), what each stack maps, that every failure
+ * gives back its pages, mappings and slot, guard detection at both ends of
+ * the region, and the direct-map stacks of a platform with no region.
+ */
+
+#include "fake_hal.h"
+#include "fake_pmap.h"
+#include "host_libc.h"
+#include "hal.h"
+#include "kernel.h"
+#include "kstack.h"
+#include "page.h"
+#include "pmap.h"
+#include "tap.h"
+
+#define MIB		(1ul << 20)
+#define ARENA		(16 * MIB)
+#define NSLOTS		150	/* three bitmap words: the hint crosses them */
+/* Far from the fake direct map, as a platform's region is. */
+#define REGION		0x7f0000000000ul
+
+static vaddr_t stacks[NSLOTS + 1];
+
+static vaddr_t
+slot_base(unsigned i)
+{
+	return (REGION + i * KSTACK_SLOT_SIZE + KSTACK_GUARD_SIZE);
+}
+
+/* The stack at base is mapped page by page, read-write, its guard not at all. */
+static bool
+mapped_as_stack(vaddr_t base)
+{
+	vm_prot_t prot;
+
+	if (pmap_kextract(base - 1, &prot))
+		return (false);
+	for (unsigned i = 0; i < KSTACK_PAGES; i++)
+		if (!pmap_kextract(base + i * PAGE_SIZE, &prot) ||
+		    prot != (VM_PROT_READ | VM_PROT_WRITE))
+			return (false);
+	return (true);
+}
+
+static void
+no_region(void)
+{
+	uint64_t free0 = v_free_count;
+	vaddr_t a, b;
+
+	kstack_init();
+	ok(kstack_nslots == 0, "with no region there are no slots");
+	ok(kstack_alloc(&a) == 0 && kstack_alloc(&b) == 0 && a != b,
+	    "with no region, stacks still come (from the direct map)");
+	ok(kva_to_phys((void *)a) % (KSTACK_SIZE) == 0 && free0 - v_free_count ==
+	    2 * KSTACK_PAGES && fake_pmap_kcount() == 0 && kstack_inuse == 2,
+	    "each is one aligned block of %d pages, nothing mapped", KSTACK_PAGES);
+	ok(!kstack_is_guard(a - 1) && !kstack_is_guard(0),
+	    "and no address is a guard");
+	kstack_free(a);
+	kstack_free(b);
+	ok(v_free_count == free0 && kstack_inuse == 0, "freeing them gives the pages back");
+}
+
+static void
+alloc_and_exhaust(void)
+{
+	uint64_t free0 = v_free_count;
+	bool lowest = true, shape = true, distinct = true;
+	unsigned i;
+
+	for (i = 0; i < NSLOTS; i++) {
+		if (kstack_alloc(&stacks[i]) != 0)
+			break;
+		lowest &= stacks[i] == slot_base(i);
+		shape &= mapped_as_stack(stacks[i]);
+	}
+	ok(i == NSLOTS && lowest, "%d stacks take slots 0..%d in order", NSLOTS, NSLOTS - 1);
+	ok(shape, "each maps %d read-write pages over an unmapped guard page", KSTACK_PAGES);
+	for (unsigned j = 1; j < NSLOTS; j++) {
+		paddr_t p0, p1;
+
+		/* Separate pages: no physically contiguous block is needed. */
+		fake_pmap_kpa(stacks[j], &p0);
+		fake_pmap_kpa(stacks[j - 1], &p1);
+		distinct &= p0 != p1;
+	}
+	ok(distinct && free0 - v_free_count == NSLOTS * KSTACK_PAGES &&
+	    fake_pmap_kcount() == NSLOTS * KSTACK_PAGES && kstack_inuse == NSLOTS,
+	    "they hold %d pages and mappings, and vm.kstack.inuse says %d",
+	    NSLOTS * KSTACK_PAGES, NSLOTS);
+	free0 = v_free_count;
+	ok(kstack_alloc(&stacks[NSLOTS]) == ENOMEM && v_free_count == free0 &&
+	    kstack_inuse == NSLOTS, "with every slot taken: ENOMEM, nothing taken");
+}
+
+static void
+reuse(void)
+{
+	vaddr_t a, b, c;
+
+	kstack_free(stacks[17]);
+	ok(kstack_inuse == NSLOTS - 1 && !mapped_as_stack(stacks[17]) &&
+	    fake_pmap_kcount() == (NSLOTS - 1) * KSTACK_PAGES,
+	    "a freed stack is unmapped and its slot free");
+	ok(kstack_alloc(&a) == 0 && a == stacks[17] && mapped_as_stack(a),
+	    "the next stack takes the freed slot");
+	kstack_free(stacks[130]);
+	kstack_free(stacks[3]);
+	ok(kstack_alloc(&b) == 0 && kstack_alloc(&c) == 0 && b == stacks[3] &&
+	    c == stacks[130], "freed slots are reused lowest first (3, then 130)");
+}
+
+static void
+failures(void)
+{
+	uint64_t free0;
+	size_t maps0;
+	vaddr_t a;
+	int n = 0;
+
+	kstack_free(stacks[9]);
+	free0 = v_free_count;
+	maps0 = fake_pmap_kcount();
+	for (int after = 0; after < KSTACK_PAGES; after++) {
+		fake_pmap_fail_kenter(after);
+		n += kstack_alloc(&a) == ENOMEM && v_free_count == free0 &&
+		    fake_pmap_kcount() == maps0 && kstack_inuse == NSLOTS - 1;
+	}
+	fake_pmap_fail_kenter(-1);
+	ok(n == KSTACK_PAGES, "pmap_kenter failing at page 1..%d: ENOMEM, every page, "
+	    "mapping and the slot given back", KSTACK_PAGES);
+
+	/* Leave fewer pages than a stack needs. */
+	{
+		uint64_t left = v_free_count;
+		paddr_t *all = calloc(left, sizeof(*all));
+		uint64_t got = 0;
+
+		while (got + KSTACK_PAGES - 1 < left && page_alloc(&all[got], 0) == 0)
+			got++;
+		free0 = v_free_count;
+		ok(free0 == KSTACK_PAGES - 1 && kstack_alloc(&a) == ENOMEM &&
+		    v_free_count == free0 && fake_pmap_kcount() == maps0 &&
+		    kstack_inuse == NSLOTS - 1,
+		    "out of pages after %lu: ENOMEM, the %lu it took and the slot given back",
+		    (unsigned long)free0, (unsigned long)free0);
+		for (uint64_t i = 0; i < got; i++)
+			page_free(all[i]);
+		free(all);
+	}
+	ok(kstack_alloc(&a) == 0 && a == stacks[9] && mapped_as_stack(a),
+	    "after the failures the slot is had again");
+}
+
+static void
+guards(void)
+{
+	vaddr_t last = REGION + (NSLOTS - 1) * KSTACK_SLOT_SIZE;
+	vaddr_t end = REGION + NSLOTS * KSTACK_SLOT_SIZE;
+
+	ok(kstack_is_guard(REGION) && kstack_is_guard(REGION + PAGE_SIZE - 1),
+	    "the first slot's guard (the region's first page) is a guard");
+	ok(!kstack_is_guard(REGION - 1) && !kstack_is_guard(REGION + PAGE_SIZE) &&
+	    !kstack_is_guard(REGION + KSTACK_SLOT_SIZE - 1),
+	    "below the region, and the first stack's lowest and highest bytes, are not");
+	ok(kstack_is_guard(last) && kstack_is_guard(last + PAGE_SIZE - 1) &&
+	    !kstack_is_guard(last + PAGE_SIZE) && !kstack_is_guard(end - 1),
+	    "the last slot's guard is, the last stack is not");
+	ok(!kstack_is_guard(end) && !kstack_is_guard(REGION + kstack_region_size - 1) &&
+	    !kstack_is_guard(0) && !kstack_is_guard(~(vaddr_t)0),
+	    "the region's unused tail, and far addresses, are not");
+	ok(kstack_is_guard(stacks[25] - 1) && !kstack_is_guard(stacks[25]),
+	    "the byte under a stack is in its guard, its base is not");
+}
+
+int
+main(void)
+{
+	const struct fake_range ranges[] = { { FAKE_PHYS_BASE, ARENA } };
+	uint64_t free0;
+
+	fake_mem_setup(ARENA, ranges, 1);
+	page_init();
+	kmem_init();
+	no_region();
+
+	/* NSLOTS slots and a tail too short for another. */
+	kstack_region_base = REGION;
+	kstack_region_size = NSLOTS * KSTACK_SLOT_SIZE + 3 * PAGE_SIZE;
+	kstack_init();
+	ok(kstack_nslots == NSLOTS, "a region of %d slots and a bit holds %d slots",
+	    NSLOTS, kstack_nslots);
+	free0 = v_free_count;
+	alloc_and_exhaust();
+	reuse();
+	failures();
+	guards();
+	for (unsigned i = 0; i < NSLOTS; i++)
+		kstack_free(slot_base(i));
+	ok(v_free_count == free0 && fake_pmap_kcount() == 0 && kstack_inuse == 0,
+	    "with every stack freed, every page and mapping is back");
+	{
+		vaddr_t a;
+
+		ok(kstack_alloc(&a) == 0 && a == slot_base(0),
+		    "and the lowest slot is the first again");
+		kstack_free(a);
+	}
+	return (done());
+}
