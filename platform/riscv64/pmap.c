@@ -781,7 +781,7 @@ pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pa, vm_prot_t *prot)
  * to one caller (a kstack slot), so the leaves themselves are not raced.
  *
  * A new leaf is flushed here only: another hart that cached the entry as
- * invalid (the ISA allows it, though no known hart does) takes a spurious
+ * invalid (the ISA allows a hart to cache a failed walk) takes a spurious
  * fault, which trap_kernel() answers with a local flush
  * (pmap_kernel_spurious).  A removed one is flushed everywhere before
  * pmap_kremove returns, since its page is about to be reused.
