@@ -2,7 +2,8 @@
  * Just enough of a flattened device tree (devicetree specification v0.3,
  * chapter 5) reader for start-up: RAM from /memory*, firmware holes from
  * /reserved-memory/ * and the memory reservation block, the timebase and
- * the harts from /cpus, the command line from /chosen.  The blob is read in place
+ * the harts from /cpus, the command line and the boot loader's random seed
+ * from /chosen.  The blob is read in place
  * through the direct map and must outlive the caller's use of bootargs;
  * machdep.c keeps it out of the page allocator.
  */
@@ -184,6 +185,11 @@ fdt_parse(paddr_t dtb_pa, struct fdt_info *info)
 			} else if (depth == 1 && name_is(node[1], "chosen")) {
 				if (strcmp(pname, "bootargs") == 0 && len > 0)
 					info->bootargs = (const char *)v;
+				else if (strcmp(pname, "rng-seed") == 0) {
+					/* Writable: the taker wipes it. */
+					info->rng_seed = (uint8_t *)(uintptr_t)v;
+					info->rng_seed_len = len;
+				}
 			}
 		} else if (tok == FDT_NOP) {
 			continue;

@@ -55,19 +55,30 @@ mem_exclude(paddr_t base, paddr_t len)
 }
 
 /*
- * The free physical memory: the device tree's RAM (what the direct map
- * covers of it), minus the memory reservation block, /reserved-memory
- * (OpenSBI's own region), everything below the end of the kernel image in
- * the gigapage it is loaded in (the firmware, the image with its .bss,
- * boot_root and boot_stack) and the device tree blob.
+ * The free physical memory: the device tree's RAM, minus the memory
+ * reservation block, /reserved-memory (OpenSBI's own region), everything
+ * below the end of the kernel image in the gigapage it is loaded in (the
+ * firmware, the image with its .bss and boot_stack) and the device tree
+ * blob.  Returns where the direct map must end: past the highest RAM
+ * address, in whole gigapages (its unit), at most DMAP_MAX_GIGS of them;
+ * RAM beyond that is left out, and said so.
  */
-static void
+static paddr_t
 mem_init(const struct fdt_info *fi)
 {
-	paddr_t dmap_end = (paddr_t)DMAP_GIGS * SV39_GIGAPAGE;
+	paddr_t dmap_max = (paddr_t)DMAP_MAX_GIGS * SV39_GIGAPAGE;
 	paddr_t kend = (paddr_t)_kernel_end - KERNEL_VA_OFFSET;
+	paddr_t ram_end = 0, dmap_end;
 	unsigned i;
 
+	for (i = 0; i < fi->nmem; i++)
+		ram_end = MAX(ram_end, fi->mem[i].base + fi->mem[i].len);
+	dmap_end = (ram_end + SV39_GIGAPAGE - 1) & ~(SV39_GIGAPAGE - 1);
+	if (dmap_end > dmap_max || dmap_end < ram_end) {
+		printf("riscv64: RAM above %lu GiB (up to %#lx) left unused\n",
+		    (unsigned long)DMAP_MAX_GIGS, (unsigned long)ram_end);
+		dmap_end = dmap_max;
+	}
 	for (i = 0; i < fi->nmem && nfree < NFREE; i++) {
 		paddr_t s = round_page(fi->mem[i].base);
 		paddr_t e = trunc_page(fi->mem[i].base + fi->mem[i].len);
@@ -85,13 +96,97 @@ mem_init(const struct fdt_info *fi)
 	mem_exclude(KERNEL_PA & ~(SV39_GIGAPAGE - 1),
 	    kend - (KERNEL_PA & ~(SV39_GIGAPAGE - 1)));
 	mem_exclude(fi->dtb_pa, fi->dtb_size);
+	return (dmap_end);
 }
 
 /*
- * C entry from start.S: MMU on, running high, on boot_stack.  The boot
- * hart's struct cpu comes first, before anything can take a spinlock
- * (printf does; spinlocks ask curcpu()); the other harts the device tree
- * lists are attached once it has been read, and started by smp_boot().
+ * A page for good (the kernel's own page tables, pmap_bootstrap), taken
+ * off the end of a free range before the page allocator sees them.
+ * start.S's direct map covers every free page (DMAP_MAX_GIGS).
+ */
+paddr_t
+mem_steal_page(void)
+{
+	unsigned i;
+
+	for (i = 0; i < nfree; i++) {
+		if (free_ranges[i].len >= PAGE_SIZE) {
+			free_ranges[i].len -= PAGE_SIZE;
+			return (free_ranges[i].base + free_ranges[i].len);
+		}
+	}
+	panic("riscv64: no memory for the kernel's page tables");
+}
+
+/*
+ * The boot loader's seed (QEMU's virt machine puts 32 random bytes in
+ * /chosen/rng-seed), kept here until hal_entropy() hands it out.  The
+ * device tree stays mapped and out of the page allocator for good, so its
+ * copy is wiped at once, and ours as it is handed out: a seed is secret,
+ * and given out once (a second caller must not count the same bytes as
+ * fresh entropy).
+ *
+ * No seed CSR (Zkr): S-mode may read it only where M-mode set
+ * mseccfg.SSEED, which the kernel cannot see; OpenSBI 1.1 (Debian's,
+ * which the tools boot) never sets it, and QEMU 7.2's CPUs lack Zkr, so
+ * trying it would be an illegal-instruction trap.
+ */
+static uint8_t boot_seed[64];
+static size_t boot_seed_len;
+
+static void
+seed_take(const struct fdt_info *fi)
+{
+	volatile uint8_t *v = fi->rng_seed;
+	size_t i;
+
+	if (v == NULL)
+		return;
+	boot_seed_len = MIN(fi->rng_seed_len, sizeof(boot_seed));
+	for (i = 0; i < fi->rng_seed_len; i++) {
+		if (i < boot_seed_len)
+			boot_seed[i] = v[i];
+		v[i] = 0;
+	}
+}
+
+size_t
+hal_entropy(void *buf, size_t len)
+{
+	static size_t taken;
+	volatile uint8_t *seed = boot_seed;
+	uint8_t *b = buf;
+	size_t n = MIN(len, boot_seed_len - taken), i;
+
+	for (i = 0; i < n; i++) {
+		b[i] = seed[taken + i];
+		seed[taken + i] = 0;
+	}
+	taken += n;
+	/* The rest of buf: counter bits, worth nothing, not counted. */
+	for (; i < len; i++)
+		b[i] = (uint8_t)((r_cycle() >> (8 * (i & 3))) ^ r_time());
+	return (n);
+}
+
+/* A CPU the device tree lists: its struct cpu and exception stack. */
+static struct cpu *
+riscv_cpu_attach(uint64_t hartid)
+{
+	struct cpu *ci;
+
+	if ((ci = cpu_attach(hartid)) != NULL)
+		trap_cpu_init(ci);
+	return (ci);
+}
+
+/*
+ * C entry from start.S: MMU on (boot_root), running high, on boot_stack.
+ * The boot hart's struct cpu comes first, before anything can take a
+ * spinlock (printf does; spinlocks ask curcpu()); the other harts the
+ * device tree lists are attached once it has been read, and started by
+ * smp_boot().  The device tree is read through start.S's direct map; the
+ * kernel's own tables, sized from it, replace boot_root before kmain().
  */
 __noreturn void riscv_init(uint64_t hartid, paddr_t dtb_pa);
 
@@ -99,21 +194,24 @@ __noreturn void
 riscv_init(uint64_t hartid, paddr_t dtb_pa)
 {
 	struct fdt_info fi;
+	struct cpu *ci;
 	unsigned i;
 
-	w_tp((uintptr_t)cpu_attach(hartid));
+	ci = cpu_attach(hartid);
+	w_tp((uintptr_t)ci);
+	trap_cpu_init(ci);
 	s_sie(SIE_SSIE);
 	console_init();
-	pmap_bootstrap();
 	if (fdt_parse(dtb_pa, &fi) != 0)
 		panic("riscv64: no device tree at %#lx", (unsigned long)dtb_pa);
 	for (i = 0; i < fi.nharts; i++)
 		if (fi.harts[i] != hartid)
-			cpu_attach(fi.harts[i]);
+			(void)riscv_cpu_attach(fi.harts[i]);
 	timer_init(fi.timebase_hz);
 	if (fi.bootargs != NULL)
 		strlcpy(cmdline, fi.bootargs, sizeof(cmdline));
-	mem_init(&fi);
+	seed_take(&fi);
+	pmap_bootstrap(mem_init(&fi));
 	kmain();
 }
 
@@ -165,25 +263,46 @@ hal_idle(void)
 }
 
 /*
+ * The stack fp is on: this CPU's exception stack, curlwp's kernel stack
+ * or the boot stack.
+ */
+static bool
+stack_of(uintptr_t fp, uintptr_t *lo, uintptr_t *hi)
+{
+	struct lwp *l = curlwp;
+
+	if (trap_on_exc_stack(fp, lo, hi))
+		return (true);
+	if (l != NULL && l->l_md.md_kstack != 0 && fp > l->l_md.md_kstack &&
+	    fp <= l->l_md.md_kstack + KSTACK_SIZE) {
+		*lo = l->l_md.md_kstack;
+		*hi = *lo + KSTACK_SIZE;
+		return (true);
+	}
+	if (fp > (uintptr_t)boot_stack && fp <= (uintptr_t)boot_stack_top) {
+		*lo = (uintptr_t)boot_stack;
+		*hi = (uintptr_t)boot_stack_top;
+		return (true);
+	}
+	return (false);
+}
+
+/*
  * Walk the s0 chain (the kernel keeps frame pointers): the return address
  * is at fp - 8 and the caller's fp at fp - 16.  Stay inside the stack the
- * walk started on: curlwp's kernel stack or the boot stack.
+ * walk started on, but for one step from the exception stack (a panic in
+ * a kernel trap) to the stack the trap came from.
  */
 void
 hal_backtrace(void)
 {
-	uintptr_t fp = r_fp(), lo, hi;
+	uintptr_t fp = r_fp(), lo, hi, elo, ehi;
+	bool crossed = false;
 	int n;
 
-	lo = (uintptr_t)boot_stack;
-	hi = (uintptr_t)boot_stack_top;
-	if (curlwp != NULL && curlwp->l_md.md_kstack != 0 &&
-	    fp > curlwp->l_md.md_kstack &&
-	    fp <= curlwp->l_md.md_kstack + KSTACK_SIZE) {
-		lo = curlwp->l_md.md_kstack;
-		hi = lo + KSTACK_SIZE;
-	}
 	printf("backtrace:\n");
+	if (!stack_of(fp, &lo, &hi))
+		return;
 	for (n = 0; n < 32 && fp >= lo + 16 && fp <= hi && (fp & 7) == 0; n++) {
 		uintptr_t ra = ((uintptr_t *)fp)[-1];
 		uintptr_t prev = ((uintptr_t *)fp)[-2];
@@ -191,8 +310,15 @@ hal_backtrace(void)
 		if (ra == 0)
 			break;
 		printf("  %#lx\n", (unsigned long)ra);
-		if (prev <= fp)
+		if (prev > fp && prev <= hi) {
+			fp = prev;
+			continue;
+		}
+		if (crossed || !trap_on_exc_stack(fp, &elo, &ehi) ||
+		    trap_on_exc_stack(prev, &elo, &ehi) ||
+		    !stack_of(prev, &lo, &hi))
 			break;
+		crossed = true;
 		fp = prev;
 	}
 }

@@ -8,18 +8,27 @@
 #define _RISCV64_MACHDEP_H_
 
 /*
- * Address layout (Sv39).  The kernel image is linked at KERNEL_VMA and
- * loaded at KERNEL_PA; the direct map is DMAP_GIGS gigapages of physical
- * memory from physical address 0 (low MMIO included) at DMAP_BASE.
- * Root-table slots 256..511 (the upper half) belong to the kernel and are
- * copied into every user pmap.
+ * Address layout (Sv39).  Root-table slots 256..511 (the upper half)
+ * belong to the kernel; pmap_bootstrap() fills them once and every user
+ * pmap copies them, so they never change afterwards (what changes below
+ * them, the leaf tables of the kernel-stack region, is shared by all).
+ *   slots 256..503  the direct map: physical memory from pa 0 (low MMIO
+ *                   included) up to the device tree's highest RAM address
+ *                   rounded up to a gigabyte, at most DMAP_MAX_GIGS;
+ *   slots 504..507  the kernel-stack region (pmap_kenter), 4 GiB: over
+ *                   200000 stacks with their guard pages, more than
+ *                   kern.maxproc's ceiling of lwps the memory could hold;
+ *   slot  510       the kernel image, linked at KERNEL_VMA and loaded at
+ *                   KERNEL_PA.
  */
 #define KERNEL_PA		0x80200000
 #define KERNEL_VMA		0xffffffff80200000
 #define KERNEL_VA_OFFSET	0xffffffff00000000	/* KERNEL_VMA - KERNEL_PA */
 #define DMAP_BASE		0xffffffc000000000
-#define DMAP_GIGS		128
 #define DMAP_SLOT		256			/* root index of DMAP_BASE */
+#define DMAP_MAX_GIGS		248
+#define KSTACK_REGION_BASE	0xfffffffe00000000	/* root slot 504 */
+#define KSTACK_REGION_GIGS	4
 #define KERNEL_SLOT_FIRST	256			/* root slots copied to user pmaps */
 
 /* The virt machine's devices, reached through the direct map. */
@@ -60,8 +69,25 @@
 #define CPU_MD_USER_SP		1	/* trap entry's scratch: user sp */
 #define CPU_MD_TICK_PERIOD	2	/* timer.c, in timebase ticks */
 #define CPU_MD_TICK_DEADLINE	3	/* timer.c: when the next tick is due */
+#define CPU_MD_EXC_STACK	4	/* top of this CPU's exception stack */
+#define CPU_MD_EXC_T0		5	/* kernel trap entry's scratch: t0 */
+#define CPU_MD_EXC_SP		6	/* kernel trap entry's scratch: sp */
 #define CI_KSTACK		(8 + 8 * CPU_MD_KSTACK)
 #define CI_USER_SP		(8 + 8 * CPU_MD_USER_SP)
+#define CI_EXC_STACK		(8 + 8 * CPU_MD_EXC_STACK)
+#define CI_EXC_T0		(8 + 8 * CPU_MD_EXC_T0)
+#define CI_EXC_SP		(8 + 8 * CPU_MD_EXC_SP)
+
+/*
+ * The per-CPU exception stack (trap.S): a kernel exception (never an
+ * interrupt) runs its handler there, since the kernel stack it came from
+ * may be the one that overflowed into its guard page.  An exception taken
+ * while already on it, with more than EXC_STACK_NESTED bytes of it left,
+ * nests below; otherwise the handler starts again from the top.  Both are
+ * multiples of 1 KiB (trap.S compares in KiB).
+ */
+#define EXC_STACK_SIZE		8192
+#define EXC_STACK_NESTED	2048
 
 /* struct ap_boot (smp.c), which start.S searches: one slot a CPU. */
 #define AP_BOOT_HWID		0
@@ -112,7 +138,17 @@ _Static_assert(offsetof(struct cpu, ci_md[CPU_MD_KSTACK]) == CI_KSTACK,
     "ci_md kstack");
 _Static_assert(offsetof(struct cpu, ci_md[CPU_MD_USER_SP]) == CI_USER_SP,
     "ci_md user sp");
-_Static_assert(CPU_MD_TICK_DEADLINE < CPU_MD_WORDS, "ci_md words");
+_Static_assert(offsetof(struct cpu, ci_md[CPU_MD_EXC_STACK]) == CI_EXC_STACK,
+    "ci_md exception stack");
+_Static_assert(offsetof(struct cpu, ci_md[CPU_MD_EXC_SP]) == CI_EXC_SP,
+    "ci_md exception sp");
+_Static_assert(CPU_MD_EXC_SP < CPU_MD_WORDS, "ci_md words");
+_Static_assert(EXC_STACK_SIZE % 1024 == 0 && EXC_STACK_NESTED % 1024 == 0 &&
+    EXC_STACK_NESTED < EXC_STACK_SIZE, "exception stack sizes");
+_Static_assert(DMAP_SLOT + DMAP_MAX_GIGS ==
+    ((KSTACK_REGION_BASE >> 30) & 511), "direct map ends at the stacks");
+_Static_assert(((KSTACK_REGION_BASE >> 30) & 511) + KSTACK_REGION_GIGS <=
+    ((KERNEL_VMA >> 30) & 511), "kernel stacks below the image");
 
 /* A hart hal_cpu_start() started, and its struct cpu (start.S). */
 struct ap_boot {
@@ -139,10 +175,10 @@ lwp_fpstate(uintptr_t kstack)
 
 /* start.S */
 extern char boot_stack[], boot_stack_top[];
-extern pt_entry_t boot_root[], ap_root[];
+extern pt_entry_t boot_root[];
 void	_start(void);
 extern char _kernel_start[], _kernel_end[];
-extern char _text_start[], _text_end[];
+extern char _text_start[], _text_end[], _rodata_end[];
 
 /* trap.S */
 void	trap_entry(void);
@@ -158,6 +194,8 @@ void	fpu_restore(const struct fpstate *fps);
 /* trap.c: called from trap.S */
 struct trapframe *trap_user(struct trapframe *tf);
 void	trap_kernel(struct trapframe *tf);
+void	trap_cpu_init(struct cpu *ci);
+bool	trap_on_exc_stack(uintptr_t fp, uintptr_t *lo, uintptr_t *hi);
 struct trapframe *lwp_trampoline(struct lwp *l);
 
 /* smp.c */
@@ -187,13 +225,19 @@ struct fdt_info {
 	struct mem_range mem[8];
 	unsigned	nresv;
 	struct mem_range resv[16];
+	uint8_t		*rng_seed;	/* /chosen/rng-seed inside the dtb, or NULL */
+	size_t		rng_seed_len;
 	paddr_t		dtb_pa;
 	size_t		dtb_size;
 };
 int	fdt_parse(paddr_t dtb_pa, struct fdt_info *info);
 
+/* machdep.c */
+paddr_t	mem_steal_page(void);
+
 /* pmap.c */
-void	pmap_bootstrap(void);
+void	pmap_bootstrap(paddr_t dmap_end);
+bool	pmap_kernel_spurious(vaddr_t va, vm_prot_t prot);
 #endif /* !__ASSEMBLER__ */
 
 #endif /* !_RISCV64_MACHDEP_H_ */

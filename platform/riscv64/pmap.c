@@ -2,12 +2,20 @@
  * Sv39 physical maps (pmap.h).  Three levels of 512 entries; user
  * mappings are 4 KiB leaves with PTE_U, reached through root slots
  * 0..255 (VM_MAX_USER is 256 GiB, one root slot per GiB).  Slots 256..511
- * are the kernel's: the direct map and the image window built by start.S
- * in boot_root, copied into every pmap at creation and never changed
- * afterwards.  Intermediate tables are allocated on demand in pmap_enter()
+ * are the kernel's (machdep.h has the layout): built by pmap_bootstrap(),
+ * copied into every pmap at creation and never changed afterwards.
+ * Intermediate tables are allocated on demand in pmap_enter()
  * and freed by pmap_destroy(), or by pmap_remove() when a range covers
  * all of a leaf table.  No ASIDs: pmap_activate() flushes this CPU's
  * whole TLB.
+ *
+ * The kernel half is W^X: the image's text is read and execute, its
+ * rodata read only, its data and bss read and write, the direct map read
+ * and write (and read only where it aliases the image's text and rodata,
+ * so that they cannot be patched through it either); nothing is writable
+ * and executable at once.  The kernel-stack region has its level-1 tables
+ * from boot, so every pmap shares them; pmap_kenter() fills in leaf
+ * tables below them as stacks come and go.
  *
  * Callers hold the vmspace's lock around every call on a user pmap;
  * pmap_activate() takes none (the scheduler calls it, interrupts off).
@@ -101,7 +109,10 @@ struct pmap {
  * walk), the shared ones it let go (which it may not write), and whether
  * the pmap is active on this CPU.
  */
-static paddr_t kernel_root;	/* boot_root: the kernel pmap has no struct */
+static paddr_t kernel_root;	/* (b) the kernel pmap has no struct */
+
+vaddr_t kstack_region_base = KSTACK_REGION_BASE;
+size_t kstack_region_size = (size_t)KSTACK_REGION_GIGS * SV39_GIGAPAGE;
 
 _Static_assert(VM_MAX_USER == (paddr_t)KERNEL_SLOT_FIRST * SV39_GIGAPAGE,
     "user range must be exactly the lower root slots");
@@ -331,18 +342,105 @@ l1e_alloc(struct pmap *pm, vaddr_t va, pt_entry_t **l1ep)
 }
 
 /*
- * Install boot_root as the kernel pmap and drop start.S's identity
- * mapping: from here on the lower half holds nothing but user pmaps.
- * Secondary harts still need the identity gigapage to reach the high
- * half: ap_root keeps a copy of boot_root taken before (start.S).
+ * Boot-time kernel mappings, before the page allocator exists: tables
+ * come from mem_steal_page(), reached through start.S's direct map.
+ */
+static pt_entry_t *
+boot_table(pt_entry_t *e)
+{
+	paddr_t pa;
+
+	if ((*e & PTE_V) == 0) {
+		pa = mem_steal_page();
+		memset(pt_kva(pa), 0, PAGE_SIZE);
+		*e = PA_TO_PTE(pa) | PTE_V;
+	}
+	KASSERT(!PTE_IS_LEAF(*e), "pmap_bootstrap: overlapping kernel mappings");
+	return (pt_kva(PTE_TO_PA(*e)));
+}
+
+/*
+ * Map [va, va + len) to [pa, ...) in root with the leaf bits `bits`, in
+ * the largest pages that alignment and length allow: a gigapage, a 2 MiB
+ * page, or 4 KiB pages where the rights change within a 2 MiB page.
+ * Kernel leaves are global, and their A and D bits preset (D only where
+ * writable), so that no hart ever needs to update them.
+ */
+static void
+kmap_boot(pt_entry_t *root, vaddr_t va, paddr_t pa, size_t len,
+    pt_entry_t bits)
+{
+	bits |= PTE_V | PTE_G | PTE_A | ((bits & PTE_W) ? PTE_D : 0);
+	while (len > 0) {
+		pt_entry_t *pt = root;
+		int level;
+
+		for (level = SV39_LEVELS - 1; level > 0; level--) {
+			size_t sz = 1ul << SV39_SHIFT(level);
+
+			if (((va | pa) & (sz - 1)) == 0 && len >= sz)
+				break;
+			pt = boot_table(&pt[SV39_INDEX(va, level)]);
+		}
+		KASSERT((pt[SV39_INDEX(va, level)] & PTE_V) == 0,
+		    "pmap_bootstrap: va mapped twice");
+		pt[SV39_INDEX(va, level)] = PA_TO_PTE(pa) | bits;
+		va += 1ul << SV39_SHIFT(level);
+		pa += 1ul << SV39_SHIFT(level);
+		len -= 1ul << SV39_SHIFT(level);
+	}
+}
+
+/*
+ * Build the kernel's page tables and switch to them, on the boot hart
+ * before kmain() (machdep.c passes the direct map's end, from the device
+ * tree): the direct map [0, dmap_end), the image section by section, the
+ * kernel-stack region's level-1 tables.  Then boot_root, start.S's
+ * provisional table, becomes the secondaries' way in (start.S): the
+ * kernel half of the new root, and the identity gigapage of the image,
+ * read and execute only, not global (it is in the user half), for the
+ * jump to the high addresses.
  */
 void
-pmap_bootstrap(void)
+pmap_bootstrap(paddr_t dmap_end)
 {
-	kernel_root = (paddr_t)boot_root - KERNEL_VA_OFFSET;
-	memcpy(ap_root, boot_root, PAGE_SIZE);
-	boot_root[SV39_INDEX((vaddr_t)KERNEL_PA, 2)] = 0;
+	paddr_t text = (paddr_t)_text_start - KERNEL_VA_OFFSET;
+	paddr_t ro_end = (paddr_t)_rodata_end - KERNEL_VA_OFFSET;
+	paddr_t kend = round_page((paddr_t)_kernel_end - KERNEL_VA_OFFSET);
+	pt_entry_t *root;
+	unsigned i;
+
+	KASSERT(dmap_end > ro_end && (dmap_end & (SV39_GIGAPAGE - 1)) == 0 &&
+	    dmap_end <= (paddr_t)DMAP_MAX_GIGS * SV39_GIGAPAGE,
+	    "pmap_bootstrap: bad direct map end");
+	kernel_root = mem_steal_page();
+	root = pt_kva(kernel_root);
+	memset(root, 0, PAGE_SIZE);
+
+	kmap_boot(root, DMAP_BASE, 0, text, PTE_R | PTE_W);
+	kmap_boot(root, DMAP_BASE + text, text, ro_end - text, PTE_R);
+	kmap_boot(root, DMAP_BASE + ro_end, ro_end, dmap_end - ro_end,
+	    PTE_R | PTE_W);
+
+	kmap_boot(root, (vaddr_t)_text_start, text,
+	    (paddr_t)_text_end - (paddr_t)_text_start, PTE_R | PTE_X);
+	kmap_boot(root, (vaddr_t)_text_end, (paddr_t)_text_end - KERNEL_VA_OFFSET,
+	    (paddr_t)_rodata_end - (paddr_t)_text_end, PTE_R);
+	kmap_boot(root, (vaddr_t)_rodata_end, ro_end, kend - ro_end,
+	    PTE_R | PTE_W);
+
+	for (i = 0; i < KSTACK_REGION_GIGS; i++)
+		(void)boot_table(&root[SV39_INDEX(kstack_region_base, 2) + i]);
+
+	w_satp(SATP_MODE_SV39 | SATP_PPN(kernel_root));
 	sfence_vma_all();
+
+	memset(boot_root, 0, PAGE_SIZE);
+	memcpy(&boot_root[KERNEL_SLOT_FIRST], &root[KERNEL_SLOT_FIRST],
+	    (SV39_NPTE - KERNEL_SLOT_FIRST) * sizeof(pt_entry_t));
+	boot_root[SV39_INDEX((vaddr_t)KERNEL_PA, 2)] =
+	    PA_TO_PTE((paddr_t)KERNEL_PA & ~(SV39_GIGAPAGE - 1)) |
+	    PTE_V | PTE_R | PTE_X | PTE_A;
 }
 
 void
@@ -365,7 +463,7 @@ pmap_create(void)
 	pm->pm_ptpages = 1;
 	ptb_init(&pm->pm_bounds);
 	root = pt_kva(pm->pm_root);
-	memcpy(&root[KERNEL_SLOT_FIRST], &boot_root[KERNEL_SLOT_FIRST],
+	memcpy(&root[KERNEL_SLOT_FIRST], &pt_kva(kernel_root)[KERNEL_SLOT_FIRST],
 	    (SV39_NPTE - KERNEL_SLOT_FIRST) * sizeof(pt_entry_t));
 	return (pm);
 }
@@ -672,6 +770,136 @@ pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pa, vm_prot_t *prot)
 		*pa = PTE_TO_PA(pte) | (va & PAGE_MASK);
 	if (prot != NULL)
 		*prot = pte_prot(pte);
+	return (true);
+}
+
+/*
+ * The kernel-stack region (pmap.h).  Its level-1 tables exist from boot;
+ * a leaf table is made on first use and kept (at most one per 2 MiB of
+ * the region), installed with a compare-and-swap so that two CPUs filling
+ * the same 2 MiB need no lock: the loser frees its page.  Each va belongs
+ * to one caller (a kstack slot), so the leaves themselves are not raced.
+ *
+ * A new leaf is flushed here only: another hart that cached the entry as
+ * invalid (the ISA allows a hart to cache a failed walk) takes a spurious
+ * fault, which trap_kernel() answers with a local flush
+ * (pmap_kernel_spurious).  A removed one is flushed everywhere before
+ * pmap_kremove returns, since its page is about to be reused.
+ */
+static pt_entry_t *
+kstack_l1e(vaddr_t va)
+{
+	pt_entry_t re = pt_kva(kernel_root)[SV39_INDEX(va, 2)];
+
+	KASSERT(va - kstack_region_base < kstack_region_size &&
+	    (va & PAGE_MASK) == 0, "pmap_kenter: va outside the stack region");
+	return (&pt_kva(PTE_TO_PA(re))[SV39_INDEX(va, 1)]);
+}
+
+int
+pmap_kenter(vaddr_t va, paddr_t pa)
+{
+	pt_entry_t *l1e = kstack_l1e(va), old = 0, *pte;
+	paddr_t pt;
+
+	if ((__atomic_load_n(l1e, __ATOMIC_ACQUIRE) & PTE_V) == 0) {
+		if (page_alloc(&pt, PG_ZERO) != 0)
+			return (ENOMEM);
+		if (!__atomic_compare_exchange_n(l1e, &old,
+		    PA_TO_PTE(pt) | PTE_V, false, __ATOMIC_ACQ_REL,
+		    __ATOMIC_ACQUIRE))
+			page_free(pt);
+	}
+	pte = &pt_kva(PTE_TO_PA(*l1e))[SV39_INDEX(va, 0)];
+	KASSERT((*pte & PTE_V) == 0, "pmap_kenter: va already mapped");
+	*pte = PA_TO_PTE(trunc_page(pa)) | PTE_V | PTE_R | PTE_W | PTE_G |
+	    PTE_A | PTE_D;
+	sfence_vma_page(va);
+	return (0);
+}
+
+void
+pmap_kremove(vaddr_t va)
+{
+	pt_entry_t *l1e = kstack_l1e(va), *pte;
+	cpuset_t others;
+
+	if ((*l1e & PTE_V) == 0)
+		return;
+	pte = &pt_kva(PTE_TO_PA(*l1e))[SV39_INDEX(va, 0)];
+	if ((*pte & PTE_V) == 0)
+		return;
+	*pte = 0;
+	sfence_vma_page(va);
+	/* The store before the read of cpus_online, as inval_done() does. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	others = __atomic_load_n(&cpus_online, __ATOMIC_RELAXED) &
+	    ~CPUSET_BIT(curcpu()->ci_id);
+	if (others != 0) {
+		sbi_remote_sfence_vma(others, va, PAGE_SIZE);
+		smp_shootdown_count((unsigned)__builtin_popcountll(others), 1);
+	}
+}
+
+/*
+ * The kernel's leaf for va, at whichever level it is (a gigapage of the
+ * direct map, a 2 MiB page of rodata, a 4 KiB page), or NULL: the walk
+ * for pmap_kextract and trap_kernel's spurious-fault check.
+ */
+static pt_entry_t *
+kernel_leaf(vaddr_t va)
+{
+	pt_entry_t *pt = pt_kva(kernel_root), e;
+	int level;
+
+	for (level = SV39_LEVELS - 1; level >= 0; level--) {
+		e = pt[SV39_INDEX(va, level)];
+		if ((e & PTE_V) == 0)
+			return (NULL);
+		if (PTE_IS_LEAF(e))
+			return (&pt[SV39_INDEX(va, level)]);
+		pt = pt_kva(PTE_TO_PA(e));
+	}
+	return (NULL);
+}
+
+/*
+ * Sv39 addresses are 39 bits sign-extended: anything else is no address
+ * at all, and would alias a valid one in the walk's indices.
+ */
+static bool
+va_canonical(vaddr_t va)
+{
+	return ((vaddr_t)((int64_t)(va << 25) >> 25) == va);
+}
+
+bool
+pmap_kextract(vaddr_t va, vm_prot_t *prot)
+{
+	pt_entry_t *pte;
+
+	if (!va_canonical(va) || va < VM_MAX_USER ||
+	    (pte = kernel_leaf(va)) == NULL)
+		return (false);
+	if (prot != NULL)
+		*prot = pte_prot(*pte);
+	return (true);
+}
+
+/*
+ * A kernel page fault at va for an access of the kind prot that the
+ * kernel's tables allow: a stale translation of a stack pmap_kenter()
+ * made on another CPU.  Flushed here; the caller returns to retry.
+ */
+bool
+pmap_kernel_spurious(vaddr_t va, vm_prot_t prot)
+{
+	vm_prot_t have;
+
+	if (va - kstack_region_base >= kstack_region_size ||
+	    !pmap_kextract(va, &have) || (have & prot) != prot)
+		return (false);
+	sfence_vma_page(va);
 	return (true);
 }
 

@@ -59,8 +59,8 @@ hal_cpu_start(struct cpu *ci, uintptr_t stack_top)
 
 /*
  * A secondary hart's first C code (from ap_entry): running high on
- * ap_root, on its idle lwp's stack, tp = ci, interrupts off.  Leave
- * ap_root for the kernel pmap, let the IPI in (the timer comes with
+ * boot_root, on its idle lwp's stack, tp = ci, interrupts off.  Leave
+ * boot_root for the kernel pmap, let the IPI in (the timer comes with
  * hal_timer_start), and join the core.
  */
 __noreturn void

@@ -5,16 +5,19 @@
  *
  * The image is linked at KERNEL_VMA but runs here at its physical address,
  * so until the jump below only PC-relative addressing (lla) is used.  We
- * clear .bss, build boot_root, the Sv39 root table, with gigapage leaves:
- *   - identity for the gigapage holding the image (for the jump; removed
- *     by pmap_bootstrap),
+ * clear .bss, build boot_root, a provisional Sv39 root table with
+ * gigapage leaves:
+ *   - identity for the gigapage holding the image (for the jump),
  *   - the kernel window: root slot of KERNEL_VMA -> the same gigapage,
- *   - the direct map: DMAP_GIGS gigapages from pa 0 at DMAP_BASE (no X),
+ *   - the direct map: DMAP_MAX_GIGS gigapages from pa 0 at DMAP_BASE (no X),
  * turn on satp, jump to the high address, install stvec, zero sscratch
  * (meaning "trap came from the kernel"), set sstatus.FS to Initial (the
  * kernel never uses FP, but cpu_switch saves the user's FP registers) and
  * call riscv_init(hartid, dtb_pa) on boot_stack.  riscv_init never returns;
  * it points tp at the hart's struct cpu before anything needs curcpu().
+ * boot_root maps the image read, write and execute in one piece: it lives
+ * only until pmap_bootstrap() (before kmain) builds the kernel's real
+ * tables, W^X and with a direct map as large as the device tree's memory.
  *
  * Secondary harts enter here too (hal_cpu_start: SBI HSM hart_start),
  * S-mode, MMU off, interrupts off, a0 = hart id.  They must: OpenSBI 1.1's
@@ -26,15 +29,16 @@
  * the others go to ap_entry, ignore a1 and look their struct cpu up by
  * hart id in ap_boot[] (smp.c), where hal_cpu_start put it.
  *
- * By then boot_root no longer maps the image at its physical address, and
- * putting that back into the live kernel pmap would show it to every CPU;
- * so a secondary turns paging on with ap_root, the copy of boot_root
- * pmap_bootstrap took while it still had the identity gigapage (the kernel
- * half never changes after boot, so the copy stays exact).  Once high, it
- * sets the CSRs as the boot hart does, tp = its struct cpu, sp = the top
- * of its idle lwp's kernel stack (ci_md[CPU_MD_KSTACK]) less the frame and
- * FP area (cpu_switch keeps the lwp's user state there, as for any lwp),
- * and calls riscv_hatch(ci), which leaves ap_root for the kernel pmap and
+ * By then the kernel's tables do not map the image at its physical
+ * address, and putting that into the live kernel pmap would show it to
+ * every CPU; so pmap_bootstrap() has rewritten boot_root for the
+ * secondaries: the kernel's upper half (the same tables, so the same
+ * rights) plus the identity gigapage, read and execute only, for the
+ * jump.  A secondary turns paging on with it; once high, it sets the CSRs
+ * as the boot hart does, tp = its struct cpu, sp = the top of its idle
+ * lwp's kernel stack (ci_md[CPU_MD_KSTACK]) less the frame and FP area
+ * (cpu_switch keeps the lwp's user state there, as for any lwp), and
+ * calls riscv_hatch(ci), which leaves boot_root for the kernel pmap and
  * never returns.
  */
 #include "machdep.h"
@@ -108,7 +112,7 @@ _start:
 
 	/* Direct map. */
 	li	t0, 0			/* gigapage number */
-	li	t1, DMAP_GIGS
+	li	t1, DMAP_MAX_GIGS
 	li	t2, DMAP_SLOT * 8
 	add	t2, s2, t2
 3:	slli	t3, t0, 28
@@ -149,7 +153,7 @@ ap_entry:
 5:	wfi
 	j	5b
 
-3:	lla	t2, ap_root
+3:	lla	t2, boot_root
 	SATP_ON	t2
 	JUMP_HIGH ap_high
 
@@ -174,9 +178,6 @@ boot_lottery:
 	.balign	4096
 	.globl	boot_root
 boot_root:
-	.space	4096
-	.globl	ap_root
-ap_root:
 	.space	4096
 	.globl	boot_stack, boot_stack_top
 boot_stack:

@@ -16,10 +16,22 @@
  *                below it, and the C handler runs on the stack below that:
  *                trap_user(tf) returns the frame of curlwp (perhaps another
  *                lwp's, always its stack top) and trap_user_exit restores it.
- *   From kernel: the frame is pushed on the current stack and
- *                trap_kernel(tf) is called; only the timer and the IPI
- *                inside hal_idle return here, every other cause panics.
- *                tp is neither saved nor restored: it is the CPU's.
+ *   From kernel: an interrupt (only ever taken inside hal_idle, on a
+ *                sound stack) pushes the frame on the current stack.  An
+ *                exception cannot trust sp: a kernel stack overflow
+ *                faults with sp in the guard page below the stack, and
+ *                pushing a frame there would fault again, forever.  So it
+ *                moves to this CPU's exception stack (ci_md
+ *                [CPU_MD_EXC_STACK], see EXC_STACK_* in machdep.h), or
+ *                further down it if it is already there with room left
+ *                (a fault while handling one): no load or store goes
+ *                through sp before the move.  Two per-CPU words hold t0 and
+ *                the old sp meanwhile: nothing can trap between their
+ *                store and their load but a bad tp.  Either way
+ *                trap_kernel(tf) is called; the timer, the IPI and a
+ *                spurious fault on a fresh kernel stack return here and
+ *                resume at tf's sp, every other cause panics.  tp is
+ *                neither saved nor restored: it is the CPU's.
  * trap_user_exit(tf), on the kernel's tp, sets sscratch = tp, restores
  * sepc, sstatus and all GPRs (the user's tp included) from tf, and srets.
  * fork_trampoline is the first code a new lwp runs (cpu_switch returns
@@ -87,10 +99,25 @@ trap_user_exit:
 from_kernel:
 	/* tp back to the struct cpu, sscratch back to 0. */
 	csrrw	tp, sscratch, tp
+	sd	t0, CI_EXC_T0(tp)
+	csrr	t0, scause
+	bltz	t0, 2f			/* an interrupt: this stack */
+	/* An exception: nest on the exception stack if sp is well inside it. */
+	ld	t0, CI_EXC_STACK(tp)
+	sub	t0, t0, sp		/* bytes of it in use, if sp is on it */
+	srli	t0, t0, 10
+	sltiu	t0, t0, (EXC_STACK_SIZE - EXC_STACK_NESTED) / 1024
+	bnez	t0, 2f
+	sd	sp, CI_EXC_SP(tp)
+	ld	sp, CI_EXC_STACK(tp)
 	addi	sp, sp, -TF_SIZE
+	ld	t0, CI_EXC_SP(tp)
+	j	3f
+2:	mv	t0, sp
+	addi	sp, sp, -TF_SIZE
+3:	sd	t0, TF_X(2)(sp)
+	ld	t0, CI_EXC_T0(tp)
 	SAVE_GPRS sp
-	addi	t0, sp, TF_SIZE
-	sd	t0, TF_X(2)(sp)
 	csrr	t0, sepc
 	sd	t0, TF_SEPC(sp)
 	csrr	t0, sstatus
@@ -108,7 +135,7 @@ from_kernel:
 	mv	a0, sp
 	LOAD_GPRS a0
 	ld	a0, TF_X(10)(sp)
-	addi	sp, sp, TF_SIZE
+	ld	sp, TF_X(2)(sp)
 	sret
 
 /* A kernel thread's first code: s1 = the lwp, s2 = its entry, which never returns. */

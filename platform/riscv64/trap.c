@@ -6,6 +6,7 @@
 #include "kernel.h"
 #include "hal.h"
 #include "proc.h"
+#include "kstack.h"
 #include "trap.h"
 
 #include "machdep.h"
@@ -95,22 +96,81 @@ trap_user(struct trapframe *tf)
 	return (curlwp->l_md.md_tf);
 }
 
+/* Each CPU's exception stack (trap.S, machdep.h). */
+static char exc_stacks[MAXCPU][EXC_STACK_SIZE] __aligned(16);
+
+void
+trap_cpu_init(struct cpu *ci)
+{
+	ci->ci_md[CPU_MD_EXC_STACK] =
+	    (uintptr_t)&exc_stacks[ci->ci_id][EXC_STACK_SIZE];
+}
+
+/* Whether fp is on this CPU's exception stack, and its bounds (backtrace). */
+bool
+trap_on_exc_stack(uintptr_t fp, uintptr_t *lo, uintptr_t *hi)
+{
+	uintptr_t top = curcpu()->ci_md[CPU_MD_EXC_STACK];
+
+	if (fp <= top - EXC_STACK_SIZE || fp > top)
+		return (false);
+	*lo = top - EXC_STACK_SIZE;
+	*hi = top;
+	return (true);
+}
+
+/* The access a page-fault cause was for; VM_PROT_NONE if not a page fault. */
+static vm_prot_t
+fault_prot(uint64_t cause)
+{
+	switch (cause) {
+	case SCAUSE_INST_PAGE_FAULT:
+		return (VM_PROT_EXEC);
+	case SCAUSE_LOAD_PAGE_FAULT:
+		return (VM_PROT_READ);
+	case SCAUSE_STORE_PAGE_FAULT:
+		return (VM_PROT_WRITE);
+	default:
+		return (VM_PROT_NONE);
+	}
+}
+
 /*
- * A trap from supervisor mode.  The kernel runs with interrupts off except
- * in hal_idle(), so the only legal causes are the timer and the IPI;
- * anything else is a kernel bug.
+ * A trap from supervisor mode: exceptions on this CPU's exception stack
+ * (trap.S).  The kernel runs with interrupts off except in hal_idle(), so
+ * the legal causes are the timer and the IPI, and a page fault on a
+ * kernel stack another CPU has just mapped that this one still sees as
+ * unmapped (pmap_kernel_spurious; after its flush the access cannot fault
+ * again for that reason, so a second fault at the same address with no
+ * other kernel trap between is a bug, not a stale entry).  A fault in the
+ * guard page under a kernel stack is that stack's overflow:
+ * kstack_overflow() names the lwp.  Anything else is a kernel bug.
  */
 void
 trap_kernel(struct trapframe *tf)
 {
+	static vaddr_t last_spurious[MAXCPU];	/* each CPU its own */
 	uint64_t cause = tf->tf_scause;
+	vaddr_t va = tf->tf_stval, *last = &last_spurious[curcpu()->ci_id];
+	vm_prot_t prot;
 
-	if ((cause & SCAUSE_INTR) && trap_intr(cause, false))
-		return;
-	panic("kernel trap: scause %#lx (%s%lu) sepc %#lx stval %#lx",
+	if (cause & SCAUSE_INTR) {
+		*last = 0;
+		if (trap_intr(cause, false))
+			return;
+	} else if ((prot = fault_prot(cause)) != VM_PROT_NONE) {
+		if (kstack_is_guard(va))
+			kstack_overflow(va);
+		if (*last != va && pmap_kernel_spurious(va, prot)) {
+			*last = va;
+			return;
+		}
+	}
+	*last = 0;
+	panic("kernel trap: scause %#lx (%s%lu) sepc %#lx stval %#lx sp %#lx",
 	    (unsigned long)cause, (cause & SCAUSE_INTR) ? "interrupt " : "",
 	    (unsigned long)SCAUSE_CODE(cause), (unsigned long)tf->tf_sepc,
-	    (unsigned long)tf->tf_stval);
+	    (unsigned long)tf->tf_stval, (unsigned long)tf->tf_x[REG_SP]);
 }
 
 /*
