@@ -20,6 +20,14 @@
  * pmap_kremove waits for other CPUs to flush.  A slot's pages and its
  * slot_pfn entries belong to whoever holds the slot.
  *
+ * A stack given back keeps its pages and mappings in a small cache, up to
+ * kstack_cache_max of them, and the next kstack_alloc takes it from there
+ * (FreeBSD's kstack cache): so an lwp's life costs no page allocation,
+ * no pmap_kenter and no shootdown round (pmap_kremove is one per page on
+ * every CPU) while lwps come and go.  The cache's pages are in use but
+ * nobody's: vm.kstack.cached_pages says how many, so that leak checks
+ * count them back.
+ *
  * A platform that sets aside no region (kstack_region_size 0) gets
  * stacks from the direct map, one block of KSTACK_PAGES, and no guard:
  * what every stack was before the region existed.  kstack_is_guard() is
@@ -37,6 +45,11 @@
 _Static_assert(KSTACK_PAGES == 1 << KSTACK_ORDER, "a direct-map stack is one block");
 
 static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
+unsigned kstack_cache_max = KSTACK_CACHE;	/* (b) */
+static unsigned slot_cache[KSTACK_CACHE];	/* (k) mapped stacks nobody uses, LIFO */
+static unsigned slot_ncache;			/* (k) */
+volatile unsigned kstack_cached_pages;		/* (a) their pages, for leak checks */
+volatile unsigned pmap_ktable_pages;		/* (a) pmap.h: the region's leaf tables */
 static uint64_t slot_used[KSTACK_SLOTS_MAX / BITS];	/* (k) bit set: slot taken */
 static unsigned slot_hint;	/* (k) every word below it is full */
 unsigned kstack_nslots;		/* (b) */
@@ -110,6 +123,44 @@ slot_put(unsigned slot)
 	__atomic_sub_fetch(&kstack_inuse, 1, __ATOMIC_RELAXED);
 }
 
+/* A cached stack's slot, still mapped, now in use; or -1 when the cache is empty. */
+static int
+cache_take(void)
+{
+	int slot = -1;
+
+	spin_lock(&kstack_lock);
+	if (slot_ncache > 0)
+		slot = (int)slot_cache[--slot_ncache];
+	spin_unlock(&kstack_lock);
+	if (slot >= 0) {
+		__atomic_sub_fetch(&kstack_cached_pages, KSTACK_PAGES, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&kstack_inuse, 1, __ATOMIC_RELAXED);
+	}
+	return (slot);
+}
+
+/* Keep slot's stack, mapped, for the next kstack_alloc: false when the cache is full. */
+static bool
+cache_put(unsigned slot)
+{
+	bool kept = false;
+
+	/* The leak-check count rises first: a reader never sees the pages missing. */
+	__atomic_add_fetch(&kstack_cached_pages, KSTACK_PAGES, __ATOMIC_RELAXED);
+	spin_lock(&kstack_lock);
+	if (slot_ncache < MIN(kstack_cache_max, KSTACK_CACHE)) {
+		slot_cache[slot_ncache++] = slot;
+		kept = true;
+	}
+	spin_unlock(&kstack_lock);
+	if (kept)
+		__atomic_sub_fetch(&kstack_inuse, 1, __ATOMIC_RELAXED);
+	else
+		__atomic_sub_fetch(&kstack_cached_pages, KSTACK_PAGES, __ATOMIC_RELAXED);
+	return (kept);
+}
+
 /*
  * Unmap and free the first n pages of slot's stack: every CPU has dropped
  * the mappings (pmap_kremove) before the pages can be reused, and the
@@ -142,6 +193,10 @@ kstack_alloc(vaddr_t *base)
 			return (ENOMEM);
 		*base = (vaddr_t)phys_to_kva(pa);
 		__atomic_add_fetch(&kstack_inuse, 1, __ATOMIC_RELAXED);
+		return (0);
+	}
+	if ((slot = cache_take()) >= 0) {
+		*base = slot_va((unsigned)slot) + KSTACK_GUARD_SIZE;
 		return (0);
 	}
 	if ((slot = slot_take()) < 0)
@@ -182,6 +237,8 @@ kstack_free(vaddr_t base)
 	KASSERT(base >= kstack_region_base + KSTACK_GUARD_SIZE &&
 	    off % KSTACK_SLOT_SIZE == 0 && slot < kstack_nslots,
 	    "kstack_free of an address that is no stack's base");
+	if (cache_put(slot))
+		return;
 	slot_unmap(slot, KSTACK_PAGES);
 	slot_put(slot);
 }

@@ -3,6 +3,7 @@
  * old value before a write takes effect, as BSD does; writes are root's.
  */
 #include "kstack.h"
+#include "pmap.h"
 #include "page.h"
 #include "session.h"
 #include "proc.h"
@@ -76,6 +77,8 @@ GETTER(get_witness_classes, witness_classes())
 GETTER(get_witness_orders, witness_orders())
 GETTER(get_kstack_inuse, kstack_inuse)
 GETTER(get_kstack_slots, kstack_nslots)
+GETTER(get_kstack_cached_pages, kstack_cached_pages)
+GETTER(get_kstack_table_pages, pmap_ktable_pages)
 #undef GETTER
 
 static int
@@ -170,6 +173,8 @@ static const struct sysctl_oid sysctls[] = {
 	{ "vm.kmem.objects", get_kmem_objects, NULL },
 	{ "vm.kstack.inuse", get_kstack_inuse, NULL },
 	{ "vm.kstack.slots", get_kstack_slots, NULL },
+	{ "vm.kstack.cached_pages", get_kstack_cached_pages, NULL },
+	{ "vm.kstack.table_pages", get_kstack_table_pages, NULL },
 	{ "debug.witness.enabled", get_witness_on, NULL },
 	{ "debug.witness.classes", get_witness_classes, NULL },
 	{ "debug.witness.orders", get_witness_orders, NULL },

@@ -30,6 +30,10 @@
  */
 #define KSTACK_SLOTS_MAX	65536
 
+/* Freed stacks kept mapped for the next kstack_alloc, at most (kstack_cache_max, (b): tests lower it). */
+#define KSTACK_CACHE		32
+extern unsigned kstack_cache_max;
+
 /*
  * Size the slot allocator from the platform's region; called once by
  * kmain() after pmap_init() (which sets the region) and before the first
@@ -73,6 +77,8 @@ __noreturn void kstack_overflow(vaddr_t fault_va);
 
 /* (a) Stacks handed out and not yet freed: sysctl vm.kstack.inuse. */
 extern volatile unsigned kstack_inuse;
+/* (a) Pages of the stacks kept mapped for reuse: vm.kstack.cached_pages (leak checks add them). */
+extern volatile unsigned kstack_cached_pages;
 /* (b) Slots in the region (0: the platform set none aside): vm.kstack.slots. */
 extern unsigned kstack_nslots;
 

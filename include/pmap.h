@@ -97,12 +97,18 @@ int	pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t sva, vaddr_t eva);
  * core/kstack.c, which keeps an unmapped guard page under each stack.
  * pmap_kenter maps va to pa supervisor-only, readable and writable, never
  * executable: 0, or ENOMEM when a leaf table could not be had (nothing
- * changed).  pmap_kremove unmaps va and invalidates it on every CPU
+ * changed); a leaf table it makes is never freed (pmap_ktable_pages).  pmap_kremove unmaps va and invalidates it on every CPU
  * before it returns.  Neither is called with any spinlock held but
  * kmem's own callers' (they may take the page lock).
  */
 extern vaddr_t kstack_region_base;
 extern size_t kstack_region_size;
+/*
+ * The leaf tables pmap_kenter has made in the region, which stay (a
+ * high-water mark, like the heap's slabs): each platform adds to it,
+ * vm.kstack.table_pages shows it, and leak checks count it back.
+ */
+extern volatile unsigned pmap_ktable_pages;
 int	pmap_kenter(vaddr_t va, paddr_t pa);
 void	pmap_kremove(vaddr_t va);
 

@@ -809,6 +809,8 @@ pmap_kenter(vaddr_t va, paddr_t pa)
 		    PA_TO_PTE(pt) | PTE_V, false, __ATOMIC_ACQ_REL,
 		    __ATOMIC_ACQUIRE))
 			page_free(pt);
+		else
+			__atomic_add_fetch(&pmap_ktable_pages, 1, __ATOMIC_RELAXED);
 	}
 	pte = &pt_kva(PTE_TO_PA(*l1e))[SV39_INDEX(va, 0)];
 	KASSERT((*pte & PTE_V) == 0, "pmap_kenter: va already mapped");

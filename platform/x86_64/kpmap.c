@@ -228,6 +228,7 @@ pmap_kenter(vaddr_t va, paddr_t pa)
 {
 	paddr_t spare = 0;
 	uint64_t *pte, old;
+	bool took = false;
 
 	kregion_check(va);
 	KASSERT((pa & PAGE_MASK) == 0, "pmap_kenter: pa not page-aligned");
@@ -236,6 +237,7 @@ pmap_kenter(vaddr_t va, paddr_t pa)
 		spin_unlock(&kpmap_lock);
 		if (page_alloc(&spare, PG_ZERO) != 0)
 			return (ENOMEM);
+		took = true;
 		spin_lock(&kpmap_lock);
 	}
 	old = *pte;
@@ -243,6 +245,8 @@ pmap_kenter(vaddr_t va, paddr_t pa)
 	spin_unlock(&kpmap_lock);
 	if (spare != 0)
 		page_free(spare);
+	else if (took)
+		__atomic_add_fetch(&pmap_ktable_pages, 1, __ATOMIC_RELAXED);
 	if ((old & PG_P) && (old & PG_FRAME) != pa)
 		kinval(va);
 	return (0);

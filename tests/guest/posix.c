@@ -537,13 +537,15 @@ exec_fails(void)
 static int
 unleaked(void)
 {
-	int nfree = -1, pages = -1, objects = -1;
+	int nfree = -1, pages = -1, objects = -1, cached = -1, tables = -1;
 	size_t len = sizeof(int);
 
 	sysctlbyname("vm.stats.vm.v_free_count", &nfree, &len, NULL, 0);
 	sysctlbyname("vm.kmem.pages", &pages, &len, NULL, 0);
 	sysctlbyname("vm.kmem.objects", &objects, &len, NULL, 0);
-	return (nfree + pages - objects);
+	sysctlbyname("vm.kstack.cached_pages", &cached, &len, NULL, 0);
+	sysctlbyname("vm.kstack.table_pages", &tables, &len, NULL, 0);
+	return (nfree + pages - objects + cached + tables);
 }
 
 /* Sleep about 20 ms: a kevent wait with nothing to wait for. */

@@ -78,15 +78,20 @@ free_pages(void)
 
 /*
  * For "nothing leaked" checks: free pages, plus the pages the kernel heap
- * holds, minus the objects it has handed out.  A page leaked outside the
- * heap or an object leaked in it moves it; how the heap's slabs happen to
- * fill does not (with several CPUs that order changes run to run, and
+ * holds, minus the objects it has handed out, plus the pages of kernel
+ * stacks kept mapped for reuse and the page tables mapping the kernel
+ * stacks' region (both high-water marks, like the heap's slabs).  A page
+ * leaked outside the heap or an object leaked in it moves it; how the
+ * heap's slabs happen to fill, whether a dead lwp's stack went back to
+ * the allocator or to the stack cache, and how many stacks were ever at
+ * once, do not (with several CPUs that order changes run to run, and
  * v_free_count alone can differ by a slab page with nothing leaked).
  */
 static __attribute__((unused)) int
 unleaked_pages(void)
 {
-	return (free_pages() + sget("vm.kmem.pages") - sget("vm.kmem.objects"));
+	return (free_pages() + sget("vm.kmem.pages") - sget("vm.kmem.objects") +
+	    sget("vm.kstack.cached_pages") + sget("vm.kstack.table_pages"));
 }
 
 /* fork with nothing buffered, so that no line is printed twice. */

@@ -176,6 +176,52 @@ guards(void)
 	    "the byte under a stack is in its guard, its base is not");
 }
 
+/*
+ * The cache: a freed stack stays mapped and comes back to the next
+ * alloc without a page or a mapping taken; past kstack_cache_max the
+ * rest are freed; vm.kstack.cached_pages counts what the cache holds.
+ */
+static void
+cache(void)
+{
+	vaddr_t s[KSTACK_CACHE + 4], a;
+	uint64_t free0 = v_free_count;
+	unsigned maps;
+	bool same = true;
+
+	kstack_cache_max = KSTACK_CACHE;
+	for (unsigned i = 0; i < KSTACK_CACHE + 4; i++)
+		kstack_alloc(&s[i]);
+	maps = fake_pmap_kcount();
+	for (unsigned i = 0; i < KSTACK_CACHE + 4; i++)
+		kstack_free(s[i]);
+	ok(kstack_cached_pages == KSTACK_CACHE * KSTACK_PAGES && kstack_inuse == 0 &&
+	    free0 - v_free_count == KSTACK_CACHE * KSTACK_PAGES,
+	    "%d freed stacks stay mapped in the cache, the other 4 go back (%u cached pages)",
+	    KSTACK_CACHE, kstack_cached_pages);
+	ok(fake_pmap_kcount() == KSTACK_CACHE * KSTACK_PAGES && maps > fake_pmap_kcount(),
+	    "the cached ones keep their mappings, the others lose theirs");
+	for (unsigned i = 0; i < KSTACK_CACHE; i++) {
+		uint64_t before = v_free_count;
+
+		if (kstack_alloc(&a) != 0 || v_free_count != before || !mapped_as_stack(a))
+			same = false;
+		s[i] = a;
+	}
+	ok(same && kstack_cached_pages == 0 && kstack_inuse == KSTACK_CACHE,
+	    "allocs from the cache take no page and find the stack mapped");
+	for (unsigned i = 0; i < KSTACK_CACHE; i++)
+		kstack_free(s[i]);
+	kstack_cache_max = 0;
+	for (unsigned i = 0; i < KSTACK_CACHE; i++) {
+		kstack_alloc(&s[i]);
+	}
+	for (unsigned i = 0; i < KSTACK_CACHE; i++)
+		kstack_free(s[i]);
+	ok(v_free_count == free0 && fake_pmap_kcount() == 0 && kstack_cached_pages == 0,
+	    "with the cache emptied every page and mapping is back");
+}
+
 int
 main(void)
 {
@@ -185,6 +231,8 @@ main(void)
 	fake_mem_setup(ARENA, ranges, 1);
 	page_init();
 	kmem_init();
+	/* The slot allocator alone first: no stack kept for reuse. */
+	kstack_cache_max = 0;
 	no_region();
 
 	/* NSLOTS slots and a tail too short for another. */
@@ -209,5 +257,6 @@ main(void)
 		    "and the lowest slot is the first again");
 		kstack_free(a);
 	}
+	cache();
 	return (done());
 }
