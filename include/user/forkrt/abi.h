@@ -475,4 +475,12 @@ struct procctl_reaper_kill {
 #define REAPER_KILL_CHILDREN	0x00000001	/* only the reaper's children */
 #define REAPER_KILL_SUBTREE	0x00000002	/* only the subtree rk_subtree */
 
+/*
+ * The auxiliary vector exec leaves on the new stack after argv's and the
+ * environment's NULLs: (type, value) pairs up to AT_NULL (FreeBSD's).
+ */
+#define AT_NULL		0
+#define AT_CANARY	16	/* address of the stack-protector canary's bytes */
+#define AT_CANARYLEN	17	/* how many there are */
+
 #endif /* !_FORKRT_ABI_H_ */
