@@ -33,11 +33,15 @@
 
 _Static_assert(RS_KEYSZ + RS_IVSZ <= RS_BLOCKSZ, "rekey reads one block");
 
+/*
+ * Locking: (e) random_lock, a leaf; random_init runs before any other CPU
+ * or lock exists and takes none.  (b) set by random_init, then constant.
+ */
 static struct spinlock random_lock = SPINLOCK_INIT("random");
-/* (r) constants, key, counter, nonce; a valid (if known) state even before random_init. */
+/* (e) constants, key, counter, nonce; a valid (if known) state even before random_init. */
 static uint32_t rs_state[16] = { 0x61707865, 0x3320646e, 0x79622d32, 0x6b206574 };
-static uint8_t rs_buf[RS_BUFSZ];	/* (r) keystream; what is handed out is wiped */
-static size_t rs_have;			/* (r) bytes left at the end of rs_buf */
+static uint8_t rs_buf[RS_BUFSZ];	/* (e) keystream; what is handed out is wiped */
+static size_t rs_have;			/* (e) bytes left at the end of rs_buf */
 size_t random_hw_bytes;			/* (b) set by random_init */
 
 #define ROTL32(v, n)	(((v) << (n)) | ((v) >> (32 - (n))))
