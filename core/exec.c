@@ -4,6 +4,23 @@
  * The new image is built completely in a fresh vmspace (segments, heap
  * base, stack with the arguments) before the old one is touched, so a
  * failed execv returns to an intact caller.
+ *
+ * User ASLR, as FreeBSD-current's kern.elf64.aslr.enable: with it on (the
+ * default), each exec moves three bases by a random number of pages,
+ *   the top of the stack	down from USRSTACK by less than 1 GiB	(18 bits)
+ *   the break		up from the image's end by less than 1 GiB	(18 bits)
+ *   the mmap base	up from 1 GiB above the break by less than 16 GiB (22 bits)
+ * so that all three stay apart in the 256 GiB user range whatever is
+ * drawn: the heap keeps its 1 GiB of room below the mmap base, and the
+ * highest mmap base (under 19 GiB) is far below the lowest stack.  fork
+ * copies the vmspace and with it the layout (vm_fork).  With it off the
+ * layout is the fixed one: the stack's top at USRSTACK, the break at the
+ * image's end, mmap from 1 GiB above it.  The kernel command line can set
+ * it (kern.elf64.aslr.enable=0, core/main.c); the benchmarks do.
+ *
+ * Each exec also leaves 16 random bytes at the top of the new stack for
+ * the program's stack-protector canary, named by the auxiliary vector's
+ * AT_CANARY, as FreeBSD does; libc's start-up installs them.
  */
 #include "elf.h"
 #include "file.h"
@@ -11,11 +28,58 @@
 #include "pmap.h"
 #include "proc.h"
 #include "progs.h"
+#include "random.h"
 #include "session.h"
 #include "signalvar.h"
 #include "vm.h"
 
 #define USTACK_SIZE	(1024 * 1024)
+#define HEAP_ROOM	(1ul << 30)	/* between the break's start and the mmap base */
+#define ASLR_STACK_GAP	(1ul << 30)
+#define ASLR_BRK_GAP	(1ul << 30)
+#define ASLR_MMAP_GAP	(16ul << 30)
+#define CANARY_LEN	16
+
+_Static_assert(ASLR_BRK_GAP + HEAP_ROOM + ASLR_MMAP_GAP < (64ul << 30) &&
+    USRSTACK - ASLR_STACK_GAP - USTACK_SIZE > (64ul << 30),
+    "ASLR's ranges keep the heap, the mmap base and the stack apart");
+
+int aslr_enable = 1;		/* (a) kern.elf64.aslr.enable */
+
+/* Where exec_build puts the stack, the break and the mmap base. */
+struct exec_layout {
+	vaddr_t		stack_top;
+	vaddr_t		brk_gap;	/* from the image's end to the break */
+	vaddr_t		mmap_gap;	/* from HEAP_ROOM above the break to the mmap base */
+};
+
+int
+aslr_enable_set(int v)
+{
+	if (v != 0 && v != 1)
+		return (EINVAL);
+	__atomic_store_n(&aslr_enable, v, __ATOMIC_RELAXED);
+	return (0);
+}
+
+/* A random page-aligned offset below range, a power of two. */
+static vaddr_t
+aslr_gap(vaddr_t range)
+{
+	return ((vaddr_t)kern_random_pow2(range >> PAGE_SHIFT) << PAGE_SHIFT);
+}
+
+static void
+exec_layout(struct exec_layout *lo)
+{
+	lo->stack_top = USRSTACK;
+	lo->brk_gap = lo->mmap_gap = 0;
+	if (__atomic_load_n(&aslr_enable, __ATOMIC_RELAXED) == 0)
+		return;
+	lo->stack_top -= aslr_gap(ASLR_STACK_GAP);
+	lo->brk_gap = aslr_gap(ASLR_BRK_GAP);
+	lo->mmap_gap = aslr_gap(ASLR_MMAP_GAP);
+}
 
 const struct embedded_prog *
 prog_lookup(const char *name)
@@ -28,7 +92,7 @@ prog_lookup(const char *name)
 
 static int
 load_segments(struct vmspace *vm, const struct embedded_prog *prog,
-    const struct elf_image *img)
+    const struct elf_image *img, const struct exec_layout *lo)
 {
 	vaddr_t top = 0;
 	int error;
@@ -49,26 +113,31 @@ load_segments(struct vmspace *vm, const struct embedded_prog *prog,
 			return (error);
 		top = MAX(top, end);
 	}
-	vm->brk_base = vm->brk = top;
+	vm->brk_base = vm->brk = top + lo->brk_gap;
+	vm->mmap_base = vm->brk_base + HEAP_ROOM + lo->mmap_gap;
 	return (0);
 }
 
 /*
- * Lay out argc, argv[] and the strings at the top of the new stack, in the
- * form crt0 expects: sp -> argc, argv[0], ..., NULL, NULL (no environment).
- * args holds argc NUL-terminated strings back to back, argbytes in all.
+ * Lay out argc, argv[], the auxiliary vector, the strings and the canary
+ * at the top of the new stack, in the form crt0 expects: sp -> argc,
+ * argv[0], ..., NULL, NULL (no environment), then FreeBSD's auxiliary
+ * vector: AT_CANARY and its address, AT_CANARYLEN and 16, AT_NULL.  args
+ * holds argc NUL-terminated strings back to back, argbytes in all.
  */
 static int
 setup_stack(struct vmspace *vm, const char *args, int argc, size_t argbytes,
-    vaddr_t *spp)
+    vaddr_t top, vaddr_t *spp)
 {
-	size_t nwords = 1 + (size_t)argc + 2;
-	vaddr_t strings = (USRSTACK - argbytes) & ~(vaddr_t)15;
+	size_t nauxw = 6, nwords = 1 + (size_t)argc + 2 + nauxw;
+	vaddr_t canary = top - CANARY_LEN;
+	vaddr_t strings = (canary - argbytes) & ~(vaddr_t)15;
 	vaddr_t sp = (strings - nwords * sizeof(uint64_t)) & ~(vaddr_t)15;
-	uint64_t *words;
+	uint8_t bytes[CANARY_LEN];
+	uint64_t *words, *aux;
 	int error;
 
-	error = vm_map_anon(vm, USRSTACK - USTACK_SIZE, USTACK_SIZE,
+	error = vm_map_anon(vm, top - USTACK_SIZE, USTACK_SIZE,
 	    VM_PROT_READ | VM_PROT_WRITE, ME_STACK);
 	if (error != 0)
 		return (error);
@@ -79,7 +148,18 @@ setup_stack(struct vmspace *vm, const char *args, int argc, size_t argbytes,
 		words[1 + i] = strings + (uint64_t)off;
 		off += (int)strlen(args + off) + 1;
 	}
-	error = copyout(vm, args, strings, argbytes);
+	aux = &words[1 + argc + 2];
+	aux[0] = AT_CANARY;
+	aux[1] = canary;
+	aux[2] = AT_CANARYLEN;
+	aux[3] = CANARY_LEN;
+	aux[4] = AT_NULL;
+	aux[5] = 0;
+	kern_random_bytes(bytes, sizeof(bytes));
+	error = copyout(vm, bytes, canary, sizeof(bytes));
+	memset(bytes, 0, sizeof(bytes));
+	if (error == 0)
+		error = copyout(vm, args, strings, argbytes);
 	if (error == 0)
 		error = copyout(vm, words, sp, nwords * sizeof(uint64_t));
 	kfree(words);
@@ -93,6 +173,7 @@ exec_build(const char *name, const char *args, int argc, size_t argbytes,
     struct vmspace **vmp, vaddr_t *entryp, vaddr_t *spp)
 {
 	const struct embedded_prog *prog;
+	struct exec_layout lo;
 	struct elf_image img;
 	struct vmspace *vm;
 	int error;
@@ -103,10 +184,11 @@ exec_build(const char *name, const char *args, int argc, size_t argbytes,
 		return (error);
 	if ((vm = vmspace_alloc()) == NULL)
 		return (ENOMEM);
+	exec_layout(&lo);
 	/* The image is built while the caller's pmap stays active. */
-	error = load_segments(vm, prog, &img);
+	error = load_segments(vm, prog, &img, &lo);
 	if (error == 0)
-		error = setup_stack(vm, args, argc, argbytes, spp);
+		error = setup_stack(vm, args, argc, argbytes, lo.stack_top, spp);
 	if (error != 0) {
 		vmspace_release(vm);
 		return (error);

@@ -9,6 +9,7 @@
 #include "page.h"
 #include "pmap.h"
 #include "proc.h"
+#include "random.h"
 #include "resource.h"
 #include "session.h"
 #include "signalvar.h"
@@ -19,10 +20,23 @@
 #define CMDLINE_MAX	256
 #define INIT_ARGS_MAX	32
 
+extern int aslr_enable;
+
+/* s starts with the word w, ended by a space or the string's end. */
+static bool
+option_is(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	return (strncmp(s, w, n) == 0 && (s[n] == ' ' || s[n] == '\0'));
+}
+
 /*
  * Kernel options lead the command line as kern.NAME=VALUE words; the
  * rest is init's.  kern.witness=0 turns the lock-order checker off (the
- * benchmarks do: it costs every lock acquisition a few dozen instructions).
+ * benchmarks do: it costs every lock acquisition a few dozen
+ * instructions); kern.elf64.aslr.enable=0 gives every exec the fixed
+ * layout (the benchmarks do, for figures that repeat), =1 the default.
  */
 static const char *
 kernel_options(const char *s)
@@ -32,8 +46,12 @@ kernel_options(const char *s)
 			s++;
 		if (strncmp(s, "kern.", 5) != 0)
 			return (s);
-		if (strncmp(s, "kern.witness=0", 14) == 0 && (s[14] == ' ' || s[14] == '\0'))
+		if (option_is(s, "kern.witness=0"))
 			witness_on = false;
+		else if (option_is(s, "kern.elf64.aslr.enable=0"))
+			aslr_enable = 0;
+		else if (option_is(s, "kern.elf64.aslr.enable=1"))
+			aslr_enable = 1;
 		else
 			printf("forkrt: unknown kernel option ignored: %.*s\n",
 			    (int)(strchr(s, ' ') != NULL ? strchr(s, ' ') - s : (long)strlen(s)), s);
@@ -105,13 +123,20 @@ proc0_init(void)
 		panic("proc0_init: at_fork");
 }
 
-__noreturn void
+/*
+ * Built without the stack protector: the guard changes under this frame
+ * (stack_protector_init), which must therefore never check it.
+ */
+__noreturn __no_stack_protector void
 kmain(void)
 {
 	char args[CMDLINE_MAX];
 	size_t argbytes;
 	int argc;
 
+	/* First, before any lock or any protected function that could return. */
+	random_init();
+	stack_protector_init();
 	printf("forkrt: %s kernel, command line \"%s\"\n", hal_arch_name,
 	    hal_cmdline());
 	page_init();
@@ -121,7 +146,6 @@ kmain(void)
 	vm_fault_init();
 	size_maxproc();
 	proc0_init();
-	pid_seed(hal_cycles() ^ hal_time_ns());
 	printf("forkrt: %lu of %lu pages free, maxproc %d\n",
 	    (unsigned long)v_free_count, (unsigned long)v_page_count, maxproc);
 

@@ -17,6 +17,7 @@
  * [100, pid_max) is taken.
  */
 #include "proc.h"
+#include "random.h"
 
 #define PID_MAX		99999
 #define PID_WRAP	100
@@ -29,26 +30,8 @@ int randompid;			/* (t) kern.randompid: 0 off, else the step modulus */
 pid_t lastpid;			/* (t) kern.lastpid, below pid_max */
 /* (t) Bit id of proc_id_map[PROC_ID_x]: id is in use that way.  50 KB, static. */
 static uint64_t proc_id_map[PROC_ID_NTYPES][PROC_ID_WORDS];
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;	/* (t) */
 
 _Static_assert(PROC_ID_NTYPES == 4, "pid_first_free reads four maps");
-
-/* xorshift64*: the randomness randompid needs is unpredictability, not quality. */
-static uint32_t
-pid_random(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return ((uint32_t)((rng_state * 0x2545f4914f6cdd1dull) >> 32));
-}
-
-void
-pid_seed(uint64_t seed)
-{
-	if (seed != 0)
-		rng_state ^= seed;
-}
 
 /* FreeBSD's clamping: < 2 is off, < 100 is 100, past the range pid_max - 100. */
 int
@@ -170,7 +153,7 @@ pid_alloc(int flags, pid_t *pidp)
 		if (start < HIGHPID_MIN)
 			start = HIGHPID_MIN;
 	} else if (randompid != 0)
-		start += (pid_t)(pid_random() % (uint32_t)randompid);
+		start += (pid_t)(kern_random() % (uint64_t)randompid);
 	if (start >= pid_max) {
 		start %= pid_max;
 		if (start < PID_WRAP)

@@ -44,8 +44,8 @@ sys_mmap(struct lwp *l, const register_t *args, register_t *rv)
 		error = vm_map_anon_fixed(vm, addr, len, (vm_prot_t)prot,
 		    (flags & MAP_SHARED) ? ME_SHARED : 0);
 	} else {
-		/* Above the heap's room to grow, unless the hint is higher. */
-		error = vm_map_anon_anywhere(vm, MAX(addr, vm->brk_base + (1ul << 30)),
+		/* From the mmap base exec chose, above the heap's room to grow, unless the hint is higher. */
+		error = vm_map_anon_anywhere(vm, MAX(addr, vm->mmap_base),
 		    len, (vm_prot_t)prot, (flags & MAP_SHARED) ? ME_SHARED : 0, &addr);
 	}
 	if (error != 0)

@@ -7,6 +7,7 @@
 #include "page.h"
 #include "session.h"
 #include "proc.h"
+#include "random.h"
 #include "syscall.h"
 #include "smp.h"
 #include "sysctl.h"
@@ -30,6 +31,9 @@ int	kernel_prot_get(void);
 int	kernel_prot_set(int v);
 int	write_kernel_text_set(int v);
 int	kstack_overflow_set(int v);
+int	debug_stack_smash_set(int v);
+extern int aslr_enable;
+int	aslr_enable_set(int v);
 
 #define GETTER(fn, expr)	static int fn(void) { return ((int)(expr)); }
 GETTER(get_maxproc, maxproc)
@@ -54,6 +58,8 @@ GETTER(get_v_pt_copied, vmcnt.v_pt_copied)
 GETTER(get_v_free_count, v_free_count)
 GETTER(get_v_page_count, v_page_count)
 GETTER(get_smp_cpus, ncpus)
+GETTER(get_random_hw_bytes, random_hw_bytes)
+GETTER(get_aslr_enable, __atomic_load_n(&aslr_enable, __ATOMIC_RELAXED))
 
 /* Scheduler statistics summed over the CPUs (each CPU's own count is racy to read: a statistic). */
 static int
@@ -148,6 +154,8 @@ static const struct sysctl_oid sysctls[] = {
 	{ "kern.pid_max", get_pid_max, pid_max_set },
 	{ "kern.randompid", get_randompid, randompid_set },
 	{ "kern.lastpid", get_lastpid, NULL },
+	{ "kern.random.hw_bytes", get_random_hw_bytes, NULL },
+	{ "kern.elf64.aslr.enable", get_aslr_enable, aslr_enable_set },
 	{ "kern.nprocs", get_nprocs, NULL },
 	{ "vm.stats.vm.v_forks", get_v_forks, NULL },
 	{ "vm.stats.vm.v_vforks", get_v_vforks, NULL },
@@ -185,6 +193,7 @@ static const struct sysctl_oid sysctls[] = {
 	{ "debug.kernel_prot", kernel_prot_get, kernel_prot_set },
 	{ "debug.write_kernel_text", get_zero, write_kernel_text_set },
 	{ "debug.kstack_overflow", get_zero, kstack_overflow_set },
+	{ "debug.stack_smash", get_zero, debug_stack_smash_set },
 };
 
 /*

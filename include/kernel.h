@@ -18,6 +18,8 @@ int	snprintf(char *buf, size_t size, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 __noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	console_puts(const char *s, size_t len);
+/* Choose the stack protector's guard: kmain, first thing (core/stack_protector.c). */
+void	stack_protector_init(void);
 
 #ifdef KASSERT_ON
 #define KASSERT(cond, msg) do {						\

@@ -42,7 +42,7 @@ LIST_HEAD(klist, knote);
  *
  * Lock order, outermost first (core/witness.c checks it in test builds):
  *   proctree -> proc -> filedesc, pipe, kqueue, umtx, callout -> vmspace -> vmobject
- *     -> sleepq -> runq -> page -> kmem -> console
+ *     -> sleepq -> runq -> page -> kmem -> random -> console
  * kstack (core/kstack.c, its slot bitmap) is a leaf taken with no other
  * lock held: kernel stacks are allocated and mapped outside every lock.
  * Two locks of one class are never held together.  No spinlock is held
@@ -245,7 +245,6 @@ __noreturn void kthread_exit(void);
 
 /* core/pid.c */
 int	pid_alloc(int flags, pid_t *pidp);
-void	pid_seed(uint64_t seed);
 /*
  * The ids in use, one bitmap per use (FreeBSD's proc_id_*map); pid_alloc
  * hands out no id set in any of them, so each must be set for as long as

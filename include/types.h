@@ -50,6 +50,8 @@ typedef unsigned int vm_prot_t;
 #define __packed	__attribute__((packed))
 #define __aligned(x)	__attribute__((aligned(x)))
 #define __noreturn	_Noreturn
+/* Code that runs while the stack protector's guard changes (core/stack_protector.c). */
+#define __no_stack_protector __attribute__((no_stack_protector))
 #define __predict_false(x) __builtin_expect(!!(x), 0)
 #define __predict_true(x) __builtin_expect(!!(x), 1)
 #define offsetof_(t, m)	__builtin_offsetof(t, m)

@@ -76,6 +76,7 @@ struct vmspace {
 	struct pmap	*pmap;		/* contents (m); the pointer is constant */
 	unsigned	ref;		/* (a) processes sharing it (RFMEM) */
 	vaddr_t		brk_base;	/* set by exec, then constant */
+	vaddr_t		mmap_base;	/* set by exec, then constant: mmap's search starts here */
 	vaddr_t		brk;		/* (m) the heap: [brk_base, brk) */
 	struct spinlock	lock;		/* the (m) lock */
 };

@@ -132,6 +132,7 @@ vm_fork(struct vmspace *parent, struct vmspace **childp)
 	if ((error = fork_pmap(child, parent)) != 0)
 		goto out;
 	child->brk_base = parent->brk_base;
+	child->mmap_base = parent->mmap_base;
 	child->brk = parent->brk;
 out:
 	spin_unlock(&parent->lock);

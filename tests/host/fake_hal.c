@@ -54,6 +54,37 @@ hal_mem_foreach(void (*fn)(paddr_t, size_t))
 }
 
 
+/*
+ * Time and the cycle counter move by a fixed step per reading: the random
+ * source's jitter is then a function of the calls made, which is what a
+ * test wants (a run repeats exactly).
+ */
+uint64_t fake_clock;
+
+uint64_t
+hal_cycles(void)
+{
+	return (fake_clock += 7);
+}
+
+uint64_t
+hal_time_ns(void)
+{
+	return (fake_clock += 3);
+}
+
+const void *fake_entropy;
+size_t fake_entropy_len;
+
+size_t
+hal_entropy(void *buf, size_t len)
+{
+	size_t n = fake_entropy_len < len ? fake_entropy_len : len;
+
+	for (size_t i = 0; i < n; i++)
+		((uint8_t *)buf)[i] = ((const uint8_t *)fake_entropy)[i];
+	return (n);
+}
 
 void
 hal_backtrace(void)

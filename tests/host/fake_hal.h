@@ -14,6 +14,13 @@ struct fake_range {
 	size_t	len;
 };
 
+/* What hal_cycles() and hal_time_ns() last returned; each reading adds a step. */
+extern uint64_t fake_clock;
+
+/* What hal_entropy() hands out (none unless a test sets it). */
+extern const void *fake_entropy;
+extern size_t fake_entropy_len;
+
 /* Give the fake machine an arena of `size` bytes and these free ranges inside it. */
 void	fake_mem_setup(size_t size, const struct fake_range *ranges, int n);
 

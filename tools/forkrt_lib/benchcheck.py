@@ -38,6 +38,10 @@ CONDITIONS = {
     "icount": "shift=0,sleep=off",
     "metric": METRIC,
 }
+# The boot line: the conditions' command line with user ASLR off
+# (bench.NO_ASLR), which gives the layout every baseline so far was
+# measured with.
+BOOT_CMDLINE = f"{benchmod.NO_ASLR} {CONDITIONS['cmdline']}"
 TIMEOUT = 120
 CONSOLE_TAIL = 30
 
@@ -76,7 +80,7 @@ def measure(arch: str, out: TextIO = sys.stdout, timeout: float = TIMEOUT,
         if r is not None:
             rows.append(r)
     try:
-        o = console.boot(arch, str(kernel_path(arch)), CONDITIONS["cmdline"],
+        o = console.boot(arch, str(kernel_path(arch)), BOOT_CMDLINE,
                          timeout=timeout, mem=CONDITIONS["mem_mib"], icount=True,
                          smp=CONDITIONS["cpus"], out=out,
                          prefix=f"[{arch}] " if prefix is None else prefix, on_line=keep)
@@ -265,10 +269,11 @@ def cmd_check(a, path) -> int:
     """`forkrt bench --check [FILE] [--update-baseline]` for the chosen arches
     (the kernels already built)."""
     arches = list(ARCHES) if a.arch == "all" else [a.arch]
+    print(benchmod.NO_ASLR_NOTE, flush=True)
     if a.update_baseline:
         runs = []
         for arch in arches:
-            print(f"=== {arch}: {CONDITIONS['cmdline']} (icount, 1 CPU)", flush=True)
+            print(f"=== {arch}: {BOOT_CMDLINE} (icount, 1 CPU)", flush=True)
             run = measure(arch, timeout=a.timeout)
             if run.ok and len({case_key(r) for r in run.rows}) != len(run.rows):
                 run.error = "bench --check printed a case twice"
@@ -284,7 +289,7 @@ def cmd_check(a, path) -> int:
         return 0
     failed = passed = 0
     for arch in arches:
-        print(f"=== {arch}: {CONDITIONS['cmdline']} (icount, 1 CPU) against {rel(path)}",
+        print(f"=== {arch}: {BOOT_CMDLINE} (icount, 1 CPU) against {rel(path)}",
               flush=True)
         run, lines, text = check_arch(arch, path, timeout=a.timeout)
         if not run.ok and text:

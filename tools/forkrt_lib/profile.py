@@ -46,6 +46,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from . import bench as benchmod
 from . import console
 from .common import ARCHES, EXIT_FAIL, EXIT_NOSTART, UserError, kernel_path, rel
 
@@ -265,7 +266,7 @@ def _one_run(arch: str, case: str, size: int, iters: int, symbols: Symbols, tmp:
              timeout: float) -> tuple[Counts, int]:
     """Boot `bench --profile CASE SIZE ITERS` with the trace on; parse it."""
     log = os.path.join(tmp, f"{arch}-{iters}.log")
-    cmdline = f"kern.witness=0 bench --profile {case} {size} {iters}"
+    cmdline = f"kern.witness=0 {benchmod.NO_ASLR} bench --profile {case} {size} {iters}"
     buf = io.StringIO()
     o = console.boot(arch, str(kernel_path(arch)), cmdline, timeout=timeout,
                      mem=MEM_MIB + (size + 1023) // 1024,

@@ -491,4 +491,12 @@ struct procctl_reaper_kill {
 #define KPROT_KSTACK_GUARD	8	/* the byte below it: the guard page */
 #define KPROT_NSEL		9
 
+/*
+ * The auxiliary vector exec leaves on the new stack after argv's and the
+ * environment's NULLs: (type, value) pairs up to AT_NULL (FreeBSD's).
+ */
+#define AT_NULL		0
+#define AT_CANARY	16	/* address of the stack-protector canary's bytes */
+#define AT_CANARYLEN	17	/* how many there are */
+
 #endif /* !_FORKRT_ABI_H_ */
