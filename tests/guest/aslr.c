@@ -9,8 +9,6 @@
  */
 #include "hardprobe.h"
 
-#define CHECK(n, cond)	do { if (!(cond)) return (n); } while (0)
-
 #define USRSTACK	0x4000000000ul	/* the kernel's, include/types.h */
 #define PGSZ		4096ul
 #define GIB		(1ul << 30)
@@ -154,12 +152,7 @@ root_only(void)
 	return (0);
 }
 
-struct tcase {
-	int		(*fn)(void);
-	const char	*name;
-};
-
-static const struct tcase cases[] = {
+static const struct tap_case cases[] = {
 	{ enabled_by_default, "kern.elf64.aslr.enable is 1 by default" },
 	{ execs_differ, "two execs of one program: stack, mmap and break all move" },
 	{ fixed_when_off, "with kern.elf64.aslr.enable=0 the next exec gets the fixed layout" },
@@ -171,11 +164,5 @@ static const struct tcase cases[] = {
 int
 main(void)
 {
-	for (const struct tcase *c = cases; c < cases + sizeof(cases) / sizeof(cases[0]); c++) {
-		int status = run_child(c->fn);
-
-		if (!ok(status == 0, "%s", c->name))
-			diag("wait status %#x (an exit status is the failed check)", status);
-	}
-	return (done());
+	return (run_cases(cases, sizeof(cases) / sizeof(cases[0])));
 }

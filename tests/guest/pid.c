@@ -12,8 +12,6 @@
 
 #define PID_MAX_DEFAULT	99999
 #define LOW_PID_MAX	300
-#define CHECK(n, cond)	do { if (!(cond)) return (n); } while (0)
-
 /* fork, let the child exit, reap it; the child's pid or -1. */
 static pid_t
 fork_reap(void)

@@ -14,8 +14,6 @@
 
 #include "tap.h"
 
-#define CHECK(n, cond)	do { if (!(cond)) return (n); } while (0)
-
 static volatile int sigchld_hits;
 
 static void

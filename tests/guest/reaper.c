@@ -19,8 +19,6 @@
 #define __unused	__attribute__((unused))
 #endif
 
-#define CHECK(n, cond)	do { if (!(cond)) return (n); } while (0)
-
 #define NGATES	5
 #define NTAGS	16
 

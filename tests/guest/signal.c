@@ -13,8 +13,6 @@
 #define __unused	__attribute__((unused))
 #endif
 
-#define CHECK(n, cond)	do { if (!(cond)) return (n); } while (0)
-
 static volatile int hits, last_sig, last_code, last_pid, last_status, order[8], norder;
 static volatile uintptr_t last_addr;
 static volatile uint32_t mask_in_handler;

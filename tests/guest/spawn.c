@@ -6,8 +6,6 @@
  */
 #include "tap.h"
 
-#define CHECK(n, cond)	do { if (!(cond)) return (n); } while (0)
-
 /* Spawn argv[0] with its stdout on a pipe; the child's output in buf, its wait status. */
 static int
 spawn_read(char *const argv[], posix_spawn_file_actions_t *fa, posix_spawnattr_t *attr,
@@ -233,12 +231,7 @@ spawn_leaks(void)
 	return (0);
 }
 
-struct tcase {
-	int		(*fn)(void);
-	const char	*name;
-};
-
-static const struct tcase cases[] = {
+static const struct tap_case cases[] = {
 	{ spawn_runs, "posix_spawn runs a program with its arguments, stdout through adddup2" },
 	{ spawn_missing, "a missing program is ENOENT from posix_spawn, with no zombie and no slot left" },
 	{ spawn_file_actions, "file actions: addclose, adddup2 (onto itself clears FD_CLOEXEC), EBADF, addopen's ENOENT" },
@@ -250,12 +243,5 @@ static const struct tcase cases[] = {
 int
 main(void)
 {
-	int status;
-
-	for (const struct tcase *c = cases; c < cases + sizeof(cases) / sizeof(cases[0]); c++) {
-		status = run_child(c->fn);
-		if (!ok(status == 0, "%s", c->name))
-			diag("wait status %#x (an exit status is the failed check)", status);
-	}
-	return (done());
+	return (run_cases(cases, sizeof(cases) / sizeof(cases[0])));
 }

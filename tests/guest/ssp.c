@@ -10,8 +10,6 @@
  */
 #include "hardprobe.h"
 
-#define CHECK(n, cond)	do { if (!(cond)) return (n); } while (0)
-
 extern uintptr_t __stack_chk_guard;
 
 static int
@@ -104,12 +102,7 @@ randompid_random(void)
 	return (0);
 }
 
-struct tcase {
-	int		(*fn)(void);
-	const char	*name;
-};
-
-static const struct tcase cases[] = {
+static const struct tap_case cases[] = {
 	{ user_smash_aborts, "a char array overflowed in a user program: SIGABRT, \"stack smashing detected\" on stderr" },
 	{ canary_per_exec, "each exec gets a canary of its own, never 0" },
 	{ fork_keeps_canary, "a fork child keeps its parent's canary" },
@@ -120,11 +113,5 @@ static const struct tcase cases[] = {
 int
 main(void)
 {
-	for (const struct tcase *c = cases; c < cases + sizeof(cases) / sizeof(cases[0]); c++) {
-		int status = run_child(c->fn);
-
-		if (!ok(status == 0, "%s", c->name))
-			diag("wait status %#x (an exit status is the failed check)", status);
-	}
-	return (done());
+	return (run_cases(cases, sizeof(cases) / sizeof(cases[0])));
 }

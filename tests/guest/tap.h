@@ -157,6 +157,33 @@ run_child(int (*fn)(void))
 	return (status);
 }
 
+/*
+ * Case tables: each case a function run in a child of its own
+ * (run_child), so that its handlers, masks and failures go with it and a
+ * failing case cannot spoil the next; it returns 0 when every check held,
+ * else the number of the first that did not (CHECK).
+ */
+#define CHECK(n, cond)	do { if (!(cond)) return (n); } while (0)
+
+struct tap_case {
+	int		(*fn)(void);
+	const char	*name;
+};
+
+/* Run every case, one TAP line each; the suite's exit status. */
+static __attribute__((unused)) int
+run_cases(const struct tap_case *cases, size_t n)
+{
+	int status;
+
+	for (size_t i = 0; i < n; i++) {
+		status = run_child(cases[i].fn);
+		if (!ok(status == 0, "%s", cases[i].name))
+			diag("wait status %#x (an exit status is the failed check)", status);
+	}
+	return (done());
+}
+
 /* Execute an instruction the CPU does not know: the process gets SIGILL. */
 static __attribute__((unused)) void
 illegal_instruction(void)
