@@ -5,6 +5,8 @@
  *
  *   debug.kernel_prot		write a KPROT_* selector (<forkrt.h>), read the
  *				rights pmap_kextract gives that kernel address
+ *   debug.kernel_guard		read whether that address is in a guard page
+ *				(kstack_is_guard: what the fault path asks)
  *   debug.write_kernel_text	write 1: store to kernel text, which must fault
  *				and panic
  *   debug.kstack_overflow	write 1: recurse until the guard page under the
@@ -12,8 +14,9 @@
  *				with "kernel stack overflow"
  *
  * The addresses are objects the compiler places in each section (so no
- * linker symbol one platform's kernel.ld lacks is needed) and the
- * __bss_start/__bss_end pair both kernel.ld files define.
+ * linker symbol one platform's kernel.ld lacks is needed), the
+ * __bss_start/__bss_end pair both kernel.ld files define and boot_stack,
+ * which each platform's start.S defines.
  */
 #include "hal.h"
 #include "kernel.h"
@@ -23,10 +26,12 @@
 
 int	kernel_prot_get(void);
 int	kernel_prot_set(int v);
+int	kernel_guard_get(void);
 int	write_kernel_text_set(int v);
 int	kstack_overflow_set(int v);
 
 extern char __bss_start[], __bss_end[];
+extern char boot_stack[];
 
 static const char kprot_rodata[64] = "the kernel's read-only data";
 static volatile int kprot_data = 1;
@@ -62,6 +67,10 @@ kprot_addr(int sel, vaddr_t on_stack)
 		return (on_stack);
 	case KPROT_KSTACK_BASE:
 		return (l->l_md.md_kstack);
+	case KPROT_BOOT_STACK:
+		return ((vaddr_t)boot_stack);
+	case KPROT_BOOT_STACK_GUARD:
+		return ((vaddr_t)boot_stack - 1);
 	case KPROT_KSTACK_GUARD:
 	default:
 		return (l->l_md.md_kstack - 1);
@@ -79,6 +88,16 @@ kernel_prot_get(void)
 	    __ATOMIC_RELAXED), (vaddr_t)&here), &prot))
 		return (-1);
 	return ((int)prot);
+}
+
+/* 1 when the selected address is in a guard page the fault path knows, else 0. */
+int
+kernel_guard_get(void)
+{
+	volatile int here = 0;
+
+	return (kstack_is_guard(kprot_addr(__atomic_load_n(&kprot_sel,
+	    __ATOMIC_RELAXED), (vaddr_t)&here)) ? 1 : 0);
 }
 
 /*

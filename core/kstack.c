@@ -28,6 +28,13 @@
  * nobody's: vm.kstack.cached_pages says how many, so that leak checks
  * count them back.
  *
+ * A stack the region does not hold (the boot stack, which the boot CPU
+ * runs on before there is a region and keeps as lwp0's) can still have a
+ * guard: the platform leaves the page under it unmapped and registers it
+ * (kstack_guard_register), so that its overflow is reported as one.  The
+ * table is filled on the boot CPU before any other CPU runs and never
+ * changes afterwards; the trap path reads it without a lock.
+ *
  * A platform that sets aside no region (kstack_region_size 0) gets
  * stacks from the direct map, one block of KSTACK_PAGES, and no guard:
  * what every stack was before the region existed.  kstack_is_guard() is
@@ -56,6 +63,13 @@ unsigned kstack_nslots;		/* (b) */
 volatile unsigned kstack_inuse;	/* (a) */
 /* (o) the frames of slot i's pages, by page; only the slot's holder touches them. */
 static uint32_t (*slot_pfn)[KSTACK_PAGES];
+
+/* (b) Guards outside the region, and whose stack each is under. */
+static struct {
+	vaddr_t		 va;
+	struct lwp	*owner;
+} extra_guard[KSTACK_GUARDS_EXTRA];
+static unsigned extra_nguards;	/* (b) published after its entry */
 
 static vaddr_t
 slot_va(unsigned slot)
@@ -243,23 +257,60 @@ kstack_free(vaddr_t base)
 	slot_put(slot);
 }
 
+void
+kstack_guard_register(vaddr_t guard_va, struct lwp *owner)
+{
+	unsigned n = extra_nguards;
+
+	KASSERT((guard_va & PAGE_MASK) == 0, "kstack_guard_register: unaligned guard");
+	if (n == KSTACK_GUARDS_EXTRA)
+		panic("kstack_guard_register: more than %d guards outside the region",
+		    KSTACK_GUARDS_EXTRA);
+	extra_guard[n].va = guard_va;
+	extra_guard[n].owner = owner;
+	/* A trap on this CPU may read the table at any point: the entry first. */
+	__atomic_store_n(&extra_nguards, n + 1, __ATOMIC_RELEASE);
+}
+
+/* The registered guard va lies in, or -1. */
+static int
+extra_guard_of(vaddr_t va)
+{
+	unsigned i, n = __atomic_load_n(&extra_nguards, __ATOMIC_ACQUIRE);
+
+	for (i = 0; i < n; i++)
+		if (va - extra_guard[i].va < KSTACK_GUARD_SIZE)
+			return ((int)i);
+	return (-1);
+}
+
 bool
 kstack_is_guard(vaddr_t va)
 {
 	vaddr_t off = va - kstack_region_base;
 
 	/* Below the base, off wraps around to a huge value. */
-	return (off < (vaddr_t)kstack_nslots * KSTACK_SLOT_SIZE &&
-	    off % KSTACK_SLOT_SIZE < KSTACK_GUARD_SIZE);
+	if (off < (vaddr_t)kstack_nslots * KSTACK_SLOT_SIZE &&
+	    off % KSTACK_SLOT_SIZE < KSTACK_GUARD_SIZE)
+		return (true);
+	return (extra_guard_of(va) >= 0);
 }
 
 __noreturn void
 kstack_overflow(vaddr_t fault_va)
 {
+	int g = extra_guard_of(fault_va);
 	vaddr_t stack = fault_va - (fault_va - kstack_region_base) %
 	    KSTACK_SLOT_SIZE + KSTACK_GUARD_SIZE;
 	struct lwp *l = curlwp;
 	struct proc *p = l != NULL ? l->l_proc : NULL;
+	bool its = l != NULL && stack == l->l_md.md_kstack;
+
+	/* An lwp on a stack outside the region need not record it in md_kstack (lwp0). */
+	if (g >= 0) {
+		stack = extra_guard[g].va + KSTACK_GUARD_SIZE;
+		its = l != NULL && l == extra_guard[g].owner;
+	}
 
 	if (p == NULL)
 		panic("kernel stack overflow: no lwp, fault at %#lx, guard of the "
@@ -267,6 +318,5 @@ kstack_overflow(vaddr_t fault_va)
 	/* Off the top of the stack above would be an underflow: say whose guard it is. */
 	panic("kernel stack overflow: lwp %d of pid %d (%s), fault at %#lx, "
 	    "guard of %s stack at %#lx", (int)l->l_tid, (int)p->p_pid, p->p_comm,
-	    (unsigned long)fault_va, stack == l->l_md.md_kstack ? "its" :
-	    "another", (unsigned long)stack);
+	    (unsigned long)fault_va, its ? "its" : "another", (unsigned long)stack);
 }

@@ -29,6 +29,7 @@ int	fork_fail_at_set(int v);
 int	kthread_runs_get(void);
 int	kernel_prot_get(void);
 int	kernel_prot_set(int v);
+int	kernel_guard_get(void);
 int	write_kernel_text_set(int v);
 int	kstack_overflow_set(int v);
 int	debug_stack_smash_set(int v);
@@ -191,6 +192,7 @@ static const struct sysctl_oid sysctls[] = {
 	{ "debug.panic", get_zero, debug_panic_set },
 	{ "debug.ps", get_zero, debug_ps_set },
 	{ "debug.kernel_prot", kernel_prot_get, kernel_prot_set },
+	{ "debug.kernel_guard", kernel_guard_get, NULL },
 	{ "debug.write_kernel_text", get_zero, write_kernel_text_set },
 	{ "debug.kstack_overflow", get_zero, kstack_overflow_set },
 	{ "debug.stack_smash", get_zero, debug_stack_smash_set },

@@ -20,6 +20,8 @@
 
 #include "types.h"
 
+struct lwp;
+
 #define KSTACK_GUARD_SIZE	PAGE_SIZE
 #define KSTACK_SLOT_SIZE	(KSTACK_GUARD_SIZE + KSTACK_SIZE)
 
@@ -59,16 +61,29 @@ int	kstack_alloc(vaddr_t *base);
 void	kstack_free(vaddr_t base);
 
 /*
- * Whether va lies in the guard page of some slot of the region: what a
- * platform's kernel page-fault handler asks before calling
- * kstack_overflow().  Pure arithmetic, no lock: safe on any stack, at
- * any time, from a trap.
+ * A guard page outside the region: the page at guard_va (page-aligned),
+ * which the platform leaves unmapped, under the stack of owner that
+ * begins at guard_va + KSTACK_GUARD_SIZE.  For stacks the region does not
+ * hold, such as the boot stack lwp0 keeps: each platform registers its
+ * boot stack's guard once the kernel's own tables (which leave it
+ * unmapped) are live.  Boot CPU only, before any other CPU runs; at most
+ * KSTACK_GUARDS_EXTRA of them.
+ */
+#define KSTACK_GUARDS_EXTRA	4
+void	kstack_guard_register(vaddr_t guard_va, struct lwp *owner);
+
+/*
+ * Whether va lies in the guard page of some slot of the region or in a
+ * registered guard: what a platform's kernel page-fault handler asks
+ * before calling kstack_overflow().  Arithmetic and a few loads, no lock:
+ * safe on any stack, at any time, from a trap.
  */
 bool	kstack_is_guard(vaddr_t va);
 
 /*
  * Panic with "kernel stack overflow", naming curlwp (tid, pid, p_comm),
- * the faulting address and the stack it guards.  Runs on whatever stack
+ * the faulting address and the stack it guards (kstack_is_guard(fault_va)
+ * must hold), and whether that is curlwp's own.  Runs on whatever stack
  * the platform's trap handler switched to (x86_64 #DF's IST stack, the
  * riscv64 trap entry's emergency stack): small, no allocation, no lock
  * but panic's own.

@@ -10,7 +10,8 @@
  * whole TLB.
  *
  * The kernel half is W^X: the image's text is read and execute, its
- * rodata read only, its data and bss read and write, the direct map read
+ * rodata read only, its data and bss read and write (but for the boot
+ * stack's guard page, which is not mapped), the direct map read
  * and write (and read only where it aliases the image's text and rodata,
  * so that they cannot be patched through it either); nothing is writable
  * and executable at once.  The kernel-stack region has its level-1 tables
@@ -59,9 +60,11 @@
  */
 #include "kernel.h"
 #include "hal.h"
+#include "kstack.h"
 #include "page.h"
 #include "pmap.h"
 #include "pmap_bounds.h"
+#include "proc.h"
 #include "vmmeter.h"
 
 #include "machdep.h"
@@ -426,14 +429,25 @@ pmap_bootstrap(paddr_t dmap_end)
 	    (paddr_t)_text_end - (paddr_t)_text_start, PTE_R | PTE_X);
 	kmap_boot(root, (vaddr_t)_text_end, (paddr_t)_text_end - KERNEL_VA_OFFSET,
 	    (paddr_t)_rodata_end - (paddr_t)_text_end, PTE_R);
-	kmap_boot(root, (vaddr_t)_rodata_end, ro_end, kend - ro_end,
-	    PTE_R | PTE_W);
+	/*
+	 * Data and bss but the boot stack's guard (start.S): unmapped at the
+	 * image's address, where the boot stack is addressed, so that its
+	 * overflow faults.  Its alias in the direct map stays R+W with the
+	 * rest: no stack pointer ever holds a direct-map address of the boot
+	 * stack, so unmapping the alias would guard nothing and cost the
+	 * direct map its large pages there.
+	 */
+	kmap_boot(root, (vaddr_t)_rodata_end, ro_end,
+	    (vaddr_t)boot_stack_guard - (vaddr_t)_rodata_end, PTE_R | PTE_W);
+	kmap_boot(root, (vaddr_t)boot_stack, (paddr_t)boot_stack - KERNEL_VA_OFFSET,
+	    kend - ((paddr_t)boot_stack - KERNEL_VA_OFFSET), PTE_R | PTE_W);
 
 	for (i = 0; i < KSTACK_REGION_GIGS; i++)
 		(void)boot_table(&root[SV39_INDEX(kstack_region_base, 2) + i]);
 
 	w_satp(SATP_MODE_SV39 | SATP_PPN(kernel_root));
 	sfence_vma_all();
+	kstack_guard_register((vaddr_t)boot_stack_guard, &lwp0);
 
 	memset(boot_root, 0, PAGE_SIZE);
 	memcpy(&boot_root[KERNEL_SLOT_FIRST], &root[KERNEL_SLOT_FIRST],

@@ -179,7 +179,15 @@ boot_lottery:
 	.globl	boot_root
 boot_root:
 	.space	4096
-	.globl	boot_stack, boot_stack_top
+	/*
+	 * The boot stack's guard: a page of its own under the stack, which
+	 * boot_root maps with the rest of the image but pmap_bootstrap()
+	 * leaves out of the kernel's tables, so that lwp0 overflowing its
+	 * stack faults there instead of writing over boot_root.
+	 */
+	.globl	boot_stack_guard, boot_stack, boot_stack_top
+boot_stack_guard:
+	.space	4096
 boot_stack:
 	.space	BOOT_STACK_SIZE
 boot_stack_top:

@@ -6,7 +6,8 @@
  * W^X.  No kernel page is both writable and executable.  The image has
  * 4 KiB pages with each section's rights (kernel.ld): text R+X, the PVH
  * note and rodata R, data and bss R+W (the boot page tables and boot
- * stack, the per-CPU GDTs, TSSs and double-fault stacks live there).  The
+ * stack, the per-CPU GDTs, TSSs and double-fault stacks live there), but
+ * for the boot stack's guard page, which is not mapped (map_image).  The
  * direct map is R+W and never executable, with 2 MiB pages, except where
  * it aliases the image's text and rodata: those it maps read-only, with
  * 4 KiB pages, so that no kernel address writes code or constants.  The
@@ -36,8 +37,10 @@
  */
 #include "hal.h"
 #include "kernel.h"
+#include "kstack.h"
 #include "page.h"
 #include "pmap.h"
+#include "proc.h"
 #include "smp.h"
 #include "x86.h"
 
@@ -66,6 +69,7 @@ static struct spinlock kpmap_lock = SPINLOCK_INIT("kpmap");
 
 extern char __kernel_start[], __text_start[], __rodata_start[];
 extern char __data_start[], __kernel_end[];
+extern char boot_stack_guard[];
 
 /* The table *entry points at; a new one from x86_boot_page() if none. */
 static uint64_t *
@@ -106,6 +110,14 @@ image_bits(vaddr_t va, bool alias)
 	return (PG_P | kpg_nx);
 }
 
+/*
+ * Every page of the image but the boot stack's guard (start.S), which
+ * stays unmapped here, where the boot stack is addressed, so that its
+ * overflow faults.  Its alias in the direct map stays R+W like the rest
+ * of .bss (map_dmap): no stack pointer ever holds a direct-map address of
+ * the boot stack, so unmapping the alias would guard nothing, and it
+ * could cost the direct map a 2 MiB page.
+ */
 static void
 map_image(void)
 {
@@ -113,7 +125,9 @@ map_image(void)
 
 	for (va = (vaddr_t)__kernel_start; va < (vaddr_t)__kernel_end;
 	    va += PAGE_SIZE)
-		*boot_entry(va, PAGE_SHIFT) = (va - KERNBASE) | image_bits(va, false);
+		if (va != (vaddr_t)boot_stack_guard)
+			*boot_entry(va, PAGE_SHIFT) = (va - KERNBASE) |
+			    image_bits(va, false);
 }
 
 static void
@@ -156,6 +170,7 @@ x86_kpmap_bootstrap(void)
 	map_image();
 	(void)boot_table(&x86_kernel_pml4[PML4_KSTACK]);
 	lcr3(x86_kernel_pml4_pa);
+	kstack_guard_register((vaddr_t)boot_stack_guard, &lwp0);
 	printf("x86: direct map %lu MiB (RAM up to %#lx), kernel W^X%s\n",
 	    x86_dmap_end >> 20, x86_ram_end,
 	    kpg_nx != 0 ? "" : " but data executable: the CPU has no NX");

@@ -135,7 +135,7 @@ boot_gdtr:
 
 	.bss
 	.p2align 12
-	.globl	boot_pml4, boot_pdpt_low, boot_stack, boot_stack_top
+	.globl	boot_pml4, boot_pdpt_low, boot_stack_guard, boot_stack, boot_stack_top
 boot_pml4:
 	.space	4096
 boot_pdpt_low:
@@ -146,6 +146,14 @@ boot_pdpt_kern:
 	.space	4096
 boot_pd:
 	.space	4 * 4096
+	/*
+	 * The boot stack's guard: a page of its own under the stack, which
+	 * these tables map like the rest of .bss but kpmap.c leaves unmapped,
+	 * so that lwp0 overflowing its stack faults there instead of writing
+	 * over boot_pd.  Page-aligned: the tables above are whole pages.
+	 */
+boot_stack_guard:
+	.space	4096
 boot_stack:
 	.space	KSTACK_SIZE_BOOT
 boot_stack_top:

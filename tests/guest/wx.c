@@ -2,7 +2,8 @@
  * The wx suite: the kernel's own protections.  Each section of the image,
  * the direct map and the kernel stacks have the rights W^X asks for (read
  * back through debug.kernel_prot, which asks the platform's page tables),
- * a stack's guard page is not mapped, the knobs are root's, and kernel
+ * a stack's guard page is not mapped, nor the boot stack's, and the fault
+ * path takes both for guards, the knobs are root's, and kernel
  * stacks come back: slots (vm.kstack.inuse), pages and process slots are
  * where they were after hundreds of lwps and processes have come and gone.
  * The knobs that must panic are run by the root meson.build
@@ -57,6 +58,7 @@ static const struct {
 	{ KPROT_DMAP, R | W, "the direct map (the kernel heap) is writable and not executable" },
 	{ KPROT_KSTACK, R | W, "the running kernel stack is writable and not executable" },
 	{ KPROT_KSTACK_BASE, R | W, "the lowest page of the kernel stack is writable and not executable" },
+	{ KPROT_BOOT_STACK, R | W, "the lowest page of the boot stack is writable and not executable" },
 };
 
 static void
@@ -95,6 +97,42 @@ guard_unmapped(void)
 	p = kprot(KPROT_KSTACK_GUARD);
 	if (!ok(p == -1, "the page under a kernel stack is its unmapped guard"))
 		diag("the guard reads %s (errno %d)", rights(p), errno);
+}
+
+/*
+ * The boot stack (lwp0's, in the image's bss, outside the kernel-stack
+ * region) has a guard page too: unmapped, and one the fault path takes
+ * for a guard (debug.kernel_guard), as it does the guard under the
+ * caller's own stack; the stacks' lowest pages are not guards.
+ */
+static void
+boot_stack_guarded(void)
+{
+	int p, g, own, base, boot;
+
+	if (sset("debug.kernel_prot", KPROT_BOOT_STACK_GUARD) != 0) {
+		ok(1, "the page under the boot stack is its unmapped guard"
+		    " # SKIP no view of the kernel's rights (errno %d)", errno);
+		ok(1, "the fault path takes it for a guard # SKIP");
+		return;
+	}
+	p = sget("debug.kernel_prot");
+	g = sget("debug.kernel_guard");
+	if (!ok(p == -1, "the page under the boot stack is its unmapped guard"))
+		diag("the boot stack's guard reads %s", rights(p));
+	sset("debug.kernel_prot", KPROT_BOOT_STACK);
+	boot = sget("debug.kernel_guard");
+	sset("debug.kernel_prot", KPROT_KSTACK_BASE);
+	base = sget("debug.kernel_guard");
+	sset("debug.kernel_prot", KPROT_KSTACK_GUARD);
+	own = sget("debug.kernel_guard");
+	/* With no kernel-stack region the caller's stack has no guard. */
+	if (!ok(g == 1 && (own == 1 || sget("vm.kstack.slots") <= 0) &&
+	    boot == 0 && base == 0,
+	    "the fault path takes it for a guard, as the caller's stack's, and "
+	    "neither stack's lowest byte"))
+		diag("debug.kernel_guard: boot guard %d, own guard %d, boot stack %d, "
+		    "own stack %d", g, own, boot, base);
 }
 
 static void *
@@ -151,6 +189,8 @@ knob_errors(void)
 
 	if (!ok(status == 0, "the knobs are root's: a non-root write is EPERM"))
 		diag("wait status %#x (exit status: the knob that was not EPERM)", status);
+	ok(sset("debug.kernel_guard", 1) == -1 && errno == EPERM,
+	    "debug.kernel_guard is read-only");
 	ok(sset("debug.kernel_prot", -1) == -1 && errno == EINVAL &&
 	    sset("debug.kernel_prot", KPROT_NSEL) == -1 && errno == EINVAL,
 	    "debug.kernel_prot refuses an unknown selector (EINVAL)");
@@ -252,6 +292,7 @@ main(void)
 {
 	section_rights();
 	guard_unmapped();
+	boot_stack_guarded();
 	every_lwp_guarded();
 	knob_errors();
 	stacks_come_back();

@@ -2,7 +2,9 @@
  * core/kstack.c against the fake pmap: the slot allocator (lowest free
  * slot first, exhaustion, reuse), what each stack maps, that every failure
  * gives back its pages, mappings and slot, guard detection at both ends of
- * the region, and the direct-map stacks of a platform with no region.
+ * the region and in guards registered outside it (the boot stack's), what
+ * the overflow panic says of each, and the direct-map stacks of a
+ * platform with no region.
  */
 
 #include "fake_hal.h"
@@ -13,13 +15,27 @@
 #include "kstack.h"
 #include "page.h"
 #include "pmap.h"
+#include "proc.h"
+#include "smp.h"
 #include "tap.h"
+
+/* From the C library; the kernel's headers do not declare them. */
+int	fork(void);
+int	pipe(int[2]);
+int	dup2(int, int);
+int	close(int);
+long	read(int, void *, size_t);
+int	waitpid(int, int *, int);
+int	fflush(void *);
+char	*strstr(const char *, const char *);
 
 #define MIB		(1ul << 20)
 #define ARENA		(16 * MIB)
 #define NSLOTS		150	/* three bitmap words: the hint crosses them */
 /* Far from the fake direct map, as a platform's region is. */
 #define REGION		0x7f0000000000ul
+/* A stack outside the region, as the boot stack is in the image: its guard. */
+#define BOOT_GUARD	0x7e0000003000ul
 
 static vaddr_t stacks[NSLOTS + 1];
 
@@ -176,6 +192,102 @@ guards(void)
 	    "the byte under a stack is in its guard, its base is not");
 }
 
+static struct proc boot_proc = { .p_pid = 0, .p_comm = "kernel" };
+static struct lwp boot_lwp = { .l_tid = 100000, .l_proc = &boot_proc };
+static struct proc user_proc = { .p_pid = 42, .p_comm = "deep" };
+static struct lwp user_lwp = { .l_tid = 100042, .l_proc = &user_proc };
+static vaddr_t overflow_va;
+
+static void
+overflow(void)
+{
+	kstack_overflow(overflow_va);
+}
+
+/* Run kstack_overflow(va) as l in a child: did it panic saying `want`? */
+static bool
+overflow_says(struct lwp *l, vaddr_t va, const char *want)
+{
+	char out[1024];
+	int fds[2], status, pid;
+	long n, got = 0;
+
+	fflush(NULL);
+	if (pipe(fds) != 0)
+		return (false);
+	if ((pid = fork()) == 0) {
+		dup2(fds[1], 1);
+		curlwp = l;
+		overflow_va = va;
+		overflow();
+		printf("no panic\n");
+		fflush(NULL);
+		exit(0);
+	}
+	close(fds[1]);
+	while (got < (long)sizeof(out) - 1 &&
+	    (n = read(fds[0], out + got, sizeof(out) - 1 - (size_t)got)) > 0)
+		got += n;
+	out[got] = '\0';
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	if (strstr(out, "kernel stack overflow") == NULL || strstr(out, want) == NULL) {
+		char *msg = strstr(out, "panic: "), *nl;
+
+		/* Not the child's "Bail out!": TAP would take it for ours. */
+		if (msg != NULL && (nl = strstr(msg, "\n")) != NULL)
+			*nl = '\0';
+		printf("# wanted \"%s\", got: %s\n", want, msg != NULL ? msg : "no panic");
+		return (false);
+	}
+	return (true);
+}
+
+/*
+ * A guard registered outside the region (the boot stack's) is a guard
+ * exactly over its page, as the region's are; the overflow panic names
+ * the stack above it, "its" for the owner, whatever the owner's
+ * md_kstack says (lwp0's is 0), "another" for anyone else.
+ */
+static void
+extra_guards(void)
+{
+	vaddr_t stack = BOOT_GUARD + KSTACK_GUARD_SIZE;
+	char want[160];
+
+	ok(!kstack_is_guard(BOOT_GUARD) && !kstack_is_guard(BOOT_GUARD + PAGE_SIZE - 1),
+	    "before it is registered, the boot stack's guard is no guard");
+	kstack_guard_register(BOOT_GUARD, &boot_lwp);
+	ok(kstack_is_guard(BOOT_GUARD) && kstack_is_guard(BOOT_GUARD + PAGE_SIZE - 1),
+	    "once registered, its first and last bytes are a guard");
+	ok(!kstack_is_guard(BOOT_GUARD - 1) && !kstack_is_guard(stack) &&
+	    !kstack_is_guard(stack + KSTACK_SIZE - 1),
+	    "the byte below it and the stack above it are not");
+	ok(kstack_is_guard(REGION) && kstack_is_guard(stacks[25] - 1) &&
+	    !kstack_is_guard(stacks[25]) && !kstack_is_guard(REGION - 1),
+	    "the region's guards are still told as before");
+	snprintf(want, sizeof(want), "lwp %d of pid 0 (kernel), fault at %#lx, "
+	    "guard of its stack at %#lx", (int)boot_lwp.l_tid,
+	    (unsigned long)(stack - 8), (unsigned long)stack);
+	ok(overflow_says(&boot_lwp, stack - 8, want),
+	    "an overflow into it, by its owner: \"guard of its stack\" above it");
+	snprintf(want, sizeof(want), "lwp %d of pid 42 (deep), fault at %#lx, "
+	    "guard of another stack at %#lx", (int)user_lwp.l_tid,
+	    (unsigned long)BOOT_GUARD, (unsigned long)stack);
+	ok(overflow_says(&user_lwp, BOOT_GUARD, want),
+	    "by another lwp: \"guard of another stack\"");
+	user_lwp.l_md.md_kstack = stacks[25];
+	snprintf(want, sizeof(want), "fault at %#lx, guard of its stack at %#lx",
+	    (unsigned long)(stacks[25] - 1), (unsigned long)stacks[25]);
+	ok(overflow_says(&user_lwp, stacks[25] - 1, want),
+	    "a region guard is still named from md_kstack: \"guard of its stack\"");
+	snprintf(want, sizeof(want), "fault at %#lx, guard of another stack at %#lx",
+	    (unsigned long)(stacks[24] - 1), (unsigned long)stacks[24]);
+	ok(overflow_says(&user_lwp, stacks[24] - 1, want),
+	    "and another's as another's");
+	user_lwp.l_md.md_kstack = 0;
+}
+
 /*
  * The cache: a freed stack stays mapped and comes back to the next
  * alloc without a page or a mapping taken; past kstack_cache_max the
@@ -246,6 +358,7 @@ main(void)
 	reuse();
 	failures();
 	guards();
+	extra_guards();
 	for (unsigned i = 0; i < NSLOTS; i++)
 		kstack_free(slot_base(i));
 	ok(v_free_count == free0 && fake_pmap_kcount() == 0 && kstack_inuse == 0,

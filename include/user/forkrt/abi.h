@@ -479,6 +479,8 @@ struct procctl_reaper_kill {
  * debug.kernel_prot (forkrt's own, root only): write one of these, then
  * read the kernel's rights on that address as VM_PROT_* bits
  * (PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4), or -1 when it is not mapped.
+ * debug.kernel_guard (read only) then says whether the kernel takes a
+ * fault there for a kernel stack's overflow: 1 in a guard page, else 0.
  */
 #define KPROT_TEXT		0	/* a kernel function */
 #define KPROT_RODATA		1	/* a const object */
@@ -489,7 +491,9 @@ struct procctl_reaper_kill {
 #define KPROT_KSTACK		6	/* the caller's kernel stack, where the call runs */
 #define KPROT_KSTACK_BASE	7	/* the lowest byte of that stack */
 #define KPROT_KSTACK_GUARD	8	/* the byte below it: the guard page */
-#define KPROT_NSEL		9
+#define KPROT_BOOT_STACK	9	/* the lowest byte of the boot stack (lwp0's) */
+#define KPROT_BOOT_STACK_GUARD	10	/* the byte below it: its guard page */
+#define KPROT_NSEL		11
 
 /*
  * The auxiliary vector exec leaves on the new stack after argv's and the
