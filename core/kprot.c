@@ -30,8 +30,6 @@ int	kernel_guard_get(void);
 int	write_kernel_text_set(int v);
 int	kstack_overflow_set(int v);
 
-extern char __bss_start[], __bss_end[];
-extern char boot_stack[];
 
 static const char kprot_rodata[64] = "the kernel's read-only data";
 static volatile int kprot_data = 1;

@@ -96,6 +96,13 @@ kva_to_phys(const void *va)
 	return ((paddr_t)((uintptr_t)va - hal_dmap_base));
 }
 
+/*
+ * Symbols every platform's start.S and kernel.ld define: the boot CPU's
+ * stack (lwp0's for good, an unmapped guard page under it) and .bss.
+ */
+extern char boot_stack[], boot_stack_top[];
+extern char __bss_start[], __bss_end[];
+
 /* Print the kernel call chain (frame-pointer walk) from the caller, for panic(). */
 void	hal_backtrace(void);
 
