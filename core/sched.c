@@ -335,14 +335,6 @@ sched_lwp_start(void)
 }
 
 void
-fork_return(struct lwp *l)
-{
-	KASSERT(l == curlwp, "fork_return on the wrong lwp");
-	sched_after_switch(curcpu()->ci_prevlwp);
-	userret(l);
-}
-
-void
 sched_kick(struct lwp *l)
 {
 	struct cpu *ci = l->l_cpu;
@@ -425,34 +417,15 @@ sched_tick(bool from_user)
 }
 
 /*
- * The last check before user mode: an exit or exec of the process, a
- * stop, signals to take, a due switch, or a CPU this lwp may no longer
- * run on.
+ * Must l give up its CPU before user mode: its slice is used up (or a
+ * higher need), or this is no CPU it may run on any more?  (userret)
  */
-void
-userret(struct lwp *l)
+bool
+sched_must_yield(const struct lwp *l)
 {
-	struct proc *p = l->l_proc;
-	struct cpu *ci;
-	int flags;
+	struct cpu *ci = curcpu();
 
-	for (;;) {
-		flags = __atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE);
-		if ((flags & (P_WEXIT | P_SINGLE)) && l != p->p_singlelwp)
-			lwp_exit_self(l);
-		if (flags & P_STOPPED) {
-			sig_stopped_wait(l);
-			continue;
-		}
-		if (sig_any_deliverable(l) || l->l_hasoldmask)
-			sig_deliver(l);
-		ci = curcpu();
-		if (!ci->ci_need_resched && cpu_allowed(l, ci))
-			break;
-		l->l_ru.rk_nivcsw++;
-		sched_yield();
-	}
-	rusage_userret(l);
+	return (ci->ci_need_resched || !cpu_allowed(l, ci));
 }
 
 /*

@@ -626,12 +626,14 @@ sig_stopped_wait(struct lwp *l)
 }
 
 /*
- * A trap's signal.  A handler l does not mask runs when the trap returns;
- * a masked, ignored or default one ends the process (FreeBSD's
- * trapsignal: returning to the faulting instruction would fault forever).
+ * A trap's signal (FreeBSD's trapsignal), with its siginfo code and
+ * address.  A handler l does not mask runs when the trap returns; a
+ * masked, ignored or default one ends the process, `what` naming the
+ * cause on the console: returning to the faulting instruction would fault
+ * forever.
  */
-static void
-trap_signal_code(struct lwp *l, int sig, int code, const char *what, vaddr_t addr)
+void
+trapsignal(struct lwp *l, int sig, int code, const char *what, vaddr_t addr)
 {
 	struct proc *p = l->l_proc;
 	struct ksiginfo ksi = { .ksi_code = code, .ksi_pid = p->p_pid,
@@ -650,46 +652,4 @@ trap_signal_code(struct lwp *l, int sig, int code, const char *what, vaddr_t add
 	    p->p_pid, p->p_comm, what, (unsigned long)cpu_user_pc(l),
 	    (unsigned long)addr, sig);
 	sigexit(l, sig);
-}
-
-void
-trap_signal(struct lwp *l, int sig, const char *what, vaddr_t addr)
-{
-	int code = SI_KERNEL;
-
-	switch (sig) {
-	case SIGILL:
-		code = ILL_ILLOPC;
-		break;
-	case SIGBUS:
-		code = BUS_ADRALN;
-		break;
-	case SIGTRAP:
-		code = TRAP_BRKPT;
-		break;
-	}
-	trap_signal_code(l, sig, code, what, addr);
-}
-
-void
-trap_pagefault(struct lwp *l, vaddr_t va, vm_prot_t access)
-{
-	struct vmspace *vm = l->l_proc->p_vmspace;
-	int error, code;
-
-	KASSERT(vm != NULL, "user fault in a system process");
-	rusage_fault(l);
-	if ((error = vm_fault(vm, va, access)) == 0)
-		return;
-	/* Out of memory on a fault: SIGKILL, which nothing can catch. */
-	if (error == ENOMEM) {
-		trap_signal_code(l, SIGKILL, SI_KERNEL, "out of memory on page fault", va);
-		return;
-	}
-	spin_lock(&vm->lock);
-	code = vm_map_lookup(vm, trunc_page(va)) == NULL ? SEGV_MAPERR : SEGV_ACCERR;
-	spin_unlock(&vm->lock);
-	trap_signal_code(l, SIGSEGV, code,
-	    access == VM_PROT_WRITE ? "write fault" :
-	    access == VM_PROT_EXEC ? "exec fault" : "read fault", va);
 }

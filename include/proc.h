@@ -306,6 +306,7 @@ void	wakeup(const void *chan);
 void	wakeup_exiting(const void *chan);	/* by an lwp about to exit: take its CPU */
 void	sched_unsleep(struct lwp *);	/* p_lock of l's process held */
 void	sched_lwp_start(void);		/* first thing on a new lwp's stack */
+bool	sched_must_yield(const struct lwp *l);	/* before user mode: a switch is due */
 extern volatile uint64_t ticks;
 extern struct spinlock sleepq_lock;
 

@@ -99,6 +99,8 @@ void	sig_unpend(struct proc *p, uint32_t m);
 void	sig_setmask(struct lwp *l, uint32_t mask);
 /* core/sys_signal.c: may cur signal p (kill's rule: root anyone, others their own uid's)? */
 bool	p_cansignal(const struct proc *cur, const struct proc *p);
+/* A trap's signal sig (siginfo code, addr) for l: its handler, or the process ends. */
+void	trapsignal(struct lwp *l, int sig, int code, const char *what, vaddr_t addr);
 /* End the process as signal sig would, from its own lwp l. */
 __noreturn void sigexit(struct lwp *l, int sig);
 
