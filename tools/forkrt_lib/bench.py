@@ -360,28 +360,28 @@ def svg(rows: list[tuple], arches: list[str], metric: str = "median_ns") -> str:
 
 
 DEBIAN_PYTHON = "/usr/bin/python3"
+MATPLOTLIB_PACKAGE = "python3-matplotlib"
 
 
 def _matplotlib_python() -> Optional[str]:
     """Debian's python3 with python3-matplotlib, installing the package when
     we are root on Debian; None when it cannot be had."""
     import os
-    import shutil
     import subprocess
     import sys
+    from . import apt
     if not os.path.exists(DEBIAN_PYTHON):
         return None
     probe = [DEBIAN_PYTHON, "-c", "import matplotlib"]
     if subprocess.run(probe, capture_output=True).returncode == 0:
         return DEBIAN_PYTHON
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        print("forkrt: --plot wants python3-matplotlib (apt-get install python3-matplotlib); "
+    if not apt.can_install():
+        print(f"forkrt: --plot wants {MATPLOTLIB_PACKAGE} ({apt.command([MATPLOTLIB_PACKAGE])}); "
               "drawing a plain SVG instead", file=sys.stderr)
         return None
-    print("forkrt: installing python3-matplotlib for --plot", file=sys.stderr, flush=True)
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(["apt-get", "install", "-y", "-qq", "python3-matplotlib"], env=env,
-                   stdout=subprocess.DEVNULL)
+    print(f"forkrt: installing {MATPLOTLIB_PACKAGE} for --plot", file=sys.stderr, flush=True)
+    apt.install([MATPLOTLIB_PACKAGE], options=["-qq"], update=apt.UPDATE_NEVER,
+                stdout=subprocess.DEVNULL)
     if subprocess.run(probe, capture_output=True).returncode == 0:
         return DEBIAN_PYTHON
     return None

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence, TextIO
 
+from . import apt
 from .common import (EXIT_CRASH, EXIT_NOSTART, EXIT_TIMEOUT, UserError,
                      arch_module)
 
@@ -157,8 +158,8 @@ def boot(arch: str, kernel: str, cmdline: str = "", *, timeout: float = 120,
     try:
         proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE, bufsize=0)
     except FileNotFoundError:
-        pkgs = " ".join(getattr(mod, "PACKAGES", []) or [])
-        hint = f" (apt-get install {pkgs}, or tools/forkrt setup)" if pkgs else ""
+        pkgs = getattr(mod, "PACKAGES", []) or []
+        hint = f" ({apt.command(pkgs)}, or tools/forkrt setup)" if pkgs else ""
         raise UserError(f"{argv[0]} not found{hint}", EXIT_NOSTART)
     except OSError as e:
         raise UserError(f"cannot start {argv[0]}: {e}", EXIT_NOSTART)

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Callable, Optional
 
+from . import apt
 from . import bench as benchmod
 from .common import (BUILD, EXIT_FAIL, EXIT_SETUP, EXIT_TIMEOUT, REPO, UserError,
                      arch_module)
@@ -58,24 +59,15 @@ def _say(msg: str) -> None:
     print(f"linux-peer: {msg}", file=sys.stderr, flush=True)
 
 
-def _can_install() -> bool:
-    return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
-
-
 def _apt_install(packages: list[str], why: str) -> None:
-    if not _can_install():
-        raise UserError(f"{why}; run as root to install it, or: apt-get install "
-                        + " ".join(packages), EXIT_SETUP)
-    _say(f"{why}: apt-get install {' '.join(packages)}")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    r = subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", *packages],
-                       env=env, stdout=sys.stderr, stderr=sys.stderr)
-    if r.returncode != 0:
-        subprocess.run(["apt-get", "update"], env=env, stdout=sys.stderr, stderr=sys.stderr)
-        r = subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", *packages],
-                           env=env, stdout=sys.stderr, stderr=sys.stderr)
-    if r.returncode != 0:
-        raise UserError(f"apt-get install {' '.join(packages)} failed", EXIT_SETUP)
+    if not apt.can_install():
+        raise UserError(f"{why}; run as root to install it, or: " + apt.command(packages),
+                        EXIT_SETUP)
+    _say(f"{why}: {apt.command(packages)}")
+    _, rc = apt.install(packages, options=["--no-install-recommends"],
+                        update=apt.UPDATE_ON_FAILURE, stdout=sys.stderr, stderr=sys.stderr)
+    if rc != 0:
+        raise UserError(f"{apt.command(packages)} failed", EXIT_SETUP)
 
 
 def _version_key(path: str):
@@ -93,7 +85,7 @@ def find_kernel(install: bool = True) -> str:
         debian = [k for k in found if k.endswith("-amd64")]
     kernels = debian or found
     if not kernels:
-        raise UserError(f"no /boot/vmlinuz-*; apt-get install {KERNEL_PACKAGE}", EXIT_SETUP)
+        raise UserError(f"no /boot/vmlinuz-*; {apt.command([KERNEL_PACKAGE])}", EXIT_SETUP)
     k = kernels[-1]
     if not os.access(k, os.R_OK):
         raise UserError(f"{k} is not readable (Debian installs it mode 0600): run as root",

@@ -46,6 +46,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from . import apt
 from . import bench as benchmod
 from . import console
 from .common import ARCHES, EXIT_FAIL, EXIT_NOSTART, UserError, kernel_path, rel
@@ -91,7 +92,7 @@ def _nm() -> str:
     for tool in ("llvm-nm", "nm"):
         if shutil.which(tool):
             return tool
-    raise UserError("neither llvm-nm nor nm found (apt-get install llvm)", EXIT_NOSTART)
+    raise UserError(f"neither llvm-nm nor nm found ({apt.command(['llvm'])})", EXIT_NOSTART)
 
 
 class Symbols:

@@ -8,7 +8,7 @@ from unittest import mock
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from forkrt_lib import bench, benchcheck, build, console, profile, setup, testrun  # noqa: E402
+from forkrt_lib import apt, bench, benchcheck, build, console, profile, setup, testrun  # noqa: E402
 from forkrt_lib.common import EXIT_CRASH, EXIT_TIMEOUT, UserError  # noqa: E402
 
 
@@ -384,6 +384,50 @@ class Setup(unittest.TestCase):
             r.assert_not_called()
             setup.ensure(gdb=True)
             self.assertEqual(r.call_args_list[0].args[0], ["apt-get", "update"])
+
+
+class Apt(unittest.TestCase):
+    def test_can_install_only_as_root_with_apt(self):
+        for uid, which, want in ((0, "/usr/bin/apt-get", True), (1000, "/usr/bin/apt-get", False),
+                                 (0, None, False)):
+            with mock.patch("os.geteuid", return_value=uid), \
+                 mock.patch("shutil.which", return_value=which):
+                self.assertIs(apt.can_install(), want, (uid, which))
+
+    def test_command(self):
+        self.assertEqual(apt.command(["lld", "qemu-system-misc"]),
+                         "apt-get install lld qemu-system-misc")
+
+    def _install(self, statuses, **kw):
+        """apt.install with apt-get's statuses in turn; the commands run."""
+        ran = []
+
+        def run(cmd, **k):
+            self.assertEqual(k["env"]["DEBIAN_FRONTEND"], "noninteractive")
+            ran.append(cmd)
+            return mock.Mock(returncode=statuses[len(ran) - 1])
+        with mock.patch("subprocess.run", side_effect=run):
+            last, rc = apt.install(["p1", "p2"], **kw)
+        return ran, last, rc
+
+    def test_update_first(self):
+        ran, last, rc = self._install([0, 0])
+        self.assertEqual(ran, [["apt-get", "update"], ["apt-get", "install", "-y", "p1", "p2"]])
+        self.assertEqual((last, rc), (ran[1], 0))
+        ran, last, rc = self._install([100])          # a failed update stops there
+        self.assertEqual((ran, last, rc), ([["apt-get", "update"]], ["apt-get", "update"], 100))
+
+    def test_update_on_failure(self):
+        opts = dict(options=["--no-install-recommends"], update=apt.UPDATE_ON_FAILURE)
+        inst = ["apt-get", "install", "-y", "--no-install-recommends", "p1", "p2"]
+        ran, _, rc = self._install([0], **opts)
+        self.assertEqual((ran, rc), ([inst], 0))
+        ran, last, rc = self._install([100, 0, 0], **opts)
+        self.assertEqual((ran, last, rc), ([inst, ["apt-get", "update"], inst], inst, 0))
+
+    def test_update_never(self):
+        ran, _, rc = self._install([1], options=["-qq"], update=apt.UPDATE_NEVER)
+        self.assertEqual((ran, rc), ([["apt-get", "install", "-y", "-qq", "p1", "p2"]], 1))
 
 
 class App(unittest.TestCase):

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 
+from . import apt
 from .common import ARCHES, EXIT_SETUP, UserError, arch_module
 
 OPENSBI_DIR = "/usr/lib/riscv64-linux-gnu/opensbi/generic"
@@ -61,10 +62,6 @@ def missing(gdb: bool = False) -> list[tuple[str, str]]:
     return out
 
 
-def _can_install() -> bool:
-    return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
-
-
 def ensure(gdb: bool = False, verbose: bool = False) -> None:
     """Check the prerequisites; install the missing ones when root on Debian."""
     miss = missing(gdb)
@@ -73,21 +70,19 @@ def ensure(gdb: bool = False, verbose: bool = False) -> None:
             print("setup: everything needed is installed")
         return
     packages = sorted({p for _, p in miss})
-    if not _can_install():
-        lines = [f"{w} not found; run as root to install it, or apt-get install {p}"
+    if not apt.can_install():
+        lines = [f"{w} not found; run as root to install it, or {apt.command([p])}"
                  for w, p in miss]
         if len(packages) > 1:
-            lines.append("all at once: apt-get install " + " ".join(packages))
+            lines.append("all at once: " + apt.command(packages))
         raise UserError("\n".join(lines), EXIT_SETUP)
     print(f"setup: installing {' '.join(packages)} (missing: {', '.join(w for w, _ in miss)})",
           flush=True)
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", *packages]):
-        print("setup: " + " ".join(cmd), flush=True)
-        r = subprocess.run(cmd, env=env)
-        if r.returncode != 0:
-            raise UserError(f"'{' '.join(cmd)}' failed (status {r.returncode}); install "
-                            f"{' '.join(packages)} by hand", EXIT_SETUP)
+    cmd, rc = apt.install(packages, update=apt.UPDATE_FIRST,
+                          echo=lambda c: print("setup: " + " ".join(c), flush=True))
+    if rc != 0:
+        raise UserError(f"'{' '.join(cmd)}' failed (status {rc}); install "
+                        f"{' '.join(packages)} by hand", EXIT_SETUP)
     still = missing(gdb)
     if still:
         raise UserError("still missing after apt-get install: "
