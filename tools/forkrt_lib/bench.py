@@ -6,14 +6,7 @@ import json
 import re
 from typing import Optional
 
-# Benchmarks boot with user ASLR off (core/exec.c): every exec then gets
-# the fixed layout, so that figures repeat from run to run and from build
-# to build (under -icount the random source's jitter follows the
-# instruction count, so a layout drawn at random would move with any change
-# to the kernel).  The fixed layout is the one the baseline was measured with.
-NO_ASLR = "kern.elf64.aslr.enable=0"
-NO_ASLR_NOTE = ("forkrt: bench boots with kern.elf64.aslr.enable=0: user ASLR off, "
-                "every exec gets the fixed layout, for figures that repeat")
+from .common import NO_ASLR, NO_ASLR_NOTE  # noqa: F401  (bench.NO_ASLR for its users)
 
 _NUM_INT = re.compile(r"[-+]?\d+")
 _NUM_FLOAT = re.compile(r"[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?")
@@ -118,42 +111,6 @@ def ratios(rows: list[tuple], arches: list[str], metric: str = "median_ns") -> s
                              f"{hi[metric] / lo[metric]:.2f}")
         lines.append(f"{a} ratios: " + "; ".join(parts))
     return "\n".join(lines)
-
-
-_kvm_verdict: dict = {}
-
-
-def usable_accel(arch: str, accel: str, kernel: Optional[str] = None) -> str:
-    """KVM only for x86_64, only when /dev/kvm opens and, given the kernel
-    image, only when that kernel really runs under it (a short boot of the
-    `true` program); otherwise TCG, said aloud.  Nested KVM on some hosts
-    enters `syscall` without leaving ring 3, which would kill init."""
-    import os
-    import sys
-    from . import console
-    if accel != "kvm":
-        return accel
-    if arch != "x86_64":
-        print(f"forkrt: --accel kvm applies to x86_64 only; {arch} runs under TCG",
-              file=sys.stderr)
-        return "tcg"
-    try:
-        fd = os.open("/dev/kvm", os.O_RDWR)
-        os.close(fd)
-    except OSError as e:
-        print(f"forkrt: /dev/kvm is not usable ({e.strerror}); falling back to TCG",
-              file=sys.stderr)
-        return "tcg"
-    if kernel is None:
-        return "kvm"
-    if kernel not in _kvm_verdict:
-        with open(os.devnull, "w") as sink:
-            o = console.boot(arch, kernel, "true", timeout=30, accel="kvm", out=sink)
-        _kvm_verdict[kernel] = o.kind == "exit" and o.status == 0
-        if not _kvm_verdict[kernel]:
-            print(f"forkrt: forkrt does not run correctly under KVM here ({o.summary()} "
-                  "booting 'true'); falling back to TCG", file=sys.stderr)
-    return "kvm" if _kvm_verdict[kernel] else "tcg"
 
 
 def table(rows: list[tuple], arches: list[str], metric: str = "median_ns") -> str:

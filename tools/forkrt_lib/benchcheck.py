@@ -25,7 +25,8 @@ from typing import Optional, TextIO
 
 from . import bench as benchmod
 from . import console
-from .common import ARCHES, EXIT_FAIL, REPO, TOOLS, UserError, arch_module, kernel_path, rel
+from .common import (ARCHES, EXIT_FAIL, ICOUNT, NO_ASLR, NO_ASLR_NOTE, REPO, TIMEOUT_S, TOOLS,
+                     UserError, arch_module, kernel_path, rel)
 
 BASELINE = TOOLS / "bench_baseline.json"
 LIMIT_PCT = 3.0
@@ -35,14 +36,14 @@ CONDITIONS = {
     "cmdline": "kern.witness=0 bench --check",
     "cpus": 1,
     "mem_mib": 256,
-    "icount": "shift=0,sleep=off",
+    "icount": ICOUNT,
     "metric": METRIC,
 }
 # The boot line: the conditions' command line with user ASLR off
 # (bench.NO_ASLR), which gives the layout every baseline so far was
 # measured with.
-BOOT_CMDLINE = f"{benchmod.NO_ASLR} {CONDITIONS['cmdline']}"
-TIMEOUT = 120
+BOOT_CMDLINE = f"{NO_ASLR} {CONDITIONS['cmdline']}"
+TIMEOUT = TIMEOUT_S
 CONSOLE_TAIL = 30
 
 
@@ -269,7 +270,7 @@ def cmd_check(a, path) -> int:
     """`forkrt bench --check [FILE] [--update-baseline]` for the chosen arches
     (the kernels already built)."""
     arches = list(ARCHES) if a.arch == "all" else [a.arch]
-    print(benchmod.NO_ASLR_NOTE, flush=True)
+    print(NO_ASLR_NOTE, flush=True)
     if a.update_baseline:
         runs = []
         for arch in arches:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence, TextIO
 
 from . import apt
-from .common import (EXIT_CRASH, EXIT_NOSTART, EXIT_TIMEOUT, UserError,
+from .common import (EXIT_CRASH, EXIT_NOSTART, EXIT_TIMEOUT, TIMEOUT_S, UserError,
                      arch_module)
 
 POWEROFF_RE = re.compile(r"forkrt: poweroff status=(-?\d+)")
@@ -121,7 +121,7 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def boot(arch: str, kernel: str, cmdline: str = "", *, timeout: float = 120,
+def boot(arch: str, kernel: str, cmdline: str = "", *, timeout: float = TIMEOUT_S,
          mem: Optional[int] = None, gdb: bool = False, icount: bool = False,
          accel: str = "tcg", smp: int = 1, tap: bool = False, prefix: str = "",
          out: TextIO = sys.stdout, interactive: bool = False,

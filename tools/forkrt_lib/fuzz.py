@@ -9,11 +9,9 @@ arch passed, else the first failure's (1 for a failed check, 124 timeout,
 from __future__ import annotations
 
 import re
-import time
 
-from . import build as buildmod
-from . import console, setup
-from .common import ARCHES, EXIT_FAIL, UserError, kernel_path, warn
+from . import console, runloop, setup
+from .common import ARCHES, EXIT_FAIL, TIMEOUT_S, UserError
 
 SEED_RE = re.compile(r"^# seed (\d+)")
 CALLS_RE = re.compile(r"^# (\d+) calls in (\d+) ms")
@@ -30,7 +28,7 @@ def add_arguments(p) -> None:
     p.add_argument("--procs", type=int, default=8, metavar="P",
                    help="fuzzer processes at a time (default 8, at most 32)")
     p.add_argument("--timeout", type=float, default=None, metavar="S",
-                   help="seconds per boot (default 120 + N/200)")
+                   help=f"seconds per boot (default {TIMEOUT_S} + N/200)")
     p.add_argument("--mem", type=int, default=None, metavar="MIB",
                    help="guest memory (default: the platform's)")
     p.add_argument("--smp", type=int, default=1, metavar="N",
@@ -45,7 +43,7 @@ def cmd_fuzz(a, rest=None) -> int:
     seed = DEFAULT_SEED if a.seed is None else a.seed
     if seed < 0:
         raise UserError("--seed must not be negative")
-    timeout = a.timeout if a.timeout is not None else 120 + a.iterations / 200
+    timeout = a.timeout if a.timeout is not None else TIMEOUT_S + a.iterations / 200
     # The guest stops fuzzing a little before the host's timeout, so that a
     # slow run still reports its counts instead of being killed.
     guest_time = max(10, int(timeout) - 30)
@@ -53,54 +51,44 @@ def cmd_fuzz(a, rest=None) -> int:
                f"--time {guest_time}")
     arches = list(ARCHES) if a.arch == "all" else [a.arch]
     setup.ensure()
+    seen = {arch: {"seed": None, "calls": None, "ms": None, "ok": 0, "notok": []}
+            for arch in arches}
+
+    def keep(arch, line):
+        s = seen[arch]
+        m = SEED_RE.match(line)
+        if m:
+            s["seed"] = int(m.group(1))
+        m = CALLS_RE.match(line)
+        if m:
+            s["calls"], s["ms"] = int(m.group(1)), int(m.group(2))
+        r = console.tap_result(line)
+        if r is True:
+            s["ok"] += 1
+        elif r is False:
+            s["notok"].append(line)
+
     results = []
-    for arch in arches:
-        try:
-            buildmod.build(arch)
-        except UserError as e:
-            warn(str(e))
-            results.append((arch, "build failed", EXIT_FAIL))
+    for b in runloop.build_and_boot(
+            arches, cmdline, raise_alone=False, on_line=keep, timeout=timeout, mem=a.mem,
+            smp=a.smp,
+            header=lambda arch, _: print(f"=== {arch} ({a.smp} CPUs): {cmdline}", flush=True)):
+        arch, o, s = b.arch, b.outcome, seen[b.arch]
+        if o is None:
+            results.append((arch, b.failed, b.code))
             continue
-        seen = {"seed": None, "calls": None, "ms": None, "ok": 0, "notok": []}
-
-        def keep(line, seen=seen):
-            m = SEED_RE.match(line)
-            if m:
-                seen["seed"] = int(m.group(1))
-            m = CALLS_RE.match(line)
-            if m:
-                seen["calls"], seen["ms"] = int(m.group(1)), int(m.group(2))
-            r = console.tap_result(line)
-            if r is True:
-                seen["ok"] += 1
-            elif r is False:
-                seen["notok"].append(line)
-
-        print(f"=== {arch} ({a.smp} CPUs): {cmdline}", flush=True)
-        t0 = time.monotonic()
-        try:
-            o = console.boot(arch, str(kernel_path(arch)), cmdline, timeout=timeout,
-                             mem=a.mem, smp=a.smp, prefix=f"[{arch}] ", on_line=keep)
-        except UserError as e:
-            warn(str(e))
-            results.append((arch, "could not boot", e.code))
-            continue
-        wall = time.monotonic() - t0
-        what = (f"seed {seen['seed'] if seen['seed'] is not None else seed}, "
-                f"{seen['calls'] if seen['calls'] is not None else '?'} calls"
-                + (f" in {seen['ms'] / 1000:.1f} s" if seen["ms"] is not None else "")
-                + f", {wall:.1f} s wall")
+        what = (f"seed {s['seed'] if s['seed'] is not None else seed}, "
+                f"{s['calls'] if s['calls'] is not None else '?'} calls"
+                + (f" in {s['ms'] / 1000:.1f} s" if s["ms"] is not None else "")
+                + f", {b.wall:.1f} s wall")
         if o.kind != "exit":
             results.append((arch, f"FAIL ({o.summary()}); {what}", o.exit_code))
-        elif seen["notok"] or seen["ok"] < 3 or o.status != 0:
-            why = "; ".join(seen["notok"]) or f"exit {o.status}, {seen['ok']} ok lines"
+        elif s["notok"] or s["ok"] < 3 or o.status != 0:
+            why = "; ".join(s["notok"]) or f"exit {o.status}, {s['ok']} ok lines"
             results.append((arch, f"FAIL ({why}); {what}", o.exit_code or EXIT_FAIL))
         else:
             results.append((arch, f"ok; {what}", 0))
     print()
     for arch, text, _ in results:
         print(f"{arch}: fuzz {text}", flush=True)
-    for _, _, code in results:
-        if code:
-            return code
-    return 0
+    return runloop.first_failure(code for _, _, code in results)

@@ -7,7 +7,7 @@ program fork_exec_wait execs) and /dev/console, and returns the `bench ...`
 lines /init prints (arch=x86_64-linux), parsed by bench.parse_line.
 
     from forkrt_lib.linuxpeer import run_linux_peer
-    rows = run_linux_peer(timeout=600, icount=False)
+    rows = run_linux_peer(timeout=BENCH_TIMEOUT_S, icount=False)
 """
 from __future__ import annotations
 
@@ -25,17 +25,15 @@ from typing import Callable, Optional
 
 from . import apt
 from . import bench as benchmod
-from .common import (BUILD, EXIT_FAIL, EXIT_SETUP, EXIT_TIMEOUT, REPO, UserError,
-                     arch_module)
+from .common import (BENCH_MEM_MIB, BENCH_TIMEOUT_S, BUILD, EXIT_FAIL, EXIT_SETUP,
+                     EXIT_TIMEOUT, ICOUNT, REPO, UserError, arch_module)
 
 PEER_DIR = BUILD / "linux-peer"
 SRC = REPO / "tools" / "peer"
 KERNEL_PACKAGE = "linux-image-amd64"
 LIBC_A = "/usr/lib/x86_64-linux-gnu/libc.a"
 ARCH = "x86_64-linux"
-# A 1 GiB parent and the full copy fork_parent_write_all makes of it, like
-# forkrt's bench --mem default.
-MEM_MIB = 3072
+MEM_MIB = BENCH_MEM_MIB   # like forkrt's bench --mem default
 # Without ERMS (enhanced rep movsb/stosb) Linux clears and copies pages with
 # its 8-byte paths instead of one `rep stosb`/`rep movsb`, of which -icount
 # counts every iteration as an instruction: 4096 for a page, where a loop
@@ -153,7 +151,7 @@ def build() -> Path:
 def qemu_argv(kernel: str, initrd: str, icount: bool = False, accel: str = "tcg",
               append: str = APPEND, machine: str = MACHINE, smp: int = 1) -> list:
     """The peer's QEMU command: -smp, -accel and -icount exactly as
-    tools/qemu_x86_64.py has them for forkrt, and its -cpu without ERMS
+    forkrt_lib/qemu_x86_64.py has them for forkrt, and its -cpu without ERMS
     (CPU_FLAGS)."""
     mod = arch_module("x86_64")
     ref = mod.qemu_argv("forkrt.elf", "", icount=icount, accel=accel, smp=smp)
@@ -166,7 +164,7 @@ def qemu_argv(kernel: str, initrd: str, icount: bool = False, accel: str = "tcg"
             "-no-reboot", "-display", "none", "-serial", "stdio"]
     if icount:
         argv += ["-icount", ref[ref.index("-icount") + 1] if "-icount" in ref
-                 else "shift=0,sleep=off"]
+                 else ICOUNT]
     return argv
 
 

@@ -47,14 +47,14 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 from . import apt
-from . import bench as benchmod
 from . import console
-from .common import ARCHES, EXIT_FAIL, EXIT_NOSTART, UserError, kernel_path, rel
+from .common import (ARCHES, BENCH_OPTIONS, EXIT_FAIL, EXIT_NOSTART, GUEST_MEM_MIB,
+                     PROFILE_TIMEOUT_S, UserError, kernel_path, rel)
 
 USER = "[user]"
 FIRMWARE = "[opensbi]"
 NOSYM = "[kernel, no symbol]"
-MEM_MIB = 256           # guest memory beyond the parent's (the boot log grows with it)
+MEM_MIB = GUEST_MEM_MIB  # guest memory beyond the parent's (the boot log grows with it)
 # Default parent size per case (KiB): fork_touch_one_page needs memory to touch.
 DEFAULT_SIZE = {"fork_touch_one_page": 1024}
 CASES = ("fork_exit_wait", "vfork_exit_wait", "rfork_mem_exit_wait", "lwp_create_exit",
@@ -267,7 +267,7 @@ def _one_run(arch: str, case: str, size: int, iters: int, symbols: Symbols, tmp:
              timeout: float) -> tuple[Counts, int]:
     """Boot `bench --profile CASE SIZE ITERS` with the trace on; parse it."""
     log = os.path.join(tmp, f"{arch}-{iters}.log")
-    cmdline = f"kern.witness=0 {benchmod.NO_ASLR} bench --profile {case} {size} {iters}"
+    cmdline = f"{BENCH_OPTIONS} bench --profile {case} {size} {iters}"
     buf = io.StringIO()
     o = console.boot(arch, str(kernel_path(arch)), cmdline, timeout=timeout,
                      mem=MEM_MIB + (size + 1023) // 1024,
@@ -291,7 +291,7 @@ def _one_run(arch: str, case: str, size: int, iters: int, symbols: Symbols, tmp:
 
 
 def profile_arch(arch: str, case: str, size: int, iterations: int,
-                 timeout: float = 300) -> ArchProfile:
+                 timeout: float = PROFILE_TIMEOUT_S) -> ArchProfile:
     kernel = kernel_path(arch)
     if not kernel.is_file():
         raise UserError(f"{rel(kernel)} not found; build it with tools/forkrt build "

@@ -7,15 +7,13 @@ import subprocess
 import sys
 
 from . import apt
-from .common import ARCHES, EXIT_SETUP, UserError, arch_module
-
-OPENSBI_DIR = "/usr/lib/riscv64-linux-gnu/opensbi/generic"
+from .common import ARCHES, EXIT_SETUP, OPENSBI_FIRMWARE, UserError, arch_module
 
 # (what, how to find it, Debian package)
 REQUIREMENTS = [
     ("qemu-system-riscv64", "bin", "qemu-system-misc"),
     ("qemu-system-x86_64", "bin", "qemu-system-x86"),
-    (f"{OPENSBI_DIR}/fw_jump.bin", "file", "opensbi"),
+    (OPENSBI_FIRMWARE, "file", "opensbi"),
     ("meson", "bin", "meson"),
     ("ninja", "bin", "ninja-build"),
     ("clang", "bin", "clang"),

@@ -20,12 +20,14 @@ under -no-reboot, which hal_poweroff also forces when the device is missing)
 and 1 (QEMU error) are never mistaken for a guest status.
 """
 
+from .common import GUEST_MEM_MIB, ICOUNT
+
 PACKAGES = ['qemu-system-x86']
 QEMU = 'qemu-system-x86_64'
 GDB_ARCH = 'i386:x86-64'
 
 
-def qemu_argv(kernel: str, cmdline: str, mem_mib: int = 256, gdb: bool = False,
+def qemu_argv(kernel: str, cmdline: str, mem_mib: int = GUEST_MEM_MIB, gdb: bool = False,
               icount: bool = False, accel: str = 'tcg', smp: int = 1) -> list:
     if accel == 'tcg' and smp > 1 and not icount:
         accel = 'tcg,thread=multi'
@@ -48,7 +50,7 @@ def qemu_argv(kernel: str, cmdline: str, mem_mib: int = 256, gdb: bool = False,
     if gdb:
         argv += ['-s', '-S']
     if icount:
-        argv += ['-icount', 'shift=0,sleep=off']
+        argv += ['-icount', ICOUNT]
     return argv
 
 

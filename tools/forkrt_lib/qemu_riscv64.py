@@ -7,24 +7,30 @@ finisher: status 0 writes 0x5555 (QEMU exits 0), status N writes
 (N << 16) | 0x3333 (QEMU exits N), so any status 0..255 comes back intact.
 """
 
+from .common import EXIT_USAGE, GUEST_MEM_MIB, ICOUNT, OPENSBI_FIRMWARE, UserError
+
 PACKAGES = ['qemu-system-misc', 'opensbi']
 QEMU = 'qemu-system-riscv64'
 GDB_ARCH = 'riscv:rv64'
 KERNEL_NAME = 'forkrt.elf'
-FIRMWARE = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin'
+FIRMWARE = OPENSBI_FIRMWARE
 
 
-def qemu_argv(kernel: str, cmdline: str, mem_mib: int = 256,
+def qemu_argv(kernel: str, cmdline: str, mem_mib: int = GUEST_MEM_MIB,
               gdb: bool = False, icount: bool = False,
               accel: str = 'tcg', smp: int = 1) -> list:
     """The full QEMU command that boots `kernel` with `cmdline` on `smp` harts.
 
-    No display, the UART on stdio, no monitor, -no-reboot.  accel is
-    accepted for symmetry with x86_64; riscv64 always runs under TCG.
+    No display, the UART on stdio, no monitor, -no-reboot.  accel must be
+    'tcg': KVM runs a guest of the host's own architecture only, and the
+    hosts forkrt is built on are x86_64, so any other accel is a UserError.
     With several harts TCG gives each a host thread (thread=multi), so
     they really run in parallel, except under icount, which runs them
     round-robin on one thread and so stays deterministic.
     """
+    if accel != 'tcg':
+        raise UserError(f"--accel {accel}: riscv64 runs under TCG only (KVM runs a guest "
+                        "of the host's own architecture); use --accel tcg", EXIT_USAGE)
     tcg = 'tcg,thread=multi' if smp > 1 and not icount else 'tcg'
     argv = [QEMU, '-machine', 'virt', '-smp', str(smp), '-m', str(mem_mib),
             '-bios', FIRMWARE, '-kernel', kernel,
@@ -33,7 +39,7 @@ def qemu_argv(kernel: str, cmdline: str, mem_mib: int = 256,
     if cmdline:
         argv += ['-append', cmdline]
     if icount:
-        argv += ['-icount', 'shift=0,sleep=off']
+        argv += ['-icount', ICOUNT]
     if gdb:
         argv += ['-s', '-S']
     return argv
