@@ -8,7 +8,8 @@ from unittest import mock
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from forkrt_lib import apt, bench, benchcheck, build, console, profile, setup, testrun  # noqa: E402
+from forkrt_lib import (apt, bench, benchcheck, build, common, console, profile,  # noqa: E402
+                        runloop, setup, testrun)
 from forkrt_lib.common import EXIT_CRASH, EXIT_TIMEOUT, UserError  # noqa: E402
 
 
@@ -428,6 +429,21 @@ class Apt(unittest.TestCase):
     def test_update_never(self):
         ran, _, rc = self._install([1], options=["-qq"], update=apt.UPDATE_NEVER)
         self.assertEqual((ran, rc), ([["apt-get", "install", "-y", "-qq", "p1", "p2"]], 1))
+
+
+class Accel(unittest.TestCase):
+    def test_riscv64_is_tcg_only(self):
+        mod = common.arch_module("riscv64")
+        self.assertIn("tcg", mod.qemu_argv("k.elf", "", accel="tcg"))
+        with self.assertRaises(UserError) as cm:
+            mod.qemu_argv("k.elf", "", accel="kvm")
+        self.assertEqual(cm.exception.code, common.EXIT_USAGE)
+
+    def test_kvm_needs_x86_64(self):
+        with self.assertRaises(UserError):
+            runloop.check_accel(["riscv64"], "kvm")
+        runloop.check_accel(["riscv64"], "tcg")
+        runloop.check_accel(["riscv64", "x86_64"], "kvm")     # riscv64 falls back to TCG
 
 
 class App(unittest.TestCase):
