@@ -7,6 +7,7 @@
  * between the two.  Which resources the child shares and which it copies
  * is decided by the rfork flags, FreeBSD's numbering, DragonFly's checks.
  */
+#include "fail.h"
 #include "file.h"
 #include "pmap.h"
 #include "proc.h"
@@ -21,14 +22,6 @@
 
 int maxproc;			/* (*) kern.maxproc; sized from memory at boot */
 
-/*
- * debug.fork_fail_at: while N (1..6) is set, step N of every fork fails as
- * if memory (or, for step 6, pids) ran out, so that the tests reach each
- * back-out path of fork1 on real hardware state.
- */
-static int fork_fail_at;
-#define FORK_FAIL_STEPS	6
-#define FAIL_AT(n)	__predict_false(fork_fail_at == (n))
 struct vmmeter vmcnt;		/* (a) */
 
 /*
@@ -69,21 +62,6 @@ rm_at_fork(forklist_fn *function)
 		}
 	}
 	return (false);
-}
-
-int
-fork_fail_at_get(void)
-{
-	return (fork_fail_at);
-}
-
-int
-fork_fail_at_set(int v)
-{
-	if (v < 0 || v > FORK_FAIL_STEPS)
-		return (EINVAL);
-	fork_fail_at = v;
-	return (0);
 }
 
 int
@@ -226,21 +204,27 @@ fork1(struct lwp *l1, int flags, struct proc **childp)
 	nprocs++;
 	spin_unlock(&proctree_lock);
 
+	/*
+	 * Each step has its fail point (debug.fail_point.fork_*), so that
+	 * the tests reach every back-out path below on a real kernel.
+	 */
 	error = ENOMEM;
-	if (FAIL_AT(1) || (p2 = proc_alloc()) == NULL)
+	if (FAIL_POINT(fork_proc_alloc) || (p2 = proc_alloc()) == NULL)
 		goto fail_count;
 	if (p1->p_vmspace == NULL || (flags & RFMEM)) {
 		if ((p2->p_vmspace = p1->p_vmspace) != NULL)
 			vmspace_hold(p2->p_vmspace);
-	} else if ((error = FAIL_AT(2) ? ENOMEM :
-	    vm_fork(p1->p_vmspace, &p2->p_vmspace)) != 0)
+	} else if ((error = FAIL_POINT_ERROR(fork_vmspace, ENOMEM)) != 0 ||
+	    (error = vm_fork(p1->p_vmspace, &p2->p_vmspace)) != 0)
 		goto fail_proc;
-	if ((error = FAIL_AT(3) ? ENOMEM : fd_fork(p1, p2, flags)) != 0)
+	if ((error = FAIL_POINT_ERROR(fork_fd, ENOMEM)) != 0 ||
+	    (error = fd_fork(p1, p2, flags)) != 0)
 		goto fail_vm;
-	if ((error = FAIL_AT(4) ? ENOMEM : sigacts_fork(p1, p2, flags)) != 0)
+	if ((error = FAIL_POINT_ERROR(fork_sigacts, ENOMEM)) != 0 ||
+	    (error = sigacts_fork(p1, p2, flags)) != 0)
 		goto fail_fd;
 	error = ENOMEM;
-	if (FAIL_AT(5) || (l2 = lwp_alloc(p2)) == NULL)
+	if (FAIL_POINT(fork_lwp) || (l2 = lwp_alloc(p2)) == NULL)
 		goto fail_sig;
 
 	/* Nothing below can fail but the pid.  p2 is nobody else's yet. */
@@ -274,9 +258,10 @@ fork1(struct lwp *l1, int flags, struct proc **childp)
 	 * make a child the kill could not see: give up, the parent takes the
 	 * signal and, if it lives on, forks again (ERESTART).
 	 */
-	error = FAIL_AT(6) ? EAGAIN : sig_deliverable(l1) != 0 ||
-	    (__atomic_load_n(&p1->p_flags, __ATOMIC_ACQUIRE) & (P_WEXIT | P_SINGLE)) ?
-	    ERESTART : pid_alloc(flags, &p2->p_pid);
+	if ((error = FAIL_POINT_ERROR(fork_pid, EAGAIN)) == 0)
+		error = sig_deliverable(l1) != 0 ||
+		    (__atomic_load_n(&p1->p_flags, __ATOMIC_ACQUIRE) &
+		    (P_WEXIT | P_SINGLE)) ? ERESTART : pid_alloc(flags, &p2->p_pid);
 	if (error != 0) {
 		spin_unlock(&proctree_lock);
 		lwp_tree_remove(p2, l2);

@@ -26,6 +26,7 @@
  * Sleeps are on the kqueue.  One CPU and a kernel that is not preemptible
  * keep test-then-sleep safe; the lock is for SMP (which will want msleep).
  */
+#include "fail.h"
 #include "file.h"
 #include "proc.h"
 #include "procdesc.h"
@@ -303,7 +304,8 @@ kqueue_register(struct kqueue *kq, const struct kevent *kev, struct procdesc *pd
 			    (p->p_flags & P_SYSTEM))
 				return (ESRCH);
 		}
-		if ((kn = kzalloc(sizeof(*kn))) == NULL)
+		if (FAIL_POINT(kqueue_knote_alloc) ||
+		    (kn = kzalloc(sizeof(*kn))) == NULL)
 			return (ENOMEM);
 		kn->kn_kq = kq;
 		kn->kn_ident = kev->ident;

@@ -3,6 +3,7 @@
  * init.  The kernel command line names the program init runs and its
  * arguments; an empty one runs the built-in application.
  */
+#include "fail.h"
 #include "file.h"
 #include "hal.h"
 #include "kstack.h"
@@ -143,6 +144,7 @@ kmain(void)
 	kmem_init();
 	pmap_init();
 	kstack_init();
+	fail_point_init();
 	vm_fault_init();
 	size_maxproc();
 	proc0_init();

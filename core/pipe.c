@@ -18,6 +18,7 @@
  * test-then-sleep sequences safe; the lock guards the indices for SMP,
  * where the sleeps will need an interlock (msleep).
  */
+#include "fail.h"
 #include "file.h"
 #include "hal.h"
 #include "page.h"
@@ -53,6 +54,11 @@ static const struct fileops pipe_ops = {
 	.fo_flags = DFLAG_PASSABLE,
 };
 
+/*
+ * Both ends of a new pipe, or ENOMEM with nothing kept.  Its fail point,
+ * debug.fail_point.pipe_create, fails the last step (the write end's file),
+ * whose way out undoes every other.
+ */
 int
 pipe_create(struct file **rfp, struct file **wfp)
 {
@@ -68,7 +74,8 @@ pipe_create(struct file **rfp, struct file **wfp)
 	pp->pipe_lock = (struct spinlock)SPINLOCK_INIT("pipe");
 	if ((error = falloc(FREAD, DTYPE_PIPE, &pipe_ops, pp, rfp)) != 0)
 		goto fail_buf;
-	if ((error = falloc(FWRITE, DTYPE_PIPE, &pipe_ops, pp, wfp)) != 0)
+	if ((error = FAIL_POINT_ERROR(pipe_create, ENOMEM)) != 0 ||
+	    (error = falloc(FWRITE, DTYPE_PIPE, &pipe_ops, pp, wfp)) != 0)
 		goto fail_rfile;
 	return (0);
 

@@ -1,7 +1,10 @@
 /*
- * sysctlbyname(2): a flat table of named integers.  Reading returns the
- * old value before a write takes effect, as BSD does; writes are root's.
+ * sysctlbyname(2): a flat table of named integers, and the fail points'
+ * debug.fail_point.NAME (core/fail.c finds those in their linker set).
+ * Reading returns the old value before a write takes effect, as BSD does;
+ * writes are root's.
  */
+#include "fail.h"
 #include "kstack.h"
 #include "pmap.h"
 #include "page.h"
@@ -24,8 +27,6 @@ int	randompid_set(int v);
 int	maxproc_set(int v);
 int	maxprocperuid_set(int v);
 int	kthread_test_set(int v);
-int	fork_fail_at_get(void);
-int	fork_fail_at_set(int v);
 int	kthread_runs_get(void);
 int	kernel_prot_get(void);
 int	kernel_prot_set(int v);
@@ -188,7 +189,6 @@ static const struct sysctl_oid sysctls[] = {
 	{ "debug.witness.classes", get_witness_classes, NULL },
 	{ "debug.witness.orders", get_witness_orders, NULL },
 	{ "debug.kthread_test", kthread_runs_get, kthread_test_set },
-	{ "debug.fork_fail_at", fork_fail_at_get, fork_fail_at_set },
 	{ "debug.panic", get_zero, debug_panic_set },
 	{ "debug.ps", get_zero, debug_ps_set },
 	{ "debug.kernel_prot", kernel_prot_get, kernel_prot_set },
@@ -210,6 +210,7 @@ sys_sysctlbyname(struct lwp *l, const register_t *args, register_t *rv __unused)
 	struct proc *p = l->l_proc;
 	struct vmspace *vm = p->p_vmspace;
 	const struct sysctl_oid *oid = NULL;
+	struct fail_point *fp = NULL;
 	char name[SYSCTL_NAME_MAX];
 	uint64_t oldlen;
 	int error, value, newval;
@@ -219,9 +220,9 @@ sys_sysctlbyname(struct lwp *l, const register_t *args, register_t *rv __unused)
 	for (size_t i = 0; i < nitems(sysctls); i++)
 		if (strcmp(sysctls[i].name, name) == 0)
 			oid = &sysctls[i];
-	if (oid == NULL)
+	if (oid == NULL && (fp = fail_point_find(name)) == NULL)
 		return (ENOENT);
-	value = oid->get();
+	value = fp != NULL ? fail_point_get(fp) : oid->get();
 	if (args[2] != 0) {
 		if ((error = copyin(vm, args[2], &oldlen, sizeof(oldlen))) != 0)
 			return (error);
@@ -238,11 +239,11 @@ sys_sysctlbyname(struct lwp *l, const register_t *args, register_t *rv __unused)
 		return (EINVAL);
 	if (args[3] == 0)
 		return (0);
-	if (oid->set == NULL || p->p_uid != 0)
+	if ((oid != NULL && oid->set == NULL) || p->p_uid != 0)
 		return (EPERM);
 	if (args[4] != sizeof(int))
 		return (EINVAL);
 	if ((error = copyin(vm, args[3], &newval, sizeof(newval))) != 0)
 		return (error);
-	return (oid->set(newval));
+	return (fp != NULL ? fail_point_set(fp, newval) : oid->set(newval));
 }

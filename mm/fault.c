@@ -8,6 +8,7 @@
  * first write copies it, unless this mapping has meanwhile become its only
  * holder, in which case the write right is simply given back.
  */
+#include "fail.h"
 #include "hal.h"
 #include "page.h"
 #include "pmap.h"
@@ -22,6 +23,19 @@ vm_fault_init(void)
 {
 	if (page_alloc(&zero_page, PG_ZERO) != 0)
 		panic("vm_fault_init: no page for the zero page");
+}
+
+/*
+ * A page for a fault to fill or copy into.  debug.fail_point.vm_fault_page_alloc
+ * makes it fail as if no page were free: the faulting process then gets
+ * SIGKILL (trap_pagefault), as on a real shortage.
+ */
+static int
+fault_page_alloc(paddr_t *pa, int flags)
+{
+	if (FAIL_POINT(vm_fault_page_alloc))
+		return (ENOMEM);
+	return (page_alloc(pa, flags));
 }
 
 /*
@@ -103,7 +117,7 @@ vm_fault_locked(struct vmspace *vm, vaddr_t va, vm_prot_t access)
 	if ((error = vm_object_slot(obj, idx, &slot)) != 0)
 		goto out;
 	if (*slot == 0) {
-		if ((error = page_alloc(&pa, PG_ZERO)) != 0)
+		if ((error = fault_page_alloc(&pa, PG_ZERO)) != 0)
 			goto out;
 		*slot = pa;
 		VMCNT_ADD(v_zfod, 1);
@@ -114,7 +128,7 @@ vm_fault_locked(struct vmspace *vm, vaddr_t va, vm_prot_t access)
 		 * itself under its own object's lock, and the last one left
 		 * keeps the page.
 		 */
-		if ((error = page_alloc(&pa, 0)) != 0)
+		if ((error = fault_page_alloc(&pa, 0)) != 0)
 			goto out;
 		memcpy(phys_to_kva(pa), phys_to_kva(*slot), PAGE_SIZE);
 		page_free(*slot);

@@ -1,16 +1,25 @@
 /*
- * fork1's back-out paths: debug.fork_fail_at makes one step of every fork
- * fail (1 the proc, 2 the address space, 3 the descriptor table, 4 the
- * signal dispositions, 5 the lwp and its kernel stack, 6 the pid), and
- * each time everything fork1 took must come back: the process slot, the
- * per-uid count, every page.
+ * fork1's back-out paths: each step of fork1 has a fail point
+ * (debug.fail_point.fork_proc_alloc, fork_vmspace, fork_fd, fork_sigacts,
+ * fork_lwp, fork_pid), armed in turn to make that step of every fork
+ * fail, and each time everything fork1 took must come back: the process
+ * slot, the per-uid count, every page.
  */
 #include "tap.h"
 
-static const char *const steps[] = {
-	"", "the proc", "the address space", "the descriptor table",
-	"the signal dispositions", "the lwp", "the pid",
+static const struct {
+	const char	*point;
+	const char	*what;
+	int		error;
+} steps[] = {
+	{ "fork_proc_alloc", "the proc", ENOMEM },
+	{ "fork_vmspace", "the address space", ENOMEM },
+	{ "fork_fd", "the descriptor table", ENOMEM },
+	{ "fork_sigacts", "the signal dispositions", ENOMEM },
+	{ "fork_lwp", "the lwp", ENOMEM },
+	{ "fork_pid", "the pid", EAGAIN },
 };
+#define NSTEPS	(int)(sizeof(steps) / sizeof(steps[0]))
 
 static char child_stack[16384] __attribute__((aligned(16)));
 
@@ -49,6 +58,12 @@ main(void)
 	    RFPROC | RFTHREAD | RFSIGSHARE, RFPROC | RFNOWAIT };
 	int nprocs, free0, status, rc;
 
+	if (!have_fail_point("fork_proc_alloc")) {
+		printf("1..0 # SKIP the kernel is built without fail points "
+		    "(meson option fail_points)\n");
+		return (0);
+	}
+
 	/*
 	 * Warm up: whatever this program itself touches (stdio, the RFMEM
 	 * stack) first, and the signal table RFSIGSHARE makes for us, to
@@ -63,33 +78,33 @@ main(void)
 	nprocs = sget("kern.nprocs");
 	free0 = unleaked_pages();
 
-	for (int step = 1; step <= 6; step++) {
-		int want = step == 6 ? EAGAIN : ENOMEM;
+	for (int step = 0; step < NSTEPS; step++) {
+		int want = steps[step].error;
 		bool all = true;
 
-		if (sset("debug.fork_fail_at", step) != 0) {
-			ok(0, "debug.fork_fail_at takes %d", step);
+		if (fail_point_set(steps[step].point, -1) != 0) {
+			ok(0, "debug.fail_point.%s takes -1 (errno %d)", steps[step].point, errno);
 			continue;
 		}
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-			/* An RFMEM child shares the address space: step 2 is not on its path. */
-			bool skips = step == 2 && (kinds[k] & RFMEM);
+			/* An RFMEM child shares the address space: fork_vmspace is not on its path. */
+			bool skips = step == 1 && (kinds[k] & RFMEM);
 
 			errno = 0;
 			rc = try_fork(kinds[k]);
 			if (skips ? rc <= 0 : (rc != -1 || errno != want))
 				all = false;
 		}
-		sset("debug.fork_fail_at", 0);
-		ok(all, "a fork failing at %s (step %d) is %s for every kind of fork on that path",
-		    steps[step], step, want == EAGAIN ? "EAGAIN" : "ENOMEM");
+		fail_point_set(steps[step].point, 0);
+		ok(all, "a fork failing at %s (%s) is %s for every kind of fork on that path",
+		    steps[step].what, steps[step].point, want == EAGAIN ? "EAGAIN" : "ENOMEM");
 		ok(sget("kern.nprocs") == nprocs && unleaked_pages() == free0,
 		    "and gives back its process slot and every page (nprocs %d, free %d -> %d)",
 		    sget("kern.nprocs"), free0, unleaked_pages());
 	}
 
-	/* The per-uid count: a non-root child forks against failpoint 5. */
-	sset("debug.fork_fail_at", 5);
+	/* The per-uid count: a non-root child forks against fork_lwp. */
+	fail_point_set("fork_lwp", -1);
 	rc = xfork();
 	if (rc == 0) {
 		struct rlimit rl = { 2, 2 };
@@ -103,7 +118,7 @@ main(void)
 		_exit(fails == 5 ? 0 : 11);
 	}
 	waitpid(rc, &status, 0);
-	sset("debug.fork_fail_at", 0);
+	fail_point_set("fork_lwp", 0);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "a non-root process's failed forks report ENOMEM (status %#x)", status);
 	rc = xfork();
@@ -125,8 +140,40 @@ main(void)
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "after them uid 1000's count is back: RLIMIT_NPROC 2 still allows a child (status %#x)",
 	    status);
+
+	/* A count: the next N passes fail, then the point is off by itself. */
+	fail_point_set("fork_proc_alloc", 2);
 	errno = 0;
-	ok(sset("debug.fork_fail_at", 7) == -1 && errno == EINVAL, "a step past 6 is EINVAL");
+	rc = try_fork(0);
+	ok(rc == -1 && errno == ENOMEM && fail_point_get("fork_proc_alloc") == 1,
+	    "armed with 2, fork_proc_alloc fails a fork and reads 1 after it (%d)",
+	    fail_point_get("fork_proc_alloc"));
+	errno = 0;
+	rc = try_fork(0);
+	ok(rc == -1 && errno == ENOMEM && fail_point_get("fork_proc_alloc") == 0,
+	    "fails the second and reads 0");
+	ok(try_fork(0) > 0, "and the third fork works");
+
+	errno = 0;
+	ok(fail_point_set("fork_pid", -2) == -1 && errno == EINVAL &&
+	    fail_point_get("fork_pid") == 0, "a setting below -1 is EINVAL and changes nothing");
+	errno = 0;
+	ok(fail_point_set("no_such_point", 1) == -1 && errno == ENOENT &&
+	    sget("debug.fail_point.") == -1 && errno == ENOENT,
+	    "a fail point that does not exist is ENOENT");
+	rc = xfork();
+	if (rc == 0) {
+		if (setuid(1000) != 0)
+			_exit(10);
+		errno = 0;
+		if (fail_point_set("fork_pid", -1) != -1 || errno != EPERM)
+			_exit(11);
+		_exit(fail_point_get("fork_pid") == 0 ? 0 : 12);
+	}
+	waitpid(rc, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "a non-root process may read a fail point but not arm it: EPERM (status %#x)",
+	    status);
 	ok(sget("kern.nprocs") == nprocs && unleaked_pages() == free0,
 	    "at the end every slot and page is back");
 	return (done());

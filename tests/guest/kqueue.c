@@ -47,6 +47,48 @@ kq_add(int kq, pid_t pid, unsigned flags, unsigned fflags)
 	return (kevent(kq, &kev, 1, NULL, 0, NULL));
 }
 
+/*
+ * debug.fail_point.kqueue_knote_alloc: a change that finds no memory for
+ * its knote is reported as an EV_ERROR event with data ENOMEM while there
+ * is room for events, else kevent fails with ENOMEM; nothing is
+ * registered, nothing leaks, and the next change works.
+ */
+static void
+knote_fail_point(void)
+{
+	struct kevent kev, ev[2];
+	int kq, n0, n, gate, status;
+	pid_t pid;
+
+	if (!have_fail_point("kqueue_knote_alloc")) {
+		ok(1, "a knote allocation failing is ENOMEM # SKIP a kernel without fail points");
+		return;
+	}
+	n0 = settled_unleaked();
+	kq = kqueue();
+	pid = gated_child(7, &gate);
+	EV_SET(&kev, pid, EVFILT_PROC, EV_ADD, NOTE_EXIT, 0, NULL);
+	fail_point_set("kqueue_knote_alloc", 1);
+	n = kevent(kq, &kev, 1, ev, 2, &zero);
+	ok(n == 1 && (ev[0].flags & EV_ERROR) && ev[0].data == ENOMEM &&
+	    fail_point_get("kqueue_knote_alloc") == 0,
+	    "with debug.fail_point.kqueue_knote_alloc armed once, EV_ADD comes back as "
+	    "EV_ERROR with data ENOMEM (%d, data %ld)", n, n == 1 ? (long)ev[0].data : 0L);
+	fail_point_set("kqueue_knote_alloc", 1);
+	errno = 0;
+	ok(kevent(kq, &kev, 1, NULL, 0, NULL) == -1 && errno == ENOMEM,
+	    "and with no room for events kevent itself is ENOMEM (errno %d)", errno);
+	ok(kq_add(kq, pid, EV_ADD, NOTE_EXIT) == 0, "disarmed, the same EV_ADD works");
+	release(gate);
+	waitpid(pid, &status, 0);
+	n = kevent(kq, NULL, 0, ev, 2, &zero);
+	ok(n == 1 && ev[0].ident == (uintptr_t)pid && (ev[0].fflags & NOTE_EXIT),
+	    "and exactly one knote reports the exit: the failed changes left none (%d)", n);
+	close(kq);
+	ok(settled_unleaked() == n0, "every page and kernel object comes back (%d, %d)", n0,
+	    settled_unleaked());
+}
+
 int
 main(void)
 {
@@ -217,5 +259,6 @@ main(void)
 		close(kq2);
 	}
 
+	knote_fail_point();
 	return (done());
 }

@@ -38,6 +38,19 @@ hog_mmap(void)
 	}
 }
 
+/* A private page of 0x5a bytes, or NULL. */
+static volatile char *
+filled_page(void)
+{
+	volatile char *p = mmap(NULL, PGSZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
+
+	if (p == MAP_FAILED)
+		return (NULL);
+	for (size_t i = 0; i < PGSZ; i++)
+		p[i] = 0x5a;
+	return (p);
+}
+
 /* Only ENOMEM-or-killed endings count as a clean death. */
 static bool
 clean_end(int status)
@@ -178,6 +191,62 @@ fork_exhaustion(void)
 	    unleaked_pages());
 }
 
+/*
+ * debug.fail_point.vm_fault_page_alloc: a write fault that gets no page
+ * ends the writer with SIGKILL, as a real shortage does, and only it: the
+ * parent's data stays, every page comes back.  The child first makes
+ * every page it will write before the fault its own (the stack under the
+ * sysctl call, by writing the knob once with 0, and the flag page), so
+ * that the one pass the point fails is the fresh page's fault; the flag
+ * says it got there.
+ */
+static void
+fault_fail_point(void)
+{
+	volatile int *mark = mmap(NULL, PGSZ, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON, -1, 0);
+	volatile char *keep = filled_page();
+	int status = -1, f0;
+	pid_t pid;
+
+	if (!have_fail_point("vm_fault_page_alloc")) {
+		ok(1, "a fault without a page kills the writer # SKIP a kernel without fail points");
+		return;
+	}
+	if (mark == MAP_FAILED || keep == NULL) {
+		ok(false, "mmap of a flag page and a data page");
+		return;
+	}
+	*mark = 0;
+	f0 = settled_unleaked();
+	if ((pid = xfork()) == 0) {
+		volatile char *p = mmap(NULL, 2 * PGSZ, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANON, -1, 0);
+
+		if (p == MAP_FAILED)
+			_exit(20);
+		p[0] = 1;
+		*mark = 1;
+		if (fail_point_set("vm_fault_page_alloc", 0) != 0 ||
+		    fail_point_set("vm_fault_page_alloc", 1) != 0)
+			_exit(21);
+		*mark = 2;
+		p[PGSZ] = 1;		/* a fresh page: the fault finds none */
+		*mark = 3;
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	ok(killed_by(status, SIGKILL) && *mark == 2 &&
+	    fail_point_get("vm_fault_page_alloc") == 0,
+	    "with debug.fail_point.vm_fault_page_alloc armed once, the write fault kills "
+	    "the writer with SIGKILL (status %#x, step %d)", status, *mark);
+	fail_point_set("vm_fault_page_alloc", 0);
+	ok(keep[0] == 0x5a && keep[PGSZ - 1] == 0x5a, "the parent goes on, its data intact");
+	ok(settled_unleaked() == f0, "every page the child took comes back (%d, %d)", f0,
+	    settled_unleaked());
+	munmap((void *)mark, PGSZ);
+	munmap((void *)keep, PGSZ);
+}
+
 static int
 fork_works(void)
 {
@@ -195,6 +264,7 @@ body(void)
 	int status;
 
 	diag("%d pages free, %d in all", free_pages(), sget("vm.stats.vm.v_page_count"));
+	fault_fail_point();
 	concurrent_hogs();
 	cow_exhaustion();
 	fork_exhaustion();

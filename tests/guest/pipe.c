@@ -31,6 +31,39 @@ pipe_churn(void)
 	close(20);
 }
 
+/*
+ * debug.fail_point.pipe_create fails a pipe's creation at its last step
+ * (the write end's file, whose way out undoes the read end, the buffer
+ * and the pipe): pipe() is ENOMEM, takes no descriptor, leaks nothing,
+ * and the next pipe works.
+ */
+static void
+pipe_fail_point(void)
+{
+	int q[2] = { -1, -1 }, n, fd, rc, err;
+
+	if (!have_fail_point("pipe_create")) {
+		ok(1, "pipe creation failing is ENOMEM # SKIP a kernel without fail points");
+		return;
+	}
+	n = settled_unleaked();
+	fd = dup(0);
+	close(fd);
+	fail_point_set("pipe_create", 1);
+	errno = 0;
+	rc = pipe(q);
+	err = errno;
+	ok(rc == -1 && err == ENOMEM && q[0] == -1 && fail_point_get("pipe_create") == 0,
+	    "with debug.fail_point.pipe_create armed once, pipe() is ENOMEM (errno %d)", err);
+	q[0] = dup(0);
+	ok(q[0] == fd && settled_unleaked() == n,
+	    "and takes no descriptor (next free %d, was %d) and gives back every page (%d, %d)",
+	    q[0], fd, n, settled_unleaked());
+	close(q[0]);
+	ok(pipe(q) == 0 && write(q[1], "x", 1) == 1 && close(q[0]) == 0 && close(q[1]) == 0,
+	    "the point fired once: the next pipe works");
+}
+
 /* Fork a child running fn(arg); its wait status, or -1. */
 static int
 child_status(int (*fn)(int), int arg, pid_t *pidp)
@@ -363,5 +396,6 @@ main(void)
 	    status);
 	ok(unleaked_pages() == n, "and every page comes back (%d, %d)", n, unleaked_pages());
 
+	pipe_fail_point();
 	return (done());
 }

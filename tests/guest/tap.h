@@ -94,6 +94,39 @@ unleaked_pages(void)
 	    sget("vm.kstack.cached_pages") + sget("vm.kstack.table_pages"));
 }
 
+/*
+ * The kernel's named fail points (include/fail.h): debug.fail_point.NAME
+ * reads the setting, and root writes N > 0 to fail the next N passes, -1
+ * to fail every pass, 0 for none.  fail_point_set returns 0, or -1 and
+ * errno (ENOENT: no such point, or a kernel built without them: the
+ * suites then skip what needs one).
+ */
+static __attribute__((unused)) int
+fail_point_set(const char *name, int setting)
+{
+	char knob[96];
+
+	snprintf(knob, sizeof(knob), "debug.fail_point.%s", name);
+	return (sset(knob, setting));
+}
+
+/* The point's setting, or -1 with errno (an armed -1 reads -1 with errno 0). */
+static __attribute__((unused)) int
+fail_point_get(const char *name)
+{
+	char knob[96];
+
+	snprintf(knob, sizeof(knob), "debug.fail_point.%s", name);
+	errno = 0;
+	return (sget(knob));
+}
+
+static __attribute__((unused)) bool
+have_fail_point(const char *name)
+{
+	return (fail_point_get(name) != -1 || errno == 0);
+}
+
 /* fork with nothing buffered, so that no line is printed twice. */
 static __attribute__((unused)) pid_t
 xfork(void)
