@@ -89,7 +89,7 @@ fork_fail_at_set(int v)
 int
 maxproc_set(int v)
 {
-	if (v < PROC_RESERVE + 1 || v > 99999)
+	if (v < PROC_RESERVE + 1 || v > PID_MAX)
 		return (EINVAL);
 	maxproc = v;
 	return (0);

@@ -96,7 +96,7 @@ size_maxproc(void)
 {
 	uint64_t slots = (v_free_count * PAGE_SIZE) / (128 * 1024);
 
-	maxproc = (int)MIN(MAX(slots, 64), 99999);
+	maxproc = (int)MIN(MAX(slots, 64), PID_MAX);
 	maxprocperuid = maxproc * 9 / 10;
 }
 
