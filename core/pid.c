@@ -92,14 +92,6 @@ proc_id_set(int type, pid_t id)
 }
 
 void
-proc_id_set_cond(int type, pid_t id)
-{
-	uint64_t bit, *w = proc_id_word(type, id, &bit);
-
-	*w |= bit;
-}
-
-void
 proc_id_clear(int type, pid_t id)
 {
 	uint64_t bit, *w = proc_id_word(type, id, &bit);
