@@ -19,12 +19,6 @@ static TAILQ_HEAD(, callout) callout_queue =		/* (callout_lock) */
 static struct callout *volatile callout_running;	/* (callout_lock) */
 
 void
-callout_init(struct callout *c)
-{
-	memset(c, 0, sizeof(*c));
-}
-
-void
 callout_reset(struct callout *c, uint64_t when, void (*func)(void *), void *arg)
 {
 	struct callout *at;

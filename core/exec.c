@@ -138,7 +138,7 @@ setup_stack(struct vmspace *vm, const char *args, int argc, size_t argbytes,
 	int error;
 
 	error = vm_map_anon(vm, top - USTACK_SIZE, USTACK_SIZE,
-	    VM_PROT_READ | VM_PROT_WRITE, ME_STACK);
+	    VM_PROT_READ | VM_PROT_WRITE, 0);
 	if (error != 0)
 		return (error);
 	if ((words = kzalloc(nwords * sizeof(uint64_t))) == NULL)

@@ -67,7 +67,7 @@ rm_at_fork(forklist_fn *function)
 int
 maxproc_set(int v)
 {
-	if (v < PROC_RESERVE + 1 || v > 99999)
+	if (v < PROC_RESERVE + 1 || v > PID_MAX)
 		return (EINVAL);
 	maxproc = v;
 	return (0);

@@ -9,13 +9,20 @@
 
 lwpid_t lwp_tid_max = INT32_MAX;	/* lowered only by tests */
 
+/* The tree's order, by tid: a key (an lwpid_t) against an lwp in the tree. */
+static int
+tid_key_cmp(const void *key, const struct rb_node *n)
+{
+	lwpid_t tid = *(const lwpid_t *)key;
+	lwpid_t ntid = rb_entry(n, struct lwp, l_rbnode)->l_tid;
+
+	return (tid < ntid ? -1 : tid > ntid);
+}
+
 static int
 lwp_cmp(const struct rb_node *a, const struct rb_node *b)
 {
-	lwpid_t x = rb_entry(a, struct lwp, l_rbnode)->l_tid;
-	lwpid_t y = rb_entry(b, struct lwp, l_rbnode)->l_tid;
-
-	return (x < y ? -1 : x > y);
+	return (tid_key_cmp(&rb_entry(a, struct lwp, l_rbnode)->l_tid, b));
 }
 
 void
@@ -58,15 +65,6 @@ lwp_next(struct lwp *l)
 	struct rb_node *n = rb_next(&l->l_rbnode);
 
 	return (n != NULL ? rb_entry(n, struct lwp, l_rbnode) : NULL);
-}
-
-static int
-tid_key_cmp(const void *key, const struct rb_node *n)
-{
-	lwpid_t tid = *(const lwpid_t *)key;
-	lwpid_t ntid = rb_entry(n, struct lwp, l_rbnode)->l_tid;
-
-	return (tid < ntid ? -1 : tid > ntid);
 }
 
 struct lwp *

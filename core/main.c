@@ -18,8 +18,8 @@
 #include "trap.h"
 #include "vm.h"
 
-#define CMDLINE_MAX	256
 #define INIT_ARGS_MAX	32
+#define INIT_ARGS_SIZE	(sizeof("init") + HAL_CMDLINE_MAX)	/* init_args's buf */
 
 extern int aslr_enable;
 
@@ -61,7 +61,11 @@ kernel_options(const char *s)
 	}
 }
 
-/* Split what follows the kernel options into NUL-separated words after "init". */
+/*
+ * Split what follows the kernel options into NUL-separated words after
+ * "init".  A buf of INIT_ARGS_SIZE bytes holds any command line whole;
+ * a smaller one gets the words that fit, the last cut short.
+ */
 static int
 init_args(const char *s, char *buf, size_t size, size_t *lenp)
 {
@@ -69,7 +73,7 @@ init_args(const char *s, char *buf, size_t size, size_t *lenp)
 	int argc = 1;
 
 	len = strlcpy(buf, "init", size) + 1;
-	while (*s != '\0' && argc < INIT_ARGS_MAX) {
+	while (*s != '\0' && argc < INIT_ARGS_MAX && len < size) {
 		while (*s == ' ')
 			s++;
 		if (*s == '\0')
@@ -93,7 +97,7 @@ size_maxproc(void)
 {
 	uint64_t slots = (v_free_count * PAGE_SIZE) / (128 * 1024);
 
-	maxproc = (int)MIN(MAX(slots, 64), 99999);
+	maxproc = (int)MIN(MAX(slots, 64), PID_MAX);
 	maxprocperuid = maxproc * 9 / 10;
 }
 
@@ -131,7 +135,8 @@ proc0_init(void)
 __noreturn __no_stack_protector void
 kmain(void)
 {
-	char args[CMDLINE_MAX];
+	/* Static: lwp0 goes on to idle on this stack. */
+	static char args[INIT_ARGS_SIZE];
 	size_t argbytes;
 	int argc;
 

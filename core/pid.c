@@ -19,8 +19,8 @@
 #include "proc.h"
 #include "random.h"
 
-#define PID_MAX		99999
-#define PID_WRAP	100
+#define PID_WRAP	100		/* a wrapped search starts this far above 0 */
+#define RANDOMPID_MIN	100		/* the smallest kern.randompid step but off */
 #define PID_MAX_FLOOR	300
 #define HIGHPID_MIN	10
 #define PROC_ID_WORDS	((PID_MAX + 63) / 64)
@@ -33,17 +33,20 @@ static uint64_t proc_id_map[PROC_ID_NTYPES][PROC_ID_WORDS];
 
 _Static_assert(PROC_ID_NTYPES == 4, "pid_first_free reads four maps");
 
-/* FreeBSD's clamping: < 2 is off, < 100 is 100, past the range pid_max - 100. */
+/*
+ * FreeBSD's clamping: < 2 is off, < 100 is 100, and past the range the
+ * search covers after a wrap, [PID_WRAP, pid_max), that range's size.
+ */
 int
 randompid_set(int v)
 {
 	spin_lock(&proctree_lock);
-	if (v < 0 || v > pid_max - 100)
-		v = pid_max - 100;
+	if (v < 0 || v > pid_max - PID_WRAP)
+		v = pid_max - PID_WRAP;
 	else if (v < 2)
 		v = 0;
-	else if (v < 100)
-		v = 100;
+	else if (v < RANDOMPID_MIN)
+		v = RANDOMPID_MIN;
 	randompid = v;
 	spin_unlock(&proctree_lock);
 	return (0);
@@ -63,8 +66,8 @@ pid_max_set(int v)
 	pid_max = v;
 	if (lastpid >= pid_max)
 		lastpid = pid_max - 1;
-	if (randompid > pid_max - 100)
-		randompid = pid_max - 100;
+	if (randompid > pid_max - PID_WRAP)
+		randompid = pid_max - PID_WRAP;
 	spin_unlock(&proctree_lock);
 	return (0);
 }
@@ -85,14 +88,6 @@ proc_id_set(int type, pid_t id)
 	uint64_t bit, *w = proc_id_word(type, id, &bit);
 
 	KASSERT((*w & bit) == 0, "proc_id_set: id already in use");
-	*w |= bit;
-}
-
-void
-proc_id_set_cond(int type, pid_t id)
-{
-	uint64_t bit, *w = proc_id_word(type, id, &bit);
-
 	*w |= bit;
 }
 

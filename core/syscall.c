@@ -7,7 +7,7 @@
 #include "syscall.h"
 #include "trap.h"
 
-#define SY(name)	[SYS_##name] = { sys_##name, #name }
+#define SY(name)	[SYS_##name] = { sys_##name }
 
 static const struct sysent sysent[SYS_MAXSYSCALL] = {
 	SY(exit),

@@ -24,8 +24,7 @@ struct callout {
 	bool		c_pending;	/* queued, not yet run */
 };
 
-/* A zeroed struct callout is a valid idle one; callout_init is for clarity. */
-void	callout_init(struct callout *c);
+/* A zeroed struct callout is a valid idle one. */
 /* (Re)arm c to call func(arg) once hal_time_ns() reaches `when`. */
 void	callout_reset(struct callout *c, uint64_t when, void (*func)(void *),
 	    void *arg);

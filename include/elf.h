@@ -10,6 +10,10 @@
 
 #define ELF_MAX_SEGS	8
 
+/* e_machine values of the platforms (hal_elf_machine), as the ELF psABIs name them. */
+#define EM_X86_64	62
+#define EM_RISCV	243
+
 struct elf_seg {
 	vaddr_t		vaddr;
 	size_t		memsz;

@@ -67,7 +67,11 @@ void	hal_mem_foreach(void (*fn)(paddr_t base, size_t len));
  */
 size_t	hal_entropy(void *buf, size_t len);
 
-/* The boot command line (QEMU's -append), "" if none.  Never NULL. */
+/*
+ * The boot command line (QEMU's -append), "" if none.  Never NULL, and at
+ * most HAL_CMDLINE_MAX - 1 bytes: the platform cuts a longer one short.
+ */
+#define HAL_CMDLINE_MAX	1024
 const char *hal_cmdline(void);
 
 /*
@@ -106,7 +110,7 @@ extern char __bss_start[], __bss_end[];
 /* Print the kernel call chain (frame-pointer walk) from the caller, for panic(). */
 void	hal_backtrace(void);
 
-/* The ELF e_machine of user programs for this platform (EM_RISCV 243, EM_X86_64 62). */
+/* The ELF e_machine of user programs for this platform (elf.h: EM_RISCV, EM_X86_64). */
 extern const uint16_t hal_elf_machine;
 
 /* A short name for the machine ("riscv64", "x86_64") for messages and bench lines. */

@@ -253,9 +253,8 @@ int	pid_alloc(int flags, pid_t *pidp);
  *   PROC_ID_GROUP	a process group's id, while the group exists
  *   PROC_ID_SESSION	a session's id, while the session exists
  *   PROC_ID_REAP	a reaper's subtree id, while a process carries it
- * Each with proctree_lock held; ids in [0, 99999).  proc_id_set panics
- * (KASSERT) when the id is already set and proc_id_clear when it is not;
- * proc_id_set_cond sets it whether or not it was.
+ * Each with proctree_lock held; ids in [0, PID_MAX).  proc_id_set panics
+ * (KASSERT) when the id is already set and proc_id_clear when it is not.
  */
 #define PROC_ID_PID	0
 #define PROC_ID_GROUP	1
@@ -263,7 +262,6 @@ int	pid_alloc(int flags, pid_t *pidp);
 #define PROC_ID_REAP	3
 #define PROC_ID_NTYPES	4
 void	proc_id_set(int type, pid_t id);
-void	proc_id_set_cond(int type, pid_t id);
 void	proc_id_clear(int type, pid_t id);
 bool	proc_id_test(int type, pid_t id);
 

@@ -14,7 +14,6 @@ typedef int sy_call_t(struct lwp *l, const register_t *args, register_t *rv);
 
 struct sysent {
 	sy_call_t	*sy_call;
-	const char	*sy_name;
 };
 
 #define SYSCALL(name)	int sys_##name(struct lwp *, const register_t *, register_t *)

@@ -54,7 +54,6 @@ typedef unsigned int vm_prot_t;
 #define __no_stack_protector __attribute__((no_stack_protector))
 #define __predict_false(x) __builtin_expect(!!(x), 0)
 #define __predict_true(x) __builtin_expect(!!(x), 1)
-#define offsetof_(t, m)	__builtin_offsetof(t, m)
 #define container_of(p, t, m) ((t *)((char *)(p) - offsetof(t, m)))
 
 #endif /* !_TYPES_H_ */

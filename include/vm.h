@@ -44,8 +44,6 @@ struct vm_object {
 };
 
 #define ME_SHARED	0x1		/* MAP_SHARED: survives fork shared */
-#define ME_STACK	0x2		/* the main stack */
-#define ME_HEAP		0x4		/* the sbrk heap; grows upward */
 #define ME_NEEDS_COPY	0x8		/* private, object shared since a fork */
 
 /*
@@ -95,9 +93,11 @@ int	vm_map_anon(struct vmspace *, vaddr_t start, size_t len, vm_prot_t prot,
 /* The same, replacing whatever the range held (MAP_FIXED); on failure the old mapping stays. */
 int	vm_map_anon_fixed(struct vmspace *, vaddr_t start, size_t len, vm_prot_t prot,
 	    unsigned flags);
-/* Find room for len bytes at or above hint; 0 on success with *addr set. */
-int	vm_map_findspace(struct vmspace *, vaddr_t hint, size_t len, vaddr_t *addr);
-/* Find room at or above hint and map it there, in one step; the address in *addr. */
+/*
+ * Find room for len bytes at or above hint (the first gap, from hint
+ * rounded up to a page and at least VM_MIN_USER) and map it there, in
+ * one step; the address in *addr, or ENOMEM when no gap is large enough.
+ */
 int	vm_map_anon_anywhere(struct vmspace *, vaddr_t hint, size_t len,
 	    vm_prot_t prot, unsigned flags, vaddr_t *addr);
 /* Unmap [start, end), splitting entries that straddle its edges. */

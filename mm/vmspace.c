@@ -161,17 +161,6 @@ vm_map_anon_anywhere(struct vmspace *vm, vaddr_t hint, size_t len,
 	return (error);
 }
 
-int
-vm_map_findspace(struct vmspace *vm, vaddr_t hint, size_t len, vaddr_t *addr)
-{
-	int error;
-
-	spin_lock(&vm->lock);
-	error = findspace_locked(vm, hint, len, addr);
-	spin_unlock(&vm->lock);
-	return (error);
-}
-
 static int
 findspace_locked(struct vmspace *vm, vaddr_t hint, size_t len, vaddr_t *addr)
 {
@@ -368,7 +357,7 @@ vm_sbrk(struct vmspace *vm, intptr_t incr, vaddr_t *oldbrk)
 	newtop = round_page(new);
 	if (newtop > oldtop)
 		error = map_anon_locked(vm, oldtop, newtop - oldtop,
-		    VM_PROT_READ | VM_PROT_WRITE, ME_HEAP, false);
+		    VM_PROT_READ | VM_PROT_WRITE, 0, false);
 	else if (newtop < oldtop)
 		error = unmap_locked(vm, newtop, oldtop);
 	if (error == 0) {

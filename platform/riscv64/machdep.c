@@ -3,6 +3,7 @@
  * ranges, command line, power-off, interrupt masking, idle, backtrace.
  */
 #include "kernel.h"
+#include "elf.h"
 #include "hal.h"
 #include "pmap.h"
 #include "proc.h"
@@ -12,7 +13,7 @@
 #include "riscv.h"
 
 const char hal_arch_name[] = "riscv64";
-const uint16_t hal_elf_machine = 243;	/* EM_RISCV */
+const uint16_t hal_elf_machine = EM_RISCV;
 uintptr_t hal_dmap_base = DMAP_BASE;
 
 #define SIFIVE_TEST_FAIL	0x3333
@@ -21,7 +22,7 @@ uintptr_t hal_dmap_base = DMAP_BASE;
 #define NFREE	32
 static struct mem_range free_ranges[NFREE];
 static unsigned nfree;
-static char cmdline[1024];
+static char cmdline[HAL_CMDLINE_MAX];
 
 /* Take [base, base + len) out of free_ranges, splitting where needed. */
 static void

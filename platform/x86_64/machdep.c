@@ -3,6 +3,7 @@
  * map, command line, ACPI), per-CPU set-up and curcpu(), power-off, idle,
  * interrupt masking and the kernel backtrace.
  */
+#include "elf.h"
 #include "hal.h"
 #include "proc.h"
 #include "smp.h"
@@ -46,11 +47,10 @@ struct hvm_memmap_table_entry {
 };
 
 #define MAX_RAM_RANGES	32
-#define CMDLINE_MAX	1024
 #define LOW_RESERVED	0x100000ul	/* real mode, BIOS, start_info, MP_TRAMPOLINE */
 
 const char hal_arch_name[] = "x86_64";
-const uint16_t hal_elf_machine = 62;	/* EM_X86_64 */
+const uint16_t hal_elf_machine = EM_X86_64;
 uintptr_t hal_dmap_base = DMAP_BASE;
 
 extern char __kernel_start[], __kernel_end[];
@@ -61,7 +61,7 @@ static struct {
 	paddr_t	base, end;
 } ram[MAX_RAM_RANGES];		/* (b) */
 static int nram;		/* (b) */
-static char cmdline[CMDLINE_MAX]; /* (b) */
+static char cmdline[HAL_CMDLINE_MAX]; /* (b) */
 static paddr_t rsdp_pa;		/* (b) */
 paddr_t x86_ram_end;		/* (b) the end of the highest RAM range */
 
@@ -107,7 +107,7 @@ pvh_parse(paddr_t si_pa)
 		    si_pa);
 	if (si->cmdline_paddr != 0) {
 		cl = pvh_kva(si->cmdline_paddr, 1);
-		for (i = 0; i < CMDLINE_MAX - 1 &&
+		for (i = 0; i < HAL_CMDLINE_MAX - 1 &&
 		    si->cmdline_paddr + i < DMAP_BOOT_SIZE && cl[i] != '\0'; i++)
 			cmdline[i] = cl[i];
 		cmdline[i] = '\0';

@@ -10,7 +10,6 @@
  */
 #include "tap.h"
 
-#define PID_MAX_DEFAULT	99999
 #define LOW_PID_MAX	300
 /* fork, let the child exit, reap it; the child's pid or -1. */
 static pid_t
@@ -37,7 +36,7 @@ pid_max_nonroot(void)
 	errno = 0;
 	if (sset("kern.randompid", 500) != -1 || errno != EPERM)
 		return (2);
-	return (sget("kern.pid_max") == PID_MAX_DEFAULT ? 0 : 3);
+	return (sget("kern.pid_max") == PID_MAX ? 0 : 3);
 }
 
 /* The lowest id from `from' up that this process and its ancestors do not hold. */
@@ -229,7 +228,7 @@ main(void)
 		status = run_child(tc->fn);
 		if (!ok(status == 0, "%s", tc->name))
 			diag("wait status %#x (an exit status is the failed check)", status);
-		sset("kern.pid_max", PID_MAX_DEFAULT);
+		sset("kern.pid_max", PID_MAX);
 		sset("kern.randompid", 0);
 		sset("kern.maxproc", maxproc);
 		while (waitpid(-1, &status, WNOHANG) > 0)
@@ -239,8 +238,8 @@ main(void)
 	pid = fork_reap();
 	ok(pid > 0 && sget("kern.lastpid") == pid, "kern.lastpid is the last child's pid (%d)",
 	    pid);
-	ok(sget("kern.pid_max") == PID_MAX_DEFAULT, "kern.pid_max reads %d by default",
-	    PID_MAX_DEFAULT);
+	ok(sget("kern.pid_max") == PID_MAX, "kern.pid_max reads %d by default",
+	    PID_MAX);
 	fflush(stdout);
 	if ((pid = fork()) == 0)
 		_exit(pid_max_nonroot());
@@ -251,11 +250,11 @@ main(void)
 	ok(sset("kern.pid_max", 299) == -1 && errno == EINVAL,
 	    "kern.pid_max below 300 is EINVAL");
 	errno = 0;
-	ok(sset("kern.pid_max", PID_MAX_DEFAULT + 1) == -1 && errno == EINVAL,
+	ok(sset("kern.pid_max", PID_MAX + 1) == -1 && errno == EINVAL,
 	    "kern.pid_max above 99999 is EINVAL");
 	errno = 0;
 	ok(sset("kern.lastpid", 5) == -1 && errno == EPERM, "kern.lastpid is read-only (EPERM)");
-	ok(sget("kern.pid_max") == PID_MAX_DEFAULT, "a refused write leaves kern.pid_max alone");
+	ok(sget("kern.pid_max") == PID_MAX, "a refused write leaves kern.pid_max alone");
 
 	/* wrap at a lowered pid_max */
 	ok(sset("kern.pid_max", LOW_PID_MAX) == 0 && sget("kern.pid_max") == LOW_PID_MAX,
@@ -347,13 +346,13 @@ main(void)
 	ok(waitpid(ids[2], &status, 0) == ids[2], "the zombie is still there to reap");
 	close(rel[1]);
 
-	ok(sset("kern.pid_max", PID_MAX_DEFAULT) == 0 && sget("kern.pid_max") == PID_MAX_DEFAULT,
+	ok(sset("kern.pid_max", PID_MAX) == 0 && sget("kern.pid_max") == PID_MAX,
 	    "root raises kern.pid_max back to 99999");
 
 	/* randompid */
 	static const struct { int set, want; } rp[] = {
 		{ 0, 0 }, { 1, 0 }, { 2, 100 }, { 50, 100 }, { 100, 100 }, { 1000, 1000 },
-		{ 10000000, PID_MAX_DEFAULT - 100 }, { -5, PID_MAX_DEFAULT - 100 },
+		{ 10000000, PID_MAX - 100 }, { -5, PID_MAX - 100 },
 	};
 	for (unsigned i = 0; i < sizeof(rp) / sizeof(rp[0]); i++) {
 		v = sset("kern.randompid", rp[i].set);
@@ -371,7 +370,7 @@ main(void)
 			read(rel[0], &c, 1);
 			_exit(0);
 		}
-		if (kids[i] < 100 || kids[i] >= PID_MAX_DEFAULT)
+		if (kids[i] < 100 || kids[i] >= PID_MAX)
 			bad++;
 		for (int j = 0; j < i; j++)
 			if (kids[j] == kids[i])
@@ -398,7 +397,7 @@ main(void)
 	    "RFHIGHPID from user space is EINVAL");
 
 	/* put the knobs back whatever happened */
-	sset("kern.pid_max", PID_MAX_DEFAULT);
+	sset("kern.pid_max", PID_MAX);
 	sset("kern.randompid", 0);
 	return (done());
 }

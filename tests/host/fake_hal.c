@@ -4,6 +4,7 @@
  * TAP harness reports as a failure.
  */
 
+#include "elf.h"
 #include "fake_hal.h"
 #include "host_libc.h"
 #include "hal.h"
@@ -26,7 +27,7 @@ ipi_poll(void)
 
 uintptr_t hal_dmap_base;
 const char hal_arch_name[] = "host";
-const uint16_t hal_elf_machine = 62;
+const uint16_t hal_elf_machine = EM_X86_64;
 
 static struct fake_range fake_ranges[16];
 static int fake_nranges;

@@ -8,9 +8,7 @@
 #include "fake_kern.h"
 #include "host_libc.h"
 
-#define FAKE_ID_MAX	99999
-
-static int id_refs[PROC_ID_NTYPES][FAKE_ID_MAX];
+static int id_refs[PROC_ID_NTYPES][PID_MAX];
 
 static void
 id_ref(int type, pid_t id, int delta)

@@ -16,7 +16,7 @@ def build_dir(target: str) -> Path:
 
 
 def resolve_app(app: Optional[str]) -> str:
-    """--app FILE.c as an absolute path ('' for the built-in demo)."""
+    """--app FILE.c as an absolute path ('' for the built-in application, user/prog/bench.c)."""
     if not app:
         return ""
     p = Path(app).expanduser()
@@ -63,8 +63,8 @@ def current_option(d: Path, name: str) -> Optional[str]:
 def configure(target: str, app: Optional[str] = None) -> Path:
     """Set up build/<target> if needed; keep -Dapp in sync (cross dirs only).
 
-    app: absolute path of the application's C file, '' for the built-in demo,
-    None to leave the configured one alone (the demo in a new build dir).
+    app: absolute path of the application's C file, '' for the built-in application,
+    None to leave the configured one alone (the built-in one in a new build dir).
     """
     d = build_dir(target)
     cross = (["-Db_sanitize=address,undefined", "-Db_lundef=false"] if target == "host"

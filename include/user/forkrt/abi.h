@@ -82,6 +82,9 @@
 #define SYS_pdwait		601
 #define SYS_MAXSYSCALL		602
 
+/* Process ids are below kern.pid_max, which is at most PID_MAX (FreeBSD's <sys/proc.h>). */
+#define PID_MAX			99999
+
 /*
  * CPU sets (FreeBSD's <sys/cpuset.h>, one word: forkrt has at most 64 CPUs).
  * cpuset_setaffinity(CPU_LEVEL_WHICH, CPU_WHICH_TID, tid, sizeof(cpuset_t), &set)
