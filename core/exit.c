@@ -244,6 +244,18 @@ wait_matches(const struct proc *child, idtype_t idtype, id_t id)
 	}
 }
 
+/* Is no lwp of stopped p on a CPU?  p_lock held. */
+static bool
+stop_settled(struct proc *p)
+{
+	struct lwp *l;
+
+	FOREACH_LWP_IN_PROC(l, p)
+		if (__atomic_load_n(&l->l_running, __ATOMIC_ACQUIRE))
+			return (false);
+	return (true);
+}
+
 /*
  * What child has for a wait with options: WEXITED its exit, WUNTRACED a
  * stop not yet reported, WCONTINUED a continue not yet reported.  The
@@ -251,7 +263,7 @@ wait_matches(const struct proc *child, idtype_t idtype, id_t id)
  * proctree_lock held.
  */
 static int
-wait_event(struct proc *child, int options, int *status, int *code)
+wait_event(struct proc *child, int options, int *status, int *code, bool *settling)
 {
 	int flags;
 
@@ -267,7 +279,18 @@ wait_event(struct proc *child, int options, int *status, int *code)
 		return (0);
 	spin_lock(&child->p_lock);
 	flags = child->p_flags;
-	if ((options & WUNTRACED) && (flags & (P_STOPPED | P_WAITED)) == P_STOPPED) {
+	/*
+	 * A stop is reported once no lwp of the child is on a CPU: one that
+	 * ran user code when the stop came is kicked into the kernel and
+	 * stops in userret, and the others cannot get back to user mode
+	 * without passing there.  Until then the waiter looks again soon
+	 * (*settling): the last one may go to sleep rather than stop.
+	 */
+	if ((options & WUNTRACED) && (flags & (P_STOPPED | P_WAITED)) == P_STOPPED &&
+	    !stop_settled(child)) {
+		*settling = true;
+		flags = 0;
+	} else if ((options & WUNTRACED) && (flags & (P_STOPPED | P_WAITED)) == P_STOPPED) {
 		*status = W_STOPCODE(child->p_xsig);
 		*code = CLD_STOPPED;
 		if (!(options & WNOWAIT))
@@ -302,6 +325,7 @@ wait_options_ok(int options)
 	    WTRAPPED)) == 0 && (options & (WEXITED | WUNTRACED | WCONTINUED | WTRAPPED)));
 }
 
+
 /*
  * A child of p matching (idtype, id) with something to report, in
  * *child (NULL if none has yet), or ECHILD when no child matches at all.
@@ -310,7 +334,7 @@ wait_options_ok(int options)
  */
 static int
 wait_find(struct proc *p, idtype_t idtype, id_t id, int options, struct proc **found,
-    int *status, int *code, int *what)
+    int *status, int *code, int *what, bool *settling)
 {
 	struct proc *child;
 	bool any = false;
@@ -321,7 +345,7 @@ wait_find(struct proc *p, idtype_t idtype, id_t id, int options, struct proc **f
 		child = id > 0 && id <= INT32_MAX ? pfind((pid_t)id) : NULL;
 		if (child == NULL || child->p_pptr != p)
 			return (ECHILD);
-		if ((*what = wait_event(child, options, status, code)) != 0)
+		if ((*what = wait_event(child, options, status, code, settling)) != 0)
 			*found = child;
 		return (0);
 	}
@@ -329,7 +353,7 @@ wait_find(struct proc *p, idtype_t idtype, id_t id, int options, struct proc **f
 		if (!wait_matches(child, idtype, id))
 			continue;
 		any = true;
-		if ((*what = wait_event(child, options, status, code)) != 0) {
+		if ((*what = wait_event(child, options, status, code, settling)) != 0) {
 			*found = child;
 			return (0);
 		}
@@ -371,6 +395,7 @@ kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
 {
 	struct proc *child;
 	int error, werr, code = 0, what = 0;
+	bool settling;
 
 	if (!wait_options_ok(options))
 		return (EINVAL);
@@ -388,8 +413,9 @@ kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
 		 * child whose exit sent it is there to report (the signal's
 		 * handler runs on the way out all the same).
 		 */
+		settling = false;
 		if ((werr = wait_find(p, idtype, id, options, &child, status, &code,
-		    &what)) != 0) {
+		    &what, &settling)) != 0) {
 			error = werr;
 			break;
 		}
@@ -402,7 +428,10 @@ kern_wait6(struct proc *p, idtype_t idtype, id_t id, int options, pid_t *pidp,
 		}
 		if (error != 0 || (options & WNOHANG))
 			break;
-		error = msleep(p, &proctree_lock, PCATCH, "wait", 0);
+		/* A stop still settling is looked at again at the next tick. */
+		error = msleep(p, &proctree_lock, PCATCH, "wait", settling ? 1 : 0);
+		if (error == EAGAIN)
+			error = 0;
 	}
 	spin_unlock(&proctree_lock);
 	return (error);
@@ -451,6 +480,7 @@ kern_pdwait(struct procdesc *pd, int options, int *status, siginfo_t *si,
 {
 	struct proc *child;
 	int error = 0, code = 0, what;
+	bool settling;
 
 	if (!wait_options_ok(options))
 		return (EINVAL);
@@ -464,7 +494,8 @@ kern_pdwait(struct procdesc *pd, int options, int *status, siginfo_t *si,
 			error = ESRCH;
 			break;
 		}
-		if ((what = wait_event(child, options, status, &code)) != 0) {
+		settling = false;
+		if ((what = wait_event(child, options, status, &code, &settling)) != 0) {
 			*found = true;
 			if (wait_report(child, what, code, options, *status, si, wru))
 				return (0);
@@ -473,7 +504,9 @@ kern_pdwait(struct procdesc *pd, int options, int *status, siginfo_t *si,
 		}
 		if (error != 0 || (options & WNOHANG))
 			break;
-		error = msleep(pd, &proctree_lock, PCATCH, "pdwait", 0);
+		error = msleep(pd, &proctree_lock, PCATCH, "pdwait", settling ? 1 : 0);
+		if (error == EAGAIN)
+			error = 0;
 	}
 	spin_unlock(&proctree_lock);
 	return (error);
