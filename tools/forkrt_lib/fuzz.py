@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from . import console, runloop, setup
-from .common import ARCHES, EXIT_FAIL, TIMEOUT_S, UserError
+from .common import ALL_ARCHES, ARCHES, EXIT_FAIL, TIMEOUT_S, UserError
 
 SEED_RE = re.compile(r"^# seed (\d+)")
 CALLS_RE = re.compile(r"^# (\d+) calls in (\d+) ms")
@@ -20,7 +20,7 @@ DEFAULT_SEED = 0x5eed2024
 
 def add_arguments(p) -> None:
     """The options of `forkrt fuzz` (for tools/forkrt's subparser)."""
-    p.add_argument("--arch", choices=("riscv64", "x86_64", "all"), default="all")
+    p.add_argument("--arch", choices=(*ARCHES, "all"), default="all")
     p.add_argument("--iterations", type=int, default=20000, metavar="N",
                    help="system calls in all, per arch (default 20000)")
     p.add_argument("--seed", type=int, default=None, metavar="S",
@@ -49,7 +49,7 @@ def cmd_fuzz(a, rest=None) -> int:
     guest_time = max(10, int(timeout) - 30)
     cmdline = (f"fuzz --iterations {a.iterations} --seed {seed} --procs {a.procs} "
                f"--time {guest_time}")
-    arches = list(ARCHES) if a.arch == "all" else [a.arch]
+    arches = list(ALL_ARCHES) if a.arch == "all" else [a.arch]
     setup.ensure()
     seen = {arch: {"seed": None, "calls": None, "ms": None, "ok": 0, "notok": []}
             for arch in arches}
