@@ -341,7 +341,10 @@ table_drop(struct pmap_inval *iv, pt_entry_t *l2e, vaddr_t va)
 		inval_finish(iv);
 }
 
-/* Make *l2e's table pm's alone: a shared one is copied, every leaf read-only. */
+/*
+ * Make *l2e's table pm's alone: a shared one is copied, every leaf
+ * read-only, under a writable entry (the copy is nobody else's).
+ */
 static int
 table_own(struct pmap_inval *iv, pt_entry_t *l2e, vaddr_t va)
 {
@@ -354,14 +357,20 @@ table_own(struct pmap_inval *iv, pt_entry_t *l2e, vaddr_t va)
 		return (ENOMEM);
 	src = pt_kva(*l2e);
 	dst = phys_to_kva(pt);
-	for (int i = 0; i < PT_NPTE; i++)
-		dst[i] = (src[i] & PTE_VALID) ? src[i] | PTE_AP_RO : 0;
+	/* AP[2] is bit 7 and valid bit 0: read-only where valid, no branch. */
+	_Static_assert(PTE_AP_RO == PTE_VALID << 7, "AP[2]");
+	for (int i = 0; i < PT_NPTE; i += 4) {
+		dst[i] = src[i] | (src[i] & PTE_VALID) << 7;
+		dst[i + 1] = src[i + 1] | (src[i + 1] & PTE_VALID) << 7;
+		dst[i + 2] = src[i + 2] | (src[i + 2] & PTE_VALID) << 7;
+		dst[i + 3] = src[i + 3] | (src[i + 3] & PTE_VALID) << 7;
+	}
 	VMCNT_ADD(v_pt_copied, 1);
 	iv->full = true;
 	inval_add(iv, va & ~(L2_SIZE - 1), PT_NPTE);
 	iv->unref[iv->nunref++] = PTE_TO_PA(*l2e);
 	pt_sync();
-	*l2e = pt | UTABLE | TBL_AP_RO;
+	*l2e = pt | UTABLE;
 	if (iv->nunref == UNREF_MAX)
 		inval_finish(iv);
 	return (0);
@@ -392,8 +401,7 @@ table_for_enter(struct pmap_inval *iv, vaddr_t va, bool writable, pt_entry_t **p
 	t = pt_kva(*l2e);
 	if (writable && (*l2e & TBL_AP_RO)) {
 		for (int i = 0; i < PT_NPTE; i++)
-			if (t[i] & PTE_VALID)
-				t[i] |= PTE_AP_RO;
+			t[i] |= (t[i] & PTE_VALID) << 7;
 		pt_sync();
 		*l2e &= ~TBL_AP_RO;
 		iv->full = true;	/* the walk caches held the old entry */
