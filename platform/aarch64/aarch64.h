@@ -67,6 +67,8 @@ typedef uint64_t pt_entry_t;
 #define EC_ILLEGAL	0x0e
 #define EC_SVC64	0x15
 #define EC_MSR		0x18
+#define EC_SVE		0x19	/* CPACR_EL1.ZEN leaves SVE off at EL0 */
+#define EC_SME		0x1d
 #define EC_IABT_LOW	0x20
 #define EC_IABT_CUR	0x21
 #define EC_PC_ALIGN	0x22

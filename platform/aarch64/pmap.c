@@ -12,8 +12,10 @@
  * ASIDs: 16 bits where ID_AA64MMFR0 says so (TCR.AS, start.S), else 8.
  * ASID 0 is the kernel-only root's, and the fallback of pmaps created
  * when every other is taken: such pmaps share it, and activating one
- * flushes ASID 0 on this CPU first.  A pmap's ASID is flushed everywhere
- * and freed when it is destroyed.
+ * flushes ASID 0 on this CPU first.  A destroyed pmap's ASID is not
+ * flushed but set aside as dirty; when the allocator runs out of clean
+ * ones, one broadcast TLBI VMALLE1IS cleans them all (every 65535
+ * processes with 16-bit ASIDs).
  *
  * Shared leaf tables (pmap_copy).  The hierarchical permission bits of
  * a table descriptor restrict everything below it: APTable[1] set makes
@@ -31,15 +33,22 @@
  *
  * TLB shootdown without IPIs.  TLBI ...IS operations reach every CPU of
  * the inner shareable domain, and the DSB ISH after them completes only
- * once all have done them.  A CPU keeps a pmap's entries, under its
- * ASID, after switching away, so the CPUs to reach are those that ever
- * ran the pmap (pm_ever, which only grows): if that is this CPU alone the
- * non-broadcast forms do, otherwise one broadcast per operation, counted
- * as a shootdown round to the others.  pm_ever gets a CPU's bit (full
- * barrier) before its TTBR0 can lead a walk into the tables, and an
- * operation reads it after its stores and a full barrier, so a CPU it
- * misses walked the new entries.  Page-table pages an operation drops
- * are freed after its flush.  Entering a mapping always flushes its page
+ * once all have done them: one broadcast replaces the IPI round of the
+ * other platforms, and is used where they would send one, when the pmap
+ * is active on another CPU (pm_active), counted as a shootdown round.
+ * A CPU that switched away keeps the pmap's entries under its ASID, so
+ * a change that reaches no other CPU now bumps pm_gen, and a CPU
+ * activating the pmap flushes its ASID locally if pm_gen moved since it
+ * last did (pm_seen).  pmap_activate sets the CPU's bit in pm_active and
+ * then reads pm_gen; an operation writes its entries, bumps pm_gen, then
+ * reads pm_active, all with full barriers: either it sees the CPU and
+ * broadcasts, or the CPU sees the new generation and flushes.  While a
+ * pmap is active on a CPU every change is flushed there before the
+ * operation returns, so that CPU's pm_seen may follow pm_gen.  (Under
+ * QEMU's multi-threaded TCG a broadcast TLBI is a stop-the-world safe
+ * work item on every vCPU: using it only where another ISA sends an IPI
+ * matters even more there; BENCHMARKS.md measures both.)  Page-table
+ * pages an operation drops are freed after its flush.  Entering a mapping always flushes its page
  * here: the architecture lets a TLB keep an entry that faulted for
  * permission, and a CPU elsewhere holding lesser rights faults and
  * enters the mapping again itself.  An entry that changes its page is
@@ -74,7 +83,8 @@ struct pmap {
 	paddr_t		pm_root;	/* (b) its physical address */
 	unsigned	pm_asid;	/* (b) 0: the shared fallback */
 	volatile cpuset_t pm_active;	/* (a) CPUs with pm in TTBR0 */
-	volatile cpuset_t pm_ever;	/* (a) CPUs that ever had it: may hold its entries */
+	volatile uint64_t pm_gen;	/* (a) changes not flushed where pm is inactive */
+	uint64_t	pm_seen[MAXCPU]; /* (o) CPU i's: the pm_gen its TLB agrees with */
 	struct pt_bounds pm_bounds;	/* (m) where leaf tables may be */
 	vaddr_t		pm_l2_gig;	/* (m) the gigabyte pm_l2 maps */
 	pt_entry_t	*pm_l2;		/* (m) its level-2 table, NULL: none */
@@ -99,9 +109,12 @@ struct pmap_inval {
 
 static paddr_t kernel_root;		/* (b) TTBR1 */
 static pt_entry_t empty_l0[PT_NPTE] __aligned(PAGE_SIZE);	/* TTBR0 of no process */
-static volatile uint64_t asid_map[ASID_MAX / 64];	/* (a) bit set: taken */
+/* Lock key: (s) asid_lock, a leaf. */
+static struct spinlock asid_lock = SPINLOCK_INIT("asid");
+static uint64_t asid_map[ASID_MAX / 64];	/* (s) bit set: in use or dirty */
+static uint64_t asid_dirty[ASID_MAX / 64];	/* (s) freed, not yet flushed */
+static unsigned asid_next = 1;		/* (s) where the search goes on */
 static unsigned asid_count = 256;	/* (b) */
-static unsigned asid_hint = 1;		/* racy start of the search */
 
 vaddr_t kstack_region_base = KSTACK_REGION_BASE;
 size_t kstack_region_size = (size_t)KSTACK_REGION_GIGS * L1_SIZE;
@@ -125,22 +138,53 @@ prot_to_pte(vm_prot_t prot)
 	return (b);
 }
 
+/*
+ * A clean ASID, or 0 (shared) when every one is in use.  Running out of
+ * clean ones, flush every CPU's TLB once and take the dirty ones back.
+ */
 static unsigned
 asid_alloc(void)
 {
-	unsigned start = asid_hint, i;
+	unsigned a = 0, i, pass;
 
-	for (i = 0; i < asid_count - 1; i++) {
-		unsigned a = 1 + (start - 1 + i) % (asid_count - 1);
-		uint64_t bit = 1ul << (a & 63), old;
+	spin_lock(&asid_lock);
+	for (pass = 0; pass < 2 && a == 0; pass++) {
+		for (i = 0; i < asid_count - 1; i++) {
+			unsigned c = 1 + (asid_next - 1 + i) % (asid_count - 1);
 
-		old = __atomic_fetch_or(&asid_map[a / 64], bit, __ATOMIC_ACQ_REL);
-		if (!(old & bit)) {
-			asid_hint = a + 1;
-			return (a);
+			if (!(asid_map[c / 64] & (1ul << (c & 63)))) {
+				a = c;
+				break;
+			}
+		}
+		if (a == 0 && pass == 0) {
+			dsb_ishst();
+			__asm__ volatile("tlbi vmalle1is" : : : "memory");
+			dsb_ish();
+			isb();
+			for (i = 0; i < asid_count / 64; i++) {
+				asid_map[i] &= ~asid_dirty[i];
+				asid_dirty[i] = 0;
+			}
+			asid_map[0] |= 1;
 		}
 	}
-	return (0);
+	if (a != 0) {
+		asid_map[a / 64] |= 1ul << (a & 63);
+		asid_next = a + 1;
+	}
+	spin_unlock(&asid_lock);
+	return (a);
+}
+
+static void
+asid_free(unsigned a)
+{
+	if (a == 0)
+		return;
+	spin_lock(&asid_lock);
+	asid_dirty[a / 64] |= 1ul << (a & 63);
+	spin_unlock(&asid_lock);
 }
 
 /* Make this CPU's stores to tables visible to every walker. */
@@ -150,9 +194,13 @@ pt_sync(void)
 	dsb_ishst();
 }
 
-/* Flush what iv says of pm: here only if no other CPU ever ran pm, else everywhere. */
-static bool
-tlb_flush(const struct pmap_inval *iv, cpuset_t others)
+/*
+ * Flush what iv says of pm: everywhere when it is active on another CPU
+ * (others), else here if it is active here; the others flush on their
+ * next activation (pm_gen).
+ */
+static void
+tlb_flush(const struct pmap_inval *iv, cpuset_t others, bool here)
 {
 	struct pmap *pm = iv->pm;
 	bool all = iv->full || iv->eva - iv->sva > TLBI_MAX * PAGE_SIZE;
@@ -166,7 +214,7 @@ tlb_flush(const struct pmap_inval *iv, cpuset_t others)
 			for (va = iv->sva; va < iv->eva; va += PAGE_SIZE)
 				tlbi_vae1is(tlbi_va(va, pm->pm_asid));
 		dsb_ish();
-	} else {
+	} else if (here) {
 		if (all)
 			tlbi_aside1(pm->pm_asid);
 		else
@@ -175,15 +223,6 @@ tlb_flush(const struct pmap_inval *iv, cpuset_t others)
 		__asm__ volatile("dsb nsh" : : : "memory");
 	}
 	isb();
-	return (others != 0);
-}
-
-static cpuset_t
-others_of(struct pmap *pm)
-{
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return (__atomic_load_n(&pm->pm_ever, __ATOMIC_RELAXED) &
-	    ~CPUSET_BIT(curcpu()->ci_id));
 }
 
 static void
@@ -204,10 +243,21 @@ inval_finish(struct pmap_inval *iv)
 	cpuset_t others;
 	paddr_t pa, next;
 
+	struct cpu *ci = curcpu();
+	bool here = ci->ci_pmap == pm;
+	uint64_t gen;
+
 	if (iv->npages == 0)
 		return;
-	others = others_of(pm);
-	if (tlb_flush(iv, others))
+	dsb_ishst();
+	gen = __atomic_add_fetch(&pm->pm_gen, 1, __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	others = __atomic_load_n(&pm->pm_active, __ATOMIC_RELAXED) &
+	    ~CPUSET_BIT(ci->ci_id);
+	tlb_flush(iv, others, here);
+	if (here)
+		pm->pm_seen[ci->ci_id] = gen;
+	if (others != 0)
 		smp_shootdown_count((unsigned)__builtin_popcountll(others), iv->npages);
 	for (pa = iv->dropped; pa != 0; pa = next) {
 		next = *(pt_entry_t *)phys_to_kva(pa);
@@ -437,22 +487,16 @@ pmap_create(void)
 	return (pm);
 }
 
+/* Its ASID goes dirty: no CPU's entries under it are used before asid_alloc flushes them. */
 void
 pmap_destroy(struct pmap *pm)
 {
 	const struct pt_bounds *b = &pm->pm_bounds;
-	struct pmap_inval iv = { .pm = pm, .full = true, .npages = 1 };
 	pt_entry_t *l1, *l2;
 	unsigned j, k;
 
 	KASSERT(pm->pm_active == 0, "pmap_destroy: pmap still active");
-	/* No CPU may keep its entries under an ASID the next pmap gets. */
-	if (pm->pm_asid != 0 && pm->pm_ever != 0) {
-		(void)tlb_flush(&iv, others_of(pm));
-	}
-	if (pm->pm_asid != 0)
-		__atomic_fetch_and(&asid_map[pm->pm_asid / 64],
-		    ~(1ul << (pm->pm_asid & 63)), __ATOMIC_RELEASE);
+	asid_free(pm->pm_asid);
 	if (pm->pm_l0[0] & PTE_VALID) {
 		l1 = pt_kva(pm->pm_l0[0]);
 		for (j = 0; j < PTB_GIGS; j++) {
@@ -699,9 +743,10 @@ pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pa, vm_prot_t *prot)
 }
 
 /*
- * ASID 0 is shared (the kernel-only root's and the fallback's): whatever
- * this CPU cached under it may be another pmap's, so switching to it
- * flushes it here.
+ * The ASID is flushed here when pm changed since this CPU last had it
+ * (pm_gen, see the top), and always for ASID 0, which is shared (the
+ * kernel-only root's and the fallback's): what this CPU cached under it
+ * may be another pmap's.
  */
 void
 pmap_activate(struct pmap *pm)
@@ -710,20 +755,25 @@ pmap_activate(struct pmap *pm)
 	struct pmap *old = ci->ci_pmap;
 	cpuset_t bit = CPUSET_BIT(ci->ci_id);
 	unsigned asid = pm != NULL ? pm->pm_asid : 0;
+	bool flush = asid == 0;
+	uint64_t gen;
 
 	if (pm == old)
 		return;
 	if (pm != NULL) {
 		__atomic_or_fetch(&pm->pm_active, bit, __ATOMIC_SEQ_CST);
-		if (!(pm->pm_ever & bit))
-			__atomic_or_fetch(&pm->pm_ever, bit, __ATOMIC_SEQ_CST);
+		gen = __atomic_load_n(&pm->pm_gen, __ATOMIC_SEQ_CST);
+		if (pm->pm_seen[ci->ci_id] != gen) {
+			flush = true;
+			pm->pm_seen[ci->ci_id] = gen;
+		}
 	}
 	ci->ci_pmap = pm;
 	w_ttbr0_el1((pm != NULL ? pm->pm_root : kva_to_phys(empty_l0)) |
 	    ((uint64_t)asid << 48));
 	isb();
-	if (asid == 0) {
-		tlbi_aside1(0);
+	if (flush) {
+		tlbi_aside1(asid);
 		__asm__ volatile("dsb nsh" : : : "memory");
 		isb();
 	}

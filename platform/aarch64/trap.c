@@ -16,7 +16,8 @@
  * The GIC's interrupt, from either mode: the virtual timer, or SGI 0,
  * another CPU's IPI (hal_ipi_send).  The SGI is ended before ipi_intr()
  * looks at what is pending, so that an IPI posted meanwhile raises it
- * again.
+ * again; the timer only after it is re-armed, or its still-high line
+ * would pend it again at once.
  */
 void
 trap_irq(struct trapframe *tf, bool from_user)
@@ -25,13 +26,17 @@ trap_irq(struct trapframe *tf, bool from_user)
 
 	(void)tf;
 	while ((intid = gic_ack()) < 1020) {
-		gic_eoi(intid);
-		if (intid == INTID_VTIMER)
+		if (intid == INTID_VTIMER) {
+			/* Re-armed first: the level-sensitive PPI is low at the EOI. */
 			timer_intr(from_user);
-		else if (intid == INTID_SGI_IPI)
+			gic_eoi(intid);
+		} else if (intid == INTID_SGI_IPI) {
+			gic_eoi(intid);
 			ipi_intr();
-		else
+		} else {
+			gic_eoi(intid);
 			printf("aarch64: stray interrupt %u\n", intid);
+		}
 	}
 }
 
@@ -99,6 +104,8 @@ trap_user(struct trapframe *tf, bool irq)
 	case EC_MSR:
 	case EC_WFX:
 	case EC_FP:
+	case EC_SVE:
+	case EC_SME:
 		trap_signal(l, SIGILL, "illegal instruction", tf->tf_elr);
 		break;
 	default:
