@@ -9,11 +9,17 @@
  */
 #include "fail.h"
 #include "file.h"
+#include "fork.h"
+#include "lwp.h"
+#include "pid.h"
 #include "pmap.h"
 #include "proc.h"
+#include "reaper.h"
 #include "resource.h"
+#include "sched.h"
 #include "session.h"
 #include "signalvar.h"
+#include "sysctl.h"
 #include "trap.h"
 #include "vm.h"
 #include "vmmeter.h"
@@ -23,6 +29,19 @@
 int maxproc;			/* (*) kern.maxproc; sized from memory at boot */
 
 struct vmmeter vmcnt;		/* (a) */
+SYSCTL_INT("vm.stats.vm.v_forks", vmcnt.v_forks);
+SYSCTL_INT("vm.stats.vm.v_vforks", vmcnt.v_vforks);
+SYSCTL_INT("vm.stats.vm.v_rforks", vmcnt.v_rforks);
+SYSCTL_INT("vm.stats.vm.v_kthreads", vmcnt.v_kthreads);
+SYSCTL_INT("vm.stats.vm.v_forkpages", vmcnt.v_forkpages);
+SYSCTL_INT("vm.stats.vm.v_vforkpages", vmcnt.v_vforkpages);
+SYSCTL_INT("vm.stats.vm.v_rforkpages", vmcnt.v_rforkpages);
+SYSCTL_INT("vm.stats.vm.v_kthreadpages", vmcnt.v_kthreadpages);
+SYSCTL_INT("vm.stats.vm.v_vm_faults", vmcnt.v_vm_faults);
+SYSCTL_INT("vm.stats.vm.v_cow_faults", vmcnt.v_cow_faults);
+SYSCTL_INT("vm.stats.vm.v_zfod", vmcnt.v_zfod);
+SYSCTL_INT("vm.stats.vm.v_pt_shared", vmcnt.v_pt_shared);
+SYSCTL_INT("vm.stats.vm.v_pt_copied", vmcnt.v_pt_copied);
 
 /*
  * at_fork callouts: run for every fork once parent and child are set up.
@@ -64,7 +83,7 @@ rm_at_fork(forklist_fn *function)
 	return (false);
 }
 
-int
+static int
 maxproc_set(int v)
 {
 	if (v < PROC_RESERVE + 1 || v > PID_MAX)
@@ -72,6 +91,7 @@ maxproc_set(int v)
 	maxproc = v;
 	return (0);
 }
+SYSCTL_INT_RW("kern.maxproc", maxproc, maxproc_set);
 
 /*
  * The throttle against fork bombs: a console line at most once a second,

@@ -19,9 +19,11 @@
  * taken after sleepq_lock.  Stealing holds one run-queue lock at a time.
  */
 #include "hal.h"
+#include "itimer.h"
 #include "pmap.h"
 #include "proc.h"
 #include "rusage.h"
+#include "sched.h"
 #include "signalvar.h"
 #include "trap.h"
 #include "vm.h"
@@ -356,7 +358,6 @@ sched_kick(struct lwp *l)
 static void
 estcpu_decay(void)
 {
-	extern LIST_HEAD(proclist, proc) allproc;
 	struct proc *p;
 
 	spin_lock(&proctree_lock);
