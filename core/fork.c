@@ -29,19 +29,20 @@
 int maxproc;			/* (*) kern.maxproc; sized from memory at boot */
 
 struct vmmeter vmcnt;		/* (a) */
-SYSCTL_INT("vm.stats.vm.v_forks", vmcnt.v_forks);
-SYSCTL_INT("vm.stats.vm.v_vforks", vmcnt.v_vforks);
-SYSCTL_INT("vm.stats.vm.v_rforks", vmcnt.v_rforks);
-SYSCTL_INT("vm.stats.vm.v_kthreads", vmcnt.v_kthreads);
-SYSCTL_INT("vm.stats.vm.v_forkpages", vmcnt.v_forkpages);
-SYSCTL_INT("vm.stats.vm.v_vforkpages", vmcnt.v_vforkpages);
-SYSCTL_INT("vm.stats.vm.v_rforkpages", vmcnt.v_rforkpages);
-SYSCTL_INT("vm.stats.vm.v_kthreadpages", vmcnt.v_kthreadpages);
-SYSCTL_INT("vm.stats.vm.v_vm_faults", vmcnt.v_vm_faults);
-SYSCTL_INT("vm.stats.vm.v_cow_faults", vmcnt.v_cow_faults);
-SYSCTL_INT("vm.stats.vm.v_zfod", vmcnt.v_zfod);
-SYSCTL_INT("vm.stats.vm.v_pt_shared", vmcnt.v_pt_shared);
-SYSCTL_INT("vm.stats.vm.v_pt_copied", vmcnt.v_pt_copied);
+#define VMCNT_SYSCTL(field)	SYSCTL_INT("vm.stats.vm." #field, vmcnt.field)
+VMCNT_SYSCTL(v_forks);
+VMCNT_SYSCTL(v_vforks);
+VMCNT_SYSCTL(v_rforks);
+VMCNT_SYSCTL(v_kthreads);
+VMCNT_SYSCTL(v_forkpages);
+VMCNT_SYSCTL(v_vforkpages);
+VMCNT_SYSCTL(v_rforkpages);
+VMCNT_SYSCTL(v_kthreadpages);
+VMCNT_SYSCTL(v_vm_faults);
+VMCNT_SYSCTL(v_cow_faults);
+VMCNT_SYSCTL(v_zfod);
+VMCNT_SYSCTL(v_pt_shared);
+VMCNT_SYSCTL(v_pt_copied);
 
 /*
  * at_fork callouts: run for every fork once parent and child are set up.
