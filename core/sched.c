@@ -25,6 +25,7 @@
 #include "rusage.h"
 #include "sched.h"
 #include "signalvar.h"
+#include "sysctl.h"
 #include "trap.h"
 #include "vm.h"
 
@@ -608,3 +609,29 @@ sched_idle_loop(void)
 		sched_switch();
 	}
 }
+
+/* A per-CPU scheduler count summed over the CPUs (each read racily: a statistic). */
+static int
+sched_count(size_t off)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < ncpus; i++)
+		n += __atomic_load_n((uint64_t *)((char *)&cpus[i] + off), __ATOMIC_RELAXED);
+	return ((int)n);
+}
+
+static int
+sched_switches(void)
+{
+	return (sched_count(offsetof(struct cpu, ci_switches)));
+}
+
+static int
+sched_steals(void)
+{
+	return (sched_count(offsetof(struct cpu, ci_steals)));
+}
+
+SYSCTL_PROC("kern.sched.switches", sched_switches);
+SYSCTL_PROC("kern.sched.steals", sched_steals);
