@@ -34,6 +34,13 @@ int	kernel_guard_get(void);
 int	write_kernel_text_set(int v);
 int	kstack_overflow_set(int v);
 int	debug_stack_smash_set(int v);
+#ifdef FAIL_POINTS
+int	pmap_contract_get(void);
+int	pmap_contract_set(int v);
+int	pmap_contract_cases_get(void);
+int	pmap_tlb_page_set(int v);
+int	pmap_tlb_set(int v);
+#endif
 extern int aslr_enable;
 int	aslr_enable_set(int v);
 
@@ -196,6 +203,13 @@ static const struct sysctl_oid sysctls[] = {
 	{ "debug.write_kernel_text", get_zero, write_kernel_text_set },
 	{ "debug.kstack_overflow", get_zero, kstack_overflow_set },
 	{ "debug.stack_smash", get_zero, debug_stack_smash_set },
+#ifdef FAIL_POINTS
+	/* The pmap contract test (mm/pmap_contract.c): test builds only. */
+	{ "debug.pmap_contract", pmap_contract_get, pmap_contract_set },
+	{ "debug.pmap_contract_cases", pmap_contract_cases_get, NULL },
+	{ "debug.pmap_tlb_page", get_zero, pmap_tlb_page_set },
+	{ "debug.pmap_tlb", get_zero, pmap_tlb_set },
+#endif
 };
 
 /*
