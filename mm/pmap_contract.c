@@ -408,8 +408,9 @@ out:
  * shared, not copied), dst nothing outside it; a write on either side
  * (pmap_enter of a new page, as a copy-on-write fault does), a remove or
  * a protect is seen by that side only; re-entering what a shared table
- * already says copies nothing; a second pmap_copy cutting one table fills
- * dst's table; destroying dst leaves src whole.
+ * already says copies nothing; two pmap_copy calls cutting one table fill
+ * one table of dst's; destroying dst leaves src whole; a shared table
+ * removed whole from one side stays for the other until it lets it go.
  */
 static void
 case_copy(struct pc *c)
@@ -421,6 +422,7 @@ case_copy(struct pc *c)
 	};
 	struct pmap *src, *dst;
 	unsigned shared, copied;
+	int64_t f;
 
 	CHECK(c, (src = c->pm[0] = pmap_create()) != NULL);
 	CHECK(c, (dst = c->pm[1] = pmap_create()) != NULL);
@@ -503,6 +505,68 @@ case_copy(struct pc *c)
 	pmap_protect(src, t - PG(3), t - PG(1), RWX);
 	CHECK(c, maps(src, t - PG(3), c->pg[3], RWX));
 	CHECK(c, maps(src, t - PG(2), c->pg[2], RWX));
+	/*
+	 * A shared table removed whole from one holder stays for the other,
+	 * no page back, and goes back when the last lets it go.
+	 */
+	CHECK(c, (dst = c->pm[1] = pmap_create()) != NULL);
+	CHECK(c, pmap_copy(dst, src, t, t + SPAN) == 0);
+	CHECK(c, maps_ro(dst, t, c->pg[7]) && maps_ro(src, t, c->pg[7]));
+	f = nfree();
+	pmap_remove(dst, t, t + SPAN);
+	CHECK(c, unmapped(dst, t) && unmapped(dst, t + PG(200)));
+	CHECK(c, maps_ro(src, t, c->pg[7]) && maps(src, t + PG(200), c->pg[2], RX));
+	CHECK_COUNT(c, nfree() == f);
+	pmap_remove(src, t, t + SPAN);
+	CHECK(c, unmapped(src, t));
+	CHECK_COUNT(c, nfree() == f + 1);
+out:
+	return;
+}
+
+/*
+ * Changes to a table three pmaps share (a copy of a copy), each on one
+ * holder: a remove of part of it, a write to a page already there (the
+ * same page, now writable, as the last holder of a page gets), a protect
+ * of part of it; the other two keep the table as it was, and when all
+ * have their own copies the original goes back.
+ */
+static void
+case_copy_shared(struct pc *c)
+{
+	vaddr_t t = 14 * GIG + 20 * SPAN;
+	struct pmap *a, *b, *d;
+	unsigned copied;
+	int64_t f;
+
+	CHECK(c, (a = c->pm[0] = pmap_create()) != NULL);
+	CHECK(c, (b = c->pm[1] = pmap_create()) != NULL);
+	CHECK(c, (d = c->pm[2] = pmap_create()) != NULL);
+	for (int i = 0; i < 4; i++)
+		CHECK(c, pmap_enter(a, t + PG(i * 100), c->pg[i], RW) == 0);
+	CHECK(c, pmap_copy(b, a, t, t + SPAN) == 0);
+	CHECK(c, pmap_copy(d, b, t, t + SPAN) == 0);
+	copied = vmcnt.v_pt_copied;
+	f = nfree();
+	/* d: part of it removed. */
+	pmap_remove(d, t + PG(100), t + PG(101));
+	CHECK(c, vmcnt.v_pt_copied == copied + 1);
+	CHECK_COUNT(c, nfree() == f - 1);
+	CHECK(c, unmapped(d, t + PG(100)) && maps_ro(d, t, c->pg[0]));
+	CHECK(c, maps_ro(a, t + PG(100), c->pg[1]) && maps_ro(b, t + PG(100), c->pg[1]));
+	/* b: the same page made writable. */
+	CHECK(c, pmap_enter(b, t + PG(200), c->pg[2], RW) == 0);
+	CHECK(c, maps(b, t + PG(200), c->pg[2], RW));
+	CHECK(c, maps_ro(b, t + PG(300), c->pg[3]));
+	CHECK(c, maps_ro(a, t + PG(200), c->pg[2]) && maps_ro(d, t + PG(200), c->pg[2]));
+	/* a, the table's last holder: no copy; a protect of part of it. */
+	copied = vmcnt.v_pt_copied;
+	pmap_protect(a, t + PG(300), t + PG(301), VM_PROT_NONE);
+	CHECK(c, vmcnt.v_pt_copied == copied);
+	CHECK(c, unmapped(a, t + PG(300)) && maps_ro(a, t, c->pg[0]));
+	CHECK(c, maps_ro(b, t + PG(300), c->pg[3]) && maps_ro(d, t + PG(300), c->pg[3]));
+	CHECK(c, maps_ro(d, t + PG(200), c->pg[2]) && unmapped(d, t + PG(100)));
+	CHECK(c, maps(b, t + PG(200), c->pg[2], RW));
 out:
 	return;
 }
@@ -677,6 +741,10 @@ case_enomem(struct pc *c)
 	CHECK(c, maps_ro(src, va0, c->pg[0]));
 	CHECK(c, pmap_enter(src, va0 + PG(1), c->pg[4], RW) == ENOMEM);
 	CHECK(c, maps_ro(src, va0 + PG(1), c->pg[1]) && maps_ro(dst, va0 + PG(1), c->pg[1]));
+	/* A partial protect of it: dst's page loses rights or goes, src keeps its own. */
+	pmap_protect(dst, va0, va0 + PG(1), VM_PROT_NONE);
+	CHECK(c, unmapped(dst, va0));
+	CHECK(c, maps_ro(src, va0, c->pg[0]) && maps_ro(src, va0 + PG(1), c->pg[1]));
 	/* A partial remove of it: dst's page goes (its table may too), src keeps its own. */
 	pmap_remove(dst, va0 + PG(1), va0 + PG(2));
 	CHECK(c, unmapped(dst, va0 + PG(1)));
@@ -715,6 +783,7 @@ static const struct {
 	{ case_copy, "copy" },
 	{ case_destroy, "destroy" },
 	{ case_enomem, "enomem" },
+	{ case_copy_shared, "copy_shared" },
 };
 
 static int last_result = -1;	/* (a) */
@@ -813,9 +882,11 @@ static int
 tlb_step(struct vmspace *vm, int step)
 {
 	vaddr_t va = tlb.window;
-	struct pmap *pm = vm->pmap;
+	struct pmap *pm = vm->pmap, *copy = NULL;
 	int error = 0;
 
+	if (step == PMAP_TLB_COPY)
+		copy = pmap_create();
 	spin_lock(&vm->lock);
 	if (step == PMAP_TLB_SETUP && !tlb_window_ok(vm, va)) {
 		spin_unlock(&vm->lock);
@@ -838,8 +909,20 @@ tlb_step(struct vmspace *vm, int step)
 	case PMAP_TLB_TEARDOWN:
 		pmap_remove(pm, va, va + SPAN);
 		break;
+	case PMAP_TLB_ENTER_RO:
+		error = pmap_enter(pm, va, tlb.a, R);
+		break;
+	case PMAP_TLB_COPY:
+		/* Fork's step: the caller's pmap loses the write right. */
+		if (copy == NULL)
+			error = ENOMEM;
+		else
+			error = pmap_copy(copy, pm, va, va + SPAN);
+		break;
 	}
 	spin_unlock(&vm->lock);
+	if (copy != NULL)
+		pmap_destroy(copy);
 	return (error);
 }
 
@@ -849,7 +932,7 @@ pmap_tlb_set(int step)
 	struct proc *p = curproc();
 	int error;
 
-	if (step < PMAP_TLB_SETUP || step > PMAP_TLB_TEARDOWN)
+	if (step < PMAP_TLB_SETUP || step > PMAP_TLB_COPY)
 		return (EINVAL);
 	spin_lock(&tlb_lock);
 	if (step == PMAP_TLB_SETUP ? tlb.pid != 0 : tlb.pid != p->p_pid) {

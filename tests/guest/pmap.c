@@ -15,8 +15,9 @@
  * thread on each CPU, spinning in user mode so that the pmap stays
  * active there with the page in its TLB, reads or writes it before and
  * after each pmap call.  After pmap_enter of another page every CPU sees
- * the new one; after pmap_protect a write faults, on every CPU; after
- * pmap_remove (of the page, or of its whole leaf table) a read faults.
+ * the new one; after pmap_protect, pmap_enter of the page read-only or
+ * pmap_copy (fork) a write faults, on every CPU; after pmap_remove (of
+ * the page, or of its whole leaf table) a read faults.
  * A fault lands in a SIGSEGV handler that resumes the probe past it.
  *
  * The knobs exist in kernels built with the fail points (meson option
@@ -191,6 +192,13 @@ t_enomem(void)
 }
 
 static void
+t_copy_shared(void)
+{
+	kernel_case(10, "a table three pmaps share: a remove, a write or a protect "
+	    "on one is seen by that one only, and copies the table only while shared");
+}
+
+static void
 t_case_count(void)
 {
 	int n = sget("debug.pmap_contract_cases");
@@ -199,7 +207,7 @@ t_case_count(void)
 		ok(1, "the kernel has as many cases as this suite # SKIP");
 		return;
 	}
-	if (!ok(n == 9, "the kernel has as many cases as this suite"))
+	if (!ok(n == 10, "the kernel has as many cases as this suite"))
 		diag("debug.pmap_contract_cases is %d", n);
 }
 
@@ -465,6 +473,20 @@ t_tlb_remove_table(void)
 	    PROBE_READ, PMAP_TLB_REMOVE_TABLE, PROBE_READ, true, 0);
 }
 
+static void
+t_tlb_enter_ro(void)
+{
+	tlb_run("TLB: after pmap_enter maps the page again read-only, a write faults on every CPU",
+	    PROBE_WRITE, PMAP_TLB_ENTER_RO, PROBE_WRITE, true, 0);
+}
+
+static void
+t_tlb_copy(void)
+{
+	tlb_run("TLB: after pmap_copy (fork) takes the source's write right, a write faults "
+	    "on every CPU", PROBE_WRITE, PMAP_TLB_COPY, PROBE_WRITE, true, 0);
+}
+
 static const struct {
 	void		(*fn)(void);
 	const char	*name;
@@ -479,12 +501,15 @@ static const struct {
 	{ t_copy, "copy" },
 	{ t_destroy, "destroy" },
 	{ t_enomem, "enomem" },
+	{ t_copy_shared, "copy_shared" },
 	{ t_root_only, "root_only" },
 	{ t_tlb_replace, "tlb_replace" },
 	{ t_tlb_protect, "tlb_protect" },
 	{ t_tlb_protect_read, "tlb_protect_read" },
 	{ t_tlb_remove, "tlb_remove" },
 	{ t_tlb_remove_table, "tlb_remove_table" },
+	{ t_tlb_enter_ro, "tlb_enter_ro" },
+	{ t_tlb_copy, "tlb_copy" },
 };
 
 int

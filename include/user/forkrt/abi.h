@@ -513,6 +513,8 @@ struct procctl_reaper_kill {
 #define PMAP_TLB_REMOVE		4	/* pmap_remove: that page */
 #define PMAP_TLB_REMOVE_TABLE	5	/* pmap_remove: the whole 2 MiB (its leaf table goes) */
 #define PMAP_TLB_TEARDOWN	6	/* unmap the window, free A and B; ends the session */
+#define PMAP_TLB_ENTER_RO	7	/* pmap_enter: page A again, read-only */
+#define PMAP_TLB_COPY		8	/* pmap_copy of the window to a new pmap, then destroyed */
 #define PMAP_TLB_MARK_A		0xa1a1a1a1a1a1a1a1ul
 #define PMAP_TLB_MARK_B		0xb2b2b2b2b2b2b2b2ul
 
