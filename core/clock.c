@@ -12,6 +12,8 @@
  */
 #include "hal.h"
 #include "proc.h"
+#include "rusage.h"
+#include "sched.h"
 #include "syscall.h"
 #include "vm.h"
 

@@ -1,10 +1,12 @@
 /*
  * Kernel console output: printf over hal_putc, and panic.
  */
+#include "format.h"
 #include "hal.h"
 #include "kernel.h"
+#include "proc.h"
 #include "smp.h"
-#include "../lib/format.h"
+#include "sysctl.h"
 
 /* One CPU's line at a time; panic goes around it. */
 static struct spinlock console_lock = SPINLOCK_INIT("console");
@@ -91,3 +93,13 @@ panic(const char *fmt, ...)
 	printf("forkrt: poweroff status=%d (panic)\n", PANIC_STATUS);
 	hal_poweroff(PANIC_STATUS);
 }
+
+/* debug.panic: root writes 1 to see the panic path work (the tests do). */
+static int
+debug_panic_set(int v)
+{
+	if (v != 1)
+		return (EINVAL);
+	panic("debug.panic written by pid %d", curproc()->p_pid);
+}
+SYSCTL_ACTION("debug.panic", debug_panic_set);

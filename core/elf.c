@@ -4,6 +4,7 @@
  */
 #include "elf.h"
 #include "kernel.h"
+#include "vmparam.h"
 
 #define EI_NIDENT	16
 #define ELFCLASS64	2

@@ -23,14 +23,20 @@
  * AT_CANARY, as FreeBSD does; libc's start-up installs them.
  */
 #include "elf.h"
+#include "exec.h"
 #include "file.h"
+#include "fork.h"
 #include "hal.h"
+#include "lwp.h"
 #include "pmap.h"
 #include "proc.h"
 #include "progs.h"
 #include "random.h"
+#include "reaper.h"
+#include "sched.h"
 #include "session.h"
 #include "signalvar.h"
+#include "sysctl.h"
 #include "vm.h"
 
 #define USTACK_SIZE	(1024 * 1024)
@@ -53,7 +59,7 @@ struct exec_layout {
 	vaddr_t		mmap_gap;	/* from HEAP_ROOM above the break to the mmap base */
 };
 
-int
+static int
 aslr_enable_set(int v)
 {
 	if (v != 0 && v != 1)
@@ -61,6 +67,7 @@ aslr_enable_set(int v)
 	__atomic_store_n(&aslr_enable, v, __ATOMIC_RELAXED);
 	return (0);
 }
+SYSCTL_INT_RW("kern.elf64.aslr.enable", aslr_enable, aslr_enable_set);
 
 /* A random page-aligned offset below range, a power of two. */
 static vaddr_t

@@ -9,19 +9,26 @@
  * kern_wait(), and with it the last lwp and its kernel stack, once the
  * CPU it ran on has switched off it.
  */
+#include "exit.h"
 #include "file.h"
+#include "fork.h"
 #include "hal.h"
+#include "itimer.h"
+#include "lwp.h"
+#include "pid.h"
 #include "pmap.h"
 #include "proc.h"
 #include "procdesc.h"
+#include "reaper.h"
 #include "resource.h"
+#include "rusage.h"
+#include "sched.h"
 #include "session.h"
 #include "signalvar.h"
 #include "smp.h"
 #include "trap.h"
 #include "vm.h"
 
-extern LIST_HEAD(proclist, proc) allproc, zombproc;
 
 /*
  * The leader of an RFTHREAD group takes its peers with it (FreeBSD): each

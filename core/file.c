@@ -1,6 +1,6 @@
 /*
  * Open files, descriptor tables and their fork rules, and the console
- * file.  See include/file.h for the contracts.
+ * file.  See core/file.h for the contracts.
  */
 #include "file.h"
 #include "hal.h"

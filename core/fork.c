@@ -9,11 +9,17 @@
  */
 #include "fail.h"
 #include "file.h"
+#include "fork.h"
+#include "lwp.h"
+#include "pid.h"
 #include "pmap.h"
 #include "proc.h"
+#include "reaper.h"
 #include "resource.h"
+#include "sched.h"
 #include "session.h"
 #include "signalvar.h"
+#include "sysctl.h"
 #include "trap.h"
 #include "vm.h"
 #include "vmmeter.h"
@@ -23,6 +29,20 @@
 int maxproc;			/* (*) kern.maxproc; sized from memory at boot */
 
 struct vmmeter vmcnt;		/* (a) */
+#define VMCNT_SYSCTL(field)	SYSCTL_INT("vm.stats.vm." #field, vmcnt.field)
+VMCNT_SYSCTL(v_forks);
+VMCNT_SYSCTL(v_vforks);
+VMCNT_SYSCTL(v_rforks);
+VMCNT_SYSCTL(v_kthreads);
+VMCNT_SYSCTL(v_forkpages);
+VMCNT_SYSCTL(v_vforkpages);
+VMCNT_SYSCTL(v_rforkpages);
+VMCNT_SYSCTL(v_kthreadpages);
+VMCNT_SYSCTL(v_vm_faults);
+VMCNT_SYSCTL(v_cow_faults);
+VMCNT_SYSCTL(v_zfod);
+VMCNT_SYSCTL(v_pt_shared);
+VMCNT_SYSCTL(v_pt_copied);
 
 /*
  * at_fork callouts: run for every fork once parent and child are set up.
@@ -64,7 +84,7 @@ rm_at_fork(forklist_fn *function)
 	return (false);
 }
 
-int
+static int
 maxproc_set(int v)
 {
 	if (v < PROC_RESERVE + 1 || v > PID_MAX)
@@ -72,6 +92,7 @@ maxproc_set(int v)
 	maxproc = v;
 	return (0);
 }
+SYSCTL_INT_RW("kern.maxproc", maxproc, maxproc_set);
 
 /*
  * The throttle against fork bombs: a console line at most once a second,

@@ -18,7 +18,9 @@
  * waits out a call in progress before the process can be reaped.
  */
 #include "hal.h"
+#include "itimer.h"
 #include "proc.h"
+#include "sched.h"
 #include "signalvar.h"
 #include "syscall.h"
 #include "vm.h"

@@ -23,13 +23,7 @@
 #include "kstack.h"
 #include "pmap.h"
 #include "proc.h"
-
-int	kernel_prot_get(void);
-int	kernel_prot_set(int v);
-int	kernel_guard_get(void);
-int	write_kernel_text_set(int v);
-int	kstack_overflow_set(int v);
-
+#include "sysctl.h"
 
 static const char kprot_rodata[64] = "the kernel's read-only data";
 static volatile int kprot_data = 1;
@@ -76,7 +70,7 @@ kprot_addr(int sel, vaddr_t on_stack)
 }
 
 /* VM_PROT_* of the selected address, or -1 when it is not mapped. */
-int
+static int
 kernel_prot_get(void)
 {
 	volatile int here = 0;
@@ -89,7 +83,7 @@ kernel_prot_get(void)
 }
 
 /* 1 when the selected address is in a guard page the fault path knows, else 0. */
-int
+static int
 kernel_guard_get(void)
 {
 	volatile int here = 0;
@@ -103,7 +97,7 @@ kernel_guard_get(void)
  * EOPNOTSUPP when pmap_kextract cannot see the kernel's own text, which is
  * certainly mapped: the platform does not implement it.
  */
-int
+static int
 kernel_prot_set(int v)
 {
 	vm_prot_t prot;
@@ -115,13 +109,15 @@ kernel_prot_set(int v)
 	__atomic_store_n(&kprot_sel, v, __ATOMIC_RELAXED);
 	return (0);
 }
+SYSCTL_PROC_RW("debug.kernel_prot", kernel_prot_get, kernel_prot_set);
+SYSCTL_PROC("debug.kernel_guard", kernel_guard_get);
 
 /*
  * Store a byte of kernel text back onto itself: with W^X the page is
  * read-only and the store faults, a panic naming the address; if it is
  * writable, nothing changes and the knob returns (the test's failure).
  */
-int
+static int
 write_kernel_text_set(int v)
 {
 	volatile uint8_t *text = (volatile uint8_t *)kprot_text_target;
@@ -138,6 +134,7 @@ write_kernel_text_set(int v)
 	    (unsigned long)text);
 	return (0);
 }
+SYSCTL_ACTION("debug.write_kernel_text", write_kernel_text_set);
 
 #define RECURSE_FRAME	768	/* under a page, so that no frame steps over the guard */
 
@@ -162,7 +159,7 @@ kstack_recurse(volatile char *up, unsigned depth)
  * stack has no guard (no kernel-stack region): the recursion would run
  * over whatever lies below it.
  */
-int
+static int
 kstack_overflow_set(int v)
 {
 	struct lwp *l = curlwp;
@@ -178,3 +175,4 @@ kstack_overflow_set(int v)
 	kstack_recurse(&top, 0);
 	panic("debug.kstack_overflow: the recursion came back");
 }
+SYSCTL_ACTION("debug.kstack_overflow", kstack_overflow_set);

@@ -30,6 +30,7 @@
 #include "file.h"
 #include "proc.h"
 #include "procdesc.h"
+#include "sched.h"
 #include "syscall.h"
 #include "vm.h"
 

@@ -46,6 +46,7 @@
 #include "page.h"
 #include "pmap.h"
 #include "proc.h"
+#include "sysctl.h"
 
 #define BITS	64
 #define KSTACK_ORDER	2
@@ -61,6 +62,11 @@ static uint64_t slot_used[KSTACK_SLOTS_MAX / BITS];	/* (k) bit set: slot taken *
 static unsigned slot_hint;	/* (k) every word below it is full */
 unsigned kstack_nslots;		/* (b) */
 volatile unsigned kstack_inuse;	/* (a) */
+SYSCTL_INT("vm.kstack.inuse", kstack_inuse);
+SYSCTL_INT("vm.kstack.slots", kstack_nslots);
+SYSCTL_INT("vm.kstack.cached_pages", kstack_cached_pages);
+/* The kernel leaf tables the platform made for the stack region (pmap_kenter). */
+SYSCTL_INT("vm.kstack.table_pages", pmap_ktable_pages);
 /* (o) the frames of slot i's pages, by page; only the slot's holder touches them. */
 static uint32_t (*slot_pfn)[KSTACK_PAGES];
 

@@ -4,7 +4,13 @@
  * kernel only.  When one ends it passes to init, which reaps it like any
  * orphan (FreeBSD's kthread_exit).
  */
+#include "exit.h"
+#include "fork.h"
+#include "kthread.h"
+#include "lwp.h"
 #include "proc.h"
+#include "sched.h"
+#include "sysctl.h"
 #include "trap.h"
 #include "vmmeter.h"
 
@@ -94,7 +100,7 @@ kthread_test_body(void *arg)
 	}
 }
 
-int
+static int
 kthread_test_set(int n)
 {
 	if (n < 0 || n > 1000000)
@@ -102,8 +108,9 @@ kthread_test_set(int n)
 	return (kthread_create(kthread_test_body, (void *)(intptr_t)n, NULL, "ktest"));
 }
 
-int
+static int
 kthread_runs_get(void)
 {
 	return (kthread_runs);
 }
+SYSCTL_PROC_RW("debug.kthread_test", kthread_runs_get, kthread_test_set);

@@ -6,6 +6,7 @@
 #include "proc.h"
 #include "resource.h"
 #include "syscall.h"
+#include "sysctl.h"
 #include "vm.h"
 
 #define UIHASH_SIZE	64
@@ -104,6 +105,7 @@ maxprocperuid_set(int v)
 	maxprocperuid = v;
 	return (0);
 }
+SYSCTL_INT_RW("kern.maxprocperuid", maxprocperuid, maxprocperuid_set);
 
 int
 sys_getrlimit(struct lwp *l, const register_t *args, register_t *rv __unused)

@@ -9,11 +9,16 @@
  * survivor waits on p_nthreads and p_ndying: until every other lwp's
  * stack is freed, so that the process's pages are all back once it is.
  */
+#include "exit.h"
+#include "lwp.h"
 #include "proc.h"
+#include "rusage.h"
+#include "sched.h"
 #include "signalvar.h"
 #include "syscall.h"
 #include "trap.h"
 #include "vm.h"
+#include "vmparam.h"
 
 /*
  * The lwp that is not the process's last goes away alone; the last one's

@@ -5,6 +5,7 @@
  * p_lasttid = -1, so its first lwp is tid 0.  The tree is the
  * process's (c): callers hold p_lock once the process is visible.
  */
+#include "lwp.h"
 #include "proc.h"
 
 lwpid_t lwp_tid_max = INT32_MAX;	/* lowered only by tests */

@@ -3,8 +3,10 @@
  * init.  The kernel command line names the program init runs and its
  * arguments; an empty one runs the built-in application.
  */
+#include "exec.h"
 #include "fail.h"
 #include "file.h"
+#include "fork.h"
 #include "hal.h"
 #include "kstack.h"
 #include "page.h"
@@ -12,6 +14,7 @@
 #include "proc.h"
 #include "random.h"
 #include "resource.h"
+#include "sched.h"
 #include "session.h"
 #include "signalvar.h"
 #include "smp.h"
@@ -21,7 +24,6 @@
 #define INIT_ARGS_MAX	32
 #define INIT_ARGS_SIZE	(sizeof("init") + HAL_CMDLINE_MAX)	/* init_args's buf */
 
-extern int aslr_enable;
 
 /* s starts with the word w, ended by a space or the string's end. */
 static bool
@@ -149,7 +151,7 @@ kmain(void)
 	kmem_init();
 	pmap_init();
 	kstack_init();
-	fail_point_init();
+	sysctl_init();
 	vm_fault_init();
 	size_maxproc();
 	proc0_init();

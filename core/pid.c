@@ -16,8 +16,10 @@
  * that fork fails for want of a pid (EAGAIN) only when every id in
  * [100, pid_max) is taken.
  */
+#include "pid.h"
 #include "proc.h"
 #include "random.h"
+#include "sysctl.h"
 
 #define PID_WRAP	100		/* a wrapped search starts this far above 0 */
 #define RANDOMPID_MIN	100		/* the smallest kern.randompid step but off */
@@ -28,6 +30,7 @@
 int pid_max = PID_MAX;		/* (t) kern.pid_max: pids stay below it */
 int randompid;			/* (t) kern.randompid: 0 off, else the step modulus */
 pid_t lastpid;			/* (t) kern.lastpid, below pid_max */
+SYSCTL_INT("kern.lastpid", lastpid);
 /* (t) Bit id of proc_id_map[PROC_ID_x]: id is in use that way.  50 KB, static. */
 static uint64_t proc_id_map[PROC_ID_NTYPES][PROC_ID_WORDS];
 
@@ -51,6 +54,7 @@ randompid_set(int v)
 	spin_unlock(&proctree_lock);
 	return (0);
 }
+SYSCTL_INT_RW("kern.randompid", randompid, randompid_set);
 
 /*
  * Root may lower pid_max (not below 300) and raise it back up to PID_MAX.
@@ -71,6 +75,7 @@ pid_max_set(int v)
 	spin_unlock(&proctree_lock);
 	return (0);
 }
+SYSCTL_INT_RW("kern.pid_max", pid_max, pid_max_set);
 
 static inline uint64_t *
 proc_id_word(int type, pid_t id, uint64_t *bit)

@@ -23,6 +23,7 @@
 #include "hal.h"
 #include "page.h"
 #include "proc.h"
+#include "sched.h"
 #include "vm.h"
 
 #define PIPE_ORDER	1			/* 2 pages */

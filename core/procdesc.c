@@ -1,10 +1,13 @@
 /*
  * Process descriptors: the file, its link to the process, and what exit,
- * wait and the last close do to each other.  See include/procdesc.h for
+ * wait and the last close do to each other.  See core/procdesc.h for
  * the rules; the system calls are in sys_procdesc.c.
  */
+#include "exit.h"
 #include "file.h"
+#include "pid.h"
 #include "procdesc.h"
+#include "sched.h"
 #include "signalvar.h"
 
 static int	procdesc_rw(struct file *, vaddr_t, size_t, size_t *);

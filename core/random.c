@@ -23,6 +23,7 @@
 #include "hal.h"
 #include "kernel.h"
 #include "random.h"
+#include "sysctl.h"
 
 #define RS_KEYSZ	32
 #define RS_IVSZ		8
@@ -43,6 +44,7 @@ static uint32_t rs_state[16] = { 0x61707865, 0x3320646e, 0x79622d32, 0x6b206574 
 static uint8_t rs_buf[RS_BUFSZ];	/* (e) keystream; what is handed out is wiped */
 static size_t rs_have;			/* (e) bytes left at the end of rs_buf */
 size_t random_hw_bytes;			/* (b) set by random_init */
+SYSCTL_INT("kern.random.hw_bytes", random_hw_bytes);
 
 #define ROTL32(v, n)	(((v) << (n)) | ((v) >> (32 - (n))))
 #define QR(a, b, c, d) do {						\

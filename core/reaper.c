@@ -24,7 +24,9 @@
  *
  * Everything here runs under proctree_lock, the (t) lock of the fields.
  */
+#include "pid.h"
 #include "proc.h"
+#include "reaper.h"
 
 /*
  * Enter p2, a new child of p1 whose pid is set, on the reaper tree and

@@ -31,6 +31,7 @@
  * at zero: proc_alloc and lwp_alloc zero everything.
  */
 #include "hal.h"
+#include "lwp.h"
 #include "proc.h"
 #include "rusage.h"
 #include "syscall.h"

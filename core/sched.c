@@ -19,10 +19,13 @@
  * taken after sleepq_lock.  Stealing holds one run-queue lock at a time.
  */
 #include "hal.h"
+#include "itimer.h"
 #include "pmap.h"
 #include "proc.h"
 #include "rusage.h"
+#include "sched.h"
 #include "signalvar.h"
+#include "sysctl.h"
 #include "trap.h"
 #include "vm.h"
 
@@ -356,7 +359,6 @@ sched_kick(struct lwp *l)
 static void
 estcpu_decay(void)
 {
-	extern LIST_HEAD(proclist, proc) allproc;
 	struct proc *p;
 
 	spin_lock(&proctree_lock);
@@ -607,3 +609,29 @@ sched_idle_loop(void)
 		sched_switch();
 	}
 }
+
+/* A per-CPU scheduler count summed over the CPUs (each read racily: a statistic). */
+static int
+sched_count(size_t off)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < ncpus; i++)
+		n += __atomic_load_n((uint64_t *)((char *)&cpus[i] + off), __ATOMIC_RELAXED);
+	return ((int)n);
+}
+
+static int
+sched_switches(void)
+{
+	return (sched_count(offsetof(struct cpu, ci_switches)));
+}
+
+static int
+sched_steals(void)
+{
+	return (sched_count(offsetof(struct cpu, ci_steals)));
+}
+
+SYSCTL_PROC("kern.sched.switches", sched_switches);
+SYSCTL_PROC("kern.sched.steals", sched_steals);

@@ -1,6 +1,7 @@
 /*
  * Sessions and process groups: setsid, setpgid, getpgrp, getpgid, getsid.
  */
+#include "pid.h"
 #include "proc.h"
 #include "session.h"
 #include "syscall.h"

@@ -17,9 +17,12 @@
  * the parent, which needs proctree_lock: psignal takes it for them when
  * its caller does not hold it.
  */
+#include "exit.h"
+#include "lwp.h"
 #include "pmap.h"
 #include "proc.h"
 #include "procdesc.h"
+#include "sched.h"
 #include "session.h"
 #include "signalvar.h"
 #include "syscall.h"

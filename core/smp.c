@@ -4,12 +4,17 @@
  */
 #include "hal.h"
 #include "proc.h"
+#include "sched.h"
 #include "smp.h"
+#include "sysctl.h"
 
 struct cpu cpus[MAXCPU];
 unsigned ncpus;
+SYSCTL_INT("kern.smp.cpus", ncpus);
 volatile cpuset_t cpus_online;
 volatile uint64_t v_ipi_shootdown, v_ipi_shootdown_pages;
+SYSCTL_INT("vm.stats.sys.v_ipi_shootdown", v_ipi_shootdown);
+SYSCTL_INT("vm.stats.sys.v_ipi_shootdown_pages", v_ipi_shootdown_pages);
 
 /* A cross-call in flight: lives on the caller's stack until pending is 0. */
 struct smp_call {

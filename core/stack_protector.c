@@ -15,6 +15,7 @@
 #include "kernel.h"
 #include "proc.h"
 #include "random.h"
+#include "sysctl.h"
 
 uintptr_t __stack_chk_guard;	/* (b) set at boot, before any other CPU runs */
 
@@ -48,7 +49,7 @@ stack_smash(void)
 	__asm__ volatile("" : : "r"(buf) : "memory");
 }
 
-int
+static int
 debug_stack_smash_set(int v)
 {
 	if (v != 1)
@@ -58,3 +59,4 @@ debug_stack_smash_set(int v)
 	stack_smash();
 	panic("debug.stack_smash: the overflow went undetected");
 }
+SYSCTL_ACTION("debug.stack_smash", debug_stack_smash_set);

@@ -6,7 +6,9 @@
  * A new mask takes effect on the lwp's next pass through userret(): an
  * lwp running on a CPU it may no longer use is sent there at once.
  */
+#include "lwp.h"
 #include "proc.h"
+#include "sched.h"
 #include "syscall.h"
 #include "vm.h"
 

@@ -4,6 +4,7 @@
  */
 #include "file.h"
 #include "proc.h"
+#include "signalvar.h"
 #include "syscall.h"
 #include "vm.h"
 

@@ -5,6 +5,7 @@
 #include "proc.h"
 #include "syscall.h"
 #include "vm.h"
+#include "vmparam.h"
 
 int
 sys_sbrk(struct lwp *l, const register_t *args, register_t *rv)

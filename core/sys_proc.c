@@ -1,7 +1,11 @@
 /*
  * Process system calls: fork and its kin, exit, wait, exec, identity.
  */
+#include "exec.h"
+#include "exit.h"
+#include "fork.h"
 #include "proc.h"
+#include "sched.h"
 #include "syscall.h"
 #include "vm.h"
 

@@ -7,6 +7,7 @@
  * and copied out after, never under proctree_lock (a spinlock).
  */
 #include "proc.h"
+#include "reaper.h"
 #include "signalvar.h"
 #include "syscall.h"
 #include "vm.h"

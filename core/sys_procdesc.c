@@ -3,8 +3,11 @@
  * pdfork, pdrfork, pdgetpid, pdkill and pdwait.  The descriptor itself is
  * in procdesc.c; pdwait's wait in exit.c, beside wait6's.
  */
+#include "exit.h"
 #include "file.h"
+#include "fork.h"
 #include "procdesc.h"
+#include "sched.h"
 #include "signalvar.h"
 #include "syscall.h"
 #include "vm.h"

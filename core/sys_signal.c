@@ -4,11 +4,13 @@
  * delivery are in signal.c.
  */
 #include "proc.h"
+#include "sched.h"
 #include "session.h"
 #include "signalvar.h"
 #include "syscall.h"
 #include "trap.h"
 #include "vm.h"
+#include "vmparam.h"
 
 #define SA_KNOWN	(SA_ONSTACK | SA_RESTART | SA_RESETHAND | SA_NOCLDSTOP | \
 			 SA_NODEFER | SA_NOCLDWAIT | SA_SIGINFO)
@@ -52,7 +54,6 @@ int
 sys_kill(struct lwp *l, const register_t *args, register_t *rv __unused)
 {
 	struct proc *cur = l->l_proc, *p;
-	extern LIST_HEAD(proclist, proc) allproc;
 	pid_t pid = (pid_t)args[0];
 	int sig = (int)args[1], found = 0, sent = 0, error = 0;
 	struct ksiginfo ksi = { .ksi_code = SI_USER, .ksi_pid = cur->p_pid,

@@ -4,6 +4,7 @@
 #include "cpu.h"
 #include "proc.h"
 #include "rusage.h"
+#include "sched.h"
 #include "syscall.h"
 #include "trap.h"
 

@@ -6,8 +6,10 @@
  * (trap_pagefault, trap_signal).  Kept apart from the scheduler, which
  * it calls, so that the scheduler calls nothing above it on this path.
  */
+#include "lwp.h"
 #include "proc.h"
 #include "rusage.h"
+#include "sched.h"
 #include "signalvar.h"
 #include "trap.h"
 #include "vm.h"

@@ -30,8 +30,10 @@
  * taken off the queue by a waker returns 0 whatever ended its msleep.
  */
 #include "proc.h"
+#include "sched.h"
 #include "syscall.h"
 #include "vm.h"
+#include "vmparam.h"
 
 #define UMTX_CHAINS	64		/* a power of two */
 

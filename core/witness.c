@@ -15,10 +15,12 @@
 #include "hal.h"
 #include "kernel.h"
 #include "smp.h"
+#include "sysctl.h"
 
 #define WITNESS_CLASSES	64
 
 bool witness_on = true;
+SYSCTL_INT("debug.witness.enabled", witness_on);
 
 static const char *class_name[WITNESS_CLASSES];
 static uint64_t class_after[WITNESS_CLASSES];	/* bit b of [a]: a then b seen */
@@ -142,3 +144,5 @@ witness_orders(void)
 {
 	return (norders);
 }
+SYSCTL_PROC("debug.witness.classes", witness_classes);
+SYSCTL_PROC("debug.witness.orders", witness_orders);

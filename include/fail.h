@@ -15,12 +15,11 @@
  * the error path as if the allocation had failed: FAIL_POINT is then true,
  * FAIL_POINT_ERROR the error given (0 when the point does not fire).
  *
- * Each point is a struct fail_point in the linker set set_fail_point
- * (both kernel.ld files keep the section and bound it with
- * __start_set_fail_point and __stop_set_fail_point), so the sysctl layer
- * finds every point by name and no list names them.  A name is used at one
- * place only (fail_point_init checks at boot), and FAIL_POINT must not sit
- * in a header: each file including it would get a point of its own.
+ * Each point registers its own sysctl in the linker set of knobs
+ * (include/sysctl.h), so no list names them.  A name is used at one place
+ * only (sysctl_init checks at boot that no knob is registered twice), and
+ * FAIL_POINT must not sit in a header: each file including it would get a
+ * point of its own.
  *
  * The build option fail_points (meson, on by default: run, test and bench
  * share one build directory per arch) compiles them in; off, FAIL_POINT
@@ -31,20 +30,20 @@
 #ifndef _FAIL_H_
 #define _FAIL_H_
 
+#include "sysctl.h"
 #include "types.h"
 
 struct fail_point {
 	const char	*fp_name;	/* NAME of debug.fail_point.NAME */
-	const char	*fp_file;	/* where the point is */
-	int		fp_line;
 	int		fp_setting;	/* (a) 0 off, N > 0 the next N fail, -1 all */
 };
 
 #ifdef FAIL_POINTS
 #define FAIL_POINT(name) ({						\
-	static struct fail_point __fail_point_##name			\
-	    __attribute__((section("set_fail_point"), used, aligned(8))) =	\
-	    { #name, __FILE__, __LINE__, 0 };				\
+	static struct fail_point __fail_point_##name =			\
+	    { #name, 0 };						\
+	SYSCTL_OID("debug.fail_point." #name, fail_point_get,		\
+	    fail_point_set, &__fail_point_##name);			\
 	__predict_false(__atomic_load_n(&__fail_point_##name.fp_setting,	\
 	    __ATOMIC_RELAXED) != 0) && fail_point_fire(&__fail_point_##name); \
 })
@@ -56,12 +55,8 @@ struct fail_point {
 
 /* An armed point's pass: true if it fails (and a count is used up). */
 bool	fail_point_fire(struct fail_point *fp);
-/* Boot: panic if two points share a name. */
-void	fail_point_init(void);
-/* The point a sysctl name debug.fail_point.NAME names, or NULL. */
-struct fail_point *fail_point_find(const char *sysctl_name);
-int	fail_point_get(const struct fail_point *fp);
-/* 0, or EINVAL for a setting below -1.  The caller has checked for root. */
-int	fail_point_set(struct fail_point *fp, int setting);
+/* debug.fail_point.NAME's handlers; arg is the point.  Setting: 0, or EINVAL below -1. */
+int	fail_point_get(void *arg);
+int	fail_point_set(void *arg, int setting);
 
 #endif /* !_FAIL_H_ */

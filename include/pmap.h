@@ -32,6 +32,7 @@
 #define _PMAP_H_
 
 #include "types.h"
+#include "vmparam.h"
 
 struct pmap;
 

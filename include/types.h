@@ -30,16 +30,6 @@ typedef unsigned int vm_prot_t;
 #define trunc_page(x)	((x) & ~PAGE_MASK)
 #define round_page(x)	(((x) + PAGE_MASK) & ~PAGE_MASK)
 
-/*
- * User address space, the same on every platform: [VM_MIN_USER, VM_MAX_USER).
- * The first 64 KiB stay unmapped so that a NULL dereference faults; the top
- * fits both Sv39's and x86-64's lower half.  The kernel lives in the upper
- * half and is never visible to user mode.
- */
-#define VM_MIN_USER	0x10000ul
-#define VM_MAX_USER	0x4000000000ul	/* 256 GiB */
-#define USRSTACK	VM_MAX_USER
-
 #define KSTACK_PAGES	4
 #define KSTACK_SIZE	(KSTACK_PAGES * PAGE_SIZE)
 

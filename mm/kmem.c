@@ -9,6 +9,7 @@
 #include "kernel.h"
 #include "page.h"
 #include "queue.h"
+#include "sysctl.h"
 
 #define KMEM_MAGIC	0x6b6d656du	/* "kmem" */
 #define KMEM_MIN_SHIFT	4		/* 16 bytes */
@@ -40,6 +41,8 @@ static struct spinlock kmem_lock = SPINLOCK_INIT("kmem");
  * fill, which with several CPUs depends on the interleaving.
  */
 volatile uint64_t kmem_pages, kmem_objects;
+SYSCTL_INT("vm.kmem.pages", kmem_pages);
+SYSCTL_INT("vm.kmem.objects", kmem_objects);
 
 static unsigned
 size_class(size_t size)

@@ -12,6 +12,7 @@
 #include "hal.h"
 #include "kernel.h"
 #include "page.h"
+#include "sysctl.h"
 
 #define MAX_ORDER	11		/* blocks up to 2^10 pages (4 MiB) */
 #define NIL		UINT32_MAX
@@ -35,6 +36,8 @@ static struct spinlock page_lock = SPINLOCK_INIT("page");
 
 volatile uint64_t v_free_count;
 uint64_t v_page_count;
+SYSCTL_INT("vm.stats.vm.v_free_count", v_free_count);
+SYSCTL_INT("vm.stats.vm.v_page_count", v_page_count);
 
 static paddr_t range_lo = UINT64_MAX, range_hi;
 

@@ -5,7 +5,7 @@ usage: embed.py OUTPUT.S PROGRAM...
 
 Each PROGRAM is an ELF file; its name in the table (what execv looks up) is
 its file name. The table is `embedded_progs[]` of struct embedded_prog
-(include/progs.h) and `embedded_nprogs`.
+(core/progs.h) and `embedded_nprogs`.
 """
 import os
 import sys

@@ -7,7 +7,7 @@
 
 #include_next <limits.h>
 
-/* The kernel's PIPE_BUF and NOFILE (include/file.h); the posix suite checks both. */
+/* The kernel's PIPE_BUF and NOFILE (core/file.h); the posix suite checks both. */
 #define PIPE_BUF	512	/* a pipe write of at most this many bytes is atomic */
 #define OPEN_MAX	64	/* descriptors per process: EMFILE past it */
 

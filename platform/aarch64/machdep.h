@@ -135,7 +135,7 @@ lwp_fpstate(uintptr_t kstack)
 }
 
 /* start.S */
-extern char boot_stack_guard[], boot_stack[], boot_stack_top[];
+extern char boot_stack_guard[];	/* boot_stack itself: hal.h */
 extern pt_entry_t boot_l0_lo[];
 extern uint64_t ap_ttbr1;		/* the kernel root for secondaries */
 void	ap_entry(void);

@@ -427,15 +427,34 @@ table_own(struct pmap_inval *iv, pt_entry_t *l2e, vaddr_t va)
 }
 
 /*
+ * Give the level-2 entry of a table pm owns its write right back, so that
+ * leaves there can be writable: fork set APTable[1], and the leaves may
+ * still be writable from before the fork, so they lose it first (see the
+ * top).  Nothing becomes writable here; the walk caches may still hold
+ * the read-only entry, which costs a spurious fault at most.
+ */
+static void
+table_writable(pt_entry_t *l2e)
+{
+	pt_entry_t *t = pt_kva(*l2e);
+
+	if (!(*l2e & TBL_AP_RO))
+		return;
+	for (int i = 0; i < PT_NPTE; i++)
+		t[i] |= (t[i] & PTE_VALID) << 7;
+	pt_sync();
+	*l2e &= ~TBL_AP_RO;
+}
+
+/*
  * The leaf table for va, created if missing, that pm may write, with the
- * level-2 entry writable when `writable` (leaves of a formerly shared
- * table write-protected first: see the top).
+ * level-2 entry writable when `writable`.
  */
 static int
 table_for_enter(struct pmap_inval *iv, vaddr_t va, bool writable, pt_entry_t **ptp)
 {
 	struct pmap *pm = iv->pm;
-	pt_entry_t *l2e, *t;
+	pt_entry_t *l2e;
 	paddr_t pa;
 
 	if (l2e_alloc(pm, va, &l2e) != 0)
@@ -448,15 +467,9 @@ table_for_enter(struct pmap_inval *iv, vaddr_t va, bool writable, pt_entry_t **p
 		ptb_note(&pm->pm_bounds, va);
 	} else if (table_own(iv, l2e, va) != 0)
 		return (ENOMEM);
-	t = pt_kva(*l2e);
-	if (writable && (*l2e & TBL_AP_RO)) {
-		for (int i = 0; i < PT_NPTE; i++)
-			t[i] |= (t[i] & PTE_VALID) << 7;
-		pt_sync();
-		*l2e &= ~TBL_AP_RO;
-		iv->full = true;	/* the walk caches held the old entry */
-	}
-	*ptp = t;
+	if (writable)
+		table_writable(l2e);
+	*ptp = pt_kva(*l2e);
 	return (0);
 }
 
@@ -616,6 +629,9 @@ pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 			table_drop(&iv, l2e, va & ~(L2_SIZE - 1));
 			continue;
 		}
+		/* Raising to writable where fork took the write right from the whole table. */
+		if (prot & VM_PROT_WRITE)
+			table_writable(l2e);
 		t = pt_kva(*l2e);
 		for (; va < end; va += PAGE_SIZE) {
 			pt_entry_t *pte = &t[PT_INDEX(va, 3)];
@@ -623,7 +639,6 @@ pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 			if (!(*pte & PTE_VALID))
 				continue;
 			npte = PTE_TO_PA(*pte) | prot_to_pte(prot);
-			/* Under a write-protected table entry, writable leaves stay so in name only. */
 			if (npte == *pte)
 				continue;
 			*pte = npte;

@@ -26,6 +26,7 @@
 #include "aarch64.h"
 
 #include "user/sys/ucontext.h"
+#include "vmparam.h"
 
 struct sigframe {
 	ucontext_t	sf_uc;

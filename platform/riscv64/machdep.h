@@ -174,7 +174,7 @@ lwp_fpstate(uintptr_t kstack)
 }
 
 /* start.S */
-extern char boot_stack_guard[], boot_stack[], boot_stack_top[];
+extern char boot_stack_guard[];	/* boot_stack itself: hal.h */
 extern pt_entry_t boot_root[];
 void	_start(void);
 extern char _kernel_start[], _kernel_end[];

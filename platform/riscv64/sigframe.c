@@ -29,6 +29,7 @@
 #include "riscv.h"
 
 #include "user/sys/ucontext.h"
+#include "vmparam.h"
 
 struct sigframe {
 	ucontext_t	sf_uc;

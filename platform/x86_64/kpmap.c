@@ -67,10 +67,6 @@ paddr_t x86_kernel_pml4_pa;	/* (b) */
 static uint64_t kpg_nx;		/* (b) PG_NX when EFER.NXE is on, else 0 */
 static struct spinlock kpmap_lock = SPINLOCK_INIT("kpmap");
 
-extern char __kernel_start[], __text_start[], __rodata_start[];
-extern char __data_start[], __kernel_end[];
-extern char boot_stack_guard[];
-
 /* The table *entry points at; a new one from x86_boot_page() if none. */
 static uint64_t *
 boot_table(uint64_t *entry)

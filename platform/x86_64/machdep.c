@@ -53,9 +53,6 @@ const char hal_arch_name[] = "x86_64";
 const uint16_t hal_elf_machine = EM_X86_64;
 uintptr_t hal_dmap_base = DMAP_BASE;
 
-extern char __kernel_start[], __kernel_end[];
-extern char boot_stack[], boot_stack_top[];
-
 /* (b): set by x86_start() on the boot CPU, constant once kmain() runs. */
 static struct {
 	paddr_t	base, end;

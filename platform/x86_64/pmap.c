@@ -431,6 +431,24 @@ pmap_destroy(struct pmap *pm)
 }
 
 /*
+ * Give the page-directory entry of a table pm owns its R/W back, so that
+ * leaves there can be writable: fork cleared it, and the leaves may still
+ * say R/W from before the fork, so they lose it first (see the top).
+ * Nothing becomes writable here, so nothing needs a flush.
+ */
+static void
+table_writable(uint64_t *pde)
+{
+	uint64_t *t = ptp_kva(*pde);
+
+	if (*pde & PG_RW)
+		return;
+	for (int i = 0; i < NPTEPG; i++)
+		t[i] &= ~PG_RW;
+	*pde |= PG_RW;
+}
+
+/*
  * The leaf table for va, created if missing, that pm may write: its own,
  * and with the page-directory entry's R/W set when `writable` (a table that
  * was shared has its leaves write-protected first: see the top).  0, or
@@ -440,7 +458,7 @@ static int
 table_for_enter(struct pmap_inval *iv, vaddr_t va, bool writable, uint64_t **ptp)
 {
 	struct pmap *pm = iv->pm;
-	uint64_t *pde, *t;
+	uint64_t *pde;
 	paddr_t pa;
 
 	if (pde_alloc(pm, va, &pde) != 0)
@@ -452,13 +470,9 @@ table_for_enter(struct pmap_inval *iv, vaddr_t va, bool writable, uint64_t **ptp
 		ptb_note(&pm->pm_bounds, va);
 	} else if (table_own(iv, pde, va) != 0)
 		return (ENOMEM);
-	t = ptp_kva(*pde);
-	if (writable && !(*pde & PG_RW)) {
-		for (int i = 0; i < NPTEPG; i++)
-			t[i] &= ~PG_RW;
-		*pde |= PG_RW;
-	}
-	*ptp = t;
+	if (writable)
+		table_writable(pde);
+	*ptp = ptp_kva(*pde);
 	return (0);
 }
 
@@ -565,6 +579,9 @@ pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 			table_drop(&iv, pde, va & ~(PD_SPAN - 1));
 			continue;
 		}
+		/* Raising to writable where fork took R/W from the whole table. */
+		if (prot & VM_PROT_WRITE)
+			table_writable(pde);
 		t = ptp_kva(*pde);
 		for (; va < end; va += PAGE_SIZE) {
 			uint64_t *pte = &t[(va >> PAGE_SHIFT) & (NPTEPG - 1)];

@@ -26,6 +26,7 @@
 #include "proc.h"
 #include "trap.h"
 #include "vm.h"
+#include "vmparam.h"
 #include "x86.h"
 
 #include "user/sys/ucontext.h"

@@ -393,6 +393,11 @@ struct trapframe {
  * the highest RAM range (machdep.c), the end of the direct map, and the
  * kernel's own PML4, whose upper half every pmap copies (kpmap.c).
  */
+/* kernel.ld's section bounds, and the guard page under start.S's boot stack (boot_stack itself: hal.h). */
+extern char __kernel_start[], __text_start[], __rodata_start[];
+extern char __data_start[], __kernel_end[];
+extern char boot_stack_guard[];
+
 extern paddr_t x86_ram_end;
 extern paddr_t x86_dmap_end;
 extern uint64_t *x86_kernel_pml4;

@@ -9,8 +9,6 @@
 #include "proc.h"
 #include "session.h"
 
-LIST_HEAD(proclist, proc);
-extern struct proclist allproc, zombproc;
 
 struct proc *fake_proc(pid_t pid, pid_t pgid, pid_t sid, bool zombie);
 void	fake_proc_free(struct proc *p);

@@ -7,6 +7,7 @@
  */
 #include "fake_kern.h"
 #include "host_libc.h"
+#include "pid.h"
 
 static int id_refs[PROC_ID_NTYPES][PID_MAX];
 

@@ -10,7 +10,6 @@
 #include "resource.h"
 #include "tap.h"
 
-int	maxprocperuid_set(int v);
 
 int
 main(void)

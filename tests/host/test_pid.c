@@ -8,13 +8,9 @@
  */
 #include "fake_kern.h"
 #include "host_libc.h"
+#include "pid.h"
 #include "tap.h"
 
-extern int pid_max, randompid;
-extern pid_t lastpid;
-int	pid_max_set(int v);
-int	randompid_set(int v);
-int	maxprocperuid_set(int v);
 
 /* Fresh state: no processes, lastpid as given, the cache dropped (pid_max_set). */
 static void

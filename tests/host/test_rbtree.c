@@ -3,6 +3,7 @@
  * (core/lwp_tid.c) with a lowered wrap limit.
  */
 #include "host_libc.h"
+#include "lwp.h"
 #include "proc.h"
 #include "rbtree.h"
 #include "tap.h"

@@ -10,6 +10,8 @@
  */
 #include "fake_kern.h"
 #include "host_libc.h"
+#include "pid.h"
+#include "reaper.h"
 #include "tap.h"
 
 struct proc proc0, *initproc;

@@ -14,7 +14,7 @@
 #include "pmap.h"
 #include "tap.h"
 #include "vm.h"
-#include "../../mm/vm_object.h"
+#include "vm_object.h"
 #include "vmmeter.h"
 
 struct vmmeter vmcnt;		/* core/fork.c's, which the vm test does not link */

@@ -17,7 +17,7 @@
  */
 #include <forkrt.h>
 
-#include "../../lib/format.h"
+#include "format.h"
 #include "libc_lock.h"
 
 /* f_flags */

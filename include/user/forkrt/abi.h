@@ -499,6 +499,26 @@ struct procctl_reaper_kill {
 #define KPROT_NSEL		11
 
 /*
+ * debug.pmap_tlb (forkrt's own, root only, in kernels built with the fail
+ * points; the pmap suite): the TLB rule of the kernel's pmap.h on the
+ * caller's own page tables.  debug.pmap_tlb_page names the window (the
+ * page number of a 2 MiB-aligned address with 2 MiB of one PROT_NONE
+ * mapping of the caller's above it); each step is one pmap call on its
+ * first page, which the caller's threads then read and write from user
+ * mode on every CPU.
+ */
+#define PMAP_TLB_SETUP		1	/* map page A (every word MARK_A) read-write */
+#define PMAP_TLB_REPLACE	2	/* pmap_enter: page B (MARK_B) in its place, read-write */
+#define PMAP_TLB_PROTECT	3	/* pmap_protect: read-only */
+#define PMAP_TLB_REMOVE		4	/* pmap_remove: that page */
+#define PMAP_TLB_REMOVE_TABLE	5	/* pmap_remove: the whole 2 MiB (its leaf table goes) */
+#define PMAP_TLB_TEARDOWN	6	/* unmap the window, free A and B; ends the session */
+#define PMAP_TLB_ENTER_RO	7	/* pmap_enter: page A again, read-only */
+#define PMAP_TLB_COPY		8	/* pmap_copy of the window to a new pmap, then destroyed */
+#define PMAP_TLB_MARK_A		0xa1a1a1a1a1a1a1a1ul
+#define PMAP_TLB_MARK_B		0xb2b2b2b2b2b2b2b2ul
+
+/*
  * The auxiliary vector exec leaves on the new stack after argv's and the
  * environment's NULLs: (type, value) pairs up to AT_NULL (FreeBSD's).
  */

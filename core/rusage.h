@@ -65,4 +65,13 @@ rusage_switch(struct lwp *from, struct lwp *to)
 	to->l_swtime = now;
 }
 
+/* The rest, out of line (core/rusage.c). */
+void	rusage_tick(struct lwp *l, bool from_user);
+void	rusage_fault(struct lwp *l);	/* a user page fault, before it is handled */
+void	rusage_lwp_exit(struct proc *p, struct lwp *l);	/* p_lock held */
+/* At reap: child's usage and its children's into parent's p_cru, and into *wru if set. */
+void	rusage_reap(struct proc *parent, struct proc *child, struct __wrusage *wru);
+uint64_t rusage_lwp_runtime(struct lwp *l);	/* l is curlwp */
+uint64_t rusage_proc_runtime(struct proc *p);	/* p is curproc */
+
 #endif /* !_RUSAGE_H_ */

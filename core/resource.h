@@ -36,5 +36,6 @@ void	lim_free(struct plimit *);
 rlim_t	lim_cur(struct proc *p, int which);
 
 extern int maxprocperuid;
+int	maxprocperuid_set(int v);	/* root writes kern.maxprocperuid: 0 or EINVAL */
 
 #endif

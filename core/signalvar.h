@@ -104,4 +104,7 @@ void	trapsignal(struct lwp *l, int sig, int code, const char *what, vaddr_t addr
 /* End the process as signal sig would, from its own lwp l. */
 __noreturn void sigexit(struct lwp *l, int sig);
 
+/* Post sig to p as the kernel's (si_code SI_KERNEL). */
+void	psignal(struct proc *p, int sig);
+
 #endif

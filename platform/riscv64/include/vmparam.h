@@ -1,0 +1,15 @@
+/*
+ * The user address space, [VM_MIN_USER, VM_MAX_USER), as the platform
+ * lays it out (pmap.h's contract names it).  The first 64 KiB stay
+ * unmapped so that a NULL dereference faults.  The top is 256 GiB, Sv39's
+ * whole lower half: user addresses must have bit 38 clear.  The kernel lives in the upper half, never visible to
+ * user mode.
+ */
+#ifndef _VMPARAM_H_
+#define _VMPARAM_H_
+
+#define VM_MIN_USER	0x10000ul
+#define VM_MAX_USER	0x4000000000ul	/* 256 GiB */
+#define USRSTACK	VM_MAX_USER
+
+#endif /* !_VMPARAM_H_ */
