@@ -48,11 +48,13 @@
  * QEMU's multi-threaded TCG a broadcast TLBI is a stop-the-world safe
  * work item on every vCPU: using it only where another ISA sends an IPI
  * matters even more there; BENCHMARKS.md measures both.)  Page-table
- * pages an operation drops are freed after its flush.  Entering a mapping always flushes its page
- * here: the architecture lets a TLB keep an entry that faulted for
- * permission, and a CPU elsewhere holding lesser rights faults and
- * enters the mapping again itself.  An entry that changes its page is
- * replaced break-before-make, as the architecture requires.
+ * pages an operation drops are freed after its flush: a CPU it did not
+ * reach cannot walk them before its next activation flushes.  Entering a
+ * mapping always flushes its page here: the architecture lets a TLB keep
+ * an entry that faulted for permission, and a CPU elsewhere holding
+ * lesser rights faults and enters the mapping again itself.  An entry
+ * that changes its page is replaced break-before-make, as the
+ * architecture requires.
  *
  * Callers hold the vmspace's lock around every call on a user pmap;
  * pmap_activate() takes none (the scheduler calls it, interrupts off).
