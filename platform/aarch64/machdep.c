@@ -231,6 +231,10 @@ aarch64_init(uint64_t x0)
 	gic_cpu_init(ci);
 	timer_init();
 	pmap_bootstrap(mem_init(&fi));
+	printf("aarch64: %s, %s ASIDs, RNDR %s, %u CPUs in the device tree\n",
+	    ID_MMFR1_PAN(r_id_aa64mmfr1_el1()) != 0 ? "PAN on" : "no PAN",
+	    ID_MMFR0_ASIDBITS(r_id_aa64mmfr0_el1()) == 2 ? "16-bit" : "8-bit",
+	    ID_ISAR0_RNDR(r_id_aa64isar0_el1()) != 0 ? "yes" : "no", fi.ncpus);
 	kmain();
 }
 
