@@ -22,8 +22,6 @@
 
 int maxproc;			/* (*) kern.maxproc; sized from memory at boot */
 
-struct vmmeter vmcnt;		/* (a) */
-
 /*
  * at_fork callouts: run for every fork once parent and child are set up.
  * Registered at boot, before a second CPU runs: the list is then read

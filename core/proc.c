@@ -15,7 +15,6 @@ struct lwp lwp0;
 LIST_HEAD(proclist, proc);
 struct proclist allproc, zombproc;			/* (t) */
 static struct proclist pidhash[PIDHASH_SIZE];		/* (t) */
-struct spinlock proctree_lock = SPINLOCK_INIT("proctree");
 int nprocs;						/* (t) */
 
 static inline struct proclist *
@@ -82,28 +81,6 @@ proc_free(struct proc *p)
 	KASSERT(p->p_holdcnt == 0, "process still held");
 	kfree(p->p_siginfo);
 	kfree(p);
-}
-
-/*
- * PHOLD (DragonFly): whoever holds p may keep using the struct after
- * letting go of every lock; the reaper waits for the last prele() before
- * it frees it.
- */
-void
-phold(struct proc *p)
-{
-	KASSERT(spin_held(&p->p_lock), "phold without p_lock");
-	p->p_holdcnt++;
-}
-
-void
-prele(struct proc *p)
-{
-	spin_lock(&p->p_lock);
-	KASSERT(p->p_holdcnt > 0, "prele without phold");
-	if (--p->p_holdcnt == 0)
-		wakeup(&p->p_holdcnt);
-	spin_unlock(&p->p_lock);
 }
 
 /*

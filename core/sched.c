@@ -384,24 +384,18 @@ timedq_expire(void)
 }
 
 /*
- * Each CPU's timer: its own time slice and the CPU time of the lwp it
- * runs; the boot CPU also keeps the clock (ticks), the estimate decay, the
- * timed sleeps and the callouts.  Called from the trap handler with
- * interrupts off, either from user mode or from the idle loop, so this
- * CPU holds no lock.
+ * The scheduler's share of each CPU's tick (hardclock): the running lwp's
+ * time slice and CPU estimate; on the boot CPU also the clock (ticks),
+ * the estimate decay and the timed sleeps.  This CPU holds no lock.
  */
 void
-sched_tick(bool from_user)
+sched_clock(void)
 {
 	struct cpu *ci = curcpu();
 	struct lwp *l = ci->ci_curlwp;
 	struct proc *p = l->l_proc;
 
 	ci->ci_ticks++;
-	if (!is_idle(l)) {
-		rusage_tick(l, from_user);
-		itimer_tick(l, from_user);
-	}
 	if (!is_idle(l) && p->p_estcpu < ESTCPULIM)
 		p->p_estcpu++;
 	if (!is_idle(l) && l->l_slice > 0 && --l->l_slice == 0)
@@ -413,7 +407,6 @@ sched_tick(bool from_user)
 		estcpu_decay();
 	if (!LIST_EMPTY(&timedq))
 		timedq_expire();
-	callout_tick();
 }
 
 /*

@@ -7,6 +7,10 @@
 #include "page.h"
 #include "pmap.h"
 #include "vm_object.h"
+#include "vmmeter.h"
+
+/* (a) The VM's event counters: forks by kind (fork1), faults (vm_fault). */
+struct vmmeter vmcnt;
 
 struct vmspace *
 vmspace_alloc(void)
