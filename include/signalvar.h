@@ -72,7 +72,10 @@ void	sigacts_drop(struct sigacts *ps);
 void	psignal_info(struct proc *p, lwpid_t tid, int sig, const struct ksiginfo *ksi);
 /* Take pending sig off l (first) or its process, with its siginfo.  p_lock held. */
 void	psignal_take(struct lwp *l, int sig, struct ksiginfo *ksi);
-/* A sleep with PCATCH must end now: 0, EINTR or ERESTART (an SA_RESTART handler). */
+/*
+ * core/sigpend.c, below the scheduler: a sleep with PCATCH must end now:
+ * 0, EINTR or ERESTART (an SA_RESTART handler).
+ */
 int	sig_sleep_check(const struct lwp *l);
 /* The lowest signal l could take now, or 0.  p_lock held. */
 int	sig_deliverable(const struct lwp *l);
