@@ -6,6 +6,7 @@
  * (trap_pagefault, trap_signal).  Kept apart from the scheduler, which
  * it calls, so that the scheduler calls nothing above it on this path.
  */
+#include "exit.h"
 #include "lwp.h"
 #include "proc.h"
 #include "rusage.h"
@@ -23,18 +24,21 @@ void
 userret(struct lwp *l)
 {
 	struct proc *p = l->l_proc;
-	int flags;
+	int flags, sig;
 
 	for (;;) {
 		flags = __atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE);
-		if ((flags & (P_WEXIT | P_SINGLE)) && l != p->p_singlelwp)
+		if ((flags & (P_WEXIT | P_SINGLE)) && l != p->p_singlelwp) {
 			lwp_exit_self(l);
+			exit1(p, W_EXITCODE(0, 0));
+		}
 		if (flags & P_STOPPED) {
 			sig_stopped_wait(l);
 			continue;
 		}
-		if (sig_any_deliverable(l) || l->l_hasoldmask)
-			sig_deliver(l);
+		if ((sig_any_deliverable(l) || l->l_hasoldmask) &&
+		    (sig = sig_deliver(l)) != 0)
+			sigexit(l, sig);
 		if (!sched_must_yield(l))
 			break;
 		l->l_ru.rk_nivcsw++;
@@ -67,7 +71,8 @@ trap_signal(struct lwp *l, int sig, const char *what, vaddr_t addr)
 		code = TRAP_BRKPT;
 		break;
 	}
-	trapsignal(l, sig, code, what, addr);
+	if (trapsignal(l, sig, code, what, addr) != 0)
+		sigexit(l, sig);
 }
 
 void
@@ -82,13 +87,15 @@ trap_pagefault(struct lwp *l, vaddr_t va, vm_prot_t access)
 		return;
 	/* Out of memory on a fault: SIGKILL, which nothing can catch. */
 	if (error == ENOMEM) {
-		trapsignal(l, SIGKILL, SI_KERNEL, "out of memory on page fault", va);
+		if (trapsignal(l, SIGKILL, SI_KERNEL, "out of memory on page fault", va) != 0)
+			sigexit(l, SIGKILL);
 		return;
 	}
 	spin_lock(&vm->lock);
 	code = vm_map_lookup(vm, trunc_page(va)) == NULL ? SEGV_MAPERR : SEGV_ACCERR;
 	spin_unlock(&vm->lock);
-	trapsignal(l, SIGSEGV, code,
+	if (trapsignal(l, SIGSEGV, code,
 	    access == VM_PROT_WRITE ? "write fault" :
-	    access == VM_PROT_EXEC ? "exec fault" : "read fault", va);
+	    access == VM_PROT_EXEC ? "exec fault" : "read fault", va) != 0)
+		sigexit(l, SIGSEGV);
 }

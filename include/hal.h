@@ -37,7 +37,7 @@ uint64_t hal_timecount_ns(uint64_t count);
 uint64_t hal_rtc_ns(void);
 
 /*
- * Start the periodic timer interrupt: sched_tick() is then called hz times
+ * Start the periodic timer interrupt: hardclock() is then called hz times
  * a second, from the trap handler, in either mode.
  */
 void	hal_timer_start(unsigned hz);

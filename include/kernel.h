@@ -18,6 +18,8 @@ int	snprintf(char *buf, size_t size, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 __noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	console_puts(const char *s, size_t len);
+/* panic's: true for the first CPU to panic (it then prints without the lock). */
+bool	console_panic(void);
 /* Choose the stack protector's guard: kmain, first thing (core/stack_protector.c). */
 void	stack_protector_init(void);
 

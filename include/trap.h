@@ -39,8 +39,10 @@ void	trap_signal(struct lwp *l, int sig, const char *what, vaddr_t addr);
  * The periodic timer fired, from user mode (from_user) or from kernel mode
  * (which, with interrupts masked in the kernel, means the idle loop).
  * The mode decides what the tick is charged to (ITIMER_VIRTUAL).
+ * core/clock.c, FreeBSD's name; the scheduler's share is sched_clock()
+ * (core/sched.h).
  */
-void	sched_tick(bool from_user);
+void	hardclock(bool from_user);
 
 /*
  * Last step before every return to user mode (after syscalls, faults and

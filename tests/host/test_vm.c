@@ -17,7 +17,6 @@
 #include "vm_object.h"
 #include "vmmeter.h"
 
-struct vmmeter vmcnt;		/* core/fork.c's, which the vm test does not link */
 
 #define MIB		(1ul << 20)
 #define ARENA		(16 * MIB)
