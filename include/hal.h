@@ -1,8 +1,8 @@
 /*
  * The hardware abstraction layer: what each platform (platform/<arch>/)
  * provides to the portable kernel (core/, mm/).  Address spaces are in
- * pmap.h, threads of control in cpu.h; this file holds console, time,
- * interrupts, memory discovery and power.
+ * pmap.h, threads of control in cpu.h, physical memory in physmem.h;
+ * this file holds console, time, interrupts and power.
  *
  * Conventions: the kernel runs with interrupts disabled whenever it is in
  * supervisor mode, except inside hal_idle().  Traps from user mode
@@ -50,12 +50,11 @@ void	hal_timer_start(unsigned hz);
 __noreturn void hal_poweroff(int status);
 
 /*
- * Call fn once for each range of physical memory free for the page
- * allocator: RAM minus firmware, the kernel image, boot page tables, the
- * device tree and anything else the platform still uses.  Ranges are
- * page-aligned and do not overlap.  Only valid after platform start-up.
+ * Physical memory: before kmain() the platform registers its RAM and
+ * everything in it still in use (firmware, the kernel image, boot page
+ * tables, the device tree) with physmem.h, and takes its boot pages
+ * there; the page allocator reads the free list from physmem.
  */
-void	hal_mem_foreach(void (*fn)(paddr_t base, size_t len));
 
 /*
  * Entropy for the kernel's random source (core/random.c): fill buf with

@@ -232,9 +232,6 @@ struct fdt_info {
 };
 int	fdt_parse(paddr_t dtb_pa, struct fdt_info *info);
 
-/* machdep.c */
-paddr_t	mem_steal_page(void);
-
 /* pmap.c */
 void	pmap_bootstrap(paddr_t dmap_end);
 bool	pmap_kernel_spurious(vaddr_t va, vm_prot_t prot);

@@ -389,11 +389,10 @@ struct trapframe {
 			    sizeof(struct trapframe)))
 
 /*
- * Memory and the kernel's page tables, constant after boot: the end of
- * the highest RAM range (machdep.c), the end of the direct map, and the
- * kernel's own PML4, whose upper half every pmap copies (kpmap.c).
+ * The kernel's page tables, constant after boot: the end of the direct
+ * map, and the kernel's own PML4, whose upper half every pmap copies
+ * (kpmap.c).
  */
-extern paddr_t x86_ram_end;
 extern paddr_t x86_dmap_end;
 extern uint64_t *x86_kernel_pml4;
 extern paddr_t x86_kernel_pml4_pa;
@@ -419,8 +418,6 @@ void	x86_timer_intr(bool from_user);
 void	x86_kpmap_bootstrap(void);
 void	x86_pmap_bootstrap(void);
 void	x86_pmap_cpu_init(void);
-paddr_t	x86_boot_page(void);
-bool	x86_ram_overlaps(paddr_t pa, size_t len);
 void	x86_acpi_attach_cpus(paddr_t rsdp_pa, uint32_t boot_apic_id);
 __noreturn void x86_ap_start(struct cpu *ci, uint64_t kstack);
 void	trap(struct trapframe *tf);
