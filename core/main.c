@@ -147,7 +147,6 @@ kmain(void)
 	    hal_cmdline());
 	page_init();
 	kmem_init();
-	pmap_init();
 	kstack_init();
 	fail_point_init();
 	vm_fault_init();

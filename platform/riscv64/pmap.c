@@ -469,11 +469,6 @@ pmap_bootstrap(paddr_t dmap_end)
 	    PTE_V | PTE_R | PTE_X | PTE_A;
 }
 
-void
-pmap_init(void)
-{
-}
-
 struct pmap *
 pmap_create(void)
 {

@@ -1009,7 +1009,6 @@ main(void)
 	page_init();
 	kmem_init();
 	vm_fault_init();
-	pmap_init();
 	test_insert_lookup();
 	test_unmap();
 	test_findspace();
