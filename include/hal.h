@@ -106,8 +106,16 @@ kva_to_phys(const void *va)
 extern char boot_stack[], boot_stack_top[];
 extern char __bss_start[], __bss_end[];
 
-/* Print the kernel call chain (frame-pointer walk) from the caller, for panic(). */
-void	hal_backtrace(void);
+/*
+ * For the kernel backtrace (core/backtrace.c), which walks the frame
+ * pointers: the stack this CPU takes traps from kernel mode on, [*lo, *hi)
+ * (riscv64's exception stack, x86_64's double-fault stack), besides the
+ * kernel stacks and the boot stack the core knows.  hal_inline.h says
+ * where a frame's record is: HAL_FRAME_RECORD, the offset from a frame
+ * pointer to two words, the caller's frame pointer then the return
+ * address.
+ */
+void	hal_trap_stack(uintptr_t *lo, uintptr_t *hi);
 
 /* The ELF e_machine of user programs for this platform (elf.h: EM_RISCV, EM_X86_64). */
 extern const uint16_t hal_elf_machine;

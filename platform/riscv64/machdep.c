@@ -1,6 +1,6 @@
 /*
  * Platform start-up after start.S, and the small HAL services: command
- * line, power-off, interrupt masking, idle, backtrace.
+ * line, power-off, interrupt masking, idle.
  */
 #include "kernel.h"
 #include "elf.h"
@@ -193,65 +193,4 @@ hal_idle(void)
 	wfi();
 	s_sstatus(SSTATUS_SIE);
 	c_sstatus(SSTATUS_SIE);
-}
-
-/*
- * The stack fp is on: this CPU's exception stack, curlwp's kernel stack
- * or the boot stack.
- */
-static bool
-stack_of(uintptr_t fp, uintptr_t *lo, uintptr_t *hi)
-{
-	struct lwp *l = curlwp;
-
-	if (trap_on_exc_stack(fp, lo, hi))
-		return (true);
-	if (l != NULL && l->l_md.md_kstack != 0 && fp > l->l_md.md_kstack &&
-	    fp <= l->l_md.md_kstack + KSTACK_SIZE) {
-		*lo = l->l_md.md_kstack;
-		*hi = *lo + KSTACK_SIZE;
-		return (true);
-	}
-	if (fp > (uintptr_t)boot_stack && fp <= (uintptr_t)boot_stack_top) {
-		*lo = (uintptr_t)boot_stack;
-		*hi = (uintptr_t)boot_stack_top;
-		return (true);
-	}
-	return (false);
-}
-
-/*
- * Walk the s0 chain (the kernel keeps frame pointers): the return address
- * is at fp - 8 and the caller's fp at fp - 16.  Stay inside the stack the
- * walk started on, but for one step from the exception stack (a panic in
- * a kernel trap) to the stack the trap came from.
- */
-void
-hal_backtrace(void)
-{
-	uintptr_t fp = r_fp(), lo, hi, elo, ehi;
-	bool crossed = false;
-	int n;
-
-	printf("backtrace:\n");
-	if (!stack_of(fp, &lo, &hi))
-		return;
-	for (n = 0; n < 32 && fp >= lo + 16 && fp <= hi && (fp & 7) == 0; n++) {
-		uintptr_t ra = ((uintptr_t *)fp)[-1];
-		uintptr_t prev = ((uintptr_t *)fp)[-2];
-
-		if (ra == 0)
-			break;
-		printf("  %#lx\n", (unsigned long)ra);
-		if (prev > fp && prev <= hi) {
-			fp = prev;
-			continue;
-		}
-		if (crossed || !trap_on_exc_stack(fp, &elo, &ehi) ||
-		    trap_on_exc_stack(prev, &elo, &ehi) ||
-		    !stack_of(prev, &lo, &hi))
-			break;
-		crossed = true;
-		fp = prev;
-	}
 }

@@ -106,17 +106,12 @@ trap_cpu_init(struct cpu *ci)
 	    (uintptr_t)&exc_stacks[ci->ci_id][EXC_STACK_SIZE];
 }
 
-/* Whether fp is on this CPU's exception stack, and its bounds (backtrace). */
-bool
-trap_on_exc_stack(uintptr_t fp, uintptr_t *lo, uintptr_t *hi)
+/* Kernel traps run on the exception stack (trap.S). */
+void
+hal_trap_stack(uintptr_t *lo, uintptr_t *hi)
 {
-	uintptr_t top = curcpu()->ci_md[CPU_MD_EXC_STACK];
-
-	if (fp <= top - EXC_STACK_SIZE || fp > top)
-		return (false);
-	*lo = top - EXC_STACK_SIZE;
-	*hi = top;
-	return (true);
+	*hi = curcpu()->ci_md[CPU_MD_EXC_STACK];
+	*lo = *hi - EXC_STACK_SIZE;
 }
 
 /* The access a page-fault cause was for; VM_PROT_NONE if not a page fault. */

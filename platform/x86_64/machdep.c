@@ -1,7 +1,7 @@
 /*
  * Machine start-up and the small HAL services: the PVH start_info (memory
- * map for physmem, command line, ACPI), per-CPU set-up and curcpu(), power-off, idle,
- * interrupt masking and the kernel backtrace.
+ * map for physmem, command line, ACPI), per-CPU set-up and curcpu(),
+ * power-off, idle and interrupt masking.
  */
 #include "elf.h"
 #include "hal.h"
@@ -267,63 +267,4 @@ void
 hal_idle(void)
 {
 	__asm__ volatile("sti; hlt; cli" : : : "memory");
-}
-
-/*
- * The stack [*lo, *hi) holding the frame at fp, among those the kernel
- * runs on: curlwp's kernel stack, the boot stack, this CPU's
- * double-fault stack.
- */
-static bool
-stack_of(uintptr_t fp, uintptr_t *lo, uintptr_t *hi)
-{
-	if (curlwp != NULL && curlwp->l_md.md_kstack != 0 &&
-	    fp >= curlwp->l_md.md_kstack &&
-	    fp < curlwp->l_md.md_kstack + KSTACK_SIZE) {
-		*lo = curlwp->l_md.md_kstack;
-		*hi = *lo + KSTACK_SIZE;
-		return (true);
-	}
-	if (fp >= (uintptr_t)boot_stack && fp < (uintptr_t)boot_stack_top) {
-		*lo = (uintptr_t)boot_stack;
-		*hi = (uintptr_t)boot_stack_top;
-		return (true);
-	}
-	x86_df_stack(lo, hi);
-	return (fp >= *lo && fp < *hi);
-}
-
-/*
- * Walk the rbp chain (the kernel keeps frame pointers) up the stack we
- * are on.  A panic after a double fault (a kernel stack overflow) runs
- * on the double-fault stack, where trap()'s frame links to the faulting
- * stack's (trap.S leaves rbp alone): the walk follows it across, once.
- */
-void
-hal_backtrace(void)
-{
-	uint64_t *fp = __builtin_frame_address(0);
-	uintptr_t lo, hi, next, from;
-	bool crossed = false;
-	int n;
-
-	if (!stack_of((uintptr_t)fp, &lo, &hi)) {
-		printf("backtrace: frame %p on no known stack\n", (void *)fp);
-		return;
-	}
-	printf("backtrace:\n");
-	for (n = 0; n < 32; n++) {
-		if ((uintptr_t)fp < lo || (uintptr_t)fp + 16 > hi ||
-		    ((uintptr_t)fp & 7) != 0 || fp[1] == 0)
-			break;
-		printf("  #%d %#lx\n", n, fp[1]);
-		next = fp[0];
-		if (next <= (uintptr_t)fp || next + 16 > hi) {
-			from = lo;
-			if (crossed || !stack_of(next, &lo, &hi) || lo == from)
-				break;
-			crossed = true;
-		}
-		fp = (uint64_t *)next;
-	}
 }

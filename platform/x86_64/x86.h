@@ -406,7 +406,6 @@ struct cpu;
 void	x86_idt_init(void);
 void	x86_gdt_init(struct cpu *ci);
 void	x86_set_kstack(uint64_t top);
-void	x86_df_stack(uintptr_t *lo, uintptr_t *hi);
 void	x86_set_curcpu(struct cpu *ci);
 void	x86_cpu_init(struct cpu *ci, uint64_t kstack);
 void	x86_console_init(void);

@@ -76,11 +76,6 @@ hal_entropy(void *buf, size_t len)
 	return (n);
 }
 
-void
-hal_backtrace(void)
-{
-}
-
 __noreturn void
 panic(const char *fmt, ...)
 {
