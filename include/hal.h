@@ -1,8 +1,10 @@
 /*
  * The hardware abstraction layer: what each platform (platform/<arch>/)
  * provides to the portable kernel (core/, mm/).  Address spaces are in
- * pmap.h, threads of control in cpu.h, physical memory in physmem.h;
- * this file holds console, time, interrupts and power.
+ * pmap.h, threads of control in cpu.h; this file holds console, time,
+ * interrupts and power.  Physical memory goes the other way: before
+ * kmain() the platform registers its RAM and everything in it still in
+ * use with physmem.h, which the page allocator then reads.
  *
  * Conventions: the kernel runs with interrupts disabled whenever it is in
  * supervisor mode, except inside hal_idle().  Traps from user mode
@@ -48,13 +50,6 @@ void	hal_timer_start(unsigned hz);
  * core prints the "forkrt: poweroff status=N" line itself.
  */
 __noreturn void hal_poweroff(int status);
-
-/*
- * Physical memory: before kmain() the platform registers its RAM and
- * everything in it still in use (firmware, the kernel image, boot page
- * tables, the device tree) with physmem.h, and takes its boot pages
- * there; the page allocator reads the free list from physmem.
- */
 
 /*
  * Entropy for the kernel's random source (core/random.c): fill buf with
