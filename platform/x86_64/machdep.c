@@ -75,10 +75,10 @@ pvh_kva(paddr_t pa, size_t len)
 }
 
 /*
- * Copy what we need out of start_info (the command line and where the
- * ACPI RSDP is) and give physmem its RAM ranges: it may live in memory
- * the page allocator will hand out.  Every RAM range counts, above 4 GiB
- * too (kpmap.c's direct map reaches physmem_ram_end()), up to DMAP_MAX.
+ * Copy what we need out of start_info, which may live in memory the page
+ * allocator will hand out (the command line, where the ACPI RSDP is), and
+ * give physmem its RAM ranges.  Every RAM range counts, above 4 GiB too
+ * (kpmap.c's direct map reaches physmem_ram_end()), up to DMAP_MAX.
  */
 static void
 pvh_parse(paddr_t si_pa)
