@@ -35,7 +35,7 @@ panic(const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\non cpu%u\n", curcpu()->ci_id);
-	hal_backtrace();
+	backtrace();
 	printf("forkrt: poweroff status=%d (panic)\n", PANIC_STATUS);
 	hal_poweroff(PANIC_STATUS);
 }

@@ -3,7 +3,7 @@
  * subr_trap.c): what every return from a system call, a fault or an
  * interrupt taken in user mode passes through (userret), a new lwp's
  * first return (fork_return), and the user faults a platform hands over
- * (trap_pagefault, trap_signal).  Kept apart from the scheduler, which
+ * (trap_pagefault, trap_fault).  Kept apart from the scheduler, which
  * it calls, so that the scheduler calls nothing above it on this path.
  */
 #include "exit.h"
@@ -55,24 +55,38 @@ fork_return(struct lwp *l)
 	userret(l);
 }
 
-void
-trap_signal(struct lwp *l, int sig, const char *what, vaddr_t addr)
-{
-	int code = SI_KERNEL;
+/*
+ * What each kind of user exception does to the process: FreeBSD's signal
+ * and si_code, the same on every architecture.  Two choices are ours: a
+ * fault that gives no address (x86_64's #GP on a non-canonical address)
+ * is SIGSEGV, not FreeBSD/amd64's SIGBUS, as the same access is a page
+ * fault and SIGSEGV on riscv64; and a floating-point exception's code is
+ * SI_KERNEL, the FPU's status not being decoded.
+ */
+static const struct {
+	int		sig;
+	int		code;
+	const char	*what;
+} trap_policy[TK_NKINDS] = {
+	[TK_BREAKPOINT] = { SIGTRAP, TRAP_BRKPT, "breakpoint" },
+	[TK_TRACE] = { SIGTRAP, TRAP_TRACE, "trace trap" },
+	[TK_ILLEGAL] = { SIGILL, ILL_ILLOPC, "illegal instruction" },
+	[TK_MISALIGNED] = { SIGBUS, BUS_ADRALN, "misaligned access" },
+	[TK_BUSERR] = { SIGBUS, BUS_ADRERR, "access fault" },
+	[TK_INTDIV] = { SIGFPE, FPE_INTDIV, "integer divide fault" },
+	[TK_FPE] = { SIGFPE, SI_KERNEL, "floating-point exception" },
+	[TK_PROTECTION] = { SIGSEGV, SI_KERNEL, "protection fault" },
+	[TK_UNKNOWN] = { SIGSEGV, SI_KERNEL, "unknown exception" },
+};
 
-	switch (sig) {
-	case SIGILL:
-		code = ILL_ILLOPC;
-		break;
-	case SIGBUS:
-		code = BUS_ADRALN;
-		break;
-	case SIGTRAP:
-		code = TRAP_BRKPT;
-		break;
-	}
-	if (trapsignal(l, sig, code, what, addr) != 0)
-		sigexit(l, sig);
+void
+trap_fault(struct lwp *l, enum trap_kind kind, vaddr_t addr)
+{
+	if ((unsigned)kind >= TK_NKINDS)
+		kind = TK_UNKNOWN;
+	if (trapsignal(l, trap_policy[kind].sig, trap_policy[kind].code,
+	    trap_policy[kind].what, addr) != 0)
+		sigexit(l, trap_policy[kind].sig);
 }
 
 void

@@ -1008,7 +1008,6 @@ main(void)
 	page_init();
 	kmem_init();
 	vm_fault_init();
-	pmap_init();
 	test_insert_lookup();
 	test_unmap();
 	test_findspace();
