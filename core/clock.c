@@ -9,12 +9,20 @@
  * never steps.  The CPU-time clocks are core/rusage.c's measured runtime
  * of the caller (CLOCK_THREAD_CPUTIME_ID) or of its whole process
  * (CLOCK_PROCESS_CPUTIME_ID), user and system time together.
+ *
+ * And the tick that drives them all (hardclock), which hands out its
+ * parts: to the running lwp's usage and CPU-time timers, to the
+ * scheduler, and to the callouts.
  */
+#include "callout.h"
 #include "hal.h"
+#include "itimer.h"
 #include "proc.h"
 #include "rusage.h"
 #include "sched.h"
+#include "smp.h"
 #include "syscall.h"
+#include "trap.h"
 #include "vm.h"
 
 #define NSEC_PER_SEC	1000000000ull
@@ -22,6 +30,29 @@
 
 /* The wall-clock time at hal_time_ns() 0, plus one: 0 until first read. */
 static uint64_t boottime_plus1;	/* (a) */
+
+/*
+ * Each CPU's timer (FreeBSD's hardclock): the CPU time of the lwp it
+ * runs and its CPU-time timers, the scheduler's slice and clock, and on
+ * the boot CPU the callouts.  Called from the trap handler with
+ * interrupts off, either from user mode or from the idle loop, so this
+ * CPU holds no lock.  The itimers' signals are why this is not the
+ * scheduler's: posting one calls into the scheduler.
+ */
+void
+hardclock(bool from_user)
+{
+	struct cpu *ci = curcpu();
+	struct lwp *l = ci->ci_curlwp;
+
+	if (!(l->l_flags & LW_IDLE)) {
+		rusage_tick(l, from_user);
+		itimer_tick(l, from_user);
+	}
+	sched_clock();
+	if (ci == &cpus[0])
+		callout_tick();
+}
 
 /* The first caller reads the RTC; racing first callers agree on the winner's value. */
 static uint64_t

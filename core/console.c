@@ -1,12 +1,11 @@
 /*
- * Kernel console output: printf over hal_putc, and panic.
+ * Kernel console output: printf over hal_putc.  panic, which prints here
+ * and stops the other CPUs, is in panic.c.
  */
 #include "format.h"
 #include "hal.h"
 #include "kernel.h"
-#include "proc.h"
 #include "smp.h"
-#include "sysctl.h"
 
 /* One CPU's line at a time; panic goes around it. */
 static struct spinlock console_lock = SPINLOCK_INIT("console");
@@ -66,40 +65,12 @@ snprintf(char *buf, size_t size, const char *fmt, ...)
 }
 
 /*
- * The machine stops here: the reason, the kernel call chain, and a power-off
- * with a status no application exit can be confused with on the console
- * (the tools look for the "panic:" line).
+ * panic's first step: true for the first CPU to panic, whose output from
+ * now on goes around the lock (whoever held it will not let go); false
+ * for any other, which is to stop.
  */
-#define PANIC_STATUS	127
-
-__noreturn void
-panic(const char *fmt, ...)
+bool
+console_panic(void)
 {
-	va_list ap;
-
-	hal_intr_disable();
-	/* The first CPU to panic speaks; the others stop. */
-	if (__atomic_fetch_add(&panicking, 1, __ATOMIC_SEQ_CST) != 0)
-		for (;;)
-			cpu_relax();
-	witness_on = false;
-	smp_halt_others();
-	printf("\npanic: ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\non cpu%u\n", curcpu()->ci_id);
-	hal_backtrace();
-	printf("forkrt: poweroff status=%d (panic)\n", PANIC_STATUS);
-	hal_poweroff(PANIC_STATUS);
+	return (__atomic_fetch_add(&panicking, 1, __ATOMIC_SEQ_CST) == 0);
 }
-
-/* debug.panic: root writes 1 to see the panic path work (the tests do). */
-static int
-debug_panic_set(int v)
-{
-	if (v != 1)
-		return (EINVAL);
-	panic("debug.panic written by pid %d", curproc()->p_pid);
-}
-SYSCTL_ACTION("debug.panic", debug_panic_set);

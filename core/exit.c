@@ -93,6 +93,7 @@ exit1(struct proc *p, int wstatus)
 	if (p->p_flags & P_WEXIT) {
 		spin_unlock(&p->p_lock);
 		lwp_exit_self(l);
+		panic("exit1: pid %d's exiting lwp is gone", p->p_pid);
 	}
 	proc_single_lwp(p, l, P_WEXIT);
 	/* A vfork parent waits for us to let go of its memory. */
@@ -171,6 +172,35 @@ exit1(struct proc *p, int wstatus)
 	wakeup_exiting(parent);
 	spin_unlock(&proctree_lock);
 	sched_exit(true);
+}
+
+/* The end of a process by signal sig (its default action, or a trap's). */
+__noreturn void
+sigexit(struct lwp *l, int sig)
+{
+	exit1(l->l_proc, W_EXITCODE(0, sig));
+}
+
+/*
+ * PHOLD (DragonFly): whoever holds p may keep using the struct after
+ * letting go of every lock; the reaper waits for the last prele() before
+ * it frees it.
+ */
+void
+phold(struct proc *p)
+{
+	KASSERT(spin_held(&p->p_lock), "phold without p_lock");
+	p->p_holdcnt++;
+}
+
+void
+prele(struct proc *p)
+{
+	spin_lock(&p->p_lock);
+	KASSERT(p->p_holdcnt > 0, "prele without phold");
+	if (--p->p_holdcnt == 0)
+		wakeup(&p->p_holdcnt);
+	spin_unlock(&p->p_lock);
 }
 
 /*

@@ -165,7 +165,7 @@ void	fd_exec_abandon(struct filedesc *spare);
 #define PIPE_BUF	512	/* writes up to this size are atomic */
 int	pipe_create(struct file **rfp, struct file **wfp);
 
-/* core/kqueue.c: EVFILT_PROC events, posted by fork1 and exit1. */
+/* core/knote.c: EVFILT_PROC events, posted by fork1 and exit1. */
 void	knote_fork(struct proc *parent, pid_t child);
 void	knote_exit(struct proc *p);
 /*

@@ -28,22 +28,6 @@
 
 int maxproc;			/* (*) kern.maxproc; sized from memory at boot */
 
-struct vmmeter vmcnt;		/* (a) */
-#define VMCNT_SYSCTL(field)	SYSCTL_INT("vm.stats.vm." #field, vmcnt.field)
-VMCNT_SYSCTL(v_forks);
-VMCNT_SYSCTL(v_vforks);
-VMCNT_SYSCTL(v_rforks);
-VMCNT_SYSCTL(v_kthreads);
-VMCNT_SYSCTL(v_forkpages);
-VMCNT_SYSCTL(v_vforkpages);
-VMCNT_SYSCTL(v_rforkpages);
-VMCNT_SYSCTL(v_kthreadpages);
-VMCNT_SYSCTL(v_vm_faults);
-VMCNT_SYSCTL(v_cow_faults);
-VMCNT_SYSCTL(v_zfod);
-VMCNT_SYSCTL(v_pt_shared);
-VMCNT_SYSCTL(v_pt_copied);
-
 /*
  * at_fork callouts: run for every fork once parent and child are set up.
  * Registered at boot, before a second CPU runs: the list is then read

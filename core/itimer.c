@@ -108,7 +108,7 @@ itimer_cpu_update(struct proc *p)
 	    p->p_itimer[ITIMER_PROF].it_value != 0, __ATOMIC_RELAXED);
 }
 
-/* A tick on l's CPU (sched_tick: no lock held), l not idle. */
+/* A tick on l's CPU (hardclock: no lock held), l not idle. */
 void
 itimer_tick(struct lwp *l, bool from_user)
 {

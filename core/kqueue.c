@@ -23,9 +23,14 @@
  * last one, and at EV_DELETE or the kqueue's close).  A knote added after
  * the exit reports it at once.
  *
+ * The kqueue, its changes and its reports are here; the events the
+ * process side posts, and the knotes' structure, are knote.c's and
+ * eventvar.h's, below exit1 and the process descriptors, which post them.
+ *
  * Sleeps are on the kqueue.  One CPU and a kernel that is not preemptible
  * keep test-then-sleep safe; the lock is for SMP (which will want msleep).
  */
+#include "eventvar.h"
 #include "fail.h"
 #include "file.h"
 #include "proc.h"
@@ -34,39 +39,7 @@
 #include "syscall.h"
 #include "vm.h"
 
-#define KN_QUEUED	0x01	/* on kq_head, waiting to be reported */
-#define KN_DISABLED	0x02	/* EV_DISABLE: fires, is not reported */
-
 #define PROC_NOTES	(NOTE_EXIT | NOTE_FORK)
-
-struct knote {
-	LIST_ENTRY(knote) kn_selnext;	/* on kn_proc->p_klist or kn_pd->pd_klist */
-	TAILQ_ENTRY(knote) kn_link;	/* every knote of the kqueue */
-	TAILQ_ENTRY(knote) kn_tqe;	/* on kq_head when KN_QUEUED */
-	struct kqueue	*kn_kq;
-	struct proc	*kn_proc;	/* EVFILT_PROC: NULL once it exited */
-	struct procdesc	*kn_pd;		/* EVFILT_PROCDESC: NULL once exited, closed */
-	uintptr_t	kn_ident;	/* a pid, or a process descriptor */
-	int16_t		kn_filter;
-	uint16_t	kn_flags;	/* EV_* reported with the event */
-	uint32_t	kn_sfflags;	/* notes asked for */
-	uint32_t	kn_fflags;	/* notes fired and not yet reported */
-	int64_t		kn_data;
-	void		*kn_udata;
-	int		kn_status;	/* KN_* */
-};
-
-/*
- * Locks: kq_lock covers a kqueue and its knotes; a knote's link to its
- * process or process descriptor (kn_proc, kn_pd, kn_selnext on their
- * lists) also needs proctree_lock, taken first.
- */
-struct kqueue {
-	TAILQ_HEAD(, knote) kq_knotes;	/* all of them */
-	TAILQ_HEAD(, knote) kq_head;	/* fired, to be reported */
-	int		kq_count;	/* on kq_head */
-	struct spinlock	kq_lock;
-};
 
 static int	kqueue_rw(struct file *, vaddr_t, size_t, size_t *);
 static void	kqueue_close(struct file *);
@@ -85,142 +58,6 @@ kqueue_rw(struct file *fp __unused, vaddr_t ubuf __unused, size_t len __unused,
 {
 	*done = 0;
 	return (ENOTSUP);
-}
-
-static void
-knote_enqueue(struct knote *kn)
-{
-	struct kqueue *kq = kn->kn_kq;
-
-	if (kn->kn_status & (KN_QUEUED | KN_DISABLED))
-		return;
-	TAILQ_INSERT_TAIL(&kq->kq_head, kn, kn_tqe);
-	kn->kn_status |= KN_QUEUED;
-	kq->kq_count++;
-	wakeup(kq);
-}
-
-static void
-knote_dequeue(struct knote *kn)
-{
-	struct kqueue *kq = kn->kn_kq;
-
-	if ((kn->kn_status & KN_QUEUED) == 0)
-		return;
-	TAILQ_REMOVE(&kq->kq_head, kn, kn_tqe);
-	kn->kn_status &= ~KN_QUEUED;
-	kq->kq_count--;
-}
-
-/* Take kn off its process (if still attached) and its kqueue, and free it. */
-static void
-knote_drop(struct knote *kn)
-{
-	if (kn->kn_proc != NULL || kn->kn_pd != NULL) {
-		LIST_REMOVE(kn, kn_selnext);
-		kn->kn_proc = NULL;
-		kn->kn_pd = NULL;
-	}
-	knote_dequeue(kn);
-	TAILQ_REMOVE(&kn->kn_kq->kq_knotes, kn, kn_link);
-	kfree(kn);
-}
-
-/*
- * Posted from the parent's at_fork callout: every watcher of the parent
- * that asked for NOTE_FORK fires.  data = the child's pid is forkrt's
- * choice (FreeBSD leaves data alone without NOTE_TRACK); with two forks
- * before a report it is the later child.
- */
-void
-knote_fork(struct proc *parent, pid_t child)
-{
-	struct knote *kn;
-
-	spin_lock(&proctree_lock);
-	LIST_FOREACH(kn, &parent->p_klist, kn_selnext) {
-		if ((kn->kn_sfflags & NOTE_FORK) == 0)
-			continue;
-		spin_lock(&kn->kn_kq->kq_lock);
-		kn->kn_fflags |= NOTE_FORK;
-		kn->kn_data = child;
-		knote_enqueue(kn);
-		spin_unlock(&kn->kn_kq->kq_lock);
-	}
-	spin_unlock(&proctree_lock);
-}
-
-/*
- * Posted from exit1 once p_xstat holds the wait status.  Every knote on p
- * leaves it; those that asked for NOTE_EXIT stay on their kqueue to report
- * it once (EV_EOF|EV_ONESHOT, data the status); the others are dropped,
- * FreeBSD's EV_DROP.  A fired-but-unreported NOTE_FORK still goes out
- * with the exit, so the oneshot report carries both.
- */
-void
-knote_exit(struct proc *p)
-{
-	struct knote *kn, *next;
-	struct kqueue *kq;
-
-	KASSERT(spin_held(&proctree_lock), "knote_exit without proctree_lock");
-	LIST_FOREACH_SAFE(kn, &p->p_klist, kn_selnext, next) {
-		kq = kn->kn_kq;
-		spin_lock(&kq->kq_lock);
-		LIST_REMOVE(kn, kn_selnext);
-		kn->kn_proc = NULL;
-		kn->kn_flags |= EV_EOF | EV_ONESHOT;
-		if (kn->kn_sfflags & NOTE_EXIT) {
-			kn->kn_fflags |= NOTE_EXIT;
-			kn->kn_data = p->p_xstat;
-		}
-		if (kn->kn_fflags == 0)
-			knote_drop(kn);
-		else
-			knote_enqueue(kn);
-		spin_unlock(&kq->kq_lock);
-	}
-	LIST_INIT(&p->p_klist);
-}
-
-/* A NOTE_EXIT of a knote on a process descriptor: the same report as knote_exit's. */
-void
-knote_procdesc_exit(struct klist *list, int status)
-{
-	struct knote *kn, *next;
-	struct kqueue *kq;
-
-	KASSERT(spin_held(&proctree_lock), "knote_procdesc_exit without proctree_lock");
-	LIST_FOREACH_SAFE(kn, list, kn_selnext, next) {
-		kq = kn->kn_kq;
-		spin_lock(&kq->kq_lock);
-		LIST_REMOVE(kn, kn_selnext);
-		kn->kn_pd = NULL;
-		kn->kn_flags |= EV_EOF | EV_ONESHOT;
-		if (kn->kn_sfflags & NOTE_EXIT) {
-			kn->kn_fflags |= NOTE_EXIT;
-			kn->kn_data = status;
-			knote_enqueue(kn);
-		} else
-			knote_drop(kn);
-		spin_unlock(&kq->kq_lock);
-	}
-	LIST_INIT(list);
-}
-
-void
-knlist_clear(struct klist *list)
-{
-	struct knote *kn;
-	struct kqueue *kq;
-
-	KASSERT(spin_held(&proctree_lock), "knlist_clear without proctree_lock");
-	while ((kn = LIST_FIRST(list)) != NULL) {
-		kq = kn->kn_kq;
-		spin_lock(&kq->kq_lock);
-		knote_drop(kn);
-		spin_unlock(&kq->kq_lock);
-	}
 }
 
 static void

@@ -16,7 +16,8 @@ void	lwp_tree_init(struct proc *p);
 void	lwp_tid_insert(struct proc *p, struct lwp *l);
 void	lwp_tree_remove(struct proc *p, struct lwp *l);
 struct lwp *lwp_find(struct proc *p, lwpid_t tid);	/* NULL if none */
-__noreturn void lwp_exit_self(struct lwp *l);
+/* l leaves p for good, unless it is p's last lwp: then it returns, and the caller ends p (exit1). */
+void	lwp_exit_self(struct lwp *l);
 /* Make every other lwp of p exit and wait for them; p keeps running on l. */
 int	proc_single_lwp(struct proc *p, struct lwp *l, int flag);
 extern lwpid_t lwp_tid_max;

@@ -149,7 +149,6 @@ kmain(void)
 	    hal_cmdline());
 	page_init();
 	kmem_init();
-	pmap_init();
 	kstack_init();
 	sysctl_init();
 	vm_fault_init();

@@ -27,6 +27,12 @@
 #define HIGHPID_MIN	10
 #define PROC_ID_WORDS	((PID_MAX + 63) / 64)
 
+/*
+ * The process tree's lock, (t) in every lock key: defined here, at the
+ * bottom of the process files, whose id maps it covers too.
+ */
+struct spinlock proctree_lock = SPINLOCK_INIT("proctree");
+
 int pid_max = PID_MAX;		/* (t) kern.pid_max: pids stay below it */
 int randompid;			/* (t) kern.randompid: 0 off, else the step modulus */
 pid_t lastpid;			/* (t) kern.lastpid, below pid_max */

@@ -9,7 +9,6 @@
 #include "pid.h"
 #include "proc.h"
 #include "sched.h"
-#include "session.h"
 #include "sysctl.h"
 
 #define PIDHASH_SIZE	1024	/* power of two */
@@ -19,7 +18,6 @@ struct lwp lwp0;
 
 struct proclist allproc, zombproc;			/* (t) */
 static struct proclist pidhash[PIDHASH_SIZE];		/* (t) */
-struct spinlock proctree_lock = SPINLOCK_INIT("proctree");
 int nprocs;						/* (t) */
 SYSCTL_INT("kern.nprocs", nprocs);
 
@@ -90,28 +88,6 @@ proc_free(struct proc *p)
 }
 
 /*
- * PHOLD (DragonFly): whoever holds p may keep using the struct after
- * letting go of every lock; the reaper waits for the last prele() before
- * it frees it.
- */
-void
-phold(struct proc *p)
-{
-	KASSERT(spin_held(&p->p_lock), "phold without p_lock");
-	p->p_holdcnt++;
-}
-
-void
-prele(struct proc *p)
-{
-	spin_lock(&p->p_lock);
-	KASSERT(p->p_holdcnt > 0, "prele without phold");
-	if (--p->p_holdcnt == 0)
-		wakeup(&p->p_holdcnt);
-	spin_unlock(&p->p_lock);
-}
-
-/*
  * Enter p, whose p_pid is set, into allproc, the pid hash, the pid map
  * and its parent's children.  Called with proctree_lock held; fork1 has already counted p in
  * nprocs, when it reserved the slot.
@@ -167,49 +143,3 @@ lwp_free(struct lwp *l)
 	kfree(l->l_siginfo);
 	kfree(l);
 }
-
-/*
- * debug.ps: root writes 1 to have every process and lwp listed on the
- * console with its state and what it sleeps on (DDB's ps, for a test
- * that finds something stuck).
- */
-static int
-debug_ps_set(int v)
-{
-	struct proc *p;
-	struct lwp *l;
-
-	if (v != 1)
-		return (EINVAL);
-	spin_lock(&proctree_lock);
-	for (int z = 0; z < 2; z++) {
-		LIST_FOREACH(p, z == 0 ? &allproc : &zombproc, p_list) {
-			printf("ps: pid %d ppid %d pgid %d stat %d flags %#x sig %#x "
-			    "lwps %d %s\n", p->p_pid, p->p_pptr != NULL ?
-			    p->p_pptr->p_pid : -1, p->p_pgrp != NULL ?
-			    p->p_pgrp->pg_id : -1, p->p_stat, p->p_flags,
-			    p->p_siglist, p->p_nthreads, p->p_comm);
-			spin_lock(&p->p_lock);
-			FOREACH_LWP_IN_PROC(l, p)
-				printf("ps:   tid %d stat %d wmesg %s cpu %d running %d\n",
-				    l->l_tid, l->l_stat, l->l_stat == LSSLEEP &&
-				    l->l_wmesg != NULL ? l->l_wmesg : "-",
-				    l->l_cpu != NULL ? (int)l->l_cpu->ci_id : -1,
-				    (int)l->l_running);
-			spin_unlock(&p->p_lock);
-		}
-	}
-	spin_unlock(&proctree_lock);
-	for (unsigned i = 0; i < ncpus; i++) {
-		spin_lock(cpus[i].ci_runq_lock);
-		printf("ps: cpu%u runs pid %d tid %d; %u queued:", i,
-		    cpus[i].ci_curlwp->l_proc->p_pid, cpus[i].ci_curlwp->l_tid,
-		    cpus[i].ci_runq_len);
-		TAILQ_FOREACH(l, &cpus[i].ci_runq, l_runq)
-			printf(" %d.%d", l->l_proc->p_pid, l->l_tid);
-		printf("\n");
-		spin_unlock(cpus[i].ci_runq_lock);
-	}
-	return (0);
-}
-SYSCTL_ACTION("debug.ps", debug_ps_set);

@@ -20,10 +20,12 @@
  */
 #include "hal.h"
 #include "itimer.h"
+#include "lwp.h"
 #include "pmap.h"
 #include "proc.h"
 #include "rusage.h"
 #include "sched.h"
+#include "session.h"
 #include "signalvar.h"
 #include "sysctl.h"
 #include "trap.h"
@@ -386,24 +388,18 @@ timedq_expire(void)
 }
 
 /*
- * Each CPU's timer: its own time slice and the CPU time of the lwp it
- * runs; the boot CPU also keeps the clock (ticks), the estimate decay, the
- * timed sleeps and the callouts.  Called from the trap handler with
- * interrupts off, either from user mode or from the idle loop, so this
- * CPU holds no lock.
+ * The scheduler's share of each CPU's tick (hardclock): the running lwp's
+ * time slice and CPU estimate; on the boot CPU also the clock (ticks),
+ * the estimate decay and the timed sleeps.  This CPU holds no lock.
  */
 void
-sched_tick(bool from_user)
+sched_clock(void)
 {
 	struct cpu *ci = curcpu();
 	struct lwp *l = ci->ci_curlwp;
 	struct proc *p = l->l_proc;
 
 	ci->ci_ticks++;
-	if (!is_idle(l)) {
-		rusage_tick(l, from_user);
-		itimer_tick(l, from_user);
-	}
 	if (!is_idle(l) && p->p_estcpu < ESTCPULIM)
 		p->p_estcpu++;
 	if (!is_idle(l) && l->l_slice > 0 && --l->l_slice == 0)
@@ -415,7 +411,6 @@ sched_tick(bool from_user)
 		estcpu_decay();
 	if (!LIST_EMPTY(&timedq))
 		timedq_expire();
-	callout_tick();
 }
 
 /*
@@ -635,3 +630,49 @@ sched_steals(void)
 
 SYSCTL_PROC("kern.sched.switches", sched_switches);
 SYSCTL_PROC("kern.sched.steals", sched_steals);
+
+/*
+ * debug.ps: root writes 1 to have every process and lwp listed on the
+ * console with its state and what it sleeps on (DDB's ps, for a test
+ * that finds something stuck).
+ */
+static int
+debug_ps_set(int v)
+{
+	struct proc *p;
+	struct lwp *l;
+
+	if (v != 1)
+		return (EINVAL);
+	spin_lock(&proctree_lock);
+	for (int z = 0; z < 2; z++) {
+		LIST_FOREACH(p, z == 0 ? &allproc : &zombproc, p_list) {
+			printf("ps: pid %d ppid %d pgid %d stat %d flags %#x sig %#x "
+			    "lwps %d %s\n", p->p_pid, p->p_pptr != NULL ?
+			    p->p_pptr->p_pid : -1, p->p_pgrp != NULL ?
+			    p->p_pgrp->pg_id : -1, p->p_stat, p->p_flags,
+			    p->p_siglist, p->p_nthreads, p->p_comm);
+			spin_lock(&p->p_lock);
+			FOREACH_LWP_IN_PROC(l, p)
+				printf("ps:   tid %d stat %d wmesg %s cpu %d running %d\n",
+				    l->l_tid, l->l_stat, l->l_stat == LSSLEEP &&
+				    l->l_wmesg != NULL ? l->l_wmesg : "-",
+				    l->l_cpu != NULL ? (int)l->l_cpu->ci_id : -1,
+				    (int)l->l_running);
+			spin_unlock(&p->p_lock);
+		}
+	}
+	spin_unlock(&proctree_lock);
+	for (unsigned i = 0; i < ncpus; i++) {
+		spin_lock(cpus[i].ci_runq_lock);
+		printf("ps: cpu%u runs pid %d tid %d; %u queued:", i,
+		    cpus[i].ci_curlwp->l_proc->p_pid, cpus[i].ci_curlwp->l_tid,
+		    cpus[i].ci_runq_len);
+		TAILQ_FOREACH(l, &cpus[i].ci_runq, l_runq)
+			printf(" %d.%d", l->l_proc->p_pid, l->l_tid);
+		printf("\n");
+		spin_unlock(cpus[i].ci_runq_lock);
+	}
+	return (0);
+}
+SYSCTL_ACTION("debug.ps", debug_ps_set);

@@ -8,6 +8,8 @@
 #include "proc.h"
 
 void	sched_init(void);
+/* hardclock's share (core/clock.c): the slice, the load estimate, ticks, timed sleeps. */
+void	sched_clock(void);
 void	sched_setrun(struct lwp *);
 void	sched_setrun_forked(struct lwp *);	/* a new process's first lwp */
 void	sched_switch(void);

@@ -425,58 +425,11 @@ psignal(struct proc *p, int sig)
 	psignal_info(p, TID_ANY, sig, &ksi);
 }
 
-int
-sig_deliverable(const struct lwp *l)
-{
-	uint32_t pend;
-
-	pend = (__atomic_load_n(&l->l_proc->p_siglist, __ATOMIC_ACQUIRE) |
-	    __atomic_load_n(&l->l_siglist, __ATOMIC_ACQUIRE)) &
-	    ~__atomic_load_n(&l->l_sigmask, __ATOMIC_ACQUIRE);
-	return (pend == 0 ? 0 : __builtin_ctz(pend) + 1);
-}
-
-/*
- * Called by msleep under sleepq_lock, so without p_lock or ps_lock: the
- * racy reads are re-checked by sig_deliver, and at worst a system call
- * returns EINTR where it could have restarted.
- */
-int
-sig_sleep_check(const struct lwp *l)
-{
-	const struct proc *p = l->l_proc;
-	const struct sigacts *ps;
-	uint32_t restart;
-	int sig;
-
-	if (__atomic_load_n(&p->p_siglist, __ATOMIC_ACQUIRE) & SIGMASK(SIGKILL))
-		return (EINTR);
-	/* A stopped process's sleeps go on: they end when it continues. */
-	if (__atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE) & P_STOPPED)
-		return (0);
-	/* sigtimedwait: one of the signals it waits for came. */
-	if ((__atomic_load_n(&p->p_siglist, __ATOMIC_ACQUIRE) |
-	    __atomic_load_n(&l->l_siglist, __ATOMIC_ACQUIRE)) &
-	    __atomic_load_n(&l->l_sigwait, __ATOMIC_ACQUIRE))
-		return (EINTR);
-	if ((sig = sig_deliverable(l)) == 0)
-		return (0);
-	ps = __atomic_load_n(&p->p_sigacts, __ATOMIC_ACQUIRE);
-	restart = ps != NULL ? __atomic_load_n(&ps->ps_sigrestart, __ATOMIC_RELAXED) : 0;
-	return ((restart & SIGMASK(sig)) ? ERESTART : EINTR);
-}
-
 void
 sig_setmask(struct lwp *l, uint32_t mask)
 {
 	KASSERT(spin_held(&l->l_proc->p_lock), "sig_setmask without p_lock");
 	__atomic_store_n(&l->l_sigmask, mask & SIGS_ALL & ~SIGS_CANTMASK, __ATOMIC_RELEASE);
-}
-
-__noreturn void
-sigexit(struct lwp *l, int sig)
-{
-	exit1(l->l_proc, W_EXITCODE(0, sig));
 }
 
 /* Is sp on l's alternate signal stack? */
@@ -491,10 +444,10 @@ sig_onstack(const struct lwp *l, vaddr_t sp)
 
 /*
  * Run sig's handler: a frame on the user stack, the handler's mask on l.
- * A frame that cannot be written ends the process with SIGSEGV.  p_lock
- * and ps_lock held, both given up.
+ * 0, or SIGSEGV when the frame cannot be written: the process must end
+ * so.  p_lock and ps_lock held, both given up.
  */
-static void
+static int
 sig_sendsig(struct lwp *l, int sig, const struct ksiginfo *ksi)
 {
 	struct proc *p = l->l_proc;
@@ -542,16 +495,18 @@ sig_sendsig(struct lwp *l, int sig, const struct ksiginfo *ksi)
 		printf("forkrt: pid %d (%s): cannot write the frame for signal %d at sp %#lx:"
 		    " killed by signal %d\n", p->p_pid, p->p_comm, sig,
 		    (unsigned long)(sd.sd_altsp != 0 ? sd.sd_altsp : cpu_user_sp(l)), SIGSEGV);
-		sigexit(l, SIGSEGV);
+		return (SIGSEGV);
 	}
+	return (0);
 }
 
 /*
  * Take the lowest signal l can take and act on it.  false when there was
- * none.  May not return (a default action that ends the process).
+ * none.  *fatal: 0, or the signal whose action is to end the process,
+ * which the caller does (sigexit).
  */
 static bool
-sig_take(struct lwp *l)
+sig_take(struct lwp *l, int *fatal)
 {
 	struct proc *p = l->l_proc;
 	struct sigacts *ps;
@@ -572,7 +527,7 @@ sig_take(struct lwp *l)
 	spin_lock(&ps->ps_lock);
 	switch (sig_action(ps, sig)) {
 	case SIGACT_CATCH:
-		sig_sendsig(l, sig, &ksi);
+		*fatal = sig_sendsig(l, sig, &ksi);
 		return (true);
 	case SIGACT_IGNORE:
 		break;
@@ -595,18 +550,23 @@ sig_take(struct lwp *l)
 		}
 		spin_unlock(&ps->ps_lock);
 		spin_unlock(&p->p_lock);
-		sigexit(l, sig);
+		*fatal = sig;
+		return (true);
 	}
 	spin_unlock(&ps->ps_lock);
 	spin_unlock(&p->p_lock);
 	return (true);
 }
 
-void
+int
 sig_deliver(struct lwp *l)
 {
-	while (sig_take(l))
+	int fatal = 0;
+
+	while (fatal == 0 && sig_take(l, &fatal))
 		continue;
+	if (fatal != 0)
+		return (fatal);
 	/* sigsuspend ended for a signal that ran no handler: its mask goes now. */
 	if (l->l_hasoldmask) {
 		spin_lock(&l->l_proc->p_lock);
@@ -614,6 +574,7 @@ sig_deliver(struct lwp *l)
 		l->l_hasoldmask = false;
 		spin_unlock(&l->l_proc->p_lock);
 	}
+	return (0);
 }
 
 void
@@ -633,9 +594,10 @@ sig_stopped_wait(struct lwp *l)
  * address.  A handler l does not mask runs when the trap returns; a
  * masked, ignored or default one ends the process, `what` naming the
  * cause on the console: returning to the faulting instruction would fault
- * forever.
+ * forever.  0 when the handler is to run, else sig: the caller ends the
+ * process (sigexit).
  */
-void
+int
 trapsignal(struct lwp *l, int sig, int code, const char *what, vaddr_t addr)
 {
 	struct proc *p = l->l_proc;
@@ -649,10 +611,10 @@ trapsignal(struct lwp *l, int sig, int code, const char *what, vaddr_t addr)
 	spin_unlock(&p->p_lock);
 	if (caught) {
 		psignal_info(p, l->l_tid, sig, &ksi);
-		return;
+		return (0);
 	}
 	printf("forkrt: pid %d (%s): %s at pc %#lx addr %#lx: killed by signal %d\n",
 	    p->p_pid, p->p_comm, what, (unsigned long)cpu_user_pc(l),
 	    (unsigned long)addr, sig);
-	sigexit(l, sig);
+	return (sig);
 }

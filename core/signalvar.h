@@ -72,7 +72,10 @@ void	sigacts_drop(struct sigacts *ps);
 void	psignal_info(struct proc *p, lwpid_t tid, int sig, const struct ksiginfo *ksi);
 /* Take pending sig off l (first) or its process, with its siginfo.  p_lock held. */
 void	psignal_take(struct lwp *l, int sig, struct ksiginfo *ksi);
-/* A sleep with PCATCH must end now: 0, EINTR or ERESTART (an SA_RESTART handler). */
+/*
+ * core/sigpend.c, below the scheduler: a sleep with PCATCH must end now:
+ * 0, EINTR or ERESTART (an SA_RESTART handler).
+ */
 int	sig_sleep_check(const struct lwp *l);
 /* The lowest signal l could take now, or 0.  p_lock held. */
 int	sig_deliverable(const struct lwp *l);
@@ -89,8 +92,11 @@ sig_any_deliverable(const struct lwp *l)
 	    __atomic_load_n(&l->l_siglist, __ATOMIC_RELAXED)) &
 	    ~__atomic_load_n(&l->l_sigmask, __ATOMIC_RELAXED)) != 0);
 }
-/* Act on every signal l can take (userret): handlers, stops, exits. */
-void	sig_deliver(struct lwp *l);
+/*
+ * Act on every signal l can take (userret): handlers, stops.  0, or the
+ * signal whose action ends the process: the caller ends it (sigexit).
+ */
+int	sig_deliver(struct lwp *l);
 /* A stopped process's lwp waits here until SIGCONT or SIGKILL (userret). */
 void	sig_stopped_wait(struct lwp *l);
 /* Forget pending signals of m on p and on each of its lwps.  p_lock held. */
@@ -99,9 +105,12 @@ void	sig_unpend(struct proc *p, uint32_t m);
 void	sig_setmask(struct lwp *l, uint32_t mask);
 /* core/sys_signal.c: may cur signal p (kill's rule: root anyone, others their own uid's)? */
 bool	p_cansignal(const struct proc *cur, const struct proc *p);
-/* A trap's signal sig (siginfo code, addr) for l: its handler, or the process ends. */
-void	trapsignal(struct lwp *l, int sig, int code, const char *what, vaddr_t addr);
-/* End the process as signal sig would, from its own lwp l. */
+/*
+ * A trap's signal sig (siginfo code, addr) for l: 0 when its handler is to
+ * run, else sig, and the caller ends the process (sigexit).
+ */
+int	trapsignal(struct lwp *l, int sig, int code, const char *what, vaddr_t addr);
+/* End the process as signal sig would, from its own lwp l (core/exit.c). */
 __noreturn void sigexit(struct lwp *l, int sig);
 
 /* Post sig to p as the kernel's (si_code SI_KERNEL). */

@@ -29,7 +29,7 @@ sysctl_init(void)
 				panic("sysctl %s registered twice", oid->oid_name);
 }
 
-static const struct sysctl_oid *
+const struct sysctl_oid *
 sysctl_find(const char *name)
 {
 	const struct sysctl_oid *oid;

@@ -3,9 +3,10 @@
  * subr_trap.c): what every return from a system call, a fault or an
  * interrupt taken in user mode passes through (userret), a new lwp's
  * first return (fork_return), and the user faults a platform hands over
- * (trap_pagefault, trap_signal).  Kept apart from the scheduler, which
+ * (trap_pagefault, trap_fault).  Kept apart from the scheduler, which
  * it calls, so that the scheduler calls nothing above it on this path.
  */
+#include "exit.h"
 #include "lwp.h"
 #include "proc.h"
 #include "rusage.h"
@@ -23,18 +24,21 @@ void
 userret(struct lwp *l)
 {
 	struct proc *p = l->l_proc;
-	int flags;
+	int flags, sig;
 
 	for (;;) {
 		flags = __atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE);
-		if ((flags & (P_WEXIT | P_SINGLE)) && l != p->p_singlelwp)
+		if ((flags & (P_WEXIT | P_SINGLE)) && l != p->p_singlelwp) {
 			lwp_exit_self(l);
+			exit1(p, W_EXITCODE(0, 0));
+		}
 		if (flags & P_STOPPED) {
 			sig_stopped_wait(l);
 			continue;
 		}
-		if (sig_any_deliverable(l) || l->l_hasoldmask)
-			sig_deliver(l);
+		if ((sig_any_deliverable(l) || l->l_hasoldmask) &&
+		    (sig = sig_deliver(l)) != 0)
+			sigexit(l, sig);
 		if (!sched_must_yield(l))
 			break;
 		l->l_ru.rk_nivcsw++;
@@ -51,23 +55,38 @@ fork_return(struct lwp *l)
 	userret(l);
 }
 
-void
-trap_signal(struct lwp *l, int sig, const char *what, vaddr_t addr)
-{
-	int code = SI_KERNEL;
+/*
+ * What each kind of user exception does to the process: FreeBSD's signal
+ * and si_code, the same on every architecture.  Two choices are ours: a
+ * fault that gives no address (x86_64's #GP on a non-canonical address)
+ * is SIGSEGV, not FreeBSD/amd64's SIGBUS, as the same access is a page
+ * fault and SIGSEGV on riscv64; and a floating-point exception's code is
+ * SI_KERNEL, the FPU's status not being decoded.
+ */
+static const struct {
+	int		sig;
+	int		code;
+	const char	*what;
+} trap_policy[TK_NKINDS] = {
+	[TK_BREAKPOINT] = { SIGTRAP, TRAP_BRKPT, "breakpoint" },
+	[TK_TRACE] = { SIGTRAP, TRAP_TRACE, "trace trap" },
+	[TK_ILLEGAL] = { SIGILL, ILL_ILLOPC, "illegal instruction" },
+	[TK_MISALIGNED] = { SIGBUS, BUS_ADRALN, "misaligned access" },
+	[TK_BUSERR] = { SIGBUS, BUS_ADRERR, "access fault" },
+	[TK_INTDIV] = { SIGFPE, FPE_INTDIV, "integer divide fault" },
+	[TK_FPE] = { SIGFPE, SI_KERNEL, "floating-point exception" },
+	[TK_PROTECTION] = { SIGSEGV, SI_KERNEL, "protection fault" },
+	[TK_UNKNOWN] = { SIGSEGV, SI_KERNEL, "unknown exception" },
+};
 
-	switch (sig) {
-	case SIGILL:
-		code = ILL_ILLOPC;
-		break;
-	case SIGBUS:
-		code = BUS_ADRALN;
-		break;
-	case SIGTRAP:
-		code = TRAP_BRKPT;
-		break;
-	}
-	trapsignal(l, sig, code, what, addr);
+void
+trap_fault(struct lwp *l, enum trap_kind kind, vaddr_t addr)
+{
+	if ((unsigned)kind >= TK_NKINDS)
+		kind = TK_UNKNOWN;
+	if (trapsignal(l, trap_policy[kind].sig, trap_policy[kind].code,
+	    trap_policy[kind].what, addr) != 0)
+		sigexit(l, trap_policy[kind].sig);
 }
 
 void
@@ -82,13 +101,15 @@ trap_pagefault(struct lwp *l, vaddr_t va, vm_prot_t access)
 		return;
 	/* Out of memory on a fault: SIGKILL, which nothing can catch. */
 	if (error == ENOMEM) {
-		trapsignal(l, SIGKILL, SI_KERNEL, "out of memory on page fault", va);
+		if (trapsignal(l, SIGKILL, SI_KERNEL, "out of memory on page fault", va) != 0)
+			sigexit(l, SIGKILL);
 		return;
 	}
 	spin_lock(&vm->lock);
 	code = vm_map_lookup(vm, trunc_page(va)) == NULL ? SEGV_MAPERR : SEGV_ACCERR;
 	spin_unlock(&vm->lock);
-	trapsignal(l, SIGSEGV, code,
+	if (trapsignal(l, SIGSEGV, code,
 	    access == VM_PROT_WRITE ? "write fault" :
-	    access == VM_PROT_EXEC ? "exec fault" : "read fault", va);
+	    access == VM_PROT_EXEC ? "exec fault" : "read fault", va) != 0)
+		sigexit(l, SIGSEGV);
 }

@@ -2,7 +2,9 @@
  * The hardware abstraction layer: what each platform (platform/<arch>/)
  * provides to the portable kernel (core/, mm/).  Address spaces are in
  * pmap.h, threads of control in cpu.h; this file holds console, time,
- * interrupts, memory discovery and power.
+ * interrupts and power.  Physical memory goes the other way: before
+ * kmain() the platform registers its RAM and everything in it still in
+ * use with physmem.h, which the page allocator then reads.
  *
  * Conventions: the kernel runs with interrupts disabled whenever it is in
  * supervisor mode, except inside hal_idle().  Traps from user mode
@@ -37,7 +39,7 @@ uint64_t hal_timecount_ns(uint64_t count);
 uint64_t hal_rtc_ns(void);
 
 /*
- * Start the periodic timer interrupt: sched_tick() is then called hz times
+ * Start the periodic timer interrupt: hardclock() is then called hz times
  * a second, from the trap handler, in either mode.
  */
 void	hal_timer_start(unsigned hz);
@@ -48,14 +50,6 @@ void	hal_timer_start(unsigned hz);
  * core prints the "forkrt: poweroff status=N" line itself.
  */
 __noreturn void hal_poweroff(int status);
-
-/*
- * Call fn once for each range of physical memory free for the page
- * allocator: RAM minus firmware, the kernel image, boot page tables, the
- * device tree and anything else the platform still uses.  Ranges are
- * page-aligned and do not overlap.  Only valid after platform start-up.
- */
-void	hal_mem_foreach(void (*fn)(paddr_t base, size_t len));
 
 /*
  * Entropy for the kernel's random source (core/random.c): fill buf with
@@ -107,8 +101,16 @@ kva_to_phys(const void *va)
 extern char boot_stack[], boot_stack_top[];
 extern char __bss_start[], __bss_end[];
 
-/* Print the kernel call chain (frame-pointer walk) from the caller, for panic(). */
-void	hal_backtrace(void);
+/*
+ * For the kernel backtrace (core/backtrace.c), which walks the frame
+ * pointers: the stack this CPU takes traps from kernel mode on, [*lo, *hi)
+ * (riscv64's exception stack, x86_64's double-fault stack), besides the
+ * kernel stacks and the boot stack the core knows.  hal_inline.h says
+ * where a frame's record is: HAL_FRAME_RECORD, the offset from a frame
+ * pointer to two words, the caller's frame pointer then the return
+ * address.
+ */
+void	hal_trap_stack(uintptr_t *lo, uintptr_t *hi);
 
 /* The ELF e_machine of user programs for this platform (elf.h: EM_RISCV, EM_X86_64). */
 extern const uint16_t hal_elf_machine;

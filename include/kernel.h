@@ -17,7 +17,16 @@ int	vprintf(const char *fmt, va_list ap);
 int	snprintf(char *buf, size_t size, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 __noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * The kernel call chain (core/backtrace.c): up to max return addresses
+ * from the frame pointer fp, innermost first, and their number;
+ * backtrace() prints the caller's, for panic().
+ */
+unsigned backtrace_collect(uintptr_t fp, uintptr_t *pcs, unsigned max);
+void	backtrace(void);
 void	console_puts(const char *s, size_t len);
+/* panic's: true for the first CPU to panic (it then prints without the lock). */
+bool	console_panic(void);
 /* Choose the stack protector's guard: kmain, first thing (core/stack_protector.c). */
 void	stack_protector_init(void);
 

@@ -37,9 +37,9 @@ struct lwp;
 extern unsigned kstack_cache_max;
 
 /*
- * Size the slot allocator from the platform's region; called once by
- * kmain() after pmap_init() (which sets the region) and before the first
- * lwp_alloc().
+ * Size the slot allocator from the platform's region (set before
+ * kmain()); called once by kmain() after the page allocator is up and
+ * before the first lwp_alloc().
  */
 void	kstack_init(void);
 

@@ -123,7 +123,4 @@ bool	pmap_kextract(vaddr_t va, vm_prot_t *prot);
 /* Make pm the address space of this CPU; NULL selects the kernel-only pmap. */
 void	pmap_activate(struct pmap *pm);
 
-/* Called once by kmain() after the page allocator is up. */
-void	pmap_init(void);
-
 #endif /* !_PMAP_H_ */

@@ -211,7 +211,7 @@ struct proc *proc_alloc(void);
 void	proc_free(struct proc *);
 int	proc_add(struct proc *p, struct proc *parent);
 struct proc *pfind(pid_t pid);		/* proctree_lock held */
-void	phold(struct proc *);		/* p_lock held */
+void	phold(struct proc *);		/* p_lock held; core/exit.c, beside the reap */
 void	prele(struct proc *);
 /*
  * An lwp of p, zeroed but for its kernel stack (kstack_alloc), or NULL;

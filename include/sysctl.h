@@ -81,5 +81,7 @@ static inline int sysctl_zero(void) { return (0); }
 
 /* Boot: panic if a name is registered twice. */
 void	sysctl_init(void);
+/* The knob of that name, or NULL (core/sysctl.c; the host tests arm fail points so). */
+const struct sysctl_oid *sysctl_find(const char *name);
 
 #endif /* !_SYSCTL_H_ */

@@ -28,19 +28,41 @@ void	syscall(struct lwp *l);
 void	trap_pagefault(struct lwp *l, vaddr_t va, vm_prot_t access);
 
 /*
- * Any other exception from user mode: signal sig (SIGILL, SIGBUS, SIGSEGV,
- * ...) for l, with si_addr addr.  A handler that l does not mask runs when
- * the trap returns through userret(); otherwise the process ends and
- * `what` names the cause on the console.  Returns only in the first case.
+ * Every other exception from user mode, as the platform classifies it.
+ * The platform only says which kind; what each kind does to the process
+ * (signal and si_code) is the core's one choice for every architecture
+ * (core/trap.c).
  */
-void	trap_signal(struct lwp *l, int sig, const char *what, vaddr_t addr);
+enum trap_kind {
+	TK_BREAKPOINT,		/* a breakpoint instruction: ebreak, int3 */
+	TK_TRACE,		/* a single step (x86_64 #DB) */
+	TK_ILLEGAL,		/* an instruction user mode may not run */
+	TK_MISALIGNED,		/* an access the CPU will not make unaligned */
+	TK_BUSERR,		/* nothing at the physical address (riscv64 access fault) */
+	TK_INTDIV,		/* integer divide by zero or overflow */
+	TK_FPE,			/* a floating-point exception */
+	TK_PROTECTION,		/* a fault that gives no address (x86_64 #GP, #SS, ...) */
+	TK_UNKNOWN,		/* a cause the platform does not know */
+	TK_NKINDS
+};
+
+/*
+ * An exception of that kind from user mode by l, si_addr addr (the
+ * instruction, or the data address where the CPU gives one).  A handler
+ * that l does not mask runs when the trap returns through userret();
+ * otherwise the process ends, the kind named on the console.  Returns
+ * only in the first case.
+ */
+void	trap_fault(struct lwp *l, enum trap_kind kind, vaddr_t addr);
 
 /*
  * The periodic timer fired, from user mode (from_user) or from kernel mode
  * (which, with interrupts masked in the kernel, means the idle loop).
  * The mode decides what the tick is charged to (ITIMER_VIRTUAL).
+ * core/clock.c, FreeBSD's name; the scheduler's share is sched_clock()
+ * (core/sched.h).
  */
-void	sched_tick(bool from_user);
+void	hardclock(bool from_user);
 
 /*
  * Last step before every return to user mode (after syscalls, faults and

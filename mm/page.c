@@ -1,6 +1,6 @@
 /*
- * The physical page allocator: a binary buddy system over the ranges the
- * platform reports, with a reference count per page.
+ * The physical page allocator: a binary buddy system over the free ranges
+ * physmem.c hands over, with a reference count per page.
  *
  * Every page frame between the lowest and highest usable address has a
  * struct vm_page in one array, itself carved out of the first range large
@@ -12,6 +12,7 @@
 #include "hal.h"
 #include "kernel.h"
 #include "page.h"
+#include "physmem.h"
 #include "sysctl.h"
 
 #define MAX_ORDER	11		/* blocks up to 2^10 pages (4 MiB) */
@@ -144,20 +145,20 @@ range_release(paddr_t base, size_t len)
 void
 page_init(void)
 {
-	hal_mem_foreach(range_bounds);
+	physmem_foreach(range_bounds);
 	if (range_hi <= range_lo)
 		panic("page_init: the platform reported no memory");
 	base_pfn = range_lo >> PAGE_SHIFT;
 	npages = (range_hi >> PAGE_SHIFT) - base_pfn;
 	array_len = npages * sizeof(struct vm_page);
-	hal_mem_foreach(range_pick_array);
+	physmem_foreach(range_pick_array);
 	if (array_pa == 0)
 		panic("page_init: no range holds the %zu-byte page array", array_len);
 	pages = phys_to_kva(array_pa);
 	memset(pages, 0, array_len);
 	for (unsigned o = 0; o < MAX_ORDER; o++)
 		free_head[o] = NIL;
-	hal_mem_foreach(range_release);
+	physmem_foreach(range_release);
 }
 
 int

@@ -6,7 +6,26 @@
 #include "hal.h"
 #include "page.h"
 #include "pmap.h"
+#include "sysctl.h"
 #include "vm_object.h"
+#include "vmmeter.h"
+
+/* (a) The VM's event counters: forks by kind (fork1), faults (vm_fault). */
+struct vmmeter vmcnt;
+#define VMCNT_SYSCTL(field)	SYSCTL_INT("vm.stats.vm." #field, vmcnt.field)
+VMCNT_SYSCTL(v_forks);
+VMCNT_SYSCTL(v_vforks);
+VMCNT_SYSCTL(v_rforks);
+VMCNT_SYSCTL(v_kthreads);
+VMCNT_SYSCTL(v_forkpages);
+VMCNT_SYSCTL(v_vforkpages);
+VMCNT_SYSCTL(v_rforkpages);
+VMCNT_SYSCTL(v_kthreadpages);
+VMCNT_SYSCTL(v_vm_faults);
+VMCNT_SYSCTL(v_cow_faults);
+VMCNT_SYSCTL(v_zfod);
+VMCNT_SYSCTL(v_pt_shared);
+VMCNT_SYSCTL(v_pt_copied);
 
 struct vmspace *
 vmspace_alloc(void)

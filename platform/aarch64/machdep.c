@@ -1,10 +1,11 @@
 /*
- * Platform start-up after start.S, and the small HAL services: memory
- * ranges, command line, entropy, power-off, idle, backtrace.
+ * Platform start-up after start.S, and the small HAL services: command
+ * line, entropy, power-off, idle.
  */
 #include "kernel.h"
 #include "elf.h"
 #include "hal.h"
+#include "physmem.h"
 #include "pmap.h"
 #include "proc.h"
 #include "trap.h"
@@ -20,54 +21,21 @@ uintptr_t hal_dmap_base = DMAP_BASE;
 #define SEMIHOST_SYS_EXIT	0x18
 #define ADP_STOPPED_APP_EXIT	0x20026
 
-#define NFREE	32
-static struct mem_range free_ranges[NFREE];
-static unsigned nfree;
 static char cmdline[HAL_CMDLINE_MAX];
 
-static void
-mem_exclude(paddr_t base, paddr_t len)
-{
-	paddr_t s = trunc_page(base), e = round_page(base + len);
-	unsigned i;
-
-	for (i = 0; i < nfree; i++) {
-		struct mem_range *r = &free_ranges[i];
-		paddr_t rs = r->base, re = r->base + r->len;
-
-		if (e <= rs || s >= re)
-			continue;
-		if (s > rs && e < re) {
-			if (nfree == NFREE)
-				panic("aarch64: too many memory holes");
-			free_ranges[nfree].base = e;
-			free_ranges[nfree].len = re - e;
-			nfree++;
-			r->len = s - rs;
-		} else if (s > rs) {
-			r->len = s - rs;
-		} else if (e < re) {
-			r->base = e;
-			r->len = re - e;
-		} else {
-			r->len = 0;
-		}
-	}
-}
-
 /*
- * The free physical memory: the device tree's RAM minus its reservations,
- * the start of RAM up to the end of the image (QEMU's device tree lies
- * below the image) and the blob itself wherever it is.  Returns where the
- * direct map ends: the last RAM byte rounded up to a gigabyte, at most
- * DMAP_MAX_GIGS.
+ * Register with physmem the device tree's RAM and what of it is taken:
+ * its reservations, the start of RAM up to the end of the image (QEMU's
+ * device tree lies below the image) and the blob itself wherever it is,
+ * which stays mapped for good.  Returns where the direct map ends: the
+ * last RAM byte rounded up to a gigabyte, at most DMAP_MAX_GIGS.
  */
 static paddr_t
 mem_init(const struct fdt_info *fi)
 {
 	paddr_t dmap_max = (paddr_t)DMAP_MAX_GIGS * L1_SIZE;
 	paddr_t kend = (paddr_t)_kernel_end - KERNEL_VA_OFFSET;
-	paddr_t ram_end = 0, dmap_end;
+	paddr_t ram_end = 0, dmap_end, e;
 	unsigned i;
 
 	for (i = 0; i < fi->nmem; i++)
@@ -78,36 +46,16 @@ mem_init(const struct fdt_info *fi)
 		    (unsigned long)DMAP_MAX_GIGS);
 		dmap_end = dmap_max;
 	}
-	for (i = 0; i < fi->nmem && nfree < NFREE; i++) {
-		paddr_t s = round_page(fi->mem[i].base);
-		paddr_t e = trunc_page(fi->mem[i].base + fi->mem[i].len);
-
-		e = MIN(e, dmap_end);
-		if (s >= e)
-			continue;
-		free_ranges[nfree].base = s;
-		free_ranges[nfree].len = e - s;
-		nfree++;
+	for (i = 0; i < fi->nmem; i++) {
+		e = MIN(fi->mem[i].base + fi->mem[i].len, dmap_end);
+		if (fi->mem[i].base < e)
+			physmem_add_ram(fi->mem[i].base, e - fi->mem[i].base);
 	}
 	for (i = 0; i < fi->nresv; i++)
-		mem_exclude(fi->resv[i].base, fi->resv[i].len);
-	mem_exclude(RAM_BASE, kend - RAM_BASE);
-	mem_exclude(fi->dtb_pa, fi->dtb_size);
+		physmem_exclude(fi->resv[i].base, fi->resv[i].len);
+	physmem_exclude(RAM_BASE, kend - RAM_BASE);
+	physmem_exclude(fi->dtb_pa, fi->dtb_size);
 	return (dmap_end);
-}
-
-paddr_t
-mem_steal_page(void)
-{
-	unsigned i;
-
-	for (i = 0; i < nfree; i++) {
-		if (free_ranges[i].len >= PAGE_SIZE) {
-			free_ranges[i].len -= PAGE_SIZE;
-			return (free_ranges[i].base + free_ranges[i].len);
-		}
-	}
-	panic("aarch64: no memory for the kernel's page tables");
 }
 
 /*
@@ -238,16 +186,6 @@ aarch64_init(uint64_t x0)
 	kmain();
 }
 
-void
-hal_mem_foreach(void (*fn)(paddr_t base, size_t len))
-{
-	unsigned i;
-
-	for (i = 0; i < nfree; i++)
-		if (free_ranges[i].len != 0)
-			fn(free_ranges[i].base, free_ranges[i].len);
-}
-
 const char *
 hal_cmdline(void)
 {
@@ -283,51 +221,4 @@ hal_idle(void)
 {
 	wfi();
 	__asm__ volatile("msr daifclr, #2; isb; msr daifset, #2" : : : "memory");
-}
-
-static bool
-stack_of(uintptr_t fp, uintptr_t *lo, uintptr_t *hi)
-{
-	struct lwp *l = curlwp;
-
-	if (trap_on_exc_stack(fp, lo, hi))
-		return (true);
-	if (l != NULL && l->l_md.md_kstack != 0 && fp >= l->l_md.md_kstack &&
-	    fp < l->l_md.md_kstack + KSTACK_SIZE) {
-		*lo = l->l_md.md_kstack;
-		*hi = *lo + KSTACK_SIZE;
-		return (true);
-	}
-	if (fp >= (uintptr_t)boot_stack && fp < (uintptr_t)boot_stack_top) {
-		*lo = (uintptr_t)boot_stack;
-		*hi = (uintptr_t)boot_stack_top;
-		return (true);
-	}
-	return (false);
-}
-
-/*
- * Walk the x29 chain: each frame record is {caller's fp, return address}.
- * Stay on the stack the walk is on, but for a step from one stack to
- * another (a kernel trap links its frame record into the chain).
- */
-void
-hal_backtrace(void)
-{
-	uintptr_t fp = r_fp(), lo, hi;
-	int n;
-
-	printf("backtrace:\n");
-	for (n = 0; n < 32 && (fp & 7) == 0 && stack_of(fp, &lo, &hi) &&
-	    fp + 16 <= hi; n++) {
-		uintptr_t prev = ((uintptr_t *)fp)[0];
-		uintptr_t lr = ((uintptr_t *)fp)[1];
-
-		if (lr == 0)
-			break;
-		printf("  %#lx\n", (unsigned long)lr);
-		if (prev == 0 || prev == fp)
-			break;
-		fp = prev;
-	}
 }

@@ -158,7 +158,6 @@ struct trapframe *trap_user(struct trapframe *tf, bool irq);
 void	trap_kernel(struct trapframe *tf);
 void	trap_irq(struct trapframe *tf, bool from_user);
 void	trap_cpu_init(struct cpu *ci);
-bool	trap_on_exc_stack(uintptr_t fp, uintptr_t *lo, uintptr_t *hi);
 struct trapframe *lwp_trampoline(struct lwp *l);
 
 /* gic.c */
@@ -200,9 +199,6 @@ struct fdt_info {
 	size_t		dtb_size;
 };
 int	fdt_parse(paddr_t dtb_pa, struct fdt_info *info);
-
-/* machdep.c */
-paddr_t	mem_steal_page(void);
 
 /* pmap.c */
 void	pmap_bootstrap(paddr_t dmap_end);

@@ -63,6 +63,7 @@
 #include "hal.h"
 #include "kstack.h"
 #include "page.h"
+#include "physmem.h"
 #include "pmap.h"
 #include "pmap_bounds.h"
 #include "proc.h"
@@ -475,14 +476,6 @@ table_for_enter(struct pmap_inval *iv, vaddr_t va, bool writable, pt_entry_t **p
 	return (0);
 }
 
-void
-pmap_init(void)
-{
-	if (ID_MMFR0_ASIDBITS(r_id_aa64mmfr0_el1()) == 2 && (r_tcr_el1() & TCR_AS))
-		asid_count = ASID_MAX;
-	asid_map[0] = 1;	/* ASID 0: the kernel's and the fallback */
-}
-
 struct pmap *
 pmap_create(void)
 {
@@ -800,14 +793,23 @@ pmap_activate(struct pmap *pm)
 
 /* ---- The kernel's tables (TTBR1). ---- */
 
-/* Boot-time tables, before the page allocator: pages from mem_steal_page(). */
+/*
+ * A page for good for the kernel's own tables, before the page allocator
+ * exists: start.S's direct map reaches the first DMAP_MAX_GIGS.
+ */
+static paddr_t
+boot_page(void)
+{
+	return (physmem_steal(PAGE_SIZE, (paddr_t)DMAP_MAX_GIGS * L1_SIZE));
+}
+
 static pt_entry_t *
 boot_table(pt_entry_t *e)
 {
 	paddr_t pa;
 
 	if (!(*e & PTE_VALID)) {
-		pa = mem_steal_page();
+		pa = boot_page();
 		memset(phys_to_kva(pa), 0, PAGE_SIZE);
 		*e = pa | KTABLE;
 	}
@@ -863,7 +865,10 @@ pmap_bootstrap(paddr_t dmap_end)
 	pt_entry_t *root, *l1;
 	unsigned i;
 
-	kernel_root = mem_steal_page();
+	if (ID_MMFR0_ASIDBITS(r_id_aa64mmfr0_el1()) == 2 && (r_tcr_el1() & TCR_AS))
+		asid_count = ASID_MAX;
+	asid_map[0] = 1;	/* ASID 0: the kernel's and the fallback */
+	kernel_root = boot_page();
 	root = phys_to_kva(kernel_root);
 	memset(root, 0, PAGE_SIZE);
 

@@ -87,5 +87,5 @@ timer_intr(bool from_user)
 		md[CPU_MD_TICK_DEADLINE] = now + md[CPU_MD_TICK_PERIOD];
 	w_cntv_cval_el0(md[CPU_MD_TICK_DEADLINE]);	/* also lowers the PPI */
 	isb();
-	sched_tick(from_user);
+	hardclock(from_user);
 }

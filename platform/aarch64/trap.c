@@ -50,15 +50,15 @@ user_abort(struct lwp *l, struct trapframe *tf, uint64_t esr, vm_prot_t access)
 	if (fsc >= 0x04 && fsc <= 0x0f)
 		trap_pagefault(l, tf->tf_far, access);
 	else if (fsc == FSC_ALIGN)
-		trap_signal(l, SIGBUS, "misaligned access", tf->tf_far);
+		trap_fault(l, TK_MISALIGNED, tf->tf_far);
 	else
-		trap_signal(l, SIGSEGV, "external abort", tf->tf_far);
+		trap_fault(l, TK_BUSERR, tf->tf_far);
 }
 
 /*
  * A trap from user mode.  tf is the frame at the top of curlwp's kernel
  * stack; interrupts are off.  Every exception either is resolved (system
- * call, page fault) or goes to trap_signal(), which ends the process or
+ * call, page fault) or goes to trap_fault(), which ends the process or
  * returns to have userret() start the handler.  Returns curlwp's frame,
  * read again after userret(), which may have switched away and back.
  */
@@ -87,17 +87,16 @@ trap_user(struct trapframe *tf, bool irq)
 		user_abort(l, tf, esr, VM_PROT_EXEC);
 		break;
 	case EC_PC_ALIGN:
-		trap_signal(l, SIGBUS, "misaligned pc", tf->tf_elr);
+		trap_fault(l, TK_MISALIGNED, tf->tf_elr);
 		break;
 	case EC_SP_ALIGN:
-		trap_signal(l, SIGBUS, "misaligned sp", tf->tf_sp);
+		trap_fault(l, TK_MISALIGNED, tf->tf_sp);
 		break;
 	case EC_FP_EXC:
-		trap_signal(l, SIGFPE, "floating-point exception", tf->tf_elr);
+		trap_fault(l, TK_FPE, tf->tf_elr);
 		break;
 	case EC_BRK:
-		/* __builtin_trap is brk here, ud2 and unimp elsewhere: all SIGILL. */
-		trap_signal(l, SIGILL, "breakpoint", tf->tf_elr);
+		trap_fault(l, TK_BREAKPOINT, tf->tf_elr);
 		break;
 	case EC_UNKNOWN:
 	case EC_ILLEGAL:
@@ -106,10 +105,10 @@ trap_user(struct trapframe *tf, bool irq)
 	case EC_FP:
 	case EC_SVE:
 	case EC_SME:
-		trap_signal(l, SIGILL, "illegal instruction", tf->tf_elr);
+		trap_fault(l, TK_ILLEGAL, tf->tf_elr);
 		break;
 	default:
-		trap_signal(l, SIGSEGV, "unknown exception", tf->tf_elr);
+		trap_fault(l, TK_UNKNOWN, tf->tf_elr);
 		break;
 	}
 	userret(curlwp);
@@ -126,16 +125,12 @@ trap_cpu_init(struct cpu *ci)
 	    (uintptr_t)&exc_stacks[ci->ci_id][EXC_STACK_SIZE];
 }
 
-bool
-trap_on_exc_stack(uintptr_t fp, uintptr_t *lo, uintptr_t *hi)
+/* Kernel exceptions run on the exception stack (trap.S). */
+void
+hal_trap_stack(uintptr_t *lo, uintptr_t *hi)
 {
-	uintptr_t top = curcpu()->ci_md[CPU_MD_EXC_STACK];
-
-	if (fp <= top - EXC_STACK_SIZE || fp > top)
-		return (false);
-	*lo = top - EXC_STACK_SIZE;
-	*hi = top;
-	return (true);
+	*hi = curcpu()->ci_md[CPU_MD_EXC_STACK];
+	*lo = *hi - EXC_STACK_SIZE;
 }
 
 /*

@@ -1,10 +1,11 @@
 /*
- * Platform start-up after start.S, and the small HAL services: memory
- * ranges, command line, power-off, interrupt masking, idle, backtrace.
+ * Platform start-up after start.S, and the small HAL services: command
+ * line, power-off, interrupt masking, idle.
  */
 #include "kernel.h"
 #include "elf.h"
 #include "hal.h"
+#include "physmem.h"
 #include "pmap.h"
 #include "proc.h"
 #include "trap.h"
@@ -19,57 +20,25 @@ uintptr_t hal_dmap_base = DMAP_BASE;
 #define SIFIVE_TEST_FAIL	0x3333
 #define SIFIVE_TEST_PASS	0x5555
 
-#define NFREE	32
-static struct mem_range free_ranges[NFREE];
-static unsigned nfree;
 static char cmdline[HAL_CMDLINE_MAX];
 
-/* Take [base, base + len) out of free_ranges, splitting where needed. */
-static void
-mem_exclude(paddr_t base, paddr_t len)
-{
-	paddr_t s = trunc_page(base), e = round_page(base + len);
-	unsigned i;
-
-	for (i = 0; i < nfree; i++) {
-		struct mem_range *r = &free_ranges[i];
-		paddr_t rs = r->base, re = r->base + r->len;
-
-		if (e <= rs || s >= re)
-			continue;
-		if (s > rs && e < re) {
-			if (nfree == NFREE)
-				panic("riscv64: too many memory holes");
-			free_ranges[nfree].base = e;
-			free_ranges[nfree].len = re - e;
-			nfree++;
-			r->len = s - rs;
-		} else if (s > rs) {
-			r->len = s - rs;
-		} else if (e < re) {
-			r->base = e;
-			r->len = re - e;
-		} else {
-			r->len = 0;
-		}
-	}
-}
-
 /*
- * The free physical memory: the device tree's RAM, minus the memory
- * reservation block, /reserved-memory (OpenSBI's own region), everything
- * below the end of the kernel image in the gigapage it is loaded in (the
- * firmware, the image with its .bss and boot_stack) and the device tree
- * blob.  Returns where the direct map must end: past the highest RAM
- * address, in whole gigapages (its unit), at most DMAP_MAX_GIGS of them;
- * RAM beyond that is left out, and said so.
+ * Register with physmem the device tree's RAM and what of it is taken:
+ * the memory reservation block, /reserved-memory (OpenSBI's own region),
+ * everything below the end of the kernel image in the gigapage it is
+ * loaded in (the firmware, the image with its .bss and boot_stack) and
+ * the device tree blob, which stays mapped for good.  Returns where the
+ * direct map must end: past the highest RAM address, in whole gigapages
+ * (its unit), at most DMAP_MAX_GIGS of them; RAM beyond that is left
+ * out, and said so.
  */
 static paddr_t
 mem_init(const struct fdt_info *fi)
 {
 	paddr_t dmap_max = (paddr_t)DMAP_MAX_GIGS * SV39_GIGAPAGE;
 	paddr_t kend = (paddr_t)_kernel_end - KERNEL_VA_OFFSET;
-	paddr_t ram_end = 0, dmap_end;
+	paddr_t kgiga = KERNEL_PA & ~(SV39_GIGAPAGE - 1);
+	paddr_t ram_end = 0, dmap_end, e;
 	unsigned i;
 
 	for (i = 0; i < fi->nmem; i++)
@@ -80,43 +49,16 @@ mem_init(const struct fdt_info *fi)
 		    (unsigned long)DMAP_MAX_GIGS, (unsigned long)ram_end);
 		dmap_end = dmap_max;
 	}
-	for (i = 0; i < fi->nmem && nfree < NFREE; i++) {
-		paddr_t s = round_page(fi->mem[i].base);
-		paddr_t e = trunc_page(fi->mem[i].base + fi->mem[i].len);
-
-		if (e > dmap_end)
-			e = dmap_end;
-		if (s >= e)
-			continue;
-		free_ranges[nfree].base = s;
-		free_ranges[nfree].len = e - s;
-		nfree++;
+	for (i = 0; i < fi->nmem; i++) {
+		e = MIN(fi->mem[i].base + fi->mem[i].len, dmap_end);
+		if (fi->mem[i].base < e)
+			physmem_add_ram(fi->mem[i].base, e - fi->mem[i].base);
 	}
 	for (i = 0; i < fi->nresv; i++)
-		mem_exclude(fi->resv[i].base, fi->resv[i].len);
-	mem_exclude(KERNEL_PA & ~(SV39_GIGAPAGE - 1),
-	    kend - (KERNEL_PA & ~(SV39_GIGAPAGE - 1)));
-	mem_exclude(fi->dtb_pa, fi->dtb_size);
+		physmem_exclude(fi->resv[i].base, fi->resv[i].len);
+	physmem_exclude(kgiga, kend - kgiga);
+	physmem_exclude(fi->dtb_pa, fi->dtb_size);
 	return (dmap_end);
-}
-
-/*
- * A page for good (the kernel's own page tables, pmap_bootstrap), taken
- * off the end of a free range before the page allocator sees them.
- * start.S's direct map covers every free page (DMAP_MAX_GIGS).
- */
-paddr_t
-mem_steal_page(void)
-{
-	unsigned i;
-
-	for (i = 0; i < nfree; i++) {
-		if (free_ranges[i].len >= PAGE_SIZE) {
-			free_ranges[i].len -= PAGE_SIZE;
-			return (free_ranges[i].base + free_ranges[i].len);
-		}
-	}
-	panic("riscv64: no memory for the kernel's page tables");
 }
 
 /*
@@ -216,16 +158,6 @@ riscv_init(uint64_t hartid, paddr_t dtb_pa)
 	kmain();
 }
 
-void
-hal_mem_foreach(void (*fn)(paddr_t base, size_t len))
-{
-	unsigned i;
-
-	for (i = 0; i < nfree; i++)
-		if (free_ranges[i].len != 0)
-			fn(free_ranges[i].base, free_ranges[i].len);
-}
-
 const char *
 hal_cmdline(void)
 {
@@ -261,65 +193,4 @@ hal_idle(void)
 	wfi();
 	s_sstatus(SSTATUS_SIE);
 	c_sstatus(SSTATUS_SIE);
-}
-
-/*
- * The stack fp is on: this CPU's exception stack, curlwp's kernel stack
- * or the boot stack.
- */
-static bool
-stack_of(uintptr_t fp, uintptr_t *lo, uintptr_t *hi)
-{
-	struct lwp *l = curlwp;
-
-	if (trap_on_exc_stack(fp, lo, hi))
-		return (true);
-	if (l != NULL && l->l_md.md_kstack != 0 && fp > l->l_md.md_kstack &&
-	    fp <= l->l_md.md_kstack + KSTACK_SIZE) {
-		*lo = l->l_md.md_kstack;
-		*hi = *lo + KSTACK_SIZE;
-		return (true);
-	}
-	if (fp > (uintptr_t)boot_stack && fp <= (uintptr_t)boot_stack_top) {
-		*lo = (uintptr_t)boot_stack;
-		*hi = (uintptr_t)boot_stack_top;
-		return (true);
-	}
-	return (false);
-}
-
-/*
- * Walk the s0 chain (the kernel keeps frame pointers): the return address
- * is at fp - 8 and the caller's fp at fp - 16.  Stay inside the stack the
- * walk started on, but for one step from the exception stack (a panic in
- * a kernel trap) to the stack the trap came from.
- */
-void
-hal_backtrace(void)
-{
-	uintptr_t fp = r_fp(), lo, hi, elo, ehi;
-	bool crossed = false;
-	int n;
-
-	printf("backtrace:\n");
-	if (!stack_of(fp, &lo, &hi))
-		return;
-	for (n = 0; n < 32 && fp >= lo + 16 && fp <= hi && (fp & 7) == 0; n++) {
-		uintptr_t ra = ((uintptr_t *)fp)[-1];
-		uintptr_t prev = ((uintptr_t *)fp)[-2];
-
-		if (ra == 0)
-			break;
-		printf("  %#lx\n", (unsigned long)ra);
-		if (prev > fp && prev <= hi) {
-			fp = prev;
-			continue;
-		}
-		if (crossed || !trap_on_exc_stack(fp, &elo, &ehi) ||
-		    trap_on_exc_stack(prev, &elo, &ehi) ||
-		    !stack_of(prev, &lo, &hi))
-			break;
-		crossed = true;
-		fp = prev;
-	}
 }

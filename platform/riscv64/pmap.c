@@ -62,6 +62,7 @@
 #include "hal.h"
 #include "kstack.h"
 #include "page.h"
+#include "physmem.h"
 #include "pmap.h"
 #include "pmap_bounds.h"
 #include "proc.h"
@@ -345,8 +346,19 @@ l1e_alloc(struct pmap *pm, vaddr_t va, pt_entry_t **l1ep)
 }
 
 /*
+ * A page for good for the kernel's own page tables, before the page
+ * allocator exists.  start.S's direct map covers all the RAM physmem
+ * has (DMAP_MAX_GIGS), so any free page will do.
+ */
+static paddr_t
+boot_page(void)
+{
+	return (physmem_steal(PAGE_SIZE, (paddr_t)DMAP_MAX_GIGS * SV39_GIGAPAGE));
+}
+
+/*
  * Boot-time kernel mappings, before the page allocator exists: tables
- * come from mem_steal_page(), reached through start.S's direct map.
+ * come from boot_page(), reached through start.S's direct map.
  */
 static pt_entry_t *
 boot_table(pt_entry_t *e)
@@ -354,7 +366,7 @@ boot_table(pt_entry_t *e)
 	paddr_t pa;
 
 	if ((*e & PTE_V) == 0) {
-		pa = mem_steal_page();
+		pa = boot_page();
 		memset(pt_kva(pa), 0, PAGE_SIZE);
 		*e = PA_TO_PTE(pa) | PTE_V;
 	}
@@ -416,7 +428,7 @@ pmap_bootstrap(paddr_t dmap_end)
 	KASSERT(dmap_end > ro_end && (dmap_end & (SV39_GIGAPAGE - 1)) == 0 &&
 	    dmap_end <= (paddr_t)DMAP_MAX_GIGS * SV39_GIGAPAGE,
 	    "pmap_bootstrap: bad direct map end");
-	kernel_root = mem_steal_page();
+	kernel_root = boot_page();
 	root = pt_kva(kernel_root);
 	memset(root, 0, PAGE_SIZE);
 
@@ -455,11 +467,6 @@ pmap_bootstrap(paddr_t dmap_end)
 	boot_root[SV39_INDEX((vaddr_t)KERNEL_PA, 2)] =
 	    PA_TO_PTE((paddr_t)KERNEL_PA & ~(SV39_GIGAPAGE - 1)) |
 	    PTE_V | PTE_R | PTE_X | PTE_A;
-}
-
-void
-pmap_init(void)
-{
 }
 
 struct pmap *

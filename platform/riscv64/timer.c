@@ -77,5 +77,5 @@ timer_intr(bool from_user)
 	if ((int64_t)(md[CPU_MD_TICK_DEADLINE] - now) <= 0)
 		md[CPU_MD_TICK_DEADLINE] = now + md[CPU_MD_TICK_PERIOD];
 	timer_set(md[CPU_MD_TICK_DEADLINE]);	/* also clears sip.STIP */
-	sched_tick(from_user);
+	hardclock(from_user);
 }

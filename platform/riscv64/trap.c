@@ -38,7 +38,7 @@ trap_intr(uint64_t cause, bool from_user)
 /*
  * A trap from user mode.  tf is the frame at the top of curlwp's kernel
  * stack; interrupts are off.  Every exception either is resolved (syscall,
- * page fault) or goes to trap_signal(), which ends the process or returns
+ * page fault) or goes to trap_fault(), which ends the process or returns
  * to have userret() start the signal's handler.  Returns the frame
  * trap.S restores: curlwp's, read again after userret(), which may have
  * switched away and back.
@@ -71,24 +71,23 @@ trap_user(struct trapframe *tf)
 			trap_pagefault(l, va, VM_PROT_WRITE);
 			break;
 		case SCAUSE_ILLEGAL_INSTRUCTION:
-			trap_signal(l, SIGILL, "illegal instruction",
-			    tf->tf_sepc);
+			trap_fault(l, TK_ILLEGAL, tf->tf_sepc);
 			break;
 		case SCAUSE_INST_MISALIGNED:
 		case SCAUSE_LOAD_MISALIGNED:
 		case SCAUSE_STORE_MISALIGNED:
-			trap_signal(l, SIGBUS, "misaligned access", va);
+			trap_fault(l, TK_MISALIGNED, va);
 			break;
 		case SCAUSE_INST_ACCESS_FAULT:
 		case SCAUSE_LOAD_ACCESS_FAULT:
 		case SCAUSE_STORE_ACCESS_FAULT:
-			trap_signal(l, SIGSEGV, "access fault", va);
+			trap_fault(l, TK_BUSERR, va);
 			break;
 		case SCAUSE_BREAKPOINT:
-			trap_signal(l, SIGSEGV, "breakpoint", tf->tf_sepc);
+			trap_fault(l, TK_BREAKPOINT, tf->tf_sepc);
 			break;
 		default:
-			trap_signal(l, SIGSEGV, "unknown exception", va);
+			trap_fault(l, TK_UNKNOWN, va);
 			break;
 		}
 	}
@@ -106,17 +105,12 @@ trap_cpu_init(struct cpu *ci)
 	    (uintptr_t)&exc_stacks[ci->ci_id][EXC_STACK_SIZE];
 }
 
-/* Whether fp is on this CPU's exception stack, and its bounds (backtrace). */
-bool
-trap_on_exc_stack(uintptr_t fp, uintptr_t *lo, uintptr_t *hi)
+/* Kernel traps run on the exception stack (trap.S). */
+void
+hal_trap_stack(uintptr_t *lo, uintptr_t *hi)
 {
-	uintptr_t top = curcpu()->ci_md[CPU_MD_EXC_STACK];
-
-	if (fp <= top - EXC_STACK_SIZE || fp > top)
-		return (false);
-	*lo = top - EXC_STACK_SIZE;
-	*hi = top;
-	return (true);
+	*hi = curcpu()->ci_md[CPU_MD_EXC_STACK];
+	*lo = *hi - EXC_STACK_SIZE;
 }
 
 /* The access a page-fault cause was for; VM_PROT_NONE if not a page fault. */

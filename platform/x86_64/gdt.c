@@ -105,9 +105,12 @@ x86_set_kstack(uint64_t top)
 	ci->ci_md[CI_MD_KSTACK] = top;
 }
 
-/* The calling CPU's double-fault stack, [*lo, *hi), for hal_backtrace(). */
+/*
+ * The only kernel trap with a stack of its own is the double fault (a
+ * kernel stack overflow): the calling CPU's IST1.
+ */
 void
-x86_df_stack(uintptr_t *lo, uintptr_t *hi)
+hal_trap_stack(uintptr_t *lo, uintptr_t *hi)
 {
 	struct pcpu_tables *pc = &pcpu_tables[curcpu()->ci_id];
 

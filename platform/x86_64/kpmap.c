@@ -39,6 +39,7 @@
 #include "kernel.h"
 #include "kstack.h"
 #include "page.h"
+#include "physmem.h"
 #include "pmap.h"
 #include "proc.h"
 #include "smp.h"
@@ -67,12 +68,26 @@ paddr_t x86_kernel_pml4_pa;	/* (b) */
 static uint64_t kpg_nx;		/* (b) PG_NX when EFER.NXE is on, else 0 */
 static struct spinlock kpmap_lock = SPINLOCK_INIT("kpmap");
 
-/* The table *entry points at; a new one from x86_boot_page() if none. */
+/*
+ * A zeroed page for good for the kernel's page tables, before the page
+ * allocator exists: from RAM start.S's direct map (the first 4 GiB)
+ * reaches.
+ */
+static paddr_t
+boot_page(void)
+{
+	paddr_t pa = physmem_steal(PAGE_SIZE, DMAP_BOOT_SIZE);
+
+	memset(phys_to_kva(pa), 0, PAGE_SIZE);
+	return (pa);
+}
+
+/* The table *entry points at; a new one from boot_page() if none. */
 static uint64_t *
 boot_table(uint64_t *entry)
 {
 	if (!(*entry & PG_P))
-		*entry = x86_boot_page() | KPTP_BITS;
+		*entry = boot_page() | KPTP_BITS;
 	return (phys_to_kva(*entry & PG_FRAME));
 }
 
@@ -134,11 +149,11 @@ map_dmap(void)
 	paddr_t pa, p;
 	uint64_t bits;
 
-	x86_dmap_end = (MAX(x86_ram_end, DMAP_BOOT_SIZE) + PDP_SPAN - 1) &
+	x86_dmap_end = (MAX(physmem_ram_end(), DMAP_BOOT_SIZE) + PDP_SPAN - 1) &
 	    ~(PDP_SPAN - 1);
 	for (pa = 0; pa < x86_dmap_end; pa += PD_SPAN) {
 		bits = PG_P | PG_RW | kpg_nx |
-		    (x86_ram_overlaps(pa, PD_SPAN) ? 0 : PG_UNCACHED);
+		    (physmem_ram_overlaps(pa, PD_SPAN) ? 0 : PG_UNCACHED);
 		if (pa >= ie || pa + PD_SPAN <= ib) {
 			*boot_entry(DMAP_BASE + pa, PDRSHIFT) = pa | bits | PG_PS;
 			continue;
@@ -152,7 +167,7 @@ map_dmap(void)
 /*
  * Called by x86_start() on the boot CPU, after the PVH memory map is known
  * and before the page allocator exists: draw the kernel half in a new
- * PML4 (its tables from x86_boot_page()) and switch to it.  start.S's
+ * PML4 (its tables from boot_page()) and switch to it.  start.S's
  * tables stay for mp.c, whose bring-up PML4 borrows their identity map.
  */
 void
@@ -160,7 +175,7 @@ x86_kpmap_bootstrap(void)
 {
 	KASSERT(rcr0() & CR0_WP, "start.S sets CR0.WP");
 	kpg_nx = (rdmsr(MSR_EFER) & EFER_NXE) ? PG_NX : 0;
-	x86_kernel_pml4_pa = x86_boot_page();
+	x86_kernel_pml4_pa = boot_page();
 	x86_kernel_pml4 = phys_to_kva(x86_kernel_pml4_pa);
 	map_dmap();
 	map_image();
@@ -168,7 +183,7 @@ x86_kpmap_bootstrap(void)
 	lcr3(x86_kernel_pml4_pa);
 	kstack_guard_register((vaddr_t)boot_stack_guard, &lwp0);
 	printf("x86: direct map %lu MiB (RAM up to %#lx), kernel W^X%s\n",
-	    x86_dmap_end >> 20, x86_ram_end,
+	    x86_dmap_end >> 20, physmem_ram_end(),
 	    kpg_nx != 0 ? "" : " but data executable: the CPU has no NX");
 }
 

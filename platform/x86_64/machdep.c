@@ -1,10 +1,11 @@
 /*
  * Machine start-up and the small HAL services: the PVH start_info (memory
- * map, command line, ACPI), per-CPU set-up and curcpu(), power-off, idle,
- * interrupt masking and the kernel backtrace.
+ * map for physmem, command line, ACPI), per-CPU set-up and curcpu(),
+ * power-off, idle and interrupt masking.
  */
 #include "elf.h"
 #include "hal.h"
+#include "physmem.h"
 #include "proc.h"
 #include "smp.h"
 #include "trap.h"
@@ -46,7 +47,6 @@ struct hvm_memmap_table_entry {
 	uint32_t reserved;
 };
 
-#define MAX_RAM_RANGES	32
 #define LOW_RESERVED	0x100000ul	/* real mode, BIOS, start_info, MP_TRAMPOLINE */
 
 const char hal_arch_name[] = "x86_64";
@@ -54,21 +54,8 @@ const uint16_t hal_elf_machine = EM_X86_64;
 uintptr_t hal_dmap_base = DMAP_BASE;
 
 /* (b): set by x86_start() on the boot CPU, constant once kmain() runs. */
-static struct {
-	paddr_t	base, end;
-} ram[MAX_RAM_RANGES];		/* (b) */
-static int nram;		/* (b) */
 static char cmdline[HAL_CMDLINE_MAX]; /* (b) */
 static paddr_t rsdp_pa;		/* (b) */
-paddr_t x86_ram_end;		/* (b) the end of the highest RAM range */
-
-/*
- * Pages x86_boot_page() hands out, from the end of the image up: they
- * stay out of the page allocator's memory.  Closed by the first
- * hal_mem_foreach().
- */
-static paddr_t boot_next;	/* (b) */
-static bool boot_closed;	/* (b) */
 
 void	x86_start(uint32_t start_info_pa);
 
@@ -85,10 +72,10 @@ pvh_kva(paddr_t pa, size_t len)
 }
 
 /*
- * Copy what we need out of start_info (the command line, RAM ranges and
- * where the ACPI RSDP is): it may live in memory the page allocator will
- * hand out.  Every RAM range counts, above 4 GiB too (kpmap.c's direct
- * map reaches x86_ram_end), up to DMAP_MAX.
+ * Copy what we need out of start_info, which may live in memory the page
+ * allocator will hand out (the command line, where the ACPI RSDP is), and
+ * give physmem its RAM ranges.  Every RAM range counts, above 4 GiB too
+ * (kpmap.c's direct map reaches physmem_ram_end()), up to DMAP_MAX.
  */
 static void
 pvh_parse(paddr_t si_pa)
@@ -124,54 +111,24 @@ pvh_parse(paddr_t si_pa)
 			printf("x86: RAM above %lu GiB ignored\n", DMAP_MAX >> 30);
 			e = DMAP_MAX;
 		}
-		if (b >= e)
-			continue;
-		if (nram == MAX_RAM_RANGES) {
-			printf("x86: RAM range %#lx-%#lx ignored\n", b, e);
-			continue;
-		}
-		ram[nram].base = b;
-		ram[nram].end = e;
-		x86_ram_end = MAX(x86_ram_end, e);
-		nram++;
+		if (b < e)
+			physmem_add_ram(b, e - b);
 	}
 }
 
-/* Whether any RAM lies in [pa, pa + len) (kpmap.c caches those pages). */
-bool
-x86_ram_overlaps(paddr_t pa, size_t len)
-{
-	int i;
-
-	for (i = 0; i < nram; i++)
-		if (ram[i].base < pa + len && pa < ram[i].end)
-			return (true);
-	return (false);
-}
-
 /*
- * A zeroed page for the kernel's page tables before the page allocator
- * exists (kpmap.c): the next one after the image, which must be RAM
- * within start.S's direct map.
+ * What of the RAM is taken before the page allocator starts: the first
+ * MiB (real-mode and BIOS data, start_info, mp.c's MP_TRAMPOLINE page)
+ * and the kernel image.  kpmap.c steals its page tables after this.
  */
-paddr_t
-x86_boot_page(void)
+static void
+mem_exclude_boot(void)
 {
-	paddr_t pa;
-	int i;
+	paddr_t kb = trunc_page((uintptr_t)__kernel_start - KERNBASE);
+	paddr_t ke = round_page((uintptr_t)__kernel_end - KERNBASE);
 
-	KASSERT(!boot_closed, "x86_boot_page after the page allocator took RAM");
-	if (boot_next == 0)
-		boot_next = round_page((uintptr_t)__kernel_end - KERNBASE);
-	pa = boot_next;
-	for (i = 0; i < nram; i++)
-		if (ram[i].base <= pa && pa + PAGE_SIZE <= ram[i].end)
-			break;
-	if (i == nram || pa + PAGE_SIZE > DMAP_BOOT_SIZE)
-		panic("x86: no RAM after the kernel image for page tables (%#lx)", pa);
-	boot_next += PAGE_SIZE;
-	memset(phys_to_kva(pa), 0, PAGE_SIZE);
-	return (pa);
+	physmem_exclude(0, LOW_RESERVED);
+	physmem_exclude(kb, ke - kb);
 }
 
 /*
@@ -261,34 +218,12 @@ x86_start(uint32_t start_info_pa)
 	x86_idt_init();
 	x86_cpu_init(ci, (uint64_t)boot_stack_top);
 	pvh_parse(start_info_pa);
+	mem_exclude_boot();
 	x86_kpmap_bootstrap();
 	x86_pmap_bootstrap();
 	x86_timer_init();
 	x86_acpi_attach_cpus(rsdp_pa, (uint32_t)ci->ci_hwid);
 	kmain();
-}
-
-void
-hal_mem_foreach(void (*fn)(paddr_t base, size_t len))
-{
-	paddr_t kb = trunc_page((uintptr_t)__kernel_start - KERNBASE);
-	paddr_t ke = round_page((uintptr_t)__kernel_end - KERNBASE);
-	paddr_t b, e;
-	int i;
-
-	boot_closed = true;
-	if (boot_next != 0)
-		ke = boot_next;
-	for (i = 0; i < nram; i++) {
-		b = MAX(ram[i].base, LOW_RESERVED);
-		e = ram[i].end;
-		if (b >= e)
-			continue;
-		if (b < kb && MIN(e, kb) > b)
-			fn(b, MIN(e, kb) - b);
-		if (e > ke && MAX(b, ke) < e)
-			fn(MAX(b, ke), e - MAX(b, ke));
-	}
 }
 
 const char *
@@ -329,63 +264,4 @@ void
 hal_idle(void)
 {
 	__asm__ volatile("sti; hlt; cli" : : : "memory");
-}
-
-/*
- * The stack [*lo, *hi) holding the frame at fp, among those the kernel
- * runs on: curlwp's kernel stack, the boot stack, this CPU's
- * double-fault stack.
- */
-static bool
-stack_of(uintptr_t fp, uintptr_t *lo, uintptr_t *hi)
-{
-	if (curlwp != NULL && curlwp->l_md.md_kstack != 0 &&
-	    fp >= curlwp->l_md.md_kstack &&
-	    fp < curlwp->l_md.md_kstack + KSTACK_SIZE) {
-		*lo = curlwp->l_md.md_kstack;
-		*hi = *lo + KSTACK_SIZE;
-		return (true);
-	}
-	if (fp >= (uintptr_t)boot_stack && fp < (uintptr_t)boot_stack_top) {
-		*lo = (uintptr_t)boot_stack;
-		*hi = (uintptr_t)boot_stack_top;
-		return (true);
-	}
-	x86_df_stack(lo, hi);
-	return (fp >= *lo && fp < *hi);
-}
-
-/*
- * Walk the rbp chain (the kernel keeps frame pointers) up the stack we
- * are on.  A panic after a double fault (a kernel stack overflow) runs
- * on the double-fault stack, where trap()'s frame links to the faulting
- * stack's (trap.S leaves rbp alone): the walk follows it across, once.
- */
-void
-hal_backtrace(void)
-{
-	uint64_t *fp = __builtin_frame_address(0);
-	uintptr_t lo, hi, next, from;
-	bool crossed = false;
-	int n;
-
-	if (!stack_of((uintptr_t)fp, &lo, &hi)) {
-		printf("backtrace: frame %p on no known stack\n", (void *)fp);
-		return;
-	}
-	printf("backtrace:\n");
-	for (n = 0; n < 32; n++) {
-		if ((uintptr_t)fp < lo || (uintptr_t)fp + 16 > hi ||
-		    ((uintptr_t)fp & 7) != 0 || fp[1] == 0)
-			break;
-		printf("  #%d %#lx\n", n, fp[1]);
-		next = fp[0];
-		if (next <= (uintptr_t)fp || next + 16 > hi) {
-			from = lo;
-			if (crossed || !stack_of(next, &lo, &hi) || lo == from)
-				break;
-			crossed = true;
-		}
-		fp = (uint64_t *)next;
-	}
 }

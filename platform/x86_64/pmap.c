@@ -368,12 +368,6 @@ x86_pmap_cpu_init(void)
 	lcr3(kernel_pml4_pa);
 }
 
-void
-pmap_init(void)
-{
-	/* Everything was set up by x86_pmap_bootstrap(). */
-}
-
 struct pmap *
 pmap_create(void)
 {

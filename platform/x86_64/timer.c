@@ -136,5 +136,5 @@ void
 x86_timer_intr(bool from_user)
 {
 	x86_lapic_eoi();
-	sched_tick(from_user);
+	hardclock(from_user);
 }

@@ -48,8 +48,10 @@ trap_name(uint64_t trapno)
 }
 
 /*
- * A user-mode exception: hand it to the core.  trap_signal() ends the
+ * A user-mode exception: classify it for the core.  trap_fault() ends the
  * process, or returns when a handler is to run, which userret() sets up.
+ * #NM is an illegal instruction: the kernel leaves the FPU on (CR0.TS
+ * clear), so only an instruction the CPU lacks can raise it.
  */
 static void
 user_exception(struct lwp *l, struct trapframe *tf)
@@ -70,21 +72,23 @@ user_exception(struct lwp *l, struct trapframe *tf)
 		break;
 	case T_UD:
 	case T_NM:
-		trap_signal(l, SIGILL, "illegal instruction", tf->tf_rip);
+		trap_fault(l, TK_ILLEGAL, tf->tf_rip);
 		break;
 	case T_DE:
-		trap_signal(l, SIGFPE, "integer divide fault", tf->tf_rip);
+		trap_fault(l, TK_INTDIV, tf->tf_rip);
 		break;
 	case T_MF:
 	case T_XM:
-		trap_signal(l, SIGFPE, "floating-point exception", tf->tf_rip);
+		trap_fault(l, TK_FPE, tf->tf_rip);
 		break;
 	case T_DB:
+		trap_fault(l, TK_TRACE, tf->tf_rip);
+		break;
 	case T_BP:
-		trap_signal(l, SIGTRAP, trap_name(tf->tf_trapno), tf->tf_rip);
+		trap_fault(l, TK_BREAKPOINT, tf->tf_rip);
 		break;
 	case T_AC:
-		trap_signal(l, SIGBUS, "alignment fault", tf->tf_rip);
+		trap_fault(l, TK_MISALIGNED, tf->tf_rip);
 		break;
 	case T_NMI:
 		break;
@@ -96,7 +100,7 @@ user_exception(struct lwp *l, struct trapframe *tf)
 		 * #GP (non-canonical address, privileged instruction),
 		 * #SS, #NP, #TS, #OF, #BR.
 		 */
-		trap_signal(l, SIGSEGV, trap_name(tf->tf_trapno), tf->tf_rip);
+		trap_fault(l, TK_PROTECTION, tf->tf_rip);
 		break;
 	}
 }

@@ -388,17 +388,16 @@ struct trapframe {
 #define USER_TF(l)	((struct trapframe *)(KSTACK_TOP(l) - \
 			    sizeof(struct trapframe)))
 
-/*
- * Memory and the kernel's page tables, constant after boot: the end of
- * the highest RAM range (machdep.c), the end of the direct map, and the
- * kernel's own PML4, whose upper half every pmap copies (kpmap.c).
- */
 /* kernel.ld's section bounds, and the guard page under start.S's boot stack (boot_stack itself: hal.h). */
 extern char __kernel_start[], __text_start[], __rodata_start[];
 extern char __data_start[], __kernel_end[];
 extern char boot_stack_guard[];
 
-extern paddr_t x86_ram_end;
+/*
+ * The kernel's page tables, constant after boot: the end of the direct
+ * map, and the kernel's own PML4, whose upper half every pmap copies
+ * (kpmap.c).
+ */
 extern paddr_t x86_dmap_end;
 extern uint64_t *x86_kernel_pml4;
 extern paddr_t x86_kernel_pml4_pa;
@@ -412,7 +411,6 @@ struct cpu;
 void	x86_idt_init(void);
 void	x86_gdt_init(struct cpu *ci);
 void	x86_set_kstack(uint64_t top);
-void	x86_df_stack(uintptr_t *lo, uintptr_t *hi);
 void	x86_set_curcpu(struct cpu *ci);
 void	x86_cpu_init(struct cpu *ci, uint64_t kstack);
 void	x86_console_init(void);
@@ -424,8 +422,6 @@ void	x86_timer_intr(bool from_user);
 void	x86_kpmap_bootstrap(void);
 void	x86_pmap_bootstrap(void);
 void	x86_pmap_cpu_init(void);
-paddr_t	x86_boot_page(void);
-bool	x86_ram_overlaps(paddr_t pa, size_t len);
 void	x86_acpi_attach_cpus(paddr_t rsdp_pa, uint32_t boot_apic_id);
 __noreturn void x86_ap_start(struct cpu *ci, uint64_t kstack);
 void	trap(struct trapframe *tf);

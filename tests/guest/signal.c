@@ -278,6 +278,111 @@ segv_blocked(void)
 	return (1);
 }
 
+/*
+ * The same exception is the same signal on every architecture: the
+ * kernel decides it once from the kind of trap.  si_addr is the
+ * instruction, or (x86_64's int3 is a trap, not a fault) just past it.
+ */
+extern char trap_insn[], ill_insn[];
+
+static void __attribute__((noinline))
+breakpoint_insn(void)
+{
+#if defined(__riscv)
+	__asm__ volatile(".globl trap_insn\ntrap_insn: ebreak");
+#elif defined(__aarch64__)
+	__asm__ volatile(".globl trap_insn\ntrap_insn: brk #0");
+#else
+	__asm__ volatile(".globl trap_insn\ntrap_insn: int3");
+#endif
+}
+
+static void __attribute__((noinline))
+illegal_insn(void)
+{
+#if defined(__riscv)
+	__asm__ volatile(".globl ill_insn\nill_insn: .word 0");
+#elif defined(__aarch64__)
+	__asm__ volatile(".globl ill_insn\nill_insn: udf #0");
+#else
+	__asm__ volatile(".globl ill_insn\nill_insn: ud2");
+#endif
+}
+
+static void
+on_trap_exit(int sig, siginfo_t *si, void *uc __unused)
+{
+	uintptr_t at = (uintptr_t)si->si_addr - (uintptr_t)trap_insn;
+
+	_exit(sig == SIGTRAP && si->si_signo == SIGTRAP && si->si_code == TRAP_BRKPT &&
+	    at <= 1 ? 44 : 1);
+}
+
+static int
+breakpoint_caught(void)
+{
+	struct sigaction sa = { 0 };
+
+	sa.sa_sigaction = on_trap_exit;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGTRAP, &sa, NULL);
+	breakpoint_insn();
+	return (2);
+}
+
+static int
+breakpoint_uncaught(void)
+{
+	breakpoint_insn();
+	return (1);
+}
+
+static void
+on_ill_exit(int sig, siginfo_t *si, void *uc __unused)
+{
+	_exit(sig == SIGILL && si->si_code == ILL_ILLOPC &&
+	    (uintptr_t)si->si_addr == (uintptr_t)ill_insn ? 45 : 1);
+}
+
+static int
+illegal_caught(void)
+{
+	struct sigaction sa = { 0 };
+
+	sa.sa_sigaction = on_ill_exit;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGILL, &sa, NULL);
+	illegal_insn();
+	return (2);
+}
+
+static volatile int zero, seven = 7;
+
+static void
+on_fpe_exit(int sig, siginfo_t *si, void *uc __unused)
+{
+	_exit(sig == SIGFPE && si->si_code == FPE_INTDIV ? 46 : 1);
+}
+
+/* x86_64 traps (#DE); RISC-V defines the quotient as all ones instead, AArch64 as 0. */
+static int
+divide_by_zero(void)
+{
+	struct sigaction sa = { 0 };
+	volatile int q;
+
+	sa.sa_sigaction = on_fpe_exit;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGFPE, &sa, NULL);
+	q = seven / zero;
+#if defined(__riscv)
+	_exit(q == -1 ? 46 : 1);
+#elif defined(__aarch64__)
+	_exit(q == 0 ? 46 : 1);
+#endif
+	return (q == 0 ? 2 : 3);
+}
+
 /* --- SIGCHLD and its siginfo --- */
 
 static int
@@ -1138,6 +1243,14 @@ static const struct tcase cases[] = {
 	{ segv_handler, "a SIGSEGV handler gets si_addr and SEGV_MAPERR", W_EXITCODE(42, 0) },
 	{ segv_accerr, "a write to a read-only page is SEGV_ACCERR", W_EXITCODE(43, 0) },
 	{ segv_blocked, "a fault with SIGSEGV blocked ends the process", W_EXITCODE(0, SIGSEGV) },
+	{ breakpoint_caught, "a breakpoint (ebreak, int3) is SIGTRAP with TRAP_BRKPT at the instruction",
+	    W_EXITCODE(44, 0) },
+	{ breakpoint_uncaught, "an uncaught breakpoint ends the process with SIGTRAP",
+	    W_EXITCODE(0, SIGTRAP) },
+	{ illegal_caught, "an illegal instruction is SIGILL with ILL_ILLOPC at the instruction",
+	    W_EXITCODE(45, 0) },
+	{ divide_by_zero, "an integer divide by zero is SIGFPE with FPE_INTDIV where it traps (x86_64)",
+	    W_EXITCODE(46, 0) },
 	{ sigchld_info, "SIGCHLD carries CLD_EXITED / CLD_KILLED, the pid and the status", 0 },
 	{ sigchld_reaper, "a SIGCHLD handler reaping in a loop collects 20 children ending at once", 0 },
 	{ eintr_read, "a pipe read interrupted by a handler without SA_RESTART: EINTR", 0 },

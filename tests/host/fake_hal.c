@@ -9,6 +9,7 @@
 #include "host_libc.h"
 #include "hal.h"
 #include "kernel.h"
+#include "physmem.h"
 #include "smp.h"
 
 /* One CPU: the host test program's. */
@@ -29,9 +30,6 @@ uintptr_t hal_dmap_base;
 const char hal_arch_name[] = "host";
 const uint16_t hal_elf_machine = EM_X86_64;
 
-static struct fake_range fake_ranges[16];
-static int fake_nranges;
-
 void
 fake_mem_setup(size_t size, const struct fake_range *ranges, int n)
 {
@@ -43,17 +41,8 @@ fake_mem_setup(size_t size, const struct fake_range *ranges, int n)
 	}
 	hal_dmap_base = (uintptr_t)arena - FAKE_PHYS_BASE;
 	for (int i = 0; i < n; i++)
-		fake_ranges[i] = ranges[i];
-	fake_nranges = n;
+		physmem_add_ram(ranges[i].base, ranges[i].len);
 }
-
-void
-hal_mem_foreach(void (*fn)(paddr_t, size_t))
-{
-	for (int i = 0; i < fake_nranges; i++)
-		fn(fake_ranges[i].base, fake_ranges[i].len);
-}
-
 
 /*
  * Time and the cycle counter move by a fixed step per reading: the random
@@ -85,11 +74,6 @@ hal_entropy(void *buf, size_t len)
 	for (size_t i = 0; i < n; i++)
 		((uint8_t *)buf)[i] = ((const uint8_t *)fake_entropy)[i];
 	return (n);
-}
-
-void
-hal_backtrace(void)
-{
 }
 
 __noreturn void

@@ -1,6 +1,7 @@
 /*
  * The fake HAL for host tests: "physical memory" is a malloc'd arena
- * placed at a fake physical address, reported as the ranges a test sets.
+ * placed at a fake physical address, its RAM the ranges a test sets
+ * (registered with mm/physmem.c, as a platform does).
  */
 #ifndef _FAKE_HAL_H_
 #define _FAKE_HAL_H_
@@ -21,7 +22,7 @@ extern uint64_t fake_clock;
 extern const void *fake_entropy;
 extern size_t fake_entropy_len;
 
-/* Give the fake machine an arena of `size` bytes and these free ranges inside it. */
+/* Give the fake machine an arena of `size` bytes and these RAM ranges inside it. */
 void	fake_mem_setup(size_t size, const struct fake_range *ranges, int n);
 
 #endif

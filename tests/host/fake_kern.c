@@ -1,9 +1,10 @@
 /*
  * Fake kernel surroundings for host tests of core/pid.c and core/limits.c:
- * the process lists and lock core/proc.c would own, a kernel heap on the
- * host's malloc, and copyin/copyout that refuse every user address (the
- * system calls in those files are not what these tests exercise).  The
- * fake processes are in fake_proc.c.
+ * the process lists core/proc.c would own (their lock is core/pid.c's,
+ * which every test of these links), a kernel heap on the host's malloc,
+ * and copyin/copyout that refuse every user address (the system calls in
+ * those files are not what these tests exercise).  The fake processes are
+ * in fake_proc.c.
  */
 #include "fake_kern.h"
 #include "host_libc.h"
@@ -11,7 +12,6 @@
 #include "vm.h"
 
 struct proclist allproc, zombproc;
-struct spinlock proctree_lock = SPINLOCK_INIT("proctree");
 int nprocs;
 
 void *

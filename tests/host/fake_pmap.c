@@ -167,11 +167,6 @@ pmap_activate(struct pmap *pm __unused)
 {
 }
 
-void
-pmap_init(void)
-{
-}
-
 static void
 check_kva(vaddr_t va)
 {

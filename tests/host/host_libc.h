@@ -14,4 +14,9 @@ void	free(void *);
 void	qsort(void *, size_t, size_t, int (*)(const void *, const void *));
 __attribute__((noreturn)) void exit(int);
 
+/* exit1 never returns: its host tests come back through a longjmp. */
+typedef long host_jmp_buf[64] __attribute__((aligned(16)));
+int	_setjmp(void *) __attribute__((returns_twice));
+__attribute__((noreturn)) void longjmp(void *, int);
+
 #endif

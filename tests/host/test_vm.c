@@ -17,7 +17,6 @@
 #include "vm_object.h"
 #include "vmmeter.h"
 
-struct vmmeter vmcnt;		/* core/fork.c's, which the vm test does not link */
 
 #define MIB		(1ul << 20)
 #define ARENA		(16 * MIB)
@@ -1009,7 +1008,6 @@ main(void)
 	page_init();
 	kmem_init();
 	vm_fault_init();
-	pmap_init();
 	test_insert_lookup();
 	test_unmap();
 	test_findspace();

@@ -48,6 +48,12 @@ hal_timecount(void)
 	return (t);
 }
 
+/*
+ * Where a frame's record (the caller's x29, then x30) is for the
+ * backtrace: at the address x29 holds (AAPCS64's frame record).
+ */
+#define HAL_FRAME_RECORD	0
+
 static inline void
 hal_pause(void)
 {

@@ -53,6 +53,12 @@ hal_timecount(void)
 	return (t);
 }
 
+/*
+ * Where a frame's record (the caller's s0, then ra) is for the backtrace:
+ * the two words under the address s0 holds, the top of the frame.
+ */
+#define HAL_FRAME_RECORD	(-16)
+
 /* Zihintpause's pause (a fence encoding, harmless where it is not implemented). */
 static inline void
 hal_pause(void)

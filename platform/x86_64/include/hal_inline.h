@@ -50,6 +50,12 @@ hal_timecount(void)
 }
 
 /*
+ * Where a frame's record (the caller's rbp, then the return address) is
+ * for the backtrace: at the address rbp holds.
+ */
+#define HAL_FRAME_RECORD	0
+
+/*
  * pause: a hint to the core, and under TCG the end of this vCPU's turn,
  * so that the CPU being waited for gets to run (under -icount, CPUs take
  * turns on one host thread).

@@ -34,6 +34,9 @@ hal_timecount(void)
 	return (0);
 }
 
+/* Frame records as on riscv64, an offset away from the frame pointer. */
+#define HAL_FRAME_RECORD	(-16)
+
 static inline void
 hal_pause(void)
 {
