@@ -94,7 +94,8 @@ main(void)
 {
 	struct kevent kev, ev[4];
 	struct timespec t0, t1, tmo;
-	int kq, gate, status, n, p[2];
+	int kq, gate, status, n;
+	siginfo_t si;
 	pid_t pid, me = getpid();
 	uint64_t ms;
 
@@ -169,13 +170,14 @@ main(void)
 	n = kevent(kq, &kev, 1, ev, 4, &zero);
 	ok(n == 1 && (ev[0].flags & EV_ERROR) && ev[0].data == ESRCH,
 	    "with room for events it comes back as EV_ERROR");
-	pipe(p);
 	fflush(stdout);
 	if ((pid = fork()) == 0)
 		_exit(0);
-	close(p[1]);
-	read(p[0], &n, 1);	/* end-of-file once the child has gone */
-	close(p[0]);
+	/*
+	 * Not the end-of-file of a pipe: the child closes its descriptors
+	 * before it is a zombie, and another CPU may add the knote between.
+	 */
+	waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT);
 	errno = 0;
 	ok(kq_add(kq, pid, EV_ADD, NOTE_EXIT) == -1 && errno == ESRCH,
 	    "EV_ADD for a zombie is ESRCH");
