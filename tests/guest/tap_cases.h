@@ -58,9 +58,10 @@ done(void)
  *	}
  *
  * Each case runs in a child of its own (run_case), so that its handlers,
- * masks, children, descriptors and failures go with it: a case that
- * fails, crashes or hangs up its process is a `not ok' and the next case
- * still runs, from the suite's own clean state.  A case either
+ * masks, children, descriptors and failures go with it: a case that fails
+ * or crashes is a `not ok' and the next case still runs, from the suite's
+ * own clean state (a case that hangs still hangs the suite, until meson's
+ * timeout ends the boot).  A case either
  *  - prints no TAP and returns 0 when every check held, else the number
  *    of the first that did not (CHECK): run_case prints one line for it,
  *    named by the table; or
