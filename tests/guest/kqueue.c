@@ -90,6 +90,7 @@ knote_fail_point(void)
 	return (0);
 }
 
+/* kqueue returns a descriptor; an empty queue polls 0. */
 static int
 create(void)
 {
@@ -102,7 +103,7 @@ create(void)
 	return (0);
 }
 
-/* NOTE_EXIT */
+/* NOTE_EXIT reports a child's exit with its status, once. */
 static int
 note_exit(void)
 {
@@ -128,7 +129,7 @@ note_exit(void)
 	return (0);
 }
 
-/* NOTE_FORK */
+/* NOTE_FORK, EV_DISABLE and EV_ENABLE, EV_DELETE. */
 static int
 note_fork(void)
 {
@@ -182,7 +183,7 @@ note_fork(void)
 	return (0);
 }
 
-/* Errors */
+/* kevent errors: ESRCH, EV_ERROR, EINVAL, EFAULT, EBADF. */
 static int
 errors(void)
 {
@@ -244,7 +245,7 @@ errors(void)
 	return (0);
 }
 
-/* Timeouts */
+/* A timeout returns 0 after it; a bad one is EINVAL. */
 static int
 timeouts(void)
 {
@@ -268,7 +269,9 @@ timeouts(void)
 	return (0);
 }
 
-/* Fork and close */
+/*
+ * A fork child does not inherit the queue; closing it with a live watch.
+ */
 static int
 fork_and_close(void)
 {
@@ -295,7 +298,7 @@ fork_and_close(void)
 	return (0);
 }
 
-/* Two queues watch one process. */
+/* Two queues watching one process both get NOTE_EXIT. */
 static int
 two_queues(void)
 {
@@ -303,6 +306,7 @@ two_queues(void)
 	int gate, status = -1, kq1 = kqueue(), kq2 = kqueue();
 	pid_t pid;
 
+	/* two queues watch one process. */
 	pid = gated_child(5, &gate);
 	kq_add(kq1, pid, EV_ADD, NOTE_EXIT);
 	kq_add(kq2, pid, EV_ADD, NOTE_EXIT);

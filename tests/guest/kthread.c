@@ -11,7 +11,10 @@ try_as_user(void)
 	_exit(sset("debug.kthread_test", 1) == -1 && errno == EPERM ? 0 : 1);
 }
 
-/* A kernel thread's life */
+/*
+ * A kernel thread started by root runs to its end, is counted and reaped,
+ * and gives every page back.
+ */
 static int
 kthread_life(void)
 {
@@ -49,7 +52,7 @@ kthread_life(void)
 	return (0);
 }
 
-/* Refusals */
+/* debug.kthread_test refuses a negative count and non-root writers. */
 static int
 refusals(void)
 {
@@ -63,7 +66,7 @@ refusals(void)
 }
 
 static const struct tap_case cases[] = {
-	TAP_CASE(kthread_life, "a kernel thread root starts runs to its end, is counted and reaped, and gives every page back"),
+	TAP_CASE(kthread_life, "a kernel thread started by root runs to its end, is counted and reaped, and gives every page back"),
 	TAP_CASE(refusals, "debug.kthread_test refuses a negative count and non-root writers"),
 };
 

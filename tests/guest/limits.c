@@ -168,6 +168,10 @@ reserve_nonroot(void)
 	return (maxproc - nprocs);	/* RESERVE when right */
 }
 
+/*
+ * RLIMIT_NPROC: its default, kern.nprocs, the per-uid count, root exempt,
+ * setrlimit rules.
+ */
 static int
 rlimit_nproc(void)
 {
@@ -226,7 +230,9 @@ rlimit_nproc(void)
 	return (0);
 }
 
-/* The reserve */
+/*
+ * kern.maxproc keeps a reserve of 10 slots non-root cannot take; root can.
+ */
 static int
 maxproc_reserve(void)
 {

@@ -148,6 +148,10 @@ child_exec_with_lwps(void)
 	_exit(98);
 }
 
+/*
+ * lwp_create: tids, shared memory, preemption, fork and exit and exec with
+ * lwps.
+ */
 static int
 lwps(void)
 {
@@ -201,7 +205,7 @@ lwps(void)
 	return (0);
 }
 
-/* Rfork without RFPROC with several lwps */
+/* rfork without RFPROC in a process with several lwps is EINVAL. */
 static int
 rfork_several_lwps(void)
 {
@@ -225,7 +229,9 @@ rfork_several_lwps(void)
 	return (0);
 }
 
-/* The stack the bad calls use exists, touched, before counting pages. */
+/*
+ * lwp_create with bad parameters fails and leaks nothing; lwp_kill errors.
+ */
 static int
 bad_params(void)
 {
@@ -233,6 +239,7 @@ bad_params(void)
 	int before, rc;
 	void *stack;
 
+	/* the stack the bad calls use exists, touched, before counting pages. */
 	stack = new_stack();
 	memset((char *)stack - 4096, 0, 4096);
 	before = unleaked_pages();

@@ -204,7 +204,9 @@ full_space(void)
 	return (0);
 }
 
-/* Defaults and refusals */
+/*
+ * kern.lastpid and kern.pid_max: defaults, root only, limits, read-only.
+ */
 static int
 defaults(void)
 {
@@ -234,7 +236,10 @@ defaults(void)
 	return (0);
 }
 
-/* Wrap at a lowered pid_max */
+/*
+ * At a lowered kern.pid_max pids wrap to 100, never onto a live group,
+ * session or zombie.
+ */
 static int
 wrap_and_reuse(void)
 {
@@ -336,7 +341,7 @@ wrap_and_reuse(void)
 	return (0);
 }
 
-/* Randompid */
+/* kern.randompid: its clamping, random pids, off again. */
 static int
 randompid(void)
 {
@@ -387,7 +392,7 @@ randompid(void)
 	return (0);
 }
 
-/* RFHIGHPID is kernel-only: a user cannot take a low pid */
+/* RFHIGHPID is kernel-only: a user cannot take a low pid. */
 static int
 rfhighpid(void)
 {
@@ -405,7 +410,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(defaults, "kern.lastpid and kern.pid_max: defaults, root only, limits, read-only"),
 	TAP_CASE(wrap_and_reuse, "at a lowered kern.pid_max pids wrap to 100, never onto a live group, session or zombie"),
 	TAP_CASE(randompid, "kern.randompid: its clamping, random pids, off again"),
-	TAP_CASE(rfhighpid, "RFHIGHPID is kernel-only"),
+	TAP_CASE(rfhighpid, "RFHIGHPID is kernel-only: a user cannot take a low pid"),
 };
 
 static int maxproc;

@@ -164,7 +164,10 @@ expect_pipe_data(int fd)
 	return (read(fd, buf, sizeof(buf)) == 3 && memcmp(buf, "abc", 3) == 0 ? 0 : 1);
 }
 
-/* One process. */
+/*
+ * One pipe: bytes in and out, errors, dup and dup2, the table filled,
+ * between processes.
+ */
 static int
 one_pipe(void)
 {
@@ -320,7 +323,7 @@ one_pipe(void)
 	return (0);
 }
 
-/* Fork and rfork and the table. */
+/* fork and rfork share or copy the descriptor table. */
 static int
 fork_and_table(void)
 {
@@ -328,6 +331,7 @@ fork_and_table(void)
 	char buf[1024];
 	pid_t pid;
 
+	/* fork and rfork and the table. */
 	pipe(p);
 	status = child_status(close_fd, p[1], NULL);
 	ok(status == 0 && write(p[1], "k", 1) == 1 && read(p[0], buf, 1) == 1,

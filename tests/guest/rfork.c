@@ -189,7 +189,7 @@ static const struct {
 static const int unknown[] = { 1 << 0, 1 << 1, 1 << 3, 1 << 7, 1 << 8, 1 << 9,
     1 << 10, 1 << 11, 1 << 15 };
 
-/* Flags refused */
+/* Kernel-only and unknown flags, and RFFDG|RFCFDG, are EINVAL. */
 static int
 flags_refused(void)
 {
@@ -207,7 +207,10 @@ flags_refused(void)
 	return (0);
 }
 
-/* No RFPROC */
+/*
+ * rfork without RFPROC acts on the caller: no child, RFCFDG closes its
+ * descriptors.
+ */
 static int
 no_rfproc(void)
 {
@@ -228,7 +231,7 @@ no_rfproc(void)
 	return (0);
 }
 
-/* RFMEM */
+/* RFPROC|RFMEM shares memory. */
 static int
 rfmem(void)
 {
@@ -241,7 +244,7 @@ rfmem(void)
 	return (0);
 }
 
-/* RFNOWAIT */
+/* An RFNOWAIT child's parent is init, not the caller's to wait for. */
 static int
 rfnowait(void)
 {
@@ -266,7 +269,7 @@ rfnowait(void)
 	return (0);
 }
 
-/* Exit signals */
+/* RFLINUXTHPN: SIGUSR1 at exit; otherwise SIGCHLD. */
 static int
 exit_signals(void)
 {
@@ -281,7 +284,7 @@ exit_signals(void)
 	return (0);
 }
 
-/* RFSIGSHARE */
+/* RFSIGSHARE shares signal dispositions; without it they are copied. */
 static int
 rfsigshare(void)
 {
@@ -296,7 +299,10 @@ rfsigshare(void)
 	return (0);
 }
 
-/* RFTHREAD */
+/*
+ * RFTHREAD: peers die with their leader; a peer that exits is reaped by
+ * it.
+ */
 static int
 rfthread(void)
 {
@@ -320,7 +326,7 @@ rfthread(void)
 	return (0);
 }
 
-/* Counters */
+/* v_rforks, v_forks and v_vforks count by kind. */
 static int
 counters(void)
 {

@@ -62,6 +62,10 @@ leader_setsid(void)
 	return (setsid() == -1 && errno == EPERM ? 0 : 1);
 }
 
+/*
+ * getpgrp, getsid, setsid and setpgid between a parent and its child; a
+ * group survives while a member lives.
+ */
 static int
 setsid_and_setpgid(void)
 {
@@ -123,7 +127,7 @@ setsid_and_setpgid(void)
 	return (0);
 }
 
-/* The member lives until `hold' is closed: no guess at how long is enough. */
+/* A group outlives its reaped leader while a member lives. */
 static int
 member_holds_group(void)
 {
@@ -131,6 +135,7 @@ member_holds_group(void)
 	pid_t pid2, pgid;
 	char c;
 
+	/* the member lives until `hold' is closed: no guess at how long is enough. */
 	pipe(fds);
 	pipe(hold);
 	pgid = xfork();
@@ -161,7 +166,7 @@ member_holds_group(void)
 	return (0);
 }
 
-/* Setpgid of a child in another session, or after exec */
+/* setpgid of a child in another session is EPERM, after exec EACCES. */
 static int
 setpgid_refused(void)
 {
@@ -211,7 +216,7 @@ setpgid_refused(void)
 	return (0);
 }
 
-/* Getpgid and getsid of bad pids */
+/* getpgid and getsid of bad pids. */
 static int
 bad_pids(void)
 {
@@ -224,7 +229,7 @@ bad_pids(void)
 	return (0);
 }
 
-/* Kill(0) and kill(-pgid) */
+/* kill(0) and kill(-pgid) signal a process group. */
 static int
 kill_groups(void)
 {

@@ -30,7 +30,10 @@ exit_42(void)
 	_exit(42);
 }
 
-/* Bad pointers and descriptors */
+/*
+ * write and clock_gettime with bad pointers are EFAULT, a bad descriptor
+ * EBADF.
+ */
 static int
 bad_pointers(void)
 {
@@ -50,7 +53,7 @@ bad_pointers(void)
 	return (0);
 }
 
-/* The clock and the scheduler */
+/* The monotonic clock advances; sched_yield returns 0. */
 static int
 clock(void)
 {
@@ -66,7 +69,7 @@ clock(void)
 	return (0);
 }
 
-/* The heap */
+/* A 1 MiB malloc is usable. */
 static int
 heap(void)
 {
@@ -80,7 +83,10 @@ heap(void)
 	return (0);
 }
 
-/* Children: an exit status, faults */
+/*
+ * A child exit status reaches the parent; faults kill with SIGSEGV and
+ * SIGILL.
+ */
 static int
 children(void)
 {
@@ -106,7 +112,7 @@ children(void)
 	return (0);
 }
 
-/* The kernel survives */
+/* After the faults fork works, wait and execv errors. */
 static int
 survives(void)
 {

@@ -262,8 +262,8 @@ run_selected(const struct tap_case *cases, size_t n, int argc, char **argv)
 		if (!sel[i])
 			continue;
 		if (argc > 1)
-			diag("running one case of %s: %s (%s)", argv[0], cases[i].id,
-			    cases[i].name);
+			diag("running %s %s, as the command line names it (%s)", argv[0],
+			    cases[i].id, cases[i].name);
 		run_case(&cases[i]);
 		ran++;
 	}

@@ -21,7 +21,7 @@ sleeper(int fds[2])
 	return (pid);
 }
 
-/* Exit statuses */
+/* Exit statuses 0..255, exit, return from main, a NULL status pointer. */
 static int
 exit_statuses(void)
 {
@@ -55,7 +55,7 @@ exit_statuses(void)
 	return (0);
 }
 
-/* WNOHANG */
+/* WNOHANG returns 0 while the child runs. */
 static int
 wnohang(void)
 {
@@ -72,7 +72,7 @@ wnohang(void)
 	return (0);
 }
 
-/* Waitpid(0) and waitpid(-pgid) */
+/* waitpid(0) and waitpid(-pgid) wait for a group. */
 static int
 by_group(void)
 {
@@ -102,7 +102,7 @@ by_group(void)
 	return (0);
 }
 
-/* Errors */
+/* waitpid errors: ECHILD, EINVAL, EFAULT. */
 static int
 errors(void)
 {
@@ -127,7 +127,7 @@ errors(void)
 	return (0);
 }
 
-/* Kill */
+/* kill probes, SIGKILL and SIGTERM end a child asleep in read. */
 static int
 kill_sleeper(void)
 {
@@ -151,7 +151,7 @@ kill_sleeper(void)
 	return (0);
 }
 
-/* A child asleep in waitpid for its own child */
+/* SIGKILL ends a child asleep in waitpid. */
 static int
 kill_in_waitpid(void)
 {
@@ -177,7 +177,7 @@ kill_in_waitpid(void)
 	return (0);
 }
 
-/* A child asleep in a vfork wait */
+/* SIGKILL ends a parent asleep in a vfork wait; kill errors. */
 static int
 kill_in_vfork_wait(void)
 {
@@ -211,7 +211,7 @@ kill_in_vfork_wait(void)
 	return (0);
 }
 
-/* EPERM across uids */
+/* kill of another uid's process as non-root is EPERM. */
 static int
 kill_eperm(void)
 {
@@ -241,7 +241,7 @@ kill_eperm(void)
 	return (0);
 }
 
-/* Killed by a fault */
+/* Faults and signals end children with their signal. */
 static int
 killed_by_fault(void)
 {
