@@ -205,6 +205,9 @@ run_case(const struct tap_case *c)
 	tap_init();
 	diag("case %s", c->id);
 	fflush(stdout);
+#ifdef TAP_SETTLE
+	TAP_SETTLE();	/* what the last case's process held is given back first */
+#endif
 	tap_sync(1);
 	if (tap_before_case != NULL)
 		tap_before_case(c);
