@@ -209,7 +209,6 @@ static int
 kevent_timeout(struct vmspace *vm, vaddr_t uts, uint64_t *timo)
 {
 	struct timespec ts;
-	uint64_t ns;
 	int error;
 
 	if (uts == 0) {
@@ -229,12 +228,7 @@ kevent_timeout(struct vmspace *vm, vaddr_t uts, uint64_t *timo)
 		*timo = 0;
 		return (0);
 	}
-	/*
-	 * Round up, plus one tick for the part of the current tick already
-	 * gone (FreeBSD's tvtohz): the sleep is never shorter than asked.
-	 */
-	ns = (uint64_t)ts.tv_nsec * HZ + 999999999u;
-	*timo = (uint64_t)ts.tv_sec * HZ + ns / 1000000000u + 1;
+	*timo = timo_from_ns((uint64_t)ts.tv_sec, (uint64_t)ts.tv_nsec);
 	return (0);
 }
 

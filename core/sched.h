@@ -43,6 +43,16 @@ int	msleep(const void *chan, struct spinlock *interlock, int flags,
 /* A pure delay of timo ticks; EINTR or ERESTART if a signal comes first. */
 int	pause(const char *wmesg, uint64_t timo);
 #define HZ	100
+/*
+ * msleep's timo for a sleep of sec s and nsec ns: rounded up, plus one tick
+ * for the part of the current tick already gone (FreeBSD's tvtohz), so the
+ * sleep is never shorter than asked.
+ */
+static inline uint64_t
+timo_from_ns(uint64_t sec, uint64_t nsec)
+{
+	return (sec * HZ + (nsec * HZ + 999999999u) / 1000000000u + 1);
+}
 void	wakeup(const void *chan);
 void	wakeup_exiting(const void *chan);	/* by an lwp about to exit: take its CPU */
 void	sched_unsleep(struct lwp *);	/* p_lock of l's process held */

@@ -116,7 +116,7 @@ umtx_key_get(struct vmspace *vm, vaddr_t va, struct umtx_key *k)
  * timeout_us (0: none) microseconds pass first, EINTR when a signal
  * interrupts the sleep (never restarted: the caller re-reads the word
  * anyway), EFAULT for a bad address, EINVAL for a negative timeout.
- * The timeout is rounded up to whole clock ticks.
+ * The sleep is never shorter than the timeout (timo_from_ns).
  */
 int
 sys_umtx_sleep(struct lwp *l, const register_t *args, register_t *rv)
@@ -133,7 +133,7 @@ sys_umtx_sleep(struct lwp *l, const register_t *args, register_t *rv)
 	if ((error = umtx_key_get(vm, va, &w.uw_key)) != 0)
 		return (error);
 	if (timeout > 0)
-		timo = ((uint64_t)timeout * HZ + 999999) / 1000000;
+		timo = timo_from_ns(0, (uint64_t)timeout * 1000);
 	uc = umtx_chain_lock(&w.uw_key);
 	if ((error = copyin(vm, va, &cur, sizeof(cur))) != 0)
 		goto out;

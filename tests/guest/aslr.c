@@ -153,16 +153,16 @@ root_only(void)
 }
 
 static const struct tap_case cases[] = {
-	{ enabled_by_default, "kern.elf64.aslr.enable is 1 by default" },
-	{ execs_differ, "two execs of one program: stack, mmap and break all move" },
-	{ fixed_when_off, "with kern.elf64.aslr.enable=0 the next exec gets the fixed layout" },
-	{ within_ranges, "each base moves by whole pages within its documented range" },
-	{ fork_keeps_layout, "a fork child keeps its parent's break and mmap base" },
-	{ root_only, "only root changes it (EPERM), and only to 0 or 1 (EINVAL)" },
+	TAP_CASE(enabled_by_default, "kern.elf64.aslr.enable is 1 by default"),
+	TAP_CASE(execs_differ, "two execs of one program: stack, mmap and break all move"),
+	TAP_CASE(fixed_when_off, "with kern.elf64.aslr.enable=0 the next exec gets the fixed layout"),
+	TAP_CASE(within_ranges, "each base moves by whole pages within its documented range"),
+	TAP_CASE(fork_keeps_layout, "a fork child keeps its parent's break and mmap base"),
+	TAP_CASE(root_only, "only root changes it (EPERM), and only to 0 or 1 (EINVAL)"),
 };
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	return (run_cases(cases, sizeof(cases) / sizeof(cases[0])));
+	return (RUN_CASES(cases, argc, argv));
 }

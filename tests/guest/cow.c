@@ -87,7 +87,7 @@ both_ways(volatile int *p, bool shared)
 	return (bad);
 }
 
-static void
+static int
 isolation(void)
 {
 	volatile int stack_var = 0x4321;
@@ -110,7 +110,7 @@ isolation(void)
 	priv = mmap(NULL, 4 * PGSZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
 	ok(priv != MAP_FAILED, "mmap MAP_PRIVATE|MAP_ANON of 4 pages works");
 	if (priv == MAP_FAILED)
-		return;
+		return (0);
 	priv[0] = 0x2222;
 	r = both_ways(priv, false);
 	ok(r == 0, "MAP_PRIVATE: a touched page is private both ways (%d)", r);
@@ -121,9 +121,10 @@ isolation(void)
 	ok(data_var == 0x7a7a && bss_var == 0x7a7a && heap[0] == 0x7a7a && stack_var == 0x7a7a &&
 	    priv[0] == 0x7a7a, "the parent keeps its own writes made after each fork");
 	munmap((void *)priv, 4 * PGSZ);
+	return (0);
 }
 
-static void
+static int
 sharing(void)
 {
 	volatile int *shm = mmap(NULL, 4 * PGSZ, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON, -1, 0);
@@ -132,7 +133,7 @@ sharing(void)
 
 	ok(shm != MAP_FAILED, "mmap MAP_SHARED|MAP_ANON of 4 pages works");
 	if (shm == MAP_FAILED)
-		return;
+		return (0);
 	shm[0] = 1;
 	r = both_ways(shm, true);
 	ok(r == 0,
@@ -176,6 +177,7 @@ sharing(void)
 	waitpid(pid, &status, 0);
 	ok(shm[1] == 0xabc, "MAP_SHARED: a grandchild's write is seen by the grandparent");
 	munmap((void *)shm, 4 * PGSZ);
+	return (0);
 }
 
 /*
@@ -272,7 +274,7 @@ unshare_body(void)
 	return (rfmem_word == 0 ? 0 : 1);
 }
 
-static void
+static int
 rfmem(void)
 {
 	int status = run_child(rfmem_body);
@@ -284,10 +286,11 @@ rfmem(void)
 	ok(exited(status, 0),
 	    "rfork(0) in an RFMEM child gives it a private copy: its global write is not seen (status %#x)",
 	    status);
+	return (0);
 }
 
 /* The kernel writes into a page shared copy-on-write: the other side's copy must not change. */
-static void
+static int
 kernel_writes(void)
 {
 	struct sync s;
@@ -335,6 +338,7 @@ kernel_writes(void)
 	sync_close(&s);
 	close(fds[0]);
 	close(fds[1]);
+	return (0);
 }
 
 static volatile char *hole_map;
@@ -393,7 +397,7 @@ write_rodata(void)
 	return (0);
 }
 
-static void
+static int
 mappings(void)
 {
 	int status;
@@ -402,7 +406,7 @@ mappings(void)
 	hole_map = mmap(NULL, 8 * PGSZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
 	ok(hole_map != MAP_FAILED, "mmap of 8 pages for the hole test");
 	if (hole_map == MAP_FAILED)
-		return;
+		return (0);
 	for (int i = 0; i < 8; i++)
 		hole_map[i * PGSZ + 1] = (char)(0x60 + i);
 	ok(munmap((void *)(hole_map + 3 * PGSZ), 3 * PGSZ) == 0,
@@ -463,20 +467,19 @@ mappings(void)
 	    "a write to the program's read-only data is SIGSEGV (status %#x)", status);
 	munmap((void *)ro_map, PGSZ);
 	munmap((void *)none_map, PGSZ);
+	return (0);
 }
 
-static void
-body(void)
-{
-	isolation();
-	sharing();
-	rfmem();
-	kernel_writes();
-	mappings();
-}
+static const struct tap_case cases[] = {
+	TAP_CASE(isolation, "after fork, private memory (data, bss, heap, stack, MAP_PRIVATE) is isolated both ways"),
+	TAP_CASE(sharing, "MAP_SHARED memory is shared both ways across fork"),
+	TAP_CASE(rfmem, "RFMEM shares everything; rfork(0) in an RFMEM child unshares"),
+	TAP_CASE(kernel_writes, "the kernel's own writes (read, clock_gettime) break copy-on-write"),
+	TAP_CASE(mappings, "munmap holes, mmap argument errors and protection faults"),
+};
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	return (run_suite("cow", body));
+	return (RUN_SUITE("cow", cases, argc, argv));
 }

@@ -36,15 +36,13 @@ forktree(int depth)
 	return (bad);
 }
 
-int
-main(void)
+/* fork returns twice: the child's pid in the parent, 0 in the child, and the child's ids. */
+static int
+returns_twice(void)
 {
-	static char seen[NCHILD];
-	pid_t pid, got, me = getpid(), pids[NCHILD], live[NLIVE];
-	int status, fds[2], vals[2], n, bad, before, after;
-	int *heap;
+	pid_t pid, me = getpid();
+	int status, fds[2], vals[2], n;
 
-	/* 1-3: returns twice, the child's ids */
 	pipe(fds);
 	pid = xfork();
 	if (pid == 0) {
@@ -64,9 +62,17 @@ main(void)
 	ok(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "fork returns 0 in the child, which exits 0");
 	ok(getpid() == me, "the parent keeps its pid after fork");
+	return (0);
+}
 
-	/* 6-8: fifty children, statuses in any order */
-	bad = 0;
+/* Fifty children, their statuses reaped in any order. */
+static int
+fifty_children(void)
+{
+	static char seen[NCHILD];
+	pid_t got, pids[NCHILD];
+	int status, bad = 0;
+
 	for (int i = 0; i < NCHILD; i++) {
 		pids[i] = xfork();
 		if (pids[i] == 0)
@@ -90,8 +96,16 @@ main(void)
 	errno = 0;
 	ok(waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD,
 	    "after that no child is left (ECHILD)");
+	return (0);
+}
 
-	/* 9: twochildren, reaped in the reverse order of creation */
+/* xv6's twochildren, reaped in the reverse order of creation. */
+static int
+two_children(void)
+{
+	pid_t pids[2];
+	int status, bad;
+
 	pids[0] = xfork();
 	if (pids[0] == 0)
 		_exit(3);
@@ -101,8 +115,16 @@ main(void)
 	bad = waitpid(pids[1], &status, 0) != pids[1] || WEXITSTATUS(status) != 4;
 	bad |= waitpid(pids[0], &status, 0) != pids[0] || WEXITSTATUS(status) != 3;
 	ok(!bad, "two children are reaped by pid in reverse order with their statuses");
+	return (0);
+}
 
-	/* 10-11: forkfork and forkforkfork */
+/* xv6's forkfork and forkforkfork. */
+static int
+fork_trees(void)
+{
+	pid_t pid;
+	int status;
+
 	pid = xfork();
 	if (pid == 0)
 		_exit(forktree(2));
@@ -113,15 +135,21 @@ main(void)
 		_exit(forktree(4));
 	ok(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "forkforkfork: a tree of 30 processes four deep is built and reaped");
+	return (0);
+}
 
-	/* 12: reparent to init */
+/* An orphan is re-parented to init. */
+static int
+reparent(void)
+{
+	pid_t pid;
+	int status, fds[2], n, pp = -1;
+
 	pipe(fds);
 	pid = xfork();
 	if (pid == 0) {
 		close(fds[0]);
 		if (xfork() == 0) {
-			int pp = 0;
-
 			for (int i = 0; i < 100000 && (pp = getppid()) != 1; i++)
 				sched_yield();
 			write(fds[1], &pp, sizeof(pp));
@@ -131,13 +159,19 @@ main(void)
 	}
 	close(fds[1]);
 	waitpid(pid, &status, 0);
-	vals[0] = -1;
-	n = (int)read(fds[0], &vals[0], sizeof(int));
+	n = (int)read(fds[0], &pp, sizeof(pp));
 	close(fds[0]);
-	ok(n == sizeof(int) && vals[0] == 1,
-	    "an orphan is re-parented to init (getppid %d)", vals[0]);
+	ok(n == sizeof(int) && pp == 1, "an orphan is re-parented to init (getppid %d)", pp);
+	return (0);
+}
 
-	/* 13: v_forks */
+/* The v_forks counter counts each fork. */
+static int
+v_forks(void)
+{
+	pid_t pid;
+	int status, before, after;
+
 	before = sget("vm.stats.vm.v_forks");
 	pid = xfork();
 	if (pid == 0)
@@ -154,8 +188,17 @@ main(void)
 	reap_all();
 	after = sget("vm.stats.vm.v_forks");
 	ok(after == before + 5, "five forks add five to v_forks (%d -> %d)", before, after);
+	return (0);
+}
 
-	/* 15-16: memory */
+/* Data, heap and stack: the child sees them as they were, writes stay on their side. */
+static int
+memory(void)
+{
+	pid_t pid;
+	int status, n;
+	int *heap;
+
 	heap = malloc(8192);
 	heap[0] = 10;
 	heap[2047] = 20;
@@ -187,10 +230,17 @@ main(void)
 	ok(waitpid(pid, &status, 0) == pid && WEXITSTATUS(status) == 0,
 	    "the parent's writes after fork stay out of the child");
 	free(heap);
+	return (0);
+}
 
-	/* 18-19: LTP fork13: no pid reused while its owner lives */
+/* LTP fork13: no pid is reused while its owner lives. */
+static int
+no_live_pid_reused(void)
+{
+	pid_t pid, me = getpid(), live[NLIVE];
+	int status, fds[2], n, bad = 0;
+
 	pipe(fds);
-	bad = 0;
 	for (int i = 0; i < NLIVE; i++) {
 		live[i] = xfork();
 		if (live[i] == 0) {
@@ -223,6 +273,22 @@ main(void)
 	close(fds[1]);
 	n = reap_all();
 	ok(n == NLIVE, "the live children end when their pipe closes and are reaped (%d)", n);
+	return (0);
+}
 
-	return (done());
+static const struct tap_case cases[] = {
+	TAP_CASE(returns_twice, "fork returns twice, with the child's ids"),
+	TAP_CASE(fifty_children, "fifty children, reaped in any order with their statuses"),
+	TAP_CASE(two_children, "two children reaped in reverse order"),
+	TAP_CASE(fork_trees, "forkfork and forkforkfork"),
+	TAP_CASE(reparent, "an orphan is re-parented to init"),
+	TAP_CASE(v_forks, "v_forks counts forks"),
+	TAP_CASE(memory, "data, heap and stack are copied at fork"),
+	TAP_CASE(no_live_pid_reused, "no pid is reused while its owner lives"),
+};
+
+int
+main(int argc, char **argv)
+{
+	return (RUN_CASES(cases, argc, argv));
 }

@@ -51,25 +51,19 @@ try_fork(int flags)
 	return (pid);
 }
 
-int
-main(void)
+static const int kinds[] = { 0, RFPROC | RFFDG, RFPROC | RFMEM, RFPROC | RFCFDG,
+    RFPROC | RFTHREAD | RFSIGSHARE, RFPROC | RFNOWAIT };
+static int nprocs, free0;	/* the baseline after warming up */
+
+/*
+ * Warm up: whatever this program itself touches (stdio, the RFMEM
+ * stack) first, and the signal table RFSIGSHARE makes for us, to
+ * share, the first time (we never set a disposition before).  Then
+ * take the baseline.
+ */
+static void
+warm_up(void)
 {
-	static const int kinds[] = { 0, RFPROC | RFFDG, RFPROC | RFMEM, RFPROC | RFCFDG,
-	    RFPROC | RFTHREAD | RFSIGSHARE, RFPROC | RFNOWAIT };
-	int nprocs, free0, status, rc;
-
-	if (!have_fail_point("fork_proc_alloc")) {
-		printf("1..0 # SKIP the kernel is built without fail points "
-		    "(meson option fail_points)\n");
-		return (0);
-	}
-
-	/*
-	 * Warm up: whatever this program itself touches (stdio, the RFMEM
-	 * stack) first, and the signal table RFSIGSHARE makes for us, to
-	 * share, the first time (we never set a disposition before).
-	 */
-	diag("baseline after warming up");
 	for (int i = 0; i < 3; i++) {
 		try_fork(0);
 		try_fork(RFPROC | RFMEM);
@@ -77,7 +71,15 @@ main(void)
 	}
 	nprocs = sget("kern.nprocs");
 	free0 = unleaked_pages();
+}
 
+/* Each fail point on fork's path fails every kind of fork on it, and leaks nothing. */
+static int
+every_path(void)
+{
+	int rc;
+
+	warm_up();
 	for (int step = 0; step < NSTEPS; step++) {
 		int want = steps[step].error;
 		bool all = true;
@@ -102,21 +104,47 @@ main(void)
 		    "and gives back its process slot and every page (nprocs %d, free %d -> %d)",
 		    sget("kern.nprocs"), free0, unleaked_pages());
 	}
+	return (0);
+}
 
-	/* The per-uid count: a non-root child forks against fork_lwp. */
-	fail_point_set("fork_lwp", -1);
+/* The per-uid count: a non-root child forks against fork_lwp. */
+static int
+per_uid_count(void)
+{
+	int status = -1, rc, gate[2];
+
+	warm_up();
+	/*
+	 * Armed, the point fails every fork, ours too: the child is forked
+	 * first and forks only once the point is armed (before this suite
+	 * was cases, the xfork below failed itself and waitpid(-1) reaped
+	 * some other child, so the non-root forks never ran).
+	 */
+	pipe(gate);
 	rc = xfork();
 	if (rc == 0) {
 		struct rlimit rl = { 2, 2 };
 		int fails = 0;
+		pid_t pid;
+		char c;
 
+		close(gate[1]);
 		if (setuid(1000) != 0 || setrlimit(RLIMIT_NPROC, &rl) != 0)
 			_exit(10);
-		for (int i = 0; i < 5; i++)
-			if (fork() == -1 && errno == ENOMEM)
+		if (read(gate[0], &c, 1) != 1)
+			_exit(12);
+		for (int i = 0; i < 5; i++) {
+			if ((pid = fork()) == 0)
+				_exit(0);
+			if (pid == -1 && errno == ENOMEM)
 				fails++;
+		}
 		_exit(fails == 5 ? 0 : 11);
 	}
+	close(gate[0]);
+	fail_point_set("fork_lwp", -1);
+	write(gate[1], "a", 1);
+	close(gate[1]);
 	waitpid(rc, &status, 0);
 	fail_point_set("fork_lwp", 0);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
@@ -140,8 +168,20 @@ main(void)
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "after them uid 1000's count is back: RLIMIT_NPROC 2 still allows a child (status %#x)",
 	    status);
+	return (0);
+}
 
-	/* A count: the next N passes fail, then the point is off by itself. */
+/*
+ * A count: the next N passes fail, then the point is off by itself;
+ * bad settings and non-root writes are refused; at the end every slot
+ * and page is back.
+ */
+static int
+counted_and_refused(void)
+{
+	int status = -1, rc;
+
+	warm_up();
 	fail_point_set("fork_proc_alloc", 2);
 	errno = 0;
 	rc = try_fork(0);
@@ -176,5 +216,23 @@ main(void)
 	    status);
 	ok(sget("kern.nprocs") == nprocs && unleaked_pages() == free0,
 	    "at the end every slot and page is back");
-	return (done());
+	return (0);
+}
+
+static const struct tap_case cases[] = {
+	TAP_CASE(every_path, "a fork failing at each step is EAGAIN or ENOMEM for every kind, and gives all back"),
+	TAP_CASE(per_uid_count, "a non-root process's failed forks report ENOMEM and give its count back"),
+	TAP_CASE(counted_and_refused, "a count of passes to fail; bad settings EINVAL, ENOENT, EPERM; nothing leaked"),
+};
+
+int
+main(int argc, char **argv)
+{
+	if (!have_fail_point("fork_proc_alloc")) {
+		printf("1..0 # SKIP the kernel is built without fail points "
+		    "(meson option fail_points)\n");
+		return (0);
+	}
+	diag("each case takes its baseline after warming up");
+	return (RUN_CASES(cases, argc, argv));
 }

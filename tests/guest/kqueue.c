@@ -53,7 +53,7 @@ kq_add(int kq, pid_t pid, unsigned flags, unsigned fflags)
  * is room for events, else kevent fails with ENOMEM; nothing is
  * registered, nothing leaks, and the next change works.
  */
-static void
+static int
 knote_fail_point(void)
 {
 	struct kevent kev, ev[2];
@@ -62,7 +62,7 @@ knote_fail_point(void)
 
 	if (!have_fail_point("kqueue_knote_alloc")) {
 		ok(1, "a knote allocation failing is ENOMEM # SKIP a kernel without fail points");
-		return;
+		return (0);
 	}
 	n0 = settled_unleaked();
 	kq = kqueue();
@@ -87,22 +87,31 @@ knote_fail_point(void)
 	close(kq);
 	ok(settled_unleaked() == n0, "every page and kernel object comes back (%d, %d)", n0,
 	    settled_unleaked());
+	return (0);
 }
 
-int
-main(void)
+/* kqueue returns a descriptor; an empty queue polls 0. */
+static int
+create(void)
 {
-	struct kevent kev, ev[4];
-	struct timespec t0, t1, tmo;
-	int kq, gate, status, n, p[2];
-	pid_t pid, me = getpid();
-	uint64_t ms;
+	struct kevent ev[4];
+	int kq;
 
 	kq = kqueue();
 	ok(kq >= 3, "kqueue returns a descriptor (%d)", kq);
 	ok(kevent(kq, NULL, 0, ev, 4, &zero) == 0, "polling an empty queue returns 0");
+	return (0);
+}
 
-	/* NOTE_EXIT */
+/* NOTE_EXIT reports a child's exit with its status, once. */
+static int
+note_exit(void)
+{
+	struct kevent ev[4];
+	int kq, gate, status = -1, n;
+	pid_t pid;
+
+	kq = kqueue();	/* a queue of the case's own: a fork does not pass one on */
 	pid = gated_child(7, &gate);
 	ok(kq_add(kq, pid, EV_ADD, NOTE_EXIT) == 0, "EV_ADD on a live child");
 	release(gate);
@@ -117,8 +126,18 @@ main(void)
 	ok(waitpid(pid, &status, 0) == pid && status == W_EXITCODE(7, 0),
 	    "wait sees the same status");
 	ok(kevent(kq, NULL, 0, ev, 4, &zero) == 0, "a oneshot event is reported once");
+	return (0);
+}
 
-	/* NOTE_FORK */
+/* NOTE_FORK, EV_DISABLE and EV_ENABLE, EV_DELETE. */
+static int
+note_fork(void)
+{
+	struct kevent kev, ev[4];
+	int kq, gate, n;
+	pid_t pid, me = getpid();
+
+	kq = kqueue();	/* a queue of the case's own: a fork does not pass one on */
 	ok(kq_add(kq, me, EV_ADD, NOTE_FORK) == 0, "EV_ADD on ourselves for NOTE_FORK");
 	fflush(stdout);
 	if ((pid = fork()) == 0)
@@ -141,6 +160,7 @@ main(void)
 	ok(n == 1 && ev[0].data == pid, "EV_ENABLE reports what fired meanwhile");
 	waitpid(pid, NULL, 0);
 
+
 	/* EV_DELETE */
 	EV_SET(&kev, me, EVFILT_PROC, EV_DELETE, 0, 0, NULL);
 	ok(kevent(kq, &kev, 1, NULL, 0, NULL) == 0, "EV_DELETE of a knote");
@@ -160,8 +180,19 @@ main(void)
 	release(gate);
 	waitpid(pid, NULL, 0);
 	ok(kevent(kq, NULL, 0, ev, 4, &zero) == 0, "after EV_DELETE an exit reports nothing");
+	return (0);
+}
 
-	/* Errors */
+/* kevent errors: ESRCH, EV_ERROR, EINVAL, EFAULT, EBADF. */
+static int
+errors(void)
+{
+	struct kevent kev, ev[4];
+	int kq, n;
+	siginfo_t si;
+	pid_t pid, me = getpid();
+
+	kq = kqueue();	/* a queue of the case's own: a fork does not pass one on */
 	errno = 0;
 	ok(kq_add(kq, 99998, EV_ADD, NOTE_EXIT) == -1 && errno == ESRCH,
 	    "EV_ADD for a pid that does not exist is ESRCH");
@@ -169,13 +200,14 @@ main(void)
 	n = kevent(kq, &kev, 1, ev, 4, &zero);
 	ok(n == 1 && (ev[0].flags & EV_ERROR) && ev[0].data == ESRCH,
 	    "with room for events it comes back as EV_ERROR");
-	pipe(p);
 	fflush(stdout);
 	if ((pid = fork()) == 0)
 		_exit(0);
-	close(p[1]);
-	read(p[0], &n, 1);	/* end-of-file once the child has gone */
-	close(p[0]);
+	/*
+	 * Not the end-of-file of a pipe: the child closes its descriptors
+	 * before it is a zombie, and another CPU may add the knote between.
+	 */
+	waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT);
 	errno = 0;
 	ok(kq_add(kq, pid, EV_ADD, NOTE_EXIT) == -1 && errno == ESRCH,
 	    "EV_ADD for a zombie is ESRCH");
@@ -212,8 +244,19 @@ main(void)
 	errno = 0;
 	ok(kevent(60, NULL, 0, ev, 4, &zero) == -1 && errno == EBADF,
 	    "kevent on a closed descriptor is EBADF");
+	return (0);
+}
 
-	/* Timeouts */
+/* A timeout returns 0 after it; a bad one is EINVAL. */
+static int
+timeouts(void)
+{
+	struct kevent ev[4];
+	struct timespec t0, t1, tmo;
+	int kq, n;
+	uint64_t ms;
+
+	kq = kqueue();	/* a queue of the case's own: a fork does not pass one on */
 	tmo.tv_sec = 0;
 	tmo.tv_nsec = 50 * 1000 * 1000;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -225,8 +268,20 @@ main(void)
 	errno = 0;
 	ok(kevent(kq, NULL, 0, ev, 4, &tmo) == -1 && errno == EINVAL,
 	    "a timeout with tv_nsec of a second is EINVAL");
+	return (0);
+}
 
-	/* Fork and close */
+/*
+ * A fork child does not inherit the queue; closing it with a live watch.
+ */
+static int
+fork_and_close(void)
+{
+	struct kevent ev[4];
+	int kq, gate, status = -1;
+	pid_t pid;
+
+	kq = kqueue();	/* a queue of the case's own: a fork does not pass one on */
 	fflush(stdout);
 	if ((pid = fork()) == 0) {
 		errno = 0;
@@ -242,23 +297,44 @@ main(void)
 	release(gate);
 	ok(waitpid(pid, &status, 0) == pid && status == W_EXITCODE(3, 0),
 	    "and that process exits and is reaped normally");
+	return (0);
+}
 
-	/* Two queues watch one process. */
-	{
-		int kq1 = kqueue(), kq2 = kqueue();
+/* Two queues watching one process both get NOTE_EXIT. */
+static int
+two_queues(void)
+{
+	struct kevent ev[4];
+	int gate, status = -1, kq1 = kqueue(), kq2 = kqueue();
+	pid_t pid;
 
-		pid = gated_child(5, &gate);
-		kq_add(kq1, pid, EV_ADD, NOTE_EXIT);
-		kq_add(kq2, pid, EV_ADD, NOTE_EXIT);
-		release(gate);
-		waitpid(pid, &status, 0);
-		ok(kevent(kq1, NULL, 0, ev, 4, &zero) == 1 && ev[0].data == W_EXITCODE(5, 0) &&
-		    kevent(kq2, NULL, 0, ev, 4, &zero) == 1 && ev[0].data == W_EXITCODE(5, 0),
-		    "two queues watching one process both get NOTE_EXIT");
-		close(kq1);
-		close(kq2);
-	}
+	/* two queues watch one process. */
+	pid = gated_child(5, &gate);
+	kq_add(kq1, pid, EV_ADD, NOTE_EXIT);
+	kq_add(kq2, pid, EV_ADD, NOTE_EXIT);
+	release(gate);
+	waitpid(pid, &status, 0);
+	ok(kevent(kq1, NULL, 0, ev, 4, &zero) == 1 && ev[0].data == W_EXITCODE(5, 0) &&
+	    kevent(kq2, NULL, 0, ev, 4, &zero) == 1 && ev[0].data == W_EXITCODE(5, 0),
+	    "two queues watching one process both get NOTE_EXIT");
+	close(kq1);
+	close(kq2);
+	return (0);
+}
 
-	knote_fail_point();
-	return (done());
+static const struct tap_case cases[] = {
+	TAP_CASE(create, "kqueue returns a descriptor; an empty queue polls 0"),
+	TAP_CASE(note_exit, "NOTE_EXIT reports a child's exit with its status, once"),
+	TAP_CASE(note_fork, "NOTE_FORK, EV_DISABLE and EV_ENABLE, EV_DELETE"),
+	TAP_CASE(errors, "kevent errors: ESRCH, EV_ERROR, EINVAL, EFAULT, EBADF"),
+	TAP_CASE(timeouts, "a timeout returns 0 after it; a bad one is EINVAL"),
+	TAP_CASE(fork_and_close, "a fork child does not inherit the queue; closing it with a live watch"),
+	TAP_CASE(two_queues, "two queues watching one process both get NOTE_EXIT"),
+	TAP_CASE(knote_fail_point, "a knote that cannot be allocated fails EV_ADD with ENOMEM"),
+};
+
+int
+main(int argc, char **argv)
+{
+	return (RUN_CASES(cases, argc, argv));
 }

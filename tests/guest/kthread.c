@@ -11,13 +11,17 @@ try_as_user(void)
 	_exit(sset("debug.kthread_test", 1) == -1 && errno == EPERM ? 0 : 1);
 }
 
-int
-main(void)
+/*
+ * A kernel thread started by root runs to its end, is counted and reaped,
+ * and gives every page back.
+ */
+static int
+kthread_life(void)
 {
 	int kthreads = sget("vm.stats.vm.v_kthreads");
 	int runs = sget("debug.kthread_test");
 	int lastpid = sget("kern.lastpid");
-	int nprocs, free0, status, spins;
+	int nprocs, free0, spins;
 
 	/*
 	 * Settle: touch what this program itself will use (its stdio buffer,
@@ -45,9 +49,29 @@ main(void)
 	    sget("kern.nprocs"));
 	ok(settled_unleaked() == free0, "and every page comes back (%d -> %d)",
 	    free0, unleaked_pages());
+	return (0);
+}
+
+/* debug.kthread_test refuses a negative count and non-root writers. */
+static int
+refusals(void)
+{
+	int status = -1;
+
 	errno = 0;
 	ok(sset("debug.kthread_test", -1) == -1 && errno == EINVAL, "a negative count is EINVAL");
 	status = in_child(try_as_user);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a non-root write is EPERM");
-	return (done());
+	return (0);
+}
+
+static const struct tap_case cases[] = {
+	TAP_CASE(kthread_life, "a kernel thread started by root runs to its end, is counted and reaped, and gives every page back"),
+	TAP_CASE(refusals, "debug.kthread_test refuses a negative count and non-root writers"),
+};
+
+int
+main(int argc, char **argv)
+{
+	return (RUN_CASES(cases, argc, argv));
 }

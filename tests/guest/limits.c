@@ -168,11 +168,15 @@ reserve_nonroot(void)
 	return (maxproc - nprocs);	/* RESERVE when right */
 }
 
-int
-main(void)
+/*
+ * RLIMIT_NPROC: its default, kern.nprocs, the per-uid count, root exempt,
+ * setrlimit rules.
+ */
+static int
+rlimit_nproc(void)
 {
 	struct rlimit rl;
-	int status, before, after, maxproc, rel, err, n;
+	int status = -1, before, after;
 	pid_t pid;
 
 	ok(getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur == sget("kern.maxprocperuid"),
@@ -223,8 +227,18 @@ main(void)
 	errno = 0;
 	ok(setrlimit(RLIMIT_NPROC, (void *)0x10) == -1 && errno == EFAULT,
 	    "setrlimit from a bad pointer is EFAULT");
+	return (0);
+}
 
-	/* the reserve */
+/*
+ * kern.maxproc keeps a reserve of 10 slots non-root cannot take; root can.
+ */
+static int
+maxproc_reserve(void)
+{
+	int status = -1, after, maxproc, rel, err, n;
+	pid_t pid;
+
 	maxproc = sget("kern.maxproc");
 	n = sget("kern.nprocs");
 	ok(sset("kern.maxproc", n + 30) == 0, "root lowers kern.maxproc to nprocs + 30 (%d)",
@@ -250,5 +264,27 @@ main(void)
 	ok(pid > 0 && waitpid(pid, &status, 0) == pid, "forking works after the limits are lifted");
 
 	sset("kern.maxproc", maxproc);
-	return (done());
+	return (0);
+}
+
+static const struct tap_case cases[] = {
+	TAP_CASE(rlimit_nproc, "RLIMIT_NPROC: its default, kern.nprocs, the per-uid count, root exempt, setrlimit rules"),
+	TAP_CASE(maxproc_reserve, "kern.maxproc keeps a reserve of 10 slots non-root cannot take; root can"),
+};
+
+static int maxproc0;
+
+/* Whatever a case did to kern.maxproc, the next one starts with it as it was. */
+static void
+put_back(const struct tap_case *c __attribute__((unused)), int status __attribute__((unused)))
+{
+	sset("kern.maxproc", maxproc0);
+}
+
+int
+main(int argc, char **argv)
+{
+	maxproc0 = sget("kern.maxproc");
+	tap_after_case = put_back;
+	return (RUN_CASES(cases, argc, argv));
 }

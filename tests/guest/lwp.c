@@ -148,17 +148,15 @@ child_exec_with_lwps(void)
 	_exit(98);
 }
 
-int
-main(int argc, char **argv)
+/*
+ * lwp_create: tids, shared memory, preemption, fork and exit and exec with
+ * lwps.
+ */
+static int
+lwps(void)
 {
-	struct lwp_params bad;
-	int before;
-	void *stack;
 	bool all_counted = true, tids_ok = true;
-	int status, rc;
-
-	if (argc == 2 && strcmp(argv[1], "exec-child") == 0)
-		_exit(lwp_gettid() == 0 ? 33 : 34);
+	int status = -1;
 
 	ok(lwp_gettid() == 0, "a process's first lwp has tid 0 (DragonFly)");
 
@@ -204,7 +202,13 @@ main(int argc, char **argv)
 	status = run_in_child(child_exec_with_lwps);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 33,
 	    "execv from a process with three lwps ends the others first (status %#x)", status);
+	return (0);
+}
 
+/* rfork without RFPROC in a process with several lwps is EINVAL. */
+static int
+rfork_several_lwps(void)
+{
 	stop_spin = 0;
 	spin_a = 0;
 	spawn(spinner, (void *)&spin_a, &spin_tid, NULL);
@@ -222,8 +226,20 @@ main(int argc, char **argv)
 	while (lwp_kill(getpid(), spin_tid, 0) == 0)
 		sched_yield();
 	nap(20);
+	return (0);
+}
 
-	/* The stack the bad calls use exists, touched, before counting pages. */
+/*
+ * lwp_create with bad parameters fails and leaks nothing; lwp_kill errors.
+ */
+static int
+bad_params(void)
+{
+	struct lwp_params bad;
+	int before, rc;
+	void *stack;
+
+	/* the stack the bad calls use exists, touched, before counting pages. */
 	stack = new_stack();
 	memset((char *)stack - 4096, 0, 4096);
 	before = unleaked_pages();
@@ -253,5 +269,20 @@ main(int argc, char **argv)
 	errno = 0;
 	ok(lwp_kill(getpid(), 12345, 0) == -1 && errno == ESRCH, "lwp_kill of a missing tid is ESRCH");
 	ok(lwp_kill(getpid(), lwp_gettid(), 0) == 0, "lwp_kill(pid, own tid, 0) probes");
-	return (done());
+	return (0);
+}
+
+static const struct tap_case cases[] = {
+	TAP_CASE(lwps, "lwp_create: tids, shared memory, preemption, fork and exit and exec with lwps"),
+	TAP_CASE(rfork_several_lwps, "rfork without RFPROC in a process with several lwps is EINVAL"),
+	TAP_CASE(bad_params, "lwp_create with bad parameters fails and leaks nothing; lwp_kill errors"),
+};
+
+int
+main(int argc, char **argv)
+{
+	/* child_exec_with_lwps execs us again: report the tid we start with. */
+	if (argc == 2 && strcmp(argv[1], "exec-child") == 0)
+		_exit(lwp_gettid() == 0 ? 33 : 34);
+	return (RUN_CASES(cases, argc, argv));
 }

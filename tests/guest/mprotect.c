@@ -7,10 +7,10 @@
  * both sides their data; each inheritance value does what FreeBSD's does
  * at fork, over two generations too; bad arguments are EINVAL or ENOMEM.
  *
- * Each case is one function, run in order (or alone: `mprotect NAME`) in
- * a child of its own; once that child is reaped every page and kernel
- * object it used must be back, and the whole suite runs in a child whose
- * parent checks the same at the end.
+ * Each case is one function, run in order (or alone: `tools/forkrt test
+ * -- mprotect test_NAME`) in a child of its own; once that child is
+ * reaped every page and kernel object it used must be back, and the whole
+ * suite runs in a child whose parent checks the same at the end.
  */
 #include "vmsuite.h"
 
@@ -126,7 +126,7 @@ protect_then_write(void)
 	return (2);
 }
 
-static void
+static int
 test_readonly(void)
 {
 	R = map(4, MAP_PRIVATE);
@@ -142,9 +142,10 @@ test_readonly(void)
 	R[2 * PGSZ] = 0x52;
 	ok(R[2 * PGSZ] == 0x52 && exited(write_in_child(2), 0), "the parent and a child write again");
 	munmap((void *)R, 4 * PGSZ);
+	return (0);
 }
 
-static void
+static int
 test_none(void)
 {
 	R = map(2, MAP_PRIVATE);
@@ -169,9 +170,10 @@ test_none(void)
 	ok(R[0] == 0x55 && exited(read_in_child(0, 0x55), 0), "and writes work again");
 	close_pipes();
 	munmap((void *)R, 2 * PGSZ);
+	return (0);
 }
 
-static void
+static int
 test_split(void)
 {
 	bool all = true;
@@ -198,6 +200,7 @@ test_split(void)
 	ok(munmap((void *)(R + 3 * PGSZ), 2 * PGSZ) == 0 && exited(read_in_child(5, 0x2d), 0),
 	    "munmap of part of the range after the splits");
 	munmap((void *)R, 8 * PGSZ);
+	return (0);
 }
 
 /* The child: its read maps the parent's page; mprotect; then it writes. */
@@ -229,7 +232,7 @@ cow_child_waits(void)
 	return (holds(R, 0, 4, 0x30) ? 0 : 1);
 }
 
-static void
+static int
 test_cow(void)
 {
 	int status;
@@ -258,6 +261,7 @@ test_cow(void)
 	    "its writes stay its own: the child still reads the old data (%#x)", status);
 	close_pipes();
 	munmap((void *)R, 4 * PGSZ);
+	return (0);
 }
 
 /*
@@ -288,7 +292,7 @@ partial_child(void)
 	return (0);
 }
 
-static void
+static int
 test_partial_cow(void)
 {
 	int status;
@@ -329,6 +333,7 @@ test_partial_cow(void)
 	    "mprotect across the parent's hole is ENOMEM");
 	close_pipes();
 	munmap((void *)R, 16 * PGSZ);
+	return (0);
 }
 
 /* A child that writes page 0 of R, says so, then checks page 1 for the parent's write. */
@@ -360,7 +365,7 @@ share_with_child(int *status)
 	return (seen);
 }
 
-static void
+static int
 test_inherit_share(void)
 {
 	int status, st1, hold[2];
@@ -396,6 +401,7 @@ test_inherit_share(void)
 	ok(exited(st1, 0), "the earlier child still sees the data as it was at its fork (%#x)", st1);
 	close_pipes();
 	munmap((void *)R, 4 * PGSZ);
+	return (0);
 }
 
 /* Writes page 0 (its own copy), says so, then checks page 1 kept the old data. */
@@ -427,7 +433,7 @@ copy_with_child(int base, int *status)
 	return (kept);
 }
 
-static void
+static int
 test_inherit_copy(void)
 {
 	int status;
@@ -450,6 +456,7 @@ test_inherit_copy(void)
 	ok(copy_with_child(0x64, &status) && exited(status, 0), "and so at the next fork too");
 	close_pipes();
 	munmap((void *)R, 2 * PGSZ);
+	return (0);
 }
 
 static int
@@ -465,7 +472,7 @@ hole_child(void)
 	return (R[0] == 0x68 && R[2 * PGSZ] == 0x6a ? 0 : 2);
 }
 
-static void
+static int
 test_inherit_none(void)
 {
 	R = map(3, MAP_PRIVATE);
@@ -478,6 +485,7 @@ test_inherit_none(void)
 	ok(exited(run_child(hole_child), 0), "a child may map new memory in its hole");
 	ok(holds(R, 0, 3, 0x68), "the parent keeps all three pages");
 	munmap((void *)R, 3 * PGSZ);
+	return (0);
 }
 
 static int
@@ -489,7 +497,7 @@ zero_child(void)
 	return (holds(R, 0, 4, 0x10) ? 0 : 2);
 }
 
-static void
+static int
 test_inherit_zero(void)
 {
 	int status;
@@ -508,6 +516,7 @@ test_inherit_zero(void)
 	    holds(R, 0, 4, 0x74),
 	    "INHERIT_ZERO of a MAP_SHARED mapping: the child's zeroes are its own");
 	munmap((void *)R, 4 * PGSZ);
+	return (0);
 }
 
 /* Four one-page regions, one per inheritance value, for two generations. */
@@ -551,7 +560,7 @@ generation_child(void)
 	return (A[0] == 0x33 && C[0] == 0x11 ? 0 : 40);
 }
 
-static void
+static int
 test_generations(void)
 {
 	int status;
@@ -578,6 +587,7 @@ test_generations(void)
 	munmap((void *)B, PGSZ);
 	munmap((void *)C, PGSZ);
 	munmap((void *)D, PGSZ);
+	return (0);
 }
 
 static bool
@@ -589,7 +599,7 @@ fails(int r, int err)
 	return (b);
 }
 
-static void
+static int
 test_bad_args(void)
 {
 	void *p;
@@ -623,6 +633,7 @@ test_bad_args(void)
 	ok(mprotect((char *)p + 3 * PGSZ, 1, PROT_READ) == 0 && killed_by(write_in_child(3), SIGSEGV) &&
 	    exited(write_in_child(1), 0), "a length of one byte covers its whole page");
 	munmap(p, 4 * PGSZ);
+	return (0);
 }
 
 /*
@@ -662,7 +673,7 @@ shootdown_process(void)
 	return (12);
 }
 
-static void
+static int
 test_shootdown(void)
 {
 	int status;
@@ -674,28 +685,25 @@ test_shootdown(void)
 	    "an lwp writing a page another lwp makes read-only faults once mprotect has returned "
 	    "(status %#x)", status);
 	munmap((void *)R, PGSZ);
+	return (0);
 }
 
-static const struct {
-	void		(*fn)(void);
-	const char	*name;
-} cases[] = {
-	{ test_readonly, "readonly" },
-	{ test_none, "none" },
-	{ test_split, "split" },
-	{ test_cow, "cow" },
-	{ test_partial_cow, "partial_cow" },
-	{ test_inherit_share, "inherit_share" },
-	{ test_inherit_copy, "inherit_copy" },
-	{ test_inherit_none, "inherit_none" },
-	{ test_inherit_zero, "inherit_zero" },
-	{ test_generations, "generations" },
-	{ test_bad_args, "bad_args" },
-	{ test_shootdown, "shootdown" },
+static const struct tap_case cases[] = {
+	TAP_CASE(test_readonly, "PROT_READ: a write faults, reads see the data, PROT_WRITE back works"),
+	TAP_CASE(test_none, "PROT_NONE: reads and writes fault, the data survives"),
+	TAP_CASE(test_split, "mprotect of a range inside an entry splits it; the rest keeps its rights"),
+	TAP_CASE(test_cow, "a copy-on-write page stays copy-on-write whatever mprotect does"),
+	TAP_CASE(test_partial_cow, "mprotect and munmap of part of a copy-on-write range leave both sides their data"),
+	TAP_CASE(test_inherit_share, "minherit INHERIT_SHARE"),
+	TAP_CASE(test_inherit_copy, "minherit INHERIT_COPY"),
+	TAP_CASE(test_inherit_none, "minherit INHERIT_NONE"),
+	TAP_CASE(test_inherit_zero, "minherit INHERIT_ZERO"),
+	TAP_CASE(test_generations, "inheritance over two generations"),
+	TAP_CASE(test_bad_args, "bad arguments are EINVAL or ENOMEM"),
+	TAP_CASE(test_shootdown, "an lwp writing a page another lwp makes read-only faults"),
 };
 
-static const char *only;
-static struct suite_counts *counts;	/* a case's TAP counts, back from its child */
+static int case_before;	/* unleaked pages before the running case */
 
 /* Touch the stack the cases will use, so that its pages are not counted as theirs. */
 static void __attribute__((noinline))
@@ -713,50 +721,38 @@ nothing(void)
 }
 
 /*
- * A case runs in a child of its own, so that whatever it leaves behind
- * when it exits shows: the pages and kernel objects must be back once it
- * is reaped.
+ * Each case runs in a child of its own (run_case), so that whatever it
+ * leaves behind when it exits shows: the pages and kernel objects must be
+ * back once it is reaped.  The first time, warm up first: the stack the
+ * runner uses and lazily allocated kernel structures.
  */
 static void
-run_case(void (*fn)(void), const char *name)
+leak_before(const struct tap_case *c __attribute__((unused)))
 {
-	int before, after, status;
+	static bool warm;
 
-	diag("%s", name);
-	status = leak_checked_child(counts, fn, &before, &after);
-	ok(exited(status, 0) && after == before,
-	    "%s: the case ran to its end and every page and kernel object is back (%d, %d)",
-	    name, before, after);
+	if (!warm) {
+		warm_stack();
+		run_child(nothing);
+		warm = true;
+	}
+	case_before = settled_unleaked();
 }
 
 static void
-body(void)
+leak_after(const struct tap_case *c, int status)
 {
-	int found = 0;
+	int after = settled_unleaked();
 
-	counts = mmap(NULL, PGSZ, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON, -1, 0);
-	if (counts == MAP_FAILED) {
-		ok(0, "mmap of the counter page");
-		return;
-	}
-	warm_stack();
-	run_child(nothing);	/* warm-up: lazily allocated kernel structures */
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (only != NULL && strcmp(only, cases[i].name) != 0)
-			continue;
-		found++;
-		counts->n = tap_n;
-		counts->failed = tap_failed;
-		run_case(cases[i].fn, cases[i].name);
-	}
-	ok(found > 0, "ran %d case%s", found, found == 1 ? "" : "s");
-	munmap(counts, PGSZ);
+	ok(exited(status, 0) && after == case_before,
+	    "%s: the case ran to its end and every page and kernel object is back (%d, %d)",
+	    c->id, case_before, after);
 }
 
 int
 main(int argc, char **argv)
 {
-	if (argc > 1)
-		only = argv[1];
-	return (run_suite("mprotect", body));
+	tap_before_case = leak_before;
+	tap_after_case = leak_after;
+	return (RUN_SUITE("mprotect", cases, argc, argv));
 }

@@ -58,7 +58,7 @@ clean_end(int status)
 	return (killed_by(status, SIGKILL) || exited(status, EXIT_ENOMEM));
 }
 
-static void
+static int
 concurrent_hogs(void)
 {
 	int f0 = settled_unleaked(), status[NHOGS], good = 0, killed = 0;
@@ -81,6 +81,7 @@ concurrent_hogs(void)
 	diag("%d of %d killed by SIGKILL, the others saw ENOMEM", killed, NHOGS);
 	ok(settled_unleaked() == f0, "every page comes back after the hogs are reaped (%d, %d)", f0,
 	    unleaked_pages());
+	return (0);
 }
 
 /*
@@ -119,7 +120,7 @@ cow_hog(void)
 	return (0);
 }
 
-static void
+static int
 cow_exhaustion(void)
 {
 	int f0 = settled_unleaked(), status = run_child(cow_hog);
@@ -129,6 +130,7 @@ cow_exhaustion(void)
 	    status);
 	ok(settled_unleaked() == f0, "every page comes back after the copy-on-write hog (%d, %d)", f0,
 	    unleaked_pages());
+	return (0);
 }
 
 /*
@@ -179,7 +181,7 @@ fork_when_full(void)
 	return (0);
 }
 
-static void
+static int
 fork_exhaustion(void)
 {
 	int f0 = settled_unleaked(), status = run_child(fork_when_full);
@@ -189,6 +191,7 @@ fork_exhaustion(void)
 	    status);
 	ok(settled_unleaked() == f0, "every page comes back after the squeeze (%d, %d)", f0,
 	    unleaked_pages());
+	return (0);
 }
 
 /*
@@ -200,7 +203,7 @@ fork_exhaustion(void)
  * that the one pass the point fails is the fresh page's fault; the flag
  * says it got there.
  */
-static void
+static int
 fault_fail_point(void)
 {
 	volatile int *mark = mmap(NULL, PGSZ, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON, -1, 0);
@@ -210,11 +213,11 @@ fault_fail_point(void)
 
 	if (!have_fail_point("vm_fault_page_alloc")) {
 		ok(1, "a fault without a page kills the writer # SKIP a kernel without fail points");
-		return;
+		return (0);
 	}
 	if (mark == MAP_FAILED || keep == NULL) {
 		ok(false, "mmap of a flag page and a data page");
-		return;
+		return (0);
 	}
 	*mark = 0;
 	f0 = settled_unleaked();
@@ -245,6 +248,7 @@ fault_fail_point(void)
 	    settled_unleaked());
 	munmap((void *)mark, PGSZ);
 	munmap((void *)keep, PGSZ);
+	return (0);
 }
 
 static int
@@ -258,24 +262,36 @@ fork_works(void)
 	return (pid > 0 && waitpid(pid, &status, 0) == pid && exited(status, 9) ? 0 : 1);
 }
 
-static void
-body(void)
+/* The same hogs once more, after the exhaustion cases. */
+static int
+concurrent_hogs_again(void)
+{
+	return (concurrent_hogs());
+}
+
+static int
+still_forks(void)
 {
 	int status;
 
-	diag("%d pages free, %d in all", free_pages(), sget("vm.stats.vm.v_page_count"));
-	fault_fail_point();
-	concurrent_hogs();
-	cow_exhaustion();
-	fork_exhaustion();
-	concurrent_hogs();
 	status = run_child(fork_works);
 	ok(exited(status, 0),
 	    "the kernel keeps running: fork still works after all that (status %#x)", status);
+	return (0);
 }
 
+static const struct tap_case cases[] = {
+	TAP_CASE(fault_fail_point, "a page fault that finds no page kills the writer alone"),
+	TAP_CASE(concurrent_hogs, "concurrent memory hogs end cleanly, killed or ENOMEM"),
+	TAP_CASE(cow_exhaustion, "copy-on-write that runs out of pages"),
+	TAP_CASE(fork_exhaustion, "forks that run out of pages"),
+	TAP_CASE(concurrent_hogs_again, "concurrent memory hogs again, after the exhaustion cases"),
+	TAP_CASE(still_forks, "fork still works after all that"),
+};
+
 int
-main(void)
+main(int argc, char **argv)
 {
-	return (run_suite("oom", body));
+	diag("%d pages free, %d in all", free_pages(), sget("vm.stats.vm.v_page_count"));
+	return (RUN_SUITE("oom", cases, argc, argv));
 }

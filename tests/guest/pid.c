@@ -204,36 +204,14 @@ full_space(void)
 	return (0);
 }
 
-struct tcase {
-	int		(*fn)(void);
-	const char	*name;
-};
-
-static const struct tcase cases[] = {
-	{ lower_below_lastpid, "lowering kern.pid_max below kern.lastpid clamps lastpid "
-	    "below it and the next pid is the first free one from 100" },
-	{ full_space, "with pid_max 300 fork is EAGAIN only when every id in [100, 300) is "
-	    "in use; a freed pid is the next one, also with random steps; nothing leaks" },
-};
-
-int
-main(void)
+/*
+ * kern.lastpid and kern.pid_max: defaults, root only, limits, read-only.
+ */
+static int
+defaults(void)
 {
-	int status, fds[2], rel[2], bad, v, wraps, lo, hi, n;
-	int maxproc = sget("kern.maxproc");
-	pid_t pid, prev, ids[3], kids[50];
-	char c;
-
-	for (const struct tcase *tc = cases; tc < cases + sizeof(cases) / sizeof(cases[0]); tc++) {
-		status = run_child(tc->fn);
-		if (!ok(status == 0, "%s", tc->name))
-			diag("wait status %#x (an exit status is the failed check)", status);
-		sset("kern.pid_max", PID_MAX);
-		sset("kern.randompid", 0);
-		sset("kern.maxproc", maxproc);
-		while (waitpid(-1, &status, WNOHANG) > 0)
-			;
-	}
+	int status = -1;
+	pid_t pid;
 
 	pid = fork_reap();
 	ok(pid > 0 && sget("kern.lastpid") == pid, "kern.lastpid is the last child's pid (%d)",
@@ -255,8 +233,20 @@ main(void)
 	errno = 0;
 	ok(sset("kern.lastpid", 5) == -1 && errno == EPERM, "kern.lastpid is read-only (EPERM)");
 	ok(sget("kern.pid_max") == PID_MAX, "a refused write leaves kern.pid_max alone");
+	return (0);
+}
 
-	/* wrap at a lowered pid_max */
+/*
+ * At a lowered kern.pid_max pids wrap to 100, never onto a live group,
+ * session or zombie.
+ */
+static int
+wrap_and_reuse(void)
+{
+	int status = -1, fds[2], rel[2], bad, wraps, lo, hi, n;
+	pid_t pid, prev, ids[3];
+	char c;
+
 	ok(sset("kern.pid_max", LOW_PID_MAX) == 0 && sget("kern.pid_max") == LOW_PID_MAX,
 	    "root lowers kern.pid_max to 300");
 	bad = wraps = 0;
@@ -348,8 +338,17 @@ main(void)
 
 	ok(sset("kern.pid_max", PID_MAX) == 0 && sget("kern.pid_max") == PID_MAX,
 	    "root raises kern.pid_max back to 99999");
+	return (0);
+}
 
-	/* randompid */
+/* kern.randompid: its clamping, random pids, off again. */
+static int
+randompid(void)
+{
+	int status = -1, rel[2], bad, v, wraps;
+	pid_t pid, kids[50];
+	char c;
+
 	static const struct { int set, want; } rp[] = {
 		{ 0, 0 }, { 1, 0 }, { 2, 100 }, { 50, 100 }, { 100, 100 }, { 1000, 1000 },
 		{ 10000000, PID_MAX - 100 }, { -5, PID_MAX - 100 },
@@ -390,14 +389,47 @@ main(void)
 	    "kern.randompid is turned off again");
 	pid = fork_reap();
 	ok(pid > 0 && fork_reap() == pid + 1, "with randompid off pids are consecutive again");
+	return (0);
+}
 
-	/* RFHIGHPID is kernel-only: a user cannot take a low pid */
+/* RFHIGHPID is kernel-only: a user cannot take a low pid. */
+static int
+rfhighpid(void)
+{
 	errno = 0;
 	ok(rfork(RFPROC | RFFDG | RFHIGHPID) == -1 && errno == EINVAL,
 	    "RFHIGHPID from user space is EINVAL");
+	return (0);
+}
 
-	/* put the knobs back whatever happened */
+static const struct tap_case cases[] = {
+	TAP_CASE(lower_below_lastpid, "lowering kern.pid_max below kern.lastpid clamps lastpid "
+	    "below it and the next pid is the first free one from 100"),
+	TAP_CASE(full_space, "with pid_max 300 fork is EAGAIN only when every id in [100, 300) is "
+	    "in use; a freed pid is the next one, also with random steps; nothing leaks"),
+	TAP_CASE(defaults, "kern.lastpid and kern.pid_max: defaults, root only, limits, read-only"),
+	TAP_CASE(wrap_and_reuse, "at a lowered kern.pid_max pids wrap to 100, never onto a live group, session or zombie"),
+	TAP_CASE(randompid, "kern.randompid: its clamping, random pids, off again"),
+	TAP_CASE(rfhighpid, "RFHIGHPID is kernel-only: a user cannot take a low pid"),
+};
+
+static int maxproc;
+
+/* Put the knobs back whatever a case did, and reap what it left init. */
+static void
+put_back(const struct tap_case *c __attribute__((unused)), int status)
+{
 	sset("kern.pid_max", PID_MAX);
 	sset("kern.randompid", 0);
-	return (done());
+	sset("kern.maxproc", maxproc);
+	while (waitpid(-1, &status, WNOHANG) > 0)
+		;
+}
+
+int
+main(int argc, char **argv)
+{
+	maxproc = sget("kern.maxproc");
+	tap_after_case = put_back;
+	return (RUN_CASES(cases, argc, argv));
 }

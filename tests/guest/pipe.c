@@ -164,16 +164,19 @@ expect_pipe_data(int fd)
 	return (read(fd, buf, sizeof(buf)) == 3 && memcmp(buf, "abc", 3) == 0 ? 0 : 1);
 }
 
-int
-main(void)
+/*
+ * One pipe: bytes in and out, errors, dup and dup2, the table filled,
+ * between processes.
+ */
+static int
+one_pipe(void)
 {
-	int fds[2], status, n, fd, fd2, saved[NOFILE], nsaved;
+	int fds[2], status = -1, n, fd, fd2, saved[NOFILE], nsaved;
 	char buf[1024];
 	size_t got;
 	pid_t pid, pid2;
 	bool same;
 
-	/* One process. */
 	ok(pipe(p) == 0 && p[0] >= 3 && p[1] >= 3 && p[0] != p[1],
 	    "pipe returns two new descriptors (%d, %d)", p[0], p[1]);
 	ok(write(p[1], "abc", 3) == 3 && read(p[0], buf, sizeof(buf)) == 3 &&
@@ -193,6 +196,7 @@ main(void)
 	errno = 0;
 	ok(write(p[1], (void *)0xffffffff80000000ul, 8) == -1 && errno == EFAULT,
 	    "writing from a kernel address is EFAULT");
+
 
 	/* Descriptor calls. */
 	fd = dup(p[1]);
@@ -247,6 +251,7 @@ main(void)
 	ok(close(p[1]) == 0 && read(p[0], buf, sizeof(buf)) == 0,
 	    "reading a pipe whose writer closed is end-of-file");
 	close(p[0]);
+
 
 	/* Between processes. */
 	pipe(p);
@@ -315,8 +320,18 @@ main(void)
 	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE,
 	    "a write with no reader is killed by SIGPIPE (status %#x)", status);
 	close(p[1]);
+	return (0);
+}
 
-	/* Fork and rfork and the table. */
+/* fork and rfork share or copy the descriptor table. */
+static int
+fork_and_table(void)
+{
+	int fds[2], status = -1, n, fd;
+	char buf[1024];
+	pid_t pid;
+
+	/* fork and rfork and the table. */
 	pipe(p);
 	status = child_status(close_fd, p[1], NULL);
 	ok(status == 0 && write(p[1], "k", 1) == 1 && read(p[0], buf, 1) == 1,
@@ -397,5 +412,16 @@ main(void)
 	ok(unleaked_pages() == n, "and every page comes back (%d, %d)", n, unleaked_pages());
 
 	pipe_fail_point();
-	return (done());
+	return (0);
+}
+
+static const struct tap_case cases[] = {
+	TAP_CASE(one_pipe, "one pipe: bytes in and out, errors, dup and dup2, the table filled, between processes"),
+	TAP_CASE(fork_and_table, "fork and rfork share or copy the descriptor table"),
+};
+
+int
+main(int argc, char **argv)
+{
+	return (RUN_CASES(cases, argc, argv));
 }

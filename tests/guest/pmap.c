@@ -21,8 +21,7 @@
  * A fault lands in a SIGSEGV handler that resumes the probe past it.
  *
  * The knobs exist in kernels built with the fail points (meson option
- * fail_points); without them every case skips.  Each case is a function
- * of its own; `pmap NAME` runs one.
+ * fail_points); without them every case skips.
  */
 #include <pthread.h>
 
@@ -152,86 +151,97 @@ kernel_case(int n, const char *name)
 		diag("the check at mm/pmap_contract.c:%d failed (the console has it)", r);
 }
 
-static void
-t_empty(void)
+static int
+contract_empty(void)
 {
 	kernel_case(1, "a new pmap maps nothing in or out of the user range, and "
 	    "destroy gives back what create took");
+	return (0);
 }
 
-static void
-t_enter_extract(void)
+static int
+contract_enter_extract(void)
 {
 	kernel_case(2, "pmap_extract gives what pmap_enter mapped (page, offset, rights); "
 	    "entering again replaces, VM_PROT_NONE removes");
+	return (0);
 }
 
-static void
-t_remove(void)
+static int
+contract_remove(void)
 {
 	kernel_case(3, "pmap_remove takes exactly [sva, eva) away and skips holes");
+	return (0);
 }
 
-static void
-t_protect(void)
+static int
+contract_protect(void)
 {
 	kernel_case(4, "pmap_protect sets the rights of exactly the mappings in "
 	    "[sva, eva), lowering or raising, and maps no hole");
+	return (0);
 }
 
-static void
-t_span_2m(void)
+static int
+contract_span_2m(void)
 {
 	kernel_case(5, "ranges across leaf-table (2 MiB) boundaries map, protect and "
 	    "remove, and a table a remove covers goes back at once");
+	return (0);
 }
 
-static void
-t_span_1g(void)
+static int
+contract_span_1g(void)
 {
 	kernel_case(6, "ranges across gigabytes and both ends of the user range map, "
 	    "protect and remove what is inside only");
+	return (0);
 }
 
-static void
-t_copy(void)
+static int
+contract_copy(void)
 {
 	kernel_case(7, "pmap_copy shares whole tables read-only; a write, remove or "
 	    "protect afterwards is seen by its own side only");
+	return (0);
 }
 
-static void
-t_destroy(void)
+static int
+contract_destroy(void)
 {
 	kernel_case(8, "pmap_destroy gives back every table page, shared ones with "
 	    "their last holder");
+	return (0);
 }
 
-static void
-t_enomem(void)
+static int
+contract_enomem(void)
 {
 	kernel_case(9, "with no memory pmap_enter is ENOMEM and leaves the pmap as "
 	    "it was, pmap_copy ENOMEM, pmap_create NULL, nothing leaked");
+	return (0);
 }
 
-static void
-t_copy_shared(void)
+static int
+contract_copy_shared(void)
 {
 	kernel_case(10, "a table three pmaps share: a remove, a write or a protect "
 	    "on one is seen by that one only, and copies the table only while shared");
+	return (0);
 }
 
-static void
-t_case_count(void)
+static int
+case_count(void)
 {
 	int n = sget("debug.pmap_contract_cases");
 
 	if (!have_knobs) {
 		ok(1, "the kernel has as many cases as this suite # SKIP");
-		return;
+		return (0);
 	}
 	if (!ok(n == 10, "the kernel has as many cases as this suite"))
 		diag("debug.pmap_contract_cases is %d", n);
+	return (0);
 }
 
 static int
@@ -246,18 +256,19 @@ knobs_as_user(void)
 	return (0);
 }
 
-static void
-t_root_only(void)
+static int
+root_only(void)
 {
 	int st;
 
 	if (!have_knobs) {
 		ok(1, "the knobs are root's # SKIP");
-		return;
+		return (0);
 	}
 	st = run_child(knobs_as_user);
 	if (!ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the knobs are root's"))
 		diag("wait status %#x", st);
+	return (0);
 }
 
 /*
@@ -461,78 +472,82 @@ tlb_run(const char *name, int warm, int step, int after, bool faults, uint64_t v
 	tlb_stop();
 }
 
-static void
-t_tlb_replace(void)
+static int
+tlb_replace(void)
 {
 	tlb_run("TLB: after pmap_enter puts another page in, every CPU reads the new one",
 	    PROBE_READ, PMAP_TLB_REPLACE, PROBE_READ, false, PMAP_TLB_MARK_B);
+	return (0);
 }
 
-static void
-t_tlb_protect(void)
+static int
+tlb_protect(void)
 {
 	tlb_run("TLB: after pmap_protect takes the write right, a write faults on every CPU",
 	    PROBE_WRITE, PMAP_TLB_PROTECT, PROBE_WRITE, true, 0);
+	return (0);
 }
 
-static void
-t_tlb_protect_read(void)
+static int
+tlb_protect_read(void)
 {
 	tlb_run("TLB: after pmap_protect takes the write right, every CPU still reads the page",
 	    PROBE_WRITE, PMAP_TLB_PROTECT, PROBE_READ, false, PMAP_TLB_MARK_A);
+	return (0);
 }
 
-static void
-t_tlb_remove(void)
+static int
+tlb_remove(void)
 {
 	tlb_run("TLB: after pmap_remove of the page, a read faults on every CPU",
 	    PROBE_READ, PMAP_TLB_REMOVE, PROBE_READ, true, 0);
+	return (0);
 }
 
-static void
-t_tlb_remove_table(void)
+static int
+tlb_remove_table(void)
 {
 	tlb_run("TLB: after pmap_remove of its whole leaf table, a read faults on every CPU",
 	    PROBE_READ, PMAP_TLB_REMOVE_TABLE, PROBE_READ, true, 0);
+	return (0);
 }
 
-static void
-t_tlb_enter_ro(void)
+static int
+tlb_enter_ro(void)
 {
 	tlb_run("TLB: after pmap_enter maps the page again read-only, a write faults on every CPU",
 	    PROBE_WRITE, PMAP_TLB_ENTER_RO, PROBE_WRITE, true, 0);
+	return (0);
 }
 
-static void
-t_tlb_copy(void)
+static int
+tlb_copy(void)
 {
 	tlb_run("TLB: after pmap_copy (fork) takes the source's write right, a write faults "
 	    "on every CPU", PROBE_WRITE, PMAP_TLB_COPY, PROBE_WRITE, true, 0);
+	return (0);
 }
 
-static const struct {
-	void		(*fn)(void);
-	const char	*name;
-} tests[] = {
-	{ t_case_count, "case_count" },
-	{ t_empty, "empty" },
-	{ t_enter_extract, "enter_extract" },
-	{ t_remove, "remove" },
-	{ t_protect, "protect" },
-	{ t_span_2m, "span_2m" },
-	{ t_span_1g, "span_1g" },
-	{ t_copy, "copy" },
-	{ t_destroy, "destroy" },
-	{ t_enomem, "enomem" },
-	{ t_copy_shared, "copy_shared" },
-	{ t_root_only, "root_only" },
-	{ t_tlb_replace, "tlb_replace" },
-	{ t_tlb_protect, "tlb_protect" },
-	{ t_tlb_protect_read, "tlb_protect_read" },
-	{ t_tlb_remove, "tlb_remove" },
-	{ t_tlb_remove_table, "tlb_remove_table" },
-	{ t_tlb_enter_ro, "tlb_enter_ro" },
-	{ t_tlb_copy, "tlb_copy" },
+static const struct tap_case cases[] = {
+	TAP_CASE(case_count, "the kernel has as many contract cases as this suite"),
+	TAP_CASE(contract_empty, "pmap contract: a new pmap, destroyed"),
+	TAP_CASE(contract_enter_extract, "pmap contract: enter and extract"),
+	TAP_CASE(contract_remove, "pmap contract: remove"),
+	TAP_CASE(contract_protect, "pmap contract: protect"),
+	TAP_CASE(contract_span_2m, "pmap contract: ranges across 2 MiB"),
+	TAP_CASE(contract_span_1g, "pmap contract: ranges across gigabytes"),
+	TAP_CASE(contract_copy, "pmap contract: copy"),
+	TAP_CASE(contract_destroy, "pmap contract: destroy"),
+	TAP_CASE(contract_enomem, "pmap contract: ENOMEM"),
+	TAP_CASE(contract_copy_shared, "pmap contract: a table three pmaps share"),
+	TAP_CASE(root_only, "the knobs are root's"),
+	TAP_CASE(tlb_replace, "TLB: pmap_enter of another page"),
+	TAP_CASE(tlb_protect, "TLB: pmap_protect, then a write"),
+	TAP_CASE(tlb_protect_read, "TLB: pmap_protect, then a read"),
+	TAP_CASE(tlb_remove, "TLB: pmap_remove of the page"),
+	TAP_CASE(tlb_remove_table, "TLB: pmap_remove of the leaf table"),
+	TAP_CASE(tlb_enter_ro, "TLB: pmap_enter read-only"),
+	TAP_CASE(tlb_copy, "TLB: pmap_copy"),
 };
 
 int
@@ -542,10 +557,5 @@ main(int argc, char **argv)
 	if (ncpu < 1 || ncpu > NCPU_MAX)
 		ncpu = 1;
 	have_knobs = sget("debug.pmap_contract_cases") != -1;
-	/* Whatever the suites before this one left to free, freed. */
-	(void)settled_unleaked();
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (argc < 2 || strcmp(argv[1], tests[i].name) == 0)
-			tests[i].fn();
-	return (done());
+	return (RUN_CASES(cases, argc, argv));
 }

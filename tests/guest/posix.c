@@ -27,7 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../tap_ok.h"
+#include "tap_cases.h"
 
 /* Descriptors the exec cases park pipe ends on, out of the way of the rest. */
 #define FD_KEPT		40
@@ -288,7 +288,7 @@ abort_ignored(void)
 	abort();
 }
 
-static void
+static int
 test_stdio(void)
 {
 	char buf[256];
@@ -319,6 +319,7 @@ test_stdio(void)
 	status = run(abort_ignored);
 	ok(status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT,
 	    "abort ends the process with SIGABRT even when SIGABRT is ignored");
+	return (0);
 }
 
 static int
@@ -327,7 +328,7 @@ by_int(const void *a, const void *b)
 	return (*(const int *)a - *(const int *)b);
 }
 
-static void
+static int
 test_strings(void)
 {
 	static const char orig[] = "copy me";
@@ -378,6 +379,7 @@ test_strings(void)
 	    strcmp(buf, "00042|a  |ff") == 0, "sprintf");
 	ok(INT_MAX == 2147483647 && CHAR_BIT == 8 && PIPE_BUF == 512 &&
 	    sysconf(_SC_OPEN_MAX) == OPEN_MAX, "<limits.h> and sysconf agree");
+	return (0);
 }
 
 /* The flags of fd, -1 for closed. */
@@ -387,14 +389,14 @@ fdflags(int fd)
 	return (fcntl(fd, F_GETFD));
 }
 
-static void
+static int
 test_fcntl(void)
 {
 	int fds[2], more[2], a, n, first, last;
 
 	if (pipe(fds) != 0) {
 		ok(0, "pipe");
-		return;
+		return (0);
 	}
 	ok(fdflags(fds[0]) == 0 && fdflags(fds[1]) == 0,
 	    "a new pipe's descriptors are not close-on-exec");
@@ -454,9 +456,10 @@ test_fcntl(void)
 	a = dup(0);
 	ok(fcntl(20, F_GETFD) == -1 && a == fds[0], "every slot comes back");
 	close(a);
+	return (0);
 }
 
-static void
+static int
 test_nonblock(void)
 {
 	int fds[2], fds2[2];
@@ -481,7 +484,7 @@ test_nonblock(void)
 
 	if (pipe2(fds, O_NONBLOCK) != 0) {
 		ok(0, "pipe2(O_NONBLOCK)");
-		return;
+		return (0);
 	}
 	ok(fcntl(fds[0], F_GETFL) == (O_RDONLY | O_NONBLOCK) &&
 	    fcntl(fds[1], F_GETFL) == (O_WRONLY | O_NONBLOCK) && fdflags(fds[0]) == 0,
@@ -505,6 +508,7 @@ test_nonblock(void)
 		;
 	ok(read(fds[0], buf, 1) == 0, "with the writer gone: end-of-file, not EAGAIN");
 	close(fds[0]);
+	return (0);
 }
 
 /* fork copies each slot's close-on-exec flag. */
@@ -591,7 +595,7 @@ shared_table_exec(void)
 	return (status);
 }
 
-static void
+static int
 test_exec(void)
 {
 	int k[2], e[2], status, before, after;
@@ -602,7 +606,7 @@ test_exec(void)
 	    fcntl(e[1], F_DUPFD, FD_EXCL2) != FD_EXCL2 ||
 	    fcntl(FD_EXCL2, F_SETFD, FD_CLOEXEC) != 0) {
 		ok(0, "set-up of the exec cases");
-		return;
+		return (0);
 	}
 	ok(exited(run(inherits_cloexec), 0), "fork's child inherits each descriptor's close-on-exec");
 	status = run(exec_fdstat);
@@ -639,10 +643,11 @@ test_exec(void)
 	close(FD_KEPT);
 	close(FD_EXCL);
 	close(FD_EXCL2);
+	return (0);
 }
 
 /* user/examples/posix_hello.c, built like any --app, run with its stdout on a pipe. */
-static void
+static int
 test_example(void)
 {
 	char *argv[] = { "posix_hello", NULL };
@@ -654,7 +659,7 @@ test_example(void)
 
 	if (pipe(fds) != 0) {
 		ok(0, "pipe");
-		return;
+		return (0);
 	}
 	fflush(stdout);
 	if ((pid = fork()) == 0) {
@@ -673,18 +678,20 @@ test_example(void)
 	    strstr(buf, "read: child 2 is pid") != NULL &&
 	    strstr(buf, "3 lines from 3 children\n") != NULL,
 	    "the POSIX example forks, reads its children through stdio and exits 43");
+	return (0);
 }
 
+static const struct tap_case cases[] = {
+	TAP_CASE(test_stdio, "stdio"),
+	TAP_CASE(test_strings, "strings"),
+	TAP_CASE(test_fcntl, "fcntl"),
+	TAP_CASE(test_nonblock, "nonblock"),
+	TAP_CASE(test_exec, "exec"),
+	TAP_CASE(test_example, "user/examples/posix_hello.c, built like any --app, run with its stdout on a pipe"),
+};
+
 int
-main(void)
+main(int argc, char **argv)
 {
-	test_stdio();
-	test_strings();
-	test_fcntl();
-	test_nonblock();
-	test_exec();
-	test_example();
-	printf("1..%d\n", tap_n);
-	printf("%d passed, %d failed\n", tap_n - tap_failed, tap_failed);
-	return (tap_failed == 0 ? 0 : 1);
+	return (RUN_CASES(cases, argc, argv));
 }

@@ -813,35 +813,28 @@ parent_exit_kills(void)
 	return (0);
 }
 
-struct tcase {
-	int		(*fn)(void);
-	const char	*id;		/* the command line's choice: procdesc ID */
-	const char	*name;
-};
-#define CASE(fn, name)	{ fn, #fn, name }
-
-static const struct tcase cases[] = {
-	CASE(basic, "pdfork, pdgetpid, pdwait with siginfo; after the reap ESRCH, the pid still pdgetpid's"),
-	CASE(no_sigchld, "a pdfork child sends no SIGCHLD"),
-	CASE(wait_any_skips, "wait(-1), waitid(P_ALL) skip it; waitpid(pid) with WEXITED|WNOWAIT sees it"),
-	CASE(close_kills, "the last close of a running child kills it; init reaps it"),
-	CASE(daemon_survives, "PD_DAEMON: the last close leaves it running"),
-	CASE(close_reaps_zombie, "the last close after the exit reaps it at once"),
-	CASE(pid_not_reused, "the pid of a reaped child is not reused while its descriptor is open"),
-	CASE(fork_shares, "fork shares the descriptor: the copy names the same process, its close does not kill"),
-	CASE(exec_and_cloexec, "exec keeps the descriptor, PD_CLOEXEC closes it; neither kills"),
-	CASE(pdkill_cases, "pdkill: signals, errors, a zombie, ESRCH once reaped, EPERM across uids"),
-	CASE(pdwait_options, "pdwait: WNOHANG, WUNTRACED, WCONTINUED, WNOWAIT, the usage"),
-	CASE(errors, "EINVAL, EFAULT, EBADF, EMFILE of every call, with no child left behind"),
-	CASE(pdrfork_cases, "pdrfork: RFCFDG, RFTSIGZMB, RFNOWAIT, a shared table"),
-	CASE(pdrfork_spawn, "pdrfork(RFSPAWN): a vfork-like child with a descriptor"),
-	CASE(kqueue_procdesc, "EVFILT_PROCDESC: NOTE_EXIT with the status, after the exit too, cleaned up at close"),
-	CASE(grandchild_outlives, "a grandchild holding the descriptor outlives the parent, collects or reaps by close"),
-	CASE(race_close_exit, "the last close racing the child's exit"),
-	CASE(race_pdkill_exit, "pdkill racing the child's exit"),
-	CASE(race_two_collectors, "waitpid and another process's pdwait racing: exactly one collects"),
-	CASE(close_during_pdwait, "a close while another lwp sleeps in pdwait: no kill, the wait completes"),
-	CASE(parent_exit_kills, "a parent's exit closes its descriptor: its running child is killed"),
+static const struct tap_case cases[] = {
+	TAP_CASE(basic, "pdfork, pdgetpid, pdwait with siginfo; after the reap ESRCH, the pid still pdgetpid's"),
+	TAP_CASE(no_sigchld, "a pdfork child sends no SIGCHLD"),
+	TAP_CASE(wait_any_skips, "wait(-1), waitid(P_ALL) skip it; waitpid(pid) with WEXITED|WNOWAIT sees it"),
+	TAP_CASE(close_kills, "the last close of a running child kills it; init reaps it"),
+	TAP_CASE(daemon_survives, "PD_DAEMON: the last close leaves it running"),
+	TAP_CASE(close_reaps_zombie, "the last close after the exit reaps it at once"),
+	TAP_CASE(pid_not_reused, "the pid of a reaped child is not reused while its descriptor is open"),
+	TAP_CASE(fork_shares, "fork shares the descriptor: the copy names the same process, its close does not kill"),
+	TAP_CASE(exec_and_cloexec, "exec keeps the descriptor, PD_CLOEXEC closes it; neither kills"),
+	TAP_CASE(pdkill_cases, "pdkill: signals, errors, a zombie, ESRCH once reaped, EPERM across uids"),
+	TAP_CASE(pdwait_options, "pdwait: WNOHANG, WUNTRACED, WCONTINUED, WNOWAIT, the usage"),
+	TAP_CASE(errors, "EINVAL, EFAULT, EBADF, EMFILE of every call, with no child left behind"),
+	TAP_CASE(pdrfork_cases, "pdrfork: RFCFDG, RFTSIGZMB, RFNOWAIT, a shared table"),
+	TAP_CASE(pdrfork_spawn, "pdrfork(RFSPAWN): a vfork-like child with a descriptor"),
+	TAP_CASE(kqueue_procdesc, "EVFILT_PROCDESC: NOTE_EXIT with the status, after the exit too, cleaned up at close"),
+	TAP_CASE(grandchild_outlives, "a grandchild holding the descriptor outlives the parent, collects or reaps by close"),
+	TAP_CASE(race_close_exit, "the last close racing the child's exit"),
+	TAP_CASE(race_pdkill_exit, "pdkill racing the child's exit"),
+	TAP_CASE(race_two_collectors, "waitpid and another process's pdwait racing: exactly one collects"),
+	TAP_CASE(close_during_pdwait, "a close while another lwp sleeps in pdwait: no kill, the wait completes"),
+	TAP_CASE(parent_exit_kills, "a parent's exit closes its descriptor: its running child is killed"),
 };
 
 /* kern.nprocs back to n (init reaps what a case left it), within about 2 s. */
@@ -856,28 +849,33 @@ nprocs_back(int n)
 	return (false);
 }
 
+static int nprocs0, pages_before;
+
+static void
+count_before(const struct tap_case *c __attribute__((unused)))
+{
+	pages_before = settled_unleaked();
+}
+
+/* After each case: every process slot, page and kernel object is back. */
+static void
+count_after(const struct tap_case *c, int status __attribute__((unused)))
+{
+	bool back = nprocs_back(nprocs0);
+	int after = settled_unleaked();
+
+	ok(back && after == pages_before,
+	    "%s: every process slot, page and kernel object is back (nprocs %d, %d; "
+	    "pages %d, %d)", c->name, nprocs0, sget("kern.nprocs"), pages_before, after);
+}
+
 int
 main(int argc, char **argv)
 {
-	const char *only = argc > 1 ? argv[1] : NULL;
-	int status, n, before, after;
-	bool back;
-
 	diag("procdesc: each case in a child of its own, then a count of what came back");
 	run_child(basic);	/* warm-up: lazily allocated kernel structures */
-	n = sget("kern.nprocs");
-	for (const struct tcase *c = cases; c < cases + sizeof(cases) / sizeof(cases[0]); c++) {
-		if (only != NULL && strcmp(only, c->id) != 0)
-			continue;
-		before = settled_unleaked();
-		status = run_child(c->fn);
-		if (!ok(status == 0, "%s", c->name))
-			diag("wait status %#x (an exit status is the failed check)", status);
-		back = nprocs_back(n);
-		after = settled_unleaked();
-		ok(back && after == before,
-		    "%s: every process slot, page and kernel object is back (nprocs %d, %d; "
-		    "pages %d, %d)", c->name, n, sget("kern.nprocs"), before, after);
-	}
-	return (done());
+	nprocs0 = sget("kern.nprocs");
+	tap_before_case = count_before;
+	tap_after_case = count_after;
+	return (RUN_CASES(cases, argc, argv));
 }

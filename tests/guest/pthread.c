@@ -30,7 +30,7 @@ exits_early(void *arg)
 	pthread_exit((void *)((intptr_t)arg + 1000));
 }
 
-static void
+static int
 test_create_join(void)
 {
 	pthread_t t[32];
@@ -49,6 +49,7 @@ test_create_join(void)
 	ok(pthread_join(t[0], &v) == 0 && (intptr_t)v == 1007,
 	    "pthread_join hands back pthread_exit's value");
 	ok(pthread_join(pthread_self(), NULL) == EDEADLK, "joining oneself is EDEADLK");
+	return (0);
 }
 
 static pthread_t seen_self;
@@ -60,7 +61,7 @@ record_self(void *arg __attribute__((unused)))
 	return ((void *)(intptr_t)pthread_getthreadid_np());
 }
 
-static void
+static int
 test_self(void)
 {
 	pthread_t main_self = pthread_self(), t;
@@ -76,6 +77,7 @@ test_self(void)
 	    "pthread_self in a new thread is the handle pthread_create gave");
 	ok((intptr_t)tid > 0, "a new thread knows its lwp id (%d)", (int)(intptr_t)tid);
 	ok(pthread_kill(main_self, 0) == 0, "pthread_kill(self, 0) finds the thread");
+	return (0);
 }
 
 static volatile int detached_done;
@@ -98,7 +100,7 @@ held_body(void *arg __attribute__((unused)))
 	return (NULL);
 }
 
-static void
+static int
 test_detach(void)
 {
 	pthread_attr_t attr;
@@ -149,6 +151,7 @@ test_detach(void)
 	ok(pthread_detach(t) == EINVAL, "detaching a detached thread is EINVAL");
 	detach_hold = 0;
 	umtx_wakeup(&detach_hold, 0);
+	return (0);
 }
 
 /* ---- once and keys ---- */
@@ -175,7 +178,7 @@ once_body(void *arg __attribute__((unused)))
 	return (NULL);
 }
 
-static void
+static int
 test_once(void)
 {
 	pthread_t t[8];
@@ -189,6 +192,7 @@ test_once(void)
 	ok(once_runs == 1 && once_seen_done == 8,
 	    "pthread_once runs init once under 8 threads, and each returns after it "
 	    "(runs %d, saw it done %d)", once_runs, once_seen_done);
+	return (0);
 }
 
 static pthread_key_t key_a, key_b;
@@ -218,7 +222,7 @@ key_body(void *arg)
 	return ((void *)(intptr_t)(fresh && pthread_getspecific(key_a) == arg));
 }
 
-static void
+static int
 test_keys(void)
 {
 	pthread_t t[4];
@@ -247,6 +251,7 @@ test_keys(void)
 	ok(pthread_getspecific(key_b) == NULL, "a reused key slot reads NULL");
 	pthread_key_delete(key_a);
 	pthread_key_delete(key_b);
+	return (0);
 }
 
 /* ---- mutexes ---- */
@@ -281,7 +286,7 @@ in_other_thread(void *(*fn)(void *), pthread_mutex_t *m)
 	return (other_result);
 }
 
-static void
+static int
 test_mutex_types(void)
 {
 	pthread_mutex_t normal, check = PTHREAD_MUTEX_INITIALIZER, rec;
@@ -327,6 +332,7 @@ test_mutex_types(void)
 	    "recursive: free after the third unlock; a fourth is EPERM");
 	ok(pthread_mutex_destroy(&rec) == 0 && pthread_mutex_destroy(&check) == 0,
 	    "destroying free mutexes succeeds");
+	return (0);
 }
 
 static pthread_mutex_t stress_m = PTHREAD_MUTEX_INITIALIZER;
@@ -342,7 +348,7 @@ stress_body(void *arg __attribute__((unused)))
 	return (NULL);
 }
 
-static void
+static int
 test_mutex_stress(void)
 {
 	pthread_t t[NWORKERS];
@@ -355,6 +361,7 @@ test_mutex_stress(void)
 	ok(shared_counter == NWORKERS * NINCR,
 	    "%d threads x %d locked increments count to %d (got %d)", NWORKERS, NINCR,
 	    NWORKERS * NINCR, shared_counter);
+	return (0);
 }
 
 /* ---- condition variables ---- */
@@ -407,7 +414,7 @@ consumer(void *arg __attribute__((unused)))
 	return (NULL);
 }
 
-static void
+static int
 test_cond(void)
 {
 	pthread_t p[2], c[2];
@@ -427,6 +434,7 @@ test_cond(void)
 	ok(consumed_sum == want && q_len == 0 && q_maxlen <= QSIZE,
 	    "2 producers and 2 consumers pass %d items through an %d-slot queue "
 	    "with condition variables, none lost or doubled", 2 * NITEMS, QSIZE);
+	return (0);
 }
 
 static volatile int bcast_waiting, bcast_woken;
@@ -445,7 +453,7 @@ bcast_waiter(void *arg __attribute__((unused)))
 	return (NULL);
 }
 
-static void
+static int
 test_broadcast(void)
 {
 	pthread_t t[6];
@@ -466,6 +474,7 @@ test_broadcast(void)
 	for (int i = 0; i < 6; i++)
 		pthread_join(t[i], NULL);
 	ok(bcast_woken == 6, "pthread_cond_broadcast wakes all 6 waiters");
+	return (0);
 }
 
 static void
@@ -493,7 +502,7 @@ timedwait_until_timeout(pthread_cond_t *c, pthread_mutex_t *m, const struct time
 	return (r);
 }
 
-static void
+static int
 test_timedwait(void)
 {
 	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
@@ -540,6 +549,7 @@ test_timedwait(void)
 	    "timedwait on the default clock times out after 40 ms (%llu ms)",
 	    (unsigned long long)dt);
 	pthread_mutex_unlock(&m);
+	return (0);
 }
 
 /* ---- read-write locks ---- */
@@ -590,7 +600,7 @@ rw_reader(void *arg __attribute__((unused)))
 	return (NULL);
 }
 
-static void
+static int
 test_rwlock(void)
 {
 	pthread_t t[4];
@@ -622,11 +632,12 @@ test_rwlock(void)
 	    "2 writers and 2 readers: writes exclude everyone (value %d, torn reads %d)",
 	    rw_value, rw_torn);
 	ok(pthread_rwlock_destroy(&rw) == 0, "a free rwlock is destroyed");
+	return (0);
 }
 
 /* ---- signals ---- */
 
-static void
+static int
 test_sigmask(void)
 {
 	sigset_t set, old, now;
@@ -639,13 +650,14 @@ test_sigmask(void)
 		diag("no sigprocmask in this kernel yet: pthread_sigmask returns ENOSYS");
 		ok(pthread_sigmask(SIG_BLOCK, &set, NULL) == ENOSYS,
 		    "pthread_sigmask returns the error rather than -1");
-		return;
+		return (0);
 	}
 	ok(r == 0, "pthread_sigmask(SIG_BLOCK) succeeds");
 	pthread_sigmask(SIG_SETMASK, NULL, &now);
 	ok((now.__bits[0] & set.__bits[0]) != 0, "the blocked signal is in the mask");
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	ok(pthread_sigmask(99, &set, NULL) == EINVAL, "a bad how is EINVAL");
+	return (0);
 }
 
 /* ---- fork ---- */
@@ -662,7 +674,7 @@ static void par2(void) { note('p'); note('2'); }
 static void chi1(void) { note('c'); note('1'); }
 static void chi2(void) { note('c'); note('2'); }
 
-static void
+static int
 test_atfork(void)
 {
 	int fds[2], status;
@@ -691,6 +703,7 @@ test_atfork(void)
 	ok(strcmp(child, "P3P2P1c1c2") == 0,
 	    "child: prepare handlers in reverse order, then child handlers in order (%s)",
 	    child);
+	return (0);
 }
 
 extern struct libc_lock { volatile int locked; } malloc_lock;
@@ -754,7 +767,7 @@ wait_bounded(pid_t pid, long ms)
 	return (-1);
 }
 
-static void
+static int
 test_fork_malloc(void)
 {
 	pthread_t t;
@@ -786,6 +799,7 @@ test_fork_malloc(void)
 	churn_stop = 1;
 	pthread_join(t, NULL);
 	ok(all, "20 forks while another thread mallocs and frees: every child can malloc");
+	return (0);
 }
 
 static pthread_t forker_self;
@@ -827,7 +841,7 @@ idle_thread(void *arg __attribute__((unused)))
 	return (NULL);
 }
 
-static void
+static int
 test_fork_self(void)
 {
 	pthread_t t, idle;
@@ -852,11 +866,12 @@ test_fork_self(void)
 	churn_stop = 1;
 	umtx_wakeup(&churn_stop, 0);
 	pthread_join(idle, NULL);
+	return (0);
 }
 
 /* ---- umtx ---- */
 
-static void
+static int
 test_umtx_errors(void)
 {
 	int *page = mmap(NULL, PGSZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
@@ -885,6 +900,7 @@ test_umtx_errors(void)
 	dt = now_ms() - t0;
 	ok(r == -1 && errno == EAGAIN && dt >= 49 && dt < 2000,
 	    "umtx_sleep times out with EAGAIN after 50 ms (%llu ms)", (unsigned long long)dt);
+	return (0);
 }
 
 static volatile int wake_word, woken_n;
@@ -897,7 +913,7 @@ umtx_sleeper(void *arg __attribute__((unused)))
 	return (NULL);
 }
 
-static void
+static int
 test_umtx_count(void)
 {
 	pthread_t t[3];
@@ -917,6 +933,7 @@ test_umtx_count(void)
 	ok(one == 1 && woken_n == 3,
 	    "umtx_wakeup with count 1 wakes one of 3 sleepers (%d), count 0 the rest (%d)",
 	    one, woken_n);
+	return (0);
 }
 
 /* Sleep on *w (0) up to 2 s; the child's exit status: 0 woken, 1 timed out, 2 other. */
@@ -932,7 +949,7 @@ sleep_status(volatile int *w, volatile int *ready)
 	return (errno == EAGAIN ? 1 : 2);
 }
 
-static void
+static int
 test_umtx_shared(void)
 {
 	volatile int *sh = mmap(NULL, PGSZ, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON,
@@ -965,11 +982,12 @@ test_umtx_shared(void)
 	ok(r == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "and a child's wakes its parent (%d)", r);
 	munmap((void *)sh, PGSZ);
+	return (0);
 }
 
 static volatile int private_word;
 
-static void
+static int
 test_umtx_private(void)
 {
 	volatile int *sh = mmap(NULL, PGSZ, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON,
@@ -1009,6 +1027,7 @@ test_umtx_private(void)
 	ok(r == EAGAIN && now_ms() - t0 >= 499,
 	    "nor does a child's wake its parent (%d)", r);
 	munmap((void *)sh, PGSZ);
+	return (0);
 }
 
 /* ---- leaks ---- */
@@ -1026,7 +1045,7 @@ storm(void)
 	}
 }
 
-static void
+static int
 test_leaks(void)
 {
 	int before, after, procs, status;
@@ -1055,6 +1074,7 @@ test_leaks(void)
 	ok(WIFEXITED(status) && after == before && sget("kern.nprocs") == procs,
 	    "a child's thread storm leaves no page and no process behind "
 	    "(%d pages before, %d after)", before, after);
+	return (0);
 }
 
 /* errno is per thread: two threads' failing calls do not overwrite each other's. */
@@ -1073,7 +1093,7 @@ errno_body(void *arg)
 	return ((void *)(intptr_t)(errno == EBADF ? 0 : 2));
 }
 
-static void
+static int
 test_errno(void)
 {
 	pthread_t t;
@@ -1088,31 +1108,35 @@ test_errno(void)
 	__atomic_store_n(&errno_stage, 2, __ATOMIC_RELEASE);
 	ok(pthread_join(t, &v) == 0 && v == NULL,
 	    "and the other thread still sees its EBADF (%ld)", (long)(intptr_t)v);
+	return (0);
 }
 
+static const struct tap_case cases[] = {
+	TAP_CASE(test_create_join, "create join"),
+	TAP_CASE(test_errno, "errno"),
+	TAP_CASE(test_self, "self"),
+	TAP_CASE(test_detach, "detach"),
+	TAP_CASE(test_once, "once"),
+	TAP_CASE(test_keys, "keys"),
+	TAP_CASE(test_mutex_types, "mutex types"),
+	TAP_CASE(test_mutex_stress, "mutex stress"),
+	TAP_CASE(test_cond, "cond"),
+	TAP_CASE(test_broadcast, "broadcast"),
+	TAP_CASE(test_timedwait, "timedwait"),
+	TAP_CASE(test_rwlock, "rwlock"),
+	TAP_CASE(test_sigmask, "sigmask"),
+	TAP_CASE(test_atfork, "atfork"),
+	TAP_CASE(test_fork_malloc, "fork malloc"),
+	TAP_CASE(test_fork_self, "fork self"),
+	TAP_CASE(test_umtx_errors, "umtx errors"),
+	TAP_CASE(test_umtx_count, "umtx count"),
+	TAP_CASE(test_umtx_shared, "umtx shared"),
+	TAP_CASE(test_umtx_private, "umtx private"),
+	TAP_CASE(test_leaks, "leaks"),
+};
+
 int
-main(void)
+main(int argc, char **argv)
 {
-	test_create_join();
-	test_errno();
-	test_self();
-	test_detach();
-	test_once();
-	test_keys();
-	test_mutex_types();
-	test_mutex_stress();
-	test_cond();
-	test_broadcast();
-	test_timedwait();
-	test_rwlock();
-	test_sigmask();
-	test_atfork();
-	test_fork_malloc();
-	test_fork_self();
-	test_umtx_errors();
-	test_umtx_count();
-	test_umtx_shared();
-	test_umtx_private();
-	test_leaks();
-	return (done());
+	return (RUN_CASES(cases, argc, argv));
 }

@@ -731,36 +731,18 @@ status_from_below(void)
 	return (0);
 }
 
-struct tcase {
-	int		(*fn)(void);
-	const char	*name;
+static const struct tap_case cases[] = {
+	TAP_CASE(acquire_release, "PROC_REAP_ACQUIRE makes a reaper (EBUSY twice), RELEASE ends it (EINVAL twice); STATUS says OWNED, and REALINIT for init"),
+	TAP_CASE(errors, "procctl errors: bad commands and idtypes EINVAL, others' ACQUIRE/RELEASE EPERM, gone or zombie pids ESRCH, bad pointers EFAULT, bad kill signals and flags EINVAL, nothing to kill ESRCH"),
+	TAP_CASE(orphans, "a reaper adopts its grandchild's orphans, live or zombie: STATUS counts them, SIGCHLD comes (CLD_EXITED, the pid), waitpid collects them"),
+	TAP_CASE(rfnowait, "an RFNOWAIT child goes to the forker's reaper; a reaper's own goes to its reaper"),
+	TAP_CASE(nocldwait, "SA_NOCLDWAIT: the zombie goes to the reaper (SIGCHLD, waitpid); a reaper's own goes up"),
+	TAP_CASE(chain, "a reaper's exit passes its child and descendants to its own reaper, in its subtree, and init takes them at the end"),
+	TAP_CASE(kill_children, "PROC_REAP_KILL with REAPER_KILL_CHILDREN signals only children; without it every descendant"),
+	TAP_CASE(kill_subtree, "PROC_REAP_KILL with REAPER_KILL_SUBTREE signals one subtree, through a nested reaper's list; GETPIDS flags and subtrees"),
+	TAP_CASE(kill_eperm, "PROC_REAP_KILL: a target the caller may not signal is rk_fpid; EPERM only when none could be"),
+	TAP_CASE(status_from_below, "STATUS and GETPIDS about a descendant report its reaper; GETPIDS fills no more than rp_count"),
 };
-
-static const struct tcase cases[] = {
-	{ acquire_release, "PROC_REAP_ACQUIRE makes a reaper (EBUSY twice), RELEASE ends it (EINVAL twice); STATUS says OWNED, and REALINIT for init" },
-	{ errors, "procctl errors: bad commands and idtypes EINVAL, others' ACQUIRE/RELEASE EPERM, gone or zombie pids ESRCH, bad pointers EFAULT, bad kill signals and flags EINVAL, nothing to kill ESRCH" },
-	{ orphans, "a reaper adopts its grandchild's orphans, live or zombie: STATUS counts them, SIGCHLD comes (CLD_EXITED, the pid), waitpid collects them" },
-	{ rfnowait, "an RFNOWAIT child goes to the forker's reaper; a reaper's own goes to its reaper" },
-	{ nocldwait, "SA_NOCLDWAIT: the zombie goes to the reaper (SIGCHLD, waitpid); a reaper's own goes up" },
-	{ chain, "a reaper's exit passes its child and descendants to its own reaper, in its subtree, and init takes them at the end" },
-	{ kill_children, "PROC_REAP_KILL with REAPER_KILL_CHILDREN signals only children; without it every descendant" },
-	{ kill_subtree, "PROC_REAP_KILL with REAPER_KILL_SUBTREE signals one subtree, through a nested reaper's list; GETPIDS flags and subtrees" },
-	{ kill_eperm, "PROC_REAP_KILL: a target the caller may not signal is rk_fpid; EPERM only when none could be" },
-	{ status_from_below, "STATUS and GETPIDS about a descendant report its reaper; GETPIDS fills no more than rp_count" },
-};
-
-static void
-body(void)
-{
-	const struct tcase *c;
-	int status;
-
-	for (c = cases; c < cases + sizeof(cases) / sizeof(cases[0]); c++) {
-		status = run_child(c->fn);
-		if (!ok(status == 0, "%s", c->name))
-			diag("wait status %#x (an exit status is the failed check)", status);
-	}
-}
 
 /* kern.nprocs once init has reaped what the cases left it. */
 static int
@@ -776,20 +758,18 @@ settled_nprocs(int want)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	struct suite_counts *sc;
 	int status, before, after, nprocs0, nprocs1;
 
-	sc = mmap(NULL, PGSZ, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON, -1, 0);
-	if (sc == MAP_FAILED) {
-		printf("Bail out! reaper: mmap of the counter page failed (errno %d)\n", errno);
-		return (1);
-	}
-	sc->n = sc->failed = 0;
+	tap_init();
 	nprocs0 = sget("kern.nprocs");
-	status = leak_checked_child(sc, body, &before, &after);
+	before = settled_unleaked();
+	status = suite_child(cases, sizeof(cases) / sizeof(cases[0]), argc, argv);
+	if (exited(status, 2))
+		return (2);
 	nprocs1 = settled_nprocs(nprocs0);
+	after = settled_unleaked();
 	ok(exited(status, 0), "the suite's child ran to its end (status %#x)", status);
 	ok(before > 0 && after == before,
 	    "every page and kernel object is back once init has reaped the orphans (%d, %d)",

@@ -176,24 +176,23 @@ thread_peer_exits(void)
 	return (0);
 }
 
-int
-main(void)
-{
-	static const struct {
-		int flag;
-		const char *name;
-	} konly[] = {
-		{ RFSTOPPED, "RFSTOPPED" }, { RFHIGHPID, "RFHIGHPID" },
-		{ RFPGLOCK, "RFPGLOCK" }, { RFSPAWNDFL, "RFSPAWNDFL" },
-		{ RFPROCDESC, "RFPROCDESC (pdrfork's)" },
-	};
-	/* Bits FreeBSD-current refuses: Plan 9's namespace flags, and no flag at all. */
-	static const int unknown[] = { 1 << 0, 1 << 1, 1 << 3, 1 << 7, 1 << 8, 1 << 9,
-	    1 << 10, 1 << 11, 1 << 15 };
-	int status, fds[2], pp, n, before, after, before2, after2;
-	pid_t me = getpid(), pid;
-	char c;
+/* Flags only the kernel may pass to fork1. */
+static const struct {
+	int flag;
+	const char *name;
+} konly[] = {
+	{ RFSTOPPED, "RFSTOPPED" }, { RFHIGHPID, "RFHIGHPID" },
+	{ RFPGLOCK, "RFPGLOCK" }, { RFSPAWNDFL, "RFSPAWNDFL" },
+	{ RFPROCDESC, "RFPROCDESC (pdrfork's)" },
+};
+/* Bits FreeBSD-current refuses: Plan 9's namespace flags, and no flag at all. */
+static const int unknown[] = { 1 << 0, 1 << 1, 1 << 3, 1 << 7, 1 << 8, 1 << 9,
+    1 << 10, 1 << 11, 1 << 15 };
 
+/* Kernel-only and unknown flags, and RFFDG|RFCFDG, are EINVAL. */
+static int
+flags_refused(void)
+{
 	for (unsigned i = 0; i < sizeof(konly) / sizeof(konly[0]); i++)
 		ok(rfork_einval(RFPROC | RFFDG | konly[i].flag),
 		    "rfork with the kernel-only flag %s is EINVAL", konly[i].name);
@@ -205,6 +204,18 @@ main(void)
 	    "RFSPAWN with any other flag is EINVAL");
 	ok(rfork_einval(RFPROC | RFFDG | RFCFDG), "rfork with RFFDG|RFCFDG is EINVAL");
 	ok(rfork_einval(RFFDG | RFCFDG), "rfork with RFFDG|RFCFDG and no RFPROC is EINVAL");
+	return (0);
+}
+
+/*
+ * rfork without RFPROC acts on the caller: no child, RFCFDG closes its
+ * descriptors.
+ */
+static int
+no_rfproc(void)
+{
+	int status = -1;
+	pid_t me = getpid();
 
 	errno = 0;
 	ok(xrfork(0) == 0 && getpid() == me, "rfork(0) returns 0 and the caller goes on");
@@ -217,11 +228,28 @@ main(void)
 	status = run_child(cfdg_closes);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "rfork(RFCFDG) without RFPROC closes the caller's descriptors");
+	return (0);
+}
+
+/* RFPROC|RFMEM shares memory. */
+static int
+rfmem(void)
+{
+	int status = -1;
 
 	status = run_child(rfmem_child);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "RFPROC|RFMEM shares memory: the child's write is seen by the parent (%#x)",
 	    status);
+	return (0);
+}
+
+/* An RFNOWAIT child's parent is init, not the caller's to wait for. */
+static int
+rfnowait(void)
+{
+	int status = -1, fds[2], pp, n;
+	pid_t pid;
 
 	pipe(fds);
 	pid = xrfork(RFPROC | RFFDG | RFNOWAIT);
@@ -238,6 +266,14 @@ main(void)
 	errno = 0;
 	ok(waitpid(pid, &status, 0) == -1 && errno == ECHILD,
 	    "the RFNOWAIT child is not the caller's to wait for (ECHILD)");
+	return (0);
+}
+
+/* RFLINUXTHPN: SIGUSR1 at exit; otherwise SIGCHLD. */
+static int
+exit_signals(void)
+{
+	int status = -1;
 
 	status = run_child(linuxthpn_parent);
 	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGUSR1,
@@ -245,6 +281,14 @@ main(void)
 	status = run_child(sigchld_parent);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "a plain child's exit sends SIGCHLD, ignored by default (%#x)", status);
+	return (0);
+}
+
+/* RFSIGSHARE shares signal dispositions; without it they are copied. */
+static int
+rfsigshare(void)
+{
+	int status = -1;
 
 	status = run_child(sigshare_parent);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
@@ -252,6 +296,18 @@ main(void)
 	status = run_child(nosigshare_parent);
 	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGUSR1,
 	    "without RFSIGSHARE the child's SIG_IGN stays its own (%#x)", status);
+	return (0);
+}
+
+/*
+ * RFTHREAD: peers die with their leader; a peer that exits is reaped by
+ * it.
+ */
+static int
+rfthread(void)
+{
+	int status = -1, n;
+	char c;
 
 	pipe(thread_pipe);
 	pipe(thread_go);
@@ -267,6 +323,15 @@ main(void)
 	status = run_child(thread_peer_exits);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "RFTHREAD: a peer that exits is reaped by its leader, which goes on");
+	return (0);
+}
+
+/* v_rforks, v_forks and v_vforks count by kind. */
+static int
+counters(void)
+{
+	int status = -1, before, after, before2, after2;
+	pid_t pid;
 
 	before = sget("vm.stats.vm.v_rforks");
 	before2 = sget("vm.stats.vm.v_forks");
@@ -297,6 +362,22 @@ main(void)
 	after = sget("vm.stats.vm.v_vforks");
 	ok(before >= 0 && after == before + 1, "vfork adds one to v_vforks (%d -> %d)",
 	    before, after);
+	return (0);
+}
 
-	return (done());
+static const struct tap_case cases[] = {
+	TAP_CASE(flags_refused, "kernel-only and unknown flags, and RFFDG|RFCFDG, are EINVAL"),
+	TAP_CASE(no_rfproc, "rfork without RFPROC acts on the caller: no child, RFCFDG closes its descriptors"),
+	TAP_CASE(rfmem, "RFPROC|RFMEM shares memory"),
+	TAP_CASE(rfnowait, "an RFNOWAIT child's parent is init, not the caller's to wait for"),
+	TAP_CASE(exit_signals, "RFLINUXTHPN: SIGUSR1 at exit; otherwise SIGCHLD"),
+	TAP_CASE(rfsigshare, "RFSIGSHARE shares signal dispositions; without it they are copied"),
+	TAP_CASE(rfthread, "RFTHREAD: peers die with their leader; a peer that exits is reaped by it"),
+	TAP_CASE(counters, "v_rforks, v_forks and v_vforks count by kind"),
+};
+
+int
+main(int argc, char **argv)
+{
+	return (RUN_CASES(cases, argc, argv));
 }

@@ -62,12 +62,15 @@ leader_setsid(void)
 	return (setsid() == -1 && errno == EPERM ? 0 : 1);
 }
 
-int
-main(void)
+/*
+ * getpgrp, getsid, setsid and setpgid between a parent and its child; a
+ * group survives while a member lives.
+ */
+static int
+setsid_and_setpgid(void)
 {
-	int status, fds[2], hold[2], n, bad;
-	pid_t me = getpid(), pid, pid2, pgid, sid = getsid(0);
-	char c;
+	int status = -1, fds[2];
+	pid_t me = getpid(), pid, pid2, sid = getsid(0);
 
 	ok(getpgrp() == getpgid(0) && getpgid(me) == getpgrp(),
 	    "getpgrp, getpgid(0) and getpgid(getpid()) agree (%d)", getpgrp());
@@ -105,6 +108,7 @@ main(void)
 	errno = 0;
 	ok(setpgid(99998, 0) == -1 && errno == ESRCH, "setpgid of a pid nobody has is ESRCH");
 
+
 	/* a group survives while a member lives */
 	pid2 = xfork();
 	if (pid2 == 0) {
@@ -120,8 +124,18 @@ main(void)
 	waitpid(pid, &status, 0);
 	errno = 0;
 	ok(getpgid(pid) == -1 && errno == ESRCH, "a reaped process has no group (ESRCH)");
+	return (0);
+}
 
-	/* The member lives until `hold' is closed: no guess at how long is enough. */
+/* A group outlives its reaped leader while a member lives. */
+static int
+member_holds_group(void)
+{
+	int status = -1, fds[2], hold[2], n;
+	pid_t pid2, pgid;
+	char c;
+
+	/* the member lives until `hold' is closed: no guess at how long is enough. */
 	pipe(fds);
 	pipe(hold);
 	pgid = xfork();
@@ -149,10 +163,20 @@ main(void)
 	close(hold[1]);
 	ok(n == 1 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "a group outlives its reaped leader while a member lives (joined %d)", pgid);
+	return (0);
+}
 
-	/* setpgid of a child in another session, or after exec */
+/* setpgid of a child in another session is EPERM, after exec EACCES. */
+static int
+setpgid_refused(void)
+{
+	int status = -1, fds[2], n;
+	pid_t pid;
+	char c;
+
 	pipe(fds);
 	pid = sleeper(fds, do_setsid);
+
 	/* Until its setsid is done (it may run on another CPU, or not yet). */
 	for (int i = 0; i < 100000 && getsid(pid) != pid; i++)
 		sched_yield();
@@ -189,16 +213,29 @@ main(void)
 		waitpid(pid, &status, 0);
 		ok(WIFEXITED(status) && WEXITSTATUS(status) == 2, "the exec'd child exits with argc 2");
 	}
+	return (0);
+}
 
-	/* getpgid and getsid of bad pids */
+/* getpgid and getsid of bad pids. */
+static int
+bad_pids(void)
+{
 	errno = 0;
 	ok(getpgid(99998) == -1 && errno == ESRCH, "getpgid of an unused pid is ESRCH");
 	errno = 0;
 	ok(getsid(99998) == -1 && errno == ESRCH, "getsid of an unused pid is ESRCH");
 	errno = 0;
 	ok(getpgid(-3) == -1 && errno == ESRCH, "getpgid of a negative pid is ESRCH");
+	return (0);
+}
 
-	/* kill(0) and kill(-pgid) */
+/* kill(0) and kill(-pgid) signal a process group. */
+static int
+kill_groups(void)
+{
+	int status = -1, fds[2], bad;
+	pid_t me = getpid(), pid, pid2, pgid;
+
 	pipe(fds);
 	pid = xfork();
 	if (pid == 0) {
@@ -261,6 +298,19 @@ main(void)
 	ok(getpgrp() != 0 && getpid() == me, "the suite itself survived");
 	errno = 0;
 	ok(waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD, "every child was reaped");
+	return (0);
+}
 
-	return (done());
+static const struct tap_case cases[] = {
+	TAP_CASE(setsid_and_setpgid, "getpgrp, getsid, setsid and setpgid between a parent and its child; a group survives while a member lives"),
+	TAP_CASE(member_holds_group, "a group outlives its reaped leader while a member lives"),
+	TAP_CASE(setpgid_refused, "setpgid of a child in another session is EPERM, after exec EACCES"),
+	TAP_CASE(bad_pids, "getpgid and getsid of bad pids"),
+	TAP_CASE(kill_groups, "kill(0) and kill(-pgid) signal a process group"),
+};
+
+int
+main(int argc, char **argv)
+{
+	return (RUN_CASES(cases, argc, argv));
 }

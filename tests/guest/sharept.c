@@ -103,7 +103,7 @@ measure(size_t len)
 	return (c);
 }
 
-static void
+static int
 flat_costs(void)
 {
 	int shared0 = sget("vm.stats.vm.v_pt_shared");
@@ -139,6 +139,7 @@ flat_costs(void)
 	ok(sget("vm.stats.vm.v_pt_shared") - shared0 >= (int)(LARGE >> 21),
 	    "fork shared at least one table a 2 MiB of the parent (%d tables)",
 	    sget("vm.stats.vm.v_pt_shared") - shared0);
+	return (0);
 }
 
 /*
@@ -146,7 +147,7 @@ flat_costs(void)
  * edges of a 2 MiB range, then the middle one exits: nobody sees another's
  * writes, and nothing is left behind.
  */
-static void
+static int
 generations(void)
 {
 	size_t len = 4 * MIB, edge[] = { 0, 2 * MIB - PGSZ, 2 * MIB, len - PGSZ };
@@ -156,7 +157,7 @@ generations(void)
 
 	if (p == NULL) {
 		ok(false, "mmap of 4 MiB");
-		return;
+		return (0);
 	}
 	if ((pid = xfork()) == 0) {
 		pid_t g;
@@ -186,13 +187,14 @@ generations(void)
 	ok(settled_unleaked() == f0, "every page and object of the three generations is back (%d, %d)",
 	    f0, settled_unleaked());
 	munmap((void *)p, len);
+	return (0);
 }
 
 /*
  * The parent unmaps and protects parts of a range whose tables it still
  * shares with a child: the child's view does not change.
  */
-static void
+static int
 unmap_under_child(void)
 {
 	size_t len = 8 * MIB;
@@ -202,7 +204,7 @@ unmap_under_child(void)
 
 	if (p == NULL || pipe(req) != 0) {
 		ok(false, "mmap of 8 MiB and a pipe");
-		return;
+		return (0);
 	}
 	if ((pid = xfork()) == 0) {
 		char go;
@@ -222,6 +224,7 @@ unmap_under_child(void)
 	munmap((void *)p, len);
 	close(req[0]);
 	close(req[1]);
+	return (0);
 }
 
 /*
@@ -232,7 +235,7 @@ unmap_under_child(void)
  * tables and chunks, then the other halves, a page a write, so that only
  * the write under test needs more than one page.
  */
-static void
+static int
 oom_in_new_steps(void)
 {
 	size_t len = 8 * MIB;
@@ -243,7 +246,7 @@ oom_in_new_steps(void)
 
 	if (p == NULL || mark == MAP_FAILED) {
 		ok(false, "mmap of 8 MiB and a flag page");
-		return;
+		return (0);
 	}
 	*mark = 0;
 	f0 = settled_unleaked();
@@ -276,19 +279,18 @@ oom_in_new_steps(void)
 	    settled_unleaked());
 	munmap((void *)p, len);
 	munmap((void *)mark, PGSZ);
+	return (0);
 }
 
-static void
-body(void)
-{
-	flat_costs();
-	generations();
-	unmap_under_child();
-	oom_in_new_steps();
-}
+static const struct tap_case cases[] = {
+	TAP_CASE(flat_costs, "fork of a large mapping shares its page tables: flat costs"),
+	TAP_CASE(generations, "three generations on one table see only their own writes"),
+	TAP_CASE(unmap_under_child, "unmapping and protecting under a child leaves the child's view alone"),
+	TAP_CASE(oom_in_new_steps, "a child that finds no page for a table copy is killed alone"),
+};
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	return (run_suite("sharept", body));
+	return (RUN_SUITE("sharept", cases, argc, argv));
 }

@@ -1225,73 +1225,58 @@ stop_storm(void)
 	return (0);
 }
 
-struct tcase {
-	int		(*fn)(void);
-	const char	*name;
-	int		expect;	/* its wait status: 0, or how it ends on purpose */
-};
-
-static const struct tcase cases[] = {
-	{ handler_runs, "a handler runs with siginfo (SI_USER from kill, SI_LWP from raise), its signal masked", 0 },
-	{ nodefer_and_sa_mask, "SA_NODEFER leaves the signal unmasked, sa_mask adds signals", 0 },
-	{ resethand, "SA_RESETHAND: the handler runs once, then the default action", W_EXITCODE(0, SIGUSR1) },
-	{ nested, "a handler interrupted by another signal's handler", 0 },
-	{ two_pending, "two signals pending when the mask lifts both run", 0 },
-	{ cantmask, "SIGKILL and SIGSTOP cannot be masked; sigprocmask errors", 0 },
-	{ sigaction_errors, "sigaction refuses bad signals, flags, pointers and kernel handlers", 0 },
-	{ ignore_discards, "a pending signal goes when it becomes ignored", 0 },
-	{ segv_handler, "a SIGSEGV handler gets si_addr and SEGV_MAPERR", W_EXITCODE(42, 0) },
-	{ segv_accerr, "a write to a read-only page is SEGV_ACCERR", W_EXITCODE(43, 0) },
-	{ segv_blocked, "a fault with SIGSEGV blocked ends the process", W_EXITCODE(0, SIGSEGV) },
-	{ breakpoint_caught, "a breakpoint (ebreak, int3) is SIGTRAP with TRAP_BRKPT at the instruction",
-	    W_EXITCODE(44, 0) },
-	{ breakpoint_uncaught, "an uncaught breakpoint ends the process with SIGTRAP",
-	    W_EXITCODE(0, SIGTRAP) },
-	{ illegal_caught, "an illegal instruction is SIGILL with ILL_ILLOPC at the instruction",
-	    W_EXITCODE(45, 0) },
-	{ divide_by_zero, "an integer divide by zero is SIGFPE with FPE_INTDIV where it traps (x86_64)",
-	    W_EXITCODE(46, 0) },
-	{ sigchld_info, "SIGCHLD carries CLD_EXITED / CLD_KILLED, the pid and the status", 0 },
-	{ sigchld_reaper, "a SIGCHLD handler reaping in a loop collects 20 children ending at once", 0 },
-	{ eintr_read, "a pipe read interrupted by a handler without SA_RESTART: EINTR", 0 },
-	{ restart_read, "with SA_RESTART the read runs again and gets its data", 0 },
-	{ wait_eintr_and_restart, "waitpid: EINTR without SA_RESTART, restarted with it", 0 },
-	{ kevent_eintr, "kevent interrupted by an SA_RESTART handler: EINTR, not restarted", 0 },
-	{ short_write, "a pipe write interrupted after some bytes returns their count", 0 },
-	{ sigsuspend_mask, "sigsuspend: EINTR, handler under the suspend mask, old mask back", 0 },
-	{ sigwait_takes, "sigwait/sigtimedwait take blocked signals without their handler; timeouts", 0 },
-	{ stop_continue, "SIGSTOP stops (WUNTRACED, CLD_STOPPED), SIGCONT continues (WCONTINUED), SIGKILL ends a stopped child", 0 },
-	{ stop_while_asleep, "a child asleep in read stops at once and reads on after SIGCONT", 0 },
-	{ nocldstop, "SA_NOCLDSTOP: no SIGCHLD for stop and continue, still for exit", 0 },
-	{ tstp, "SIGTSTP stops a child in its own group, a handler catches it, an orphaned group drops it", 0 },
-	{ waitid_forms, "waitid: WNOWAIT, WNOHANG, P_PGID, WSTOPPED, WCONTINUED, errors; wait6", 0 },
-	{ nocldwait_flag, "SA_NOCLDWAIT: no zombies, wait reports ECHILD", 0 },
-	{ nocldwait_ign, "SIGCHLD set to SIG_IGN: no zombies, wait reports ECHILD", 0 },
-	{ fork_inherits, "fork: handlers and mask inherited, nothing pending", 0 },
-	{ handler_forks, "a handler that forks: the child has the handler's mask", 0 },
-	{ exec_resets, "exec: caught signals back to SIG_DFL, ignored ones and the mask kept", 0 },
-	{ rfsigshare, "RFSIGSHARE shares the handler table, a plain rfork copies it", 0 },
-	{ rftsig, "RFTSIGZMB picks the exit signal (0: none); bad ones are EINVAL", 0 },
-	{ altstack_case, "sigaltstack: SA_ONSTACK handlers run on it, others not; errors", 0 },
-	{ altstack_eperm, "sigaltstack cannot change the stack a handler runs on (EPERM)", 0 },
-	{ vfork_signal, "a signal sent during a vfork wait is taken after it", 0 },
-	{ example_program, "user/examples/posix_signals.c runs unchanged and gets every count right", 0 },
-	{ signal_storm, "2000 signals at a child that forks, waits and reads with SA_RESTART break none of its calls", 0 },
-	{ stop_storm, "200 stops and continues of a process of three busy lwps: each stop stops them all", 0 },
-	{ lwp_masks, "per-lwp masks: a process signal waits for an lwp that takes it; lwp_kill stays on its lwp", 0 },
+static const struct tap_case cases[] = {
+	TAP_CASE(handler_runs, "a handler runs with siginfo (SI_USER from kill, SI_LWP from raise), its signal masked"),
+	TAP_CASE(nodefer_and_sa_mask, "SA_NODEFER leaves the signal unmasked, sa_mask adds signals"),
+	TAP_CASE_STATUS(resethand, "SA_RESETHAND: the handler runs once, then the default action", W_EXITCODE(0, SIGUSR1)),
+	TAP_CASE(nested, "a handler interrupted by another signal's handler"),
+	TAP_CASE(two_pending, "two signals pending when the mask lifts both run"),
+	TAP_CASE(cantmask, "SIGKILL and SIGSTOP cannot be masked; sigprocmask errors"),
+	TAP_CASE(sigaction_errors, "sigaction refuses bad signals, flags, pointers and kernel handlers"),
+	TAP_CASE(ignore_discards, "a pending signal goes when it becomes ignored"),
+	TAP_CASE_STATUS(segv_handler, "a SIGSEGV handler gets si_addr and SEGV_MAPERR", W_EXITCODE(42, 0)),
+	TAP_CASE_STATUS(segv_accerr, "a write to a read-only page is SEGV_ACCERR", W_EXITCODE(43, 0)),
+	TAP_CASE_STATUS(segv_blocked, "a fault with SIGSEGV blocked ends the process", W_EXITCODE(0, SIGSEGV)),
+	TAP_CASE_STATUS(breakpoint_caught, "a breakpoint (ebreak, int3) is SIGTRAP with TRAP_BRKPT at the instruction",
+	    W_EXITCODE(44, 0)),
+	TAP_CASE_STATUS(breakpoint_uncaught, "an uncaught breakpoint ends the process with SIGTRAP",
+	    W_EXITCODE(0, SIGTRAP)),
+	TAP_CASE_STATUS(illegal_caught, "an illegal instruction is SIGILL with ILL_ILLOPC at the instruction",
+	    W_EXITCODE(45, 0)),
+	TAP_CASE_STATUS(divide_by_zero, "an integer divide by zero is SIGFPE with FPE_INTDIV where it traps (x86_64)",
+	    W_EXITCODE(46, 0)),
+	TAP_CASE(sigchld_info, "SIGCHLD carries CLD_EXITED / CLD_KILLED, the pid and the status"),
+	TAP_CASE(sigchld_reaper, "a SIGCHLD handler reaping in a loop collects 20 children ending at once"),
+	TAP_CASE(eintr_read, "a pipe read interrupted by a handler without SA_RESTART: EINTR"),
+	TAP_CASE(restart_read, "with SA_RESTART the read runs again and gets its data"),
+	TAP_CASE(wait_eintr_and_restart, "waitpid: EINTR without SA_RESTART, restarted with it"),
+	TAP_CASE(kevent_eintr, "kevent interrupted by an SA_RESTART handler: EINTR, not restarted"),
+	TAP_CASE(short_write, "a pipe write interrupted after some bytes returns their count"),
+	TAP_CASE(sigsuspend_mask, "sigsuspend: EINTR, handler under the suspend mask, old mask back"),
+	TAP_CASE(sigwait_takes, "sigwait/sigtimedwait take blocked signals without their handler; timeouts"),
+	TAP_CASE(stop_continue, "SIGSTOP stops (WUNTRACED, CLD_STOPPED), SIGCONT continues (WCONTINUED), SIGKILL ends a stopped child"),
+	TAP_CASE(stop_while_asleep, "a child asleep in read stops at once and reads on after SIGCONT"),
+	TAP_CASE(nocldstop, "SA_NOCLDSTOP: no SIGCHLD for stop and continue, still for exit"),
+	TAP_CASE(tstp, "SIGTSTP stops a child in its own group, a handler catches it, an orphaned group drops it"),
+	TAP_CASE(waitid_forms, "waitid: WNOWAIT, WNOHANG, P_PGID, WSTOPPED, WCONTINUED, errors; wait6"),
+	TAP_CASE(nocldwait_flag, "SA_NOCLDWAIT: no zombies, wait reports ECHILD"),
+	TAP_CASE(nocldwait_ign, "SIGCHLD set to SIG_IGN: no zombies, wait reports ECHILD"),
+	TAP_CASE(fork_inherits, "fork: handlers and mask inherited, nothing pending"),
+	TAP_CASE(handler_forks, "a handler that forks: the child has the handler's mask"),
+	TAP_CASE(exec_resets, "exec: caught signals back to SIG_DFL, ignored ones and the mask kept"),
+	TAP_CASE(rfsigshare, "RFSIGSHARE shares the handler table, a plain rfork copies it"),
+	TAP_CASE(rftsig, "RFTSIGZMB picks the exit signal (0: none); bad ones are EINVAL"),
+	TAP_CASE(altstack_case, "sigaltstack: SA_ONSTACK handlers run on it, others not; errors"),
+	TAP_CASE(altstack_eperm, "sigaltstack cannot change the stack a handler runs on (EPERM)"),
+	TAP_CASE(vfork_signal, "a signal sent during a vfork wait is taken after it"),
+	TAP_CASE(example_program, "user/examples/posix_signals.c runs unchanged and gets every count right"),
+	TAP_CASE(signal_storm, "2000 signals at a child that forks, waits and reads with SA_RESTART break none of its calls"),
+	TAP_CASE(stop_storm, "200 stops and continues of a process of three busy lwps: each stop stops them all"),
+	TAP_CASE(lwp_masks, "per-lwp masks: a process signal waits for an lwp that takes it; lwp_kill stays on its lwp"),
 };
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	const struct tcase *c;
-	int status;
-
-	for (c = cases; c < cases + sizeof(cases) / sizeof(cases[0]); c++) {
-		status = run_child(c->fn);
-		if (!ok(status == c->expect, "%s", c->name))
-			diag("wait status %#x, expected %#x (an exit status is the failed check)",
-			    status, c->expect);
-	}
-	return (done());
+	return (RUN_CASES(cases, argc, argv));
 }

@@ -232,16 +232,16 @@ spawn_leaks(void)
 }
 
 static const struct tap_case cases[] = {
-	{ spawn_runs, "posix_spawn runs a program with its arguments, stdout through adddup2" },
-	{ spawn_missing, "a missing program is ENOENT from posix_spawn, with no zombie and no slot left" },
-	{ spawn_file_actions, "file actions: addclose, adddup2 (onto itself clears FD_CLOEXEC), EBADF, addopen's ENOENT" },
-	{ spawn_attributes, "attributes: caught signals at SIG_DFL, SETSIGDEF, SETSIGMASK, SETPGROUP, SETSID; errors" },
-	{ rfspawn, "rfork(RFSPAWN): the child shares memory, the parent waits, caught signals are SIG_DFL in the child" },
-	{ spawn_leaks, "20 posix_spawns that succeed and 20 that fail give every slot and page back" },
+	TAP_CASE(spawn_runs, "posix_spawn runs a program with its arguments, stdout through adddup2"),
+	TAP_CASE(spawn_missing, "a missing program is ENOENT from posix_spawn, with no zombie and no slot left"),
+	TAP_CASE(spawn_file_actions, "file actions: addclose, adddup2 (onto itself clears FD_CLOEXEC), EBADF, addopen's ENOENT"),
+	TAP_CASE(spawn_attributes, "attributes: caught signals at SIG_DFL, SETSIGDEF, SETSIGMASK, SETPGROUP, SETSID; errors"),
+	TAP_CASE(rfspawn, "rfork(RFSPAWN): the child shares memory, the parent waits, caught signals are SIG_DFL in the child"),
+	TAP_CASE(spawn_leaks, "20 posix_spawns that succeed and 20 that fail give every slot and page back"),
 };
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	return (run_cases(cases, sizeof(cases) / sizeof(cases[0])));
+	return (RUN_CASES(cases, argc, argv));
 }

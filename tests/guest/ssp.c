@@ -103,15 +103,15 @@ randompid_random(void)
 }
 
 static const struct tap_case cases[] = {
-	{ user_smash_aborts, "a char array overflowed in a user program: SIGABRT, \"stack smashing detected\" on stderr" },
-	{ canary_per_exec, "each exec gets a canary of its own, never 0" },
-	{ fork_keeps_canary, "a fork child keeps its parent's canary" },
-	{ hw_bytes_reported, "kern.random.hw_bytes says how many seed bytes came from hardware, read-only" },
-	{ randompid_random, "kern.randompid's steps are random" },
+	TAP_CASE(user_smash_aborts, "a char array overflowed in a user program: SIGABRT, \"stack smashing detected\" on stderr"),
+	TAP_CASE(canary_per_exec, "each exec gets a canary of its own, never 0"),
+	TAP_CASE(fork_keeps_canary, "a fork child keeps its parent's canary"),
+	TAP_CASE(hw_bytes_reported, "kern.random.hw_bytes says how many seed bytes came from hardware, read-only"),
+	TAP_CASE(randompid_random, "kern.randompid's steps are random"),
 };
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	return (run_cases(cases, sizeof(cases) / sizeof(cases[0])));
+	return (RUN_CASES(cases, argc, argv));
 }

@@ -3,7 +3,8 @@
  * that fork while they eat memory until the kernel kills them, and
  * recovery; fork/exit/wait cycles with LTP fork13's rule that no pid is
  * handed out again while its owner is alive.  Short by default (CI);
- * `stress --long` runs the big variants (1 000 000 cycles).
+ * `stress --long` runs the big variants (1 000 000 cycles); `stress
+ * test_bomb` one part (case) alone.
  *
  * Bombs and hogs run as uid 1000 in sessions of their own, so that one
  * kill(-1, SIGKILL) from a uid-1000 helper ends them all and nothing else.
@@ -102,7 +103,7 @@ bomb(int release)
 	_exit(0);
 }
 
-static void
+static int
 test_bomb(void)
 {
 	int maxproc = sget("kern.maxproc"), base_procs, base_free, procs, pages;
@@ -113,7 +114,7 @@ test_bomb(void)
 	if (sset("kern.maxproc", BOMB_MAXPROC) != 0) {
 		ok(0, "root can lower kern.maxproc to %d for the fork bomb (errno %d)",
 		    BOMB_MAXPROC, errno);
-		return;
+		return (0);
 	}
 	base_procs = sget("kern.nprocs");
 	base_free = unleaked_pages();
@@ -152,6 +153,7 @@ test_bomb(void)
 	sset("kern.maxproc", maxproc);
 	ok(sget("kern.maxproc") == maxproc && exited(run_child(nothing), 0),
 	    "kern.maxproc is restored and fork works again");
+	return (0);
 }
 
 /* Touch memory without end, forking now and then, until the kernel kills us. */
@@ -177,7 +179,7 @@ hog(int depth, int forks)
 	}
 }
 
-static void
+static int
 test_oom(void)
 {
 	int base_procs, base_free, procs, pages, i, st, killed = 0, other = 0;
@@ -207,9 +209,10 @@ test_oom(void)
 	    "after the hogs every process is reaped and every page comes back "
 	    "(%d/%d processes, %d/%d free pages)", procs, base_procs, pages, base_free);
 	ok(exited(run_child(nothing), 0), "fork works after memory ran out");
+	return (0);
 }
 
-static void
+static int
 test_cycles(void)
 {
 	long cycles = longrun ? 1000000 : 2000, i, reused = 0, bad = 0;
@@ -266,27 +269,29 @@ test_cycles(void)
 	ok(recovered(base_procs, base_free, &procs, &pages),
 	    "after the cycles every process slot and every page is back "
 	    "(%d/%d processes, %d/%d free pages)", procs, base_procs, pages, base_free);
+	return (0);
 }
 
+static const struct tap_case cases[] = {
+	TAP_CASE(test_bomb, "a fork bomb held at kern.maxproc, then recovered"),
+	TAP_CASE(test_oom, "children that fork while eating memory are killed, then recovery"),
+	TAP_CASE(test_cycles, "fork/exit/wait cycles never hand out a live pid"),
+};
+
+/* `stress [--long] [CASE...]': --long is taken out before the cases are picked. */
 int
 main(int argc, char **argv)
 {
-	const char *only = NULL;
-	int i;
+	int n = 1;
 
-	for (i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--long") == 0)
 			longrun = true;
 		else
-			only = argv[i];
+			argv[n++] = argv[i];
 	}
+	argv[n] = NULL;
 	diag("stress: %s run", longrun ? "long" : "short");
 	nap(1);
-	if (only == NULL || strcmp(only, "bomb") == 0)
-		test_bomb();
-	if (only == NULL || strcmp(only, "oom") == 0)
-		test_oom();
-	if (only == NULL || strcmp(only, "cycles") == 0)
-		test_cycles();
-	return (done());
+	return (run_cases(cases, sizeof(cases) / sizeof(cases[0]), n, argv));
 }

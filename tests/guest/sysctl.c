@@ -53,33 +53,72 @@ all_present(const char *const *names, size_t n)
 	return (0);
 }
 
-int
-main(void)
+/* Each of the read-only knobs and counters reads as an int. */
+static int
+readable_present(void)
+{
+	return (all_present(readable, NITEMS(readable)));
+}
+
+/* Each of the writable knobs and actions reads as an int. */
+static int
+writable_present(void)
+{
+	return (all_present(writable, NITEMS(writable)));
+}
+
+static int
+values(void)
+{
+	CHECK(1, sget("debug.panic") == 0 && sget("debug.ps") == 0);
+	CHECK(2, sget("vm.stats.vm.v_page_count") > 0);
+	CHECK(3, sget("kern.smp.cpus") >= 1);
+	CHECK(4, sget("vm.kstack.slots") > 0);
+	return (0);
+}
+
+static int
+errors(void)
 {
 	int v = 0;
-	size_t len = 1;
+	size_t len = sizeof(v);
 
-	ok(all_present(readable, NITEMS(readable)) == 0,
-	    "each of %zu read-only knobs and counters reads as an int", NITEMS(readable));
-	ok(all_present(writable, NITEMS(writable)) == 0,
-	    "each of %zu writable knobs and actions reads as an int", NITEMS(writable));
-	ok(sget("debug.panic") == 0 && sget("debug.ps") == 0, "an action reads 0");
-	ok(sget("vm.stats.vm.v_page_count") > 0 && sget("kern.smp.cpus") >= 1 &&
-	    sget("vm.kstack.slots") > 0, "counters read the kernel's values, not a default");
 	errno = 0;
-	ok(sysctlbyname("kern.no_such_knob", &v, &len, NULL, 0) == -1 && errno == ENOENT,
-	    "a name that is no knob is ENOENT");
+	CHECK(1, sysctlbyname("kern.no_such_knob", &v, &len, NULL, 0) == -1 &&
+	    errno == ENOENT);
 	errno = 0;
-	ok(sset("kern.lastpid", 5) == -1 && errno == EPERM,
-	    "a write to a read-only knob is EPERM, even for root");
+	CHECK(2, sset("kern.lastpid", 5) == -1 && errno == EPERM);
 	errno = 0;
 	len = 1;
-	ok(sysctlbyname("kern.nprocs", &v, &len, NULL, 0) == -1 && errno == ENOMEM,
-	    "a buffer shorter than an int is ENOMEM");
-	/* Without the meson option fail_points there are none: ENOENT. */
-	v = sget("debug.fail_point.fork_lwp");
-	ok(v == 0 ? sget("debug.fail_point.vm_fault_page_alloc") == 0 : errno == ENOENT,
-	    "a fail point's knob is registered with the rest, reading 0 unarmed (or absent: %d)",
-	    v);
-	return (done());
+	CHECK(3, sysctlbyname("kern.nprocs", &v, &len, NULL, 0) == -1 && errno == ENOMEM);
+	return (0);
+}
+
+/* Without the meson option fail_points there are none: ENOENT. */
+static int
+fail_point_knob(void)
+{
+	int v = sget("debug.fail_point.fork_lwp");
+
+	if (v != 0)
+		CHECK(1, errno == ENOENT);
+	else
+		CHECK(2, sget("debug.fail_point.vm_fault_page_alloc") == 0);
+	return (0);
+}
+
+static const struct tap_case cases[] = {
+	TAP_CASE(readable_present, "every read-only knob and counter the README names reads as an int"),
+	TAP_CASE(writable_present, "every writable knob and action the README names reads as an int"),
+	TAP_CASE(values, "an action reads 0; counters read the kernel's values, not a default"),
+	TAP_CASE(errors, "no such knob is ENOENT, a write to a read-only one EPERM (even for "
+	    "root), a buffer shorter than an int ENOMEM"),
+	TAP_CASE(fail_point_knob, "a fail point's knob is registered with the rest, reading 0 "
+	    "unarmed (or absent without fail points)"),
+};
+
+int
+main(int argc, char **argv)
+{
+	return (RUN_CASES(cases, argc, argv));
 }

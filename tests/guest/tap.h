@@ -1,36 +1,23 @@
 /*
- * What every guest test program shares: a tiny TAP producer (ok() per
- * behaviour, then done() prints the plan and the "N passed, N failed" line
- * and gives the exit status) and the few helpers most suites need.
+ * What every guest test program shares: the case tables and the TAP they
+ * print (tap_cases.h), and the few helpers most suites need.
  */
 #ifndef _TAP_H_
 #define _TAP_H_
 
 #include <forkrt.h>
 
-#include "../tap_ok.h"
+/*
+ * Before each case: the pages and objects the last case's process held
+ * are given back a little after it is reaped (by whoever reaps its lwps,
+ * with several CPUs), and a case that takes its own "nothing leaked"
+ * count at once must not see them go.
+ */
+static void settle_before_case(void);
+#define TAP_SETTLE()	settle_before_case()
 
+#include "tap_cases.h"
 
-static __attribute__((format(printf, 1, 2), unused)) void
-diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-static __attribute__((unused)) int
-done(void)
-{
-	printf("1..%d\n", tap_n);
-	printf("%d passed, %d failed\n", tap_n - tap_failed, tap_failed);
-	fflush(stdout);
-	return (tap_failed == 0 ? 0 : 1);
-}
 
 /* Run fn in a child and return its wait status (or -1 if fork failed). */
 static __attribute__((unused)) int
@@ -175,6 +162,12 @@ settled_unleaked(void)
 	return (a);
 }
 
+static __attribute__((unused)) void
+settle_before_case(void)
+{
+	settled_unleaked();
+}
+
 /* Fork, run fn in the child and _exit with its value; the wait status, or -1. */
 static __attribute__((unused)) int
 run_child(int (*fn)(void))
@@ -188,33 +181,6 @@ run_child(int (*fn)(void))
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return (-1);
 	return (status);
-}
-
-/*
- * Case tables: each case a function run in a child of its own
- * (run_child), so that its handlers, masks and failures go with it and a
- * failing case cannot spoil the next; it returns 0 when every check held,
- * else the number of the first that did not (CHECK).
- */
-#define CHECK(n, cond)	do { if (!(cond)) return (n); } while (0)
-
-struct tap_case {
-	int		(*fn)(void);
-	const char	*name;
-};
-
-/* Run every case, one TAP line each; the suite's exit status. */
-static __attribute__((unused)) int
-run_cases(const struct tap_case *cases, size_t n)
-{
-	int status;
-
-	for (size_t i = 0; i < n; i++) {
-		status = run_child(cases[i].fn);
-		if (!ok(status == 0, "%s", cases[i].name))
-			diag("wait status %#x (an exit status is the failed check)", status);
-	}
-	return (done());
 }
 
 /* Execute an instruction the CPU does not know: the process gets SIGILL. */

@@ -113,7 +113,7 @@ pipe_count(void)
 	return (n - 1);
 }
 
-static void
+static int
 test_clock_gettime(void)
 {
 	uintptr_t bad[32];
@@ -134,9 +134,10 @@ test_clock_gettime(void)
 	ok(ERR(clock_gettime(CLOCK_MONOTONIC, (void *)(hole - 8))) == EFAULT,
 	    "clock_gettime into a buffer that straddles a valid and an unmapped page "
 	    "fails with EFAULT");
+	return (0);
 }
 
-static void
+static int
 test_pipe(void)
 {
 	uintptr_t bad[32];
@@ -154,9 +155,10 @@ test_pipe(void)
 	    "text or rodata fails with EFAULT and writes nothing (%d wrong)", fails);
 	ok(lowest_fd() == low, "a pipe() that failed with EFAULT leaves no descriptor "
 	    "open (lowest free %d, was %d)", lowest_fd(), low);
+	return (0);
 }
 
-static void
+static int
 test_read_write(void)
 {
 	uintptr_t bad[32];
@@ -216,9 +218,10 @@ test_read_write(void)
 	    "a console write that runs into an unmapped page returns a partial count "
 	    "or EFAULT (returned %ld)", (long)r);
 	printf("\n");
+	return (0);
 }
 
-static void
+static int
 test_wait(void)
 {
 	uintptr_t bad[32];
@@ -246,9 +249,10 @@ test_wait(void)
 	    "text, rodata or a PROT_READ page fails with EFAULT, writes nothing, and "
 	    "(as in BSD) the child is reaped (%d wrong)", fails);
 	ok(sget("kern.nprocs") == procs, "no process slot is held after those waits");
+	return (0);
 }
 
-static void
+static int
 test_sysctl(void)
 {
 	uintptr_t bad[32];
@@ -284,9 +288,10 @@ test_sysctl(void)
 	    "fails with EFAULT (%d wrong)", nfails);
 	ok(sget("kern.maxproc") == maxproc, "kern.maxproc is unchanged after writes "
 	    "from kernel addresses");
+	return (0);
 }
 
-static void
+static int
 test_rlimit(void)
 {
 	uintptr_t bad[32];
@@ -309,6 +314,7 @@ test_rlimit(void)
 	ok(fails == 0 && same(&s) && memcmp(&before, &after, sizeof(after)) == 0,
 	    "getrlimit into and setrlimit from kernel memory, a hole or read-only "
 	    "memory fail with EFAULT and change nothing (%d wrong)", fails);
+	return (0);
 }
 
 static void
@@ -317,7 +323,7 @@ lwp_fn(void *arg __attribute__((unused)))
 	lwp_exit();
 }
 
-static void
+static int
 test_lwp(void)
 {
 	static char stack[4096] __attribute__((aligned(16)));
@@ -347,9 +353,10 @@ test_lwp(void)
 	    "or a hole, or its tid in kernel memory, a hole, text or rodata, fails with "
 	    "EFAULT and writes nothing (%d wrong)", fails);
 	ok(unleaked_pages() == free0, "the failed lwp_creates left no memory behind");
+	return (0);
 }
 
-static void
+static int
 test_execv(void)
 {
 	uintptr_t bad[32];
@@ -371,9 +378,10 @@ test_execv(void)
 	}
 	ok(fails == 0, "execv with its name, argv or an argument in kernel memory or a "
 	    "hole fails with EFAULT and returns to the caller (%d wrong)", fails);
+	return (0);
 }
 
-static void
+static int
 test_kevent(void)
 {
 	uintptr_t bad[32];
@@ -415,9 +423,10 @@ test_kevent(void)
 	    "memory, a hole, text or rodata fails with EFAULT and writes nothing "
 	    "(%d wrong)", fails);
 	close(kq);
+	return (0);
 }
 
-static void
+static int
 test_mmap(void)
 {
 	static const struct { uintptr_t addr; size_t len; } fixed[] = {
@@ -467,6 +476,7 @@ test_mmap(void)
 	ok(mfails == 0, "mmap with a kernel address as a hint maps in user space or "
 	    "fails (%d wrong)", mfails);
 	ok(ufails == 0, "munmap of a kernel range is EINVAL (%d wrong)", ufails);
+	return (0);
 }
 
 static uintptr_t probe_addr;
@@ -486,7 +496,7 @@ probe(void)
 	return (0);
 }
 
-static void
+static int
 test_touch(void)
 {
 	static const char *how[] = { "read", "write", "jump to" };
@@ -522,41 +532,35 @@ test_touch(void)
 	}
 	ok(fails == 0, "a process that touches a non-canonical address or the "
 	    "kernel's physical load address is killed by a signal (%d wrong)", fails);
+	return (0);
 }
 
-/* Arguments: the tests to run (default all); "-name" leaves one out. */
-static int nargs;
-static char **args;
+static const struct tap_case cases[] = {
+	TAP_CASE(test_clock_gettime, "clock_gettime into bad pointers is EFAULT"),
+	TAP_CASE(test_pipe, "pipe into bad pointers is EFAULT"),
+	TAP_CASE(test_read_write, "read and write with bad and straddling buffers"),
+	TAP_CASE(test_wait, "waitpid into bad pointers is EFAULT"),
+	TAP_CASE(test_sysctl, "sysctlbyname with bad pointers is EFAULT"),
+	TAP_CASE(test_rlimit, "getrlimit and setrlimit with bad pointers are EFAULT"),
+	TAP_CASE(test_lwp, "lwp_create with bad pointers is EFAULT"),
+	TAP_CASE(test_execv, "execv with bad names and arguments is EFAULT"),
+	TAP_CASE(test_kevent, "kevent with bad pointers is EFAULT"),
+	TAP_CASE(test_mmap, "mmap and munmap refuse kernel ranges"),
+	TAP_CASE(test_touch, "a process that touches kernel memory is killed by a signal"),
+};
 
-static bool
-wanted(const char *name)
-{
-	bool any = false;
-
-	for (int i = 0; i < nargs; i++) {
-		if (args[i][0] == '-' && strcmp(args[i] + 1, name) == 0)
-			return (false);
-		if (args[i][0] != '-') {
-			any = true;
-			if (strcmp(args[i], name) == 0)
-				return (true);
-		}
-	}
-	return (!any);
-}
-
-#define RUN(t)	do { if (wanted(#t)) test_##t(); } while (0)
-
-static void
-body(void)
+int
+main(int argc, char **argv)
 {
 	int fds[2];
 
+	tap_init();	/* before the hole is made: the counters must not land in it */
 	rwpage = mmap(NULL, 3 * PGSZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON,
 	    -1, 0);
 	if (rwpage == MAP_FAILED || pipe(fds) != 0) {
-		ok(0, "the suite set up its pages and a pipe");
-		return;
+		printf("Bail out! untrusted: cannot set up its pages and a pipe (errno %d)\n",
+		    errno);
+		return (1);
 	}
 	rfd = fds[0];
 	wfd = fds[1];
@@ -565,25 +569,5 @@ body(void)
 	ropage = mmap(hole + PGSZ, PGSZ, PROT_READ, MAP_PRIVATE | MAP_ANON | MAP_FIXED,
 	    -1, 0);
 	memset(rwpage, 0x5a, PGSZ);
-	RUN(clock_gettime);
-	RUN(pipe);
-	RUN(read_write);
-	RUN(wait);
-	RUN(sysctl);
-	RUN(rlimit);
-	RUN(lwp);
-	RUN(execv);
-	RUN(kevent);
-	RUN(mmap);
-	RUN(touch);
-	close(rfd);
-	close(wfd);
-}
-
-int
-main(int argc, char **argv)
-{
-	nargs = argc - 1;
-	args = argv + 1;
-	return (run_suite("untrusted", body));
+	return (RUN_SUITE("untrusted", cases, argc, argv));
 }

@@ -25,14 +25,11 @@ fork_exec(const char *name, char *const argv[])
 	return (status);
 }
 
-int
-main(void)
+/* The parent sleeps until the child exits, and sees its writes. */
+static int
+parent_waits(void)
 {
-	char *args3[] = { "echoargs", "one", "two words", NULL };
-	char *args1[] = { "echoargs", NULL };
-	char *badarg[] = { "echoargs", (char *)0x10, NULL };
-	static char *many[80];
-	int status, before, after, err;
+	int status;
 	pid_t pid;
 
 	shared = 0;
@@ -48,6 +45,23 @@ main(void)
 	    "vfork's parent runs only after the child exits, and sees its write");
 	ok(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 5,
 	    "the vfork child's _exit status reaches the parent");
+
+	return (0);
+}
+
+/*
+ * A vfork child execs or fails to and _exits; execv passes its arguments
+ * and refuses bad ones, leaving the caller intact.
+ */
+static int
+vfork_exec(void)
+{
+	char *args3[] = { "echoargs", "one", "two words", NULL };
+	char *args1[] = { "echoargs", NULL };
+	char *badarg[] = { "echoargs", (char *)0x10, NULL };
+	static char *many[80];
+	int status, err;
+	pid_t pid;
 
 	shared = 0;
 	fflush(stdout);
@@ -99,6 +113,16 @@ main(void)
 	ok(write(1, "", 0) == 0 && getpid() > 1 && shared == ENOENT,
 	    "a failed execv leaves the caller intact");
 
+	return (0);
+}
+
+/* v_vforks counts, and nothing is left to reap. */
+static int
+counted(void)
+{
+	int status, before, after;
+	pid_t pid;
+
 	before = sget("vm.stats.vm.v_vforks");
 	fflush(stdout);
 	pid = vfork();
@@ -111,5 +135,17 @@ main(void)
 
 	errno = 0;
 	ok(waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD, "every child was reaped");
-	return (done());
+	return (0);
+}
+
+static const struct tap_case cases[] = {
+	TAP_CASE(parent_waits, "vfork's parent waits for the child's exit and sees its write"),
+	TAP_CASE(vfork_exec, "vfork and execv: arguments, errors, a failed exec leaves the caller intact"),
+	TAP_CASE(counted, "v_vforks counts vforks; every child was reaped"),
+};
+
+int
+main(int argc, char **argv)
+{
+	return (RUN_CASES(cases, argc, argv));
 }

@@ -17,7 +17,7 @@ static uintptr_t brk0;		/* the break exec chose: main's first sbrk(0) */
  * the child reports how many pages left the free list between just
  * before the fork and just after its write.
  */
-static void
+static int
 sixteen_mib(void)
 {
 	volatile char *big = malloc(BIG);
@@ -28,7 +28,7 @@ sixteen_mib(void)
 
 	ok(big != NULL, "malloc of 16 MiB");
 	if (big == NULL)
-		return;
+		return (0);
 	for (size_t i = 0; i < BIG; i += PGSZ)
 		big[i] = (char)(i >> 12);
 	pipe(fds);
@@ -93,6 +93,7 @@ sixteen_mib(void)
 	close(fds[0]);
 	close(fds[1]);
 	free((void *)big);
+	return (0);
 }
 
 /* What a cycle's child does: touch data, stack, heap and a fresh mapping, then exit. */
@@ -129,7 +130,7 @@ cycle(int i)
 	return (pid > 0 && waitpid(pid, &status, 0) == pid && exited(status, 0));
 }
 
-static void
+static int
 cycles(void)
 {
 	int f0, f1, good = 0;
@@ -152,6 +153,7 @@ cycles(void)
 	}
 	f1 = unleaked_pages();
 	ok(f1 == f0, "10 vfork/exit/wait cycles give back every page (%d, %d)", f0, f1);
+	return (0);
 }
 
 /* v_forkpages grows by the writable size of the forked vmspace. */
@@ -170,7 +172,7 @@ fork_delta(const char *counter)
 	return (after - before);
 }
 
-static void
+static int
 counters(void)
 {
 	int d0, d1, d2, d3, d4, forks0;
@@ -212,22 +214,28 @@ counters(void)
 	}
 	ok(fork_delta("vm.stats.vm.v_rforkpages") == 0 && fork_delta("vm.stats.vm.v_vforkpages") == 0,
 	    "a plain fork leaves v_rforkpages and v_vforkpages alone");
+	return (0);
 }
 
-static void
-body(void)
+static int
+free_count_readable(void)
 {
 	ok(free_pages() > 0 && sget("vm.stats.vm.v_page_count") >= free_pages(),
 	    "v_free_count is readable and at most v_page_count (%d of %d)", free_pages(),
 	    sget("vm.stats.vm.v_page_count"));
-	cycles();
-	counters();
-	sixteen_mib();
+	return (0);
 }
 
+static const struct tap_case cases[] = {
+	TAP_CASE(free_count_readable, "v_free_count is readable"),
+	TAP_CASE(cycles, "fork, exit and wait cycles give every page back"),
+	TAP_CASE(counters, "the fork counters count"),
+	TAP_CASE(sixteen_mib, "a 16 MiB parent forks and every page comes back"),
+};
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	brk0 = (uintptr_t)sbrk(0);
-	return (run_suite("vmleak", body));
+	return (RUN_SUITE("vmleak", cases, argc, argv));
 }

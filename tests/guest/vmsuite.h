@@ -1,9 +1,8 @@
 /*
- * Helpers shared by the VM suites (cow, vmleak, oom): sysctl reads, a
- * child runner, and a frame that runs a suite's tests in a child so that
- * the suite can check at the end that v_free_count is back to where it
- * was before any test ran.  The child's TAP counters come back to the
- * parent through a MAP_SHARED page.
+ * Helpers shared by the VM suites (cow, vmleak, oom, ...): wait-status
+ * tests, and a frame that runs a suite's case table in a child so that
+ * the suite can check at the end that every page is back to where it was
+ * before any case ran.
  */
 #ifndef _VMSUITE_H_
 #define _VMSUITE_H_
@@ -25,61 +24,58 @@ exited(int status, int code)
 	return (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == code);
 }
 
-struct suite_counts {
-	int	n, failed;
-};
-
 /*
- * Run fn in a child whose TAP counts come back through sc (a MAP_SHARED
- * page), with the settled unleaked count taken before and after in
- * *before and *after; the child's wait status, or -1.
+ * Run the cases argv names, or all of them (run_selected: each in a child
+ * of its own), in a child of the suite's process, which then says how
+ * many ran; the TAP counters come back through tap.h's shared page.  The
+ * child's wait status: it exits 2 when argv names a case the table does
+ * not have (run_selected has said so).
  */
 static __attribute__((unused)) int
-leak_checked_child(struct suite_counts *sc, void (*fn)(void), int *before, int *after)
+suite_child(const struct tap_case *cases, size_t n, int argc, char **argv)
 {
-	int status = -1;
+	int status = -1, ran;
 	pid_t pid;
 
 	fflush(stdout);
-	*before = settled_unleaked();
 	if ((pid = fork()) == 0) {
-		fn();
+		if ((ran = run_selected(cases, n, argc, argv)) < 0)
+			_exit(2);
+		ok(ran > 0, "ran %d case%s", ran, ran == 1 ? "" : "s");
 		fflush(stdout);
-		sc->n = tap_n;
-		sc->failed = tap_failed;
 		_exit(0);
 	}
 	if (pid > 0)
 		waitpid(pid, &status, 0);
-	tap_n = sc->n;
-	tap_failed = sc->failed;
-	*after = settled_unleaked();
+	tap_n = tap_shared->n;
+	tap_failed = tap_shared->failed;
 	return (status);
 }
 
 /*
- * Run body() in a child that prints its TAP lines, then in the parent
- * check that every page came back once the child is reaped.
+ * suite_child, then, once its child is reaped, check in the parent that
+ * every page and kernel object is back.
  */
 static __attribute__((unused)) int
-run_suite(const char *name, void (*body)(void))
+run_suite(const char *name, const struct tap_case *cases, size_t n, int argc, char **argv)
 {
-	struct suite_counts *sc;
 	int status, before, after;
 
-	sc = mmap(NULL, PGSZ, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON, -1, 0);
-	if (sc == MAP_FAILED) {
-		printf("Bail out! %s: mmap of the counter page failed (errno %d)\n", name, errno);
-		return (1);
-	}
-	sc->n = sc->failed = 0;
-	diag("%s: the tests run in a child; the parent checks that nothing leaked", name);
-	status = leak_checked_child(sc, body, &before, &after);
+	tap_init();
+	diag("%s: the cases run in a child; the parent checks that nothing leaked", name);
+	before = settled_unleaked();
+	status = suite_child(cases, n, argc, argv);
+	if (exited(status, 2))
+		return (2);
+	after = settled_unleaked();
 	ok(exited(status, 0), "the %s suite's child ran to its end (status %#x)", name, status);
 	ok(before > 0 && after == before,
 	    "every page and kernel object at the start of the suite is back at its end "
 	    "(%d, %d)", before, after);
 	return (done());
 }
+
+#define RUN_SUITE(name, cases, argc, argv)				\
+	run_suite(name, cases, sizeof(cases) / sizeof((cases)[0]), argc, argv)
 
 #endif /* !_VMSUITE_H_ */

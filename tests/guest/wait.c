@@ -21,13 +21,13 @@ sleeper(int fds[2])
 	return (pid);
 }
 
-int
-main(void)
+/* Exit statuses 0..255, exit, return from main, a NULL status pointer. */
+static int
+exit_statuses(void)
 {
-	int status, fds[2], bad;
-	pid_t pid, pid2, got;
+	int status = -1, bad;
+	pid_t pid;
 
-	/* exit statuses */
 	bad = 0;
 	for (int code = 0; code < 256; code += 51) {
 		pid = xfork();
@@ -52,8 +52,16 @@ main(void)
 	if (pid == 0)
 		_exit(1);
 	ok(waitpid(pid, NULL, 0) == pid, "waitpid with a NULL status pointer reaps the child");
+	return (0);
+}
 
-	/* WNOHANG */
+/* WNOHANG returns 0 while the child runs. */
+static int
+wnohang(void)
+{
+	int status = -1, fds[2];
+	pid_t pid;
+
 	pipe(fds);
 	pid = sleeper(fds);
 	ok(waitpid(pid, &status, WNOHANG) == 0, "WNOHANG returns 0 while the child runs");
@@ -61,8 +69,16 @@ main(void)
 	close(fds[0]);
 	ok(waitpid(pid, &status, 0) == pid && WIFEXITED(status),
 	    "the child ends when its pipe closes and is reaped");
+	return (0);
+}
 
-	/* waitpid(0) and waitpid(-pgid) */
+/* waitpid(0) and waitpid(-pgid) wait for a group. */
+static int
+by_group(void)
+{
+	int status = -1;
+	pid_t pid, pid2, got;
+
 	pid = xfork();
 	if (pid == 0) {
 		for (int i = 0; i < 50; i++)
@@ -83,8 +99,16 @@ main(void)
 	got = waitpid(-pid2, &status, 0);
 	ok(got == pid2 && WEXITSTATUS(status) == 3,
 	    "waitpid(-pgid) waits for a child in that group (%d)", got);
+	return (0);
+}
 
-	/* errors */
+/* waitpid errors: ECHILD, EINVAL, EFAULT. */
+static int
+errors(void)
+{
+	int status = -1;
+	pid_t pid;
+
 	errno = 0;
 	ok(waitpid(-1, &status, 0) == -1 && errno == ECHILD, "waitpid with no children is ECHILD");
 	pid = xfork();
@@ -100,8 +124,16 @@ main(void)
 	ok(waitpid(pid, (int *)0x10, 0) == -1 && errno == EFAULT,
 	    "waitpid with a bad status pointer is EFAULT");
 	waitpid(pid, &status, WNOHANG);
+	return (0);
+}
 
-	/* kill */
+/* kill probes, SIGKILL and SIGTERM end a child asleep in read. */
+static int
+kill_sleeper(void)
+{
+	int status = -1, fds[2];
+	pid_t pid;
+
 	pipe(fds);
 	pid = sleeper(fds);
 	ok(kill(pid, 0) == 0, "kill(pid, 0) probes a live process");
@@ -116,8 +148,16 @@ main(void)
 	    "SIGTERM ends a child, WTERMSIG SIGTERM (%#x)", status);
 	close(fds[0]);
 	close(fds[1]);
+	return (0);
+}
 
-	/* a child asleep in waitpid for its own child */
+/* SIGKILL ends a child asleep in waitpid. */
+static int
+kill_in_waitpid(void)
+{
+	int status = -1, fds[2];
+	pid_t pid;
+
 	pipe(fds);
 	pid = xfork();
 	if (pid == 0) {
@@ -134,8 +174,16 @@ main(void)
 	    "SIGKILL ends a child asleep in waitpid (%#x)", status);
 	close(fds[0]);
 	close(fds[1]);
+	return (0);
+}
 
-	/* a child asleep in a vfork wait */
+/* SIGKILL ends a parent asleep in a vfork wait; kill errors. */
+static int
+kill_in_vfork_wait(void)
+{
+	int status = -1, fds[2];
+	pid_t pid;
+
 	pipe(fds);
 	pid = xfork();
 	if (pid == 0) {
@@ -160,8 +208,16 @@ main(void)
 	ok(kill(99998, SIGTERM) == -1 && errno == ESRCH, "kill of a pid nobody has is ESRCH");
 	errno = 0;
 	ok(kill(getpid(), 99) == -1 && errno == EINVAL, "kill with a bad signal is EINVAL");
+	return (0);
+}
 
-	/* EPERM across uids */
+/* kill of another uid's process as non-root is EPERM. */
+static int
+kill_eperm(void)
+{
+	int status = -1, fds[2];
+	pid_t pid, pid2;
+
 	pipe(fds);
 	pid = sleeper(fds);
 	pid2 = xfork();
@@ -182,8 +238,16 @@ main(void)
 	close(fds[0]);
 	close(fds[1]);
 	waitpid(pid, &status, 0);
+	return (0);
+}
 
-	/* killed by a fault */
+/* Faults and signals end children with their signal. */
+static int
+killed_by_fault(void)
+{
+	int status = -1;
+	pid_t pid;
+
 	pid = xfork();
 	if (pid == 0) {
 		*null_ptr = 1;
@@ -215,6 +279,23 @@ main(void)
 	    "an ignored SIGTERM does not end the process (%#x)", status);
 	errno = 0;
 	ok(waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD, "every child was reaped");
+	return (0);
+}
 
-	return (done());
+static const struct tap_case cases[] = {
+	TAP_CASE(exit_statuses, "exit statuses 0..255, exit, return from main, a NULL status pointer"),
+	TAP_CASE(wnohang, "WNOHANG returns 0 while the child runs"),
+	TAP_CASE(by_group, "waitpid(0) and waitpid(-pgid) wait for a group"),
+	TAP_CASE(errors, "waitpid errors: ECHILD, EINVAL, EFAULT"),
+	TAP_CASE(kill_sleeper, "kill probes, SIGKILL and SIGTERM end a child asleep in read"),
+	TAP_CASE(kill_in_waitpid, "SIGKILL ends a child asleep in waitpid"),
+	TAP_CASE(kill_in_vfork_wait, "SIGKILL ends a parent asleep in a vfork wait; kill errors"),
+	TAP_CASE(kill_eperm, "kill of another uid's process as non-root is EPERM"),
+	TAP_CASE(killed_by_fault, "faults and signals end children with their signal"),
+};
+
+int
+main(int argc, char **argv)
+{
+	return (RUN_CASES(cases, argc, argv));
 }

@@ -61,7 +61,7 @@ static const struct {
 	{ KPROT_BOOT_STACK, R | W, "the lowest page of the boot stack is writable and not executable" },
 };
 
-static void
+static int
 section_rights(void)
 {
 	bool can = sset("debug.kernel_prot", KPROT_TEXT) == 0;
@@ -82,9 +82,10 @@ section_rights(void)
 			diag("selector %d: %s, want %s", sections[i].sel, rights(p),
 			    rights(sections[i].want));
 	}
+	return (0);
 }
 
-static void
+static int
 guard_unmapped(void)
 {
 	int p;
@@ -92,11 +93,12 @@ guard_unmapped(void)
 	if (sget("vm.kstack.slots") <= 0) {
 		ok(1, "the page under a kernel stack is its unmapped guard"
 		    " # SKIP no kernel-stack region on this platform");
-		return;
+		return (0);
 	}
 	p = kprot(KPROT_KSTACK_GUARD);
 	if (!ok(p == -1, "the page under a kernel stack is its unmapped guard"))
 		diag("the guard reads %s (errno %d)", rights(p), errno);
+	return (0);
 }
 
 /*
@@ -105,7 +107,7 @@ guard_unmapped(void)
  * for a guard (debug.kernel_guard), as it does the guard under the
  * caller's own stack; the stacks' lowest pages are not guards.
  */
-static void
+static int
 boot_stack_guarded(void)
 {
 	int p, g, own, base, boot;
@@ -114,7 +116,7 @@ boot_stack_guarded(void)
 		ok(1, "the page under the boot stack is its unmapped guard"
 		    " # SKIP no view of the kernel's rights (errno %d)", errno);
 		ok(1, "the fault path takes it for a guard # SKIP");
-		return;
+		return (0);
 	}
 	p = sget("debug.kernel_prot");
 	g = sget("debug.kernel_guard");
@@ -133,6 +135,7 @@ boot_stack_guarded(void)
 	    "neither stack's lowest byte"))
 		diag("debug.kernel_guard: boot guard %d, own guard %d, boot stack %d, "
 		    "own stack %d", g, own, boot, base);
+	return (0);
 }
 
 static void *
@@ -142,7 +145,7 @@ guard_of_thread(void *arg __attribute__((unused)))
 	return ((void *)(intptr_t)sget("debug.kernel_prot"));
 }
 
-static void
+static int
 every_lwp_guarded(void)
 {
 	pthread_t t[NTHREADS];
@@ -152,7 +155,7 @@ every_lwp_guarded(void)
 	    sset("debug.kernel_prot", KPROT_KSTACK_GUARD) != 0) {
 		ok(1, "each of %d threads' kernel stacks has its guard"
 		    " # SKIP no kernel-stack region or no view of its rights", NTHREADS);
-		return;
+		return (0);
 	}
 	for (int i = 0; i < NTHREADS; i++)
 		if (pthread_create(&t[i], NULL, guard_of_thread, NULL) == 0)
@@ -166,6 +169,7 @@ every_lwp_guarded(void)
 	ok(created == NTHREADS && bad == 0,
 	    "each of %d threads' kernel stacks has its guard (%d created, %d mapped)",
 	    NTHREADS, created, bad);
+	return (0);
 }
 
 static int
@@ -182,7 +186,7 @@ nonroot_knobs(void)
 	return (0);
 }
 
-static void
+static int
 knob_errors(void)
 {
 	int status = run_child(nonroot_knobs);
@@ -199,6 +203,7 @@ knob_errors(void)
 	    "the panicking knobs take only 1 (EINVAL otherwise)");
 	ok(sset("vm.kstack.inuse", 0) == -1 && errno == EPERM,
 	    "vm.kstack.inuse is read-only");
+	return (0);
 }
 
 /* vm.kstack.inuse once it holds still (stacks of exited lwps go a little later). */
@@ -253,7 +258,7 @@ thread_rounds(void)
 	return (bad == 0 && peak >= NTHREADS ? 0 : 1 + bad);
 }
 
-static void
+static int
 stacks_come_back(void)
 {
 	int inuse0, pages0, nprocs0, slots = sget("vm.kstack.slots");
@@ -285,16 +290,20 @@ stacks_come_back(void)
 	ok(settled_unleaked() == pages0, "every stack page comes back (%d, was %d)",
 	    settled_unleaked(), pages0);
 	ok(sget("kern.nprocs") == nprocs0, "every process slot comes back");
+	return (0);
 }
 
+static const struct tap_case cases[] = {
+	TAP_CASE(section_rights, "section rights"),
+	TAP_CASE(guard_unmapped, "guard unmapped"),
+	TAP_CASE(boot_stack_guarded, "The boot stack (lwp0's, in the image's bss, outside the kernel-stack region) has a guard page too: unmapped, and one the fault path takes ..."),
+	TAP_CASE(every_lwp_guarded, "every lwp guarded"),
+	TAP_CASE(knob_errors, "knob errors"),
+	TAP_CASE(stacks_come_back, "stacks come back"),
+};
+
 int
-main(void)
+main(int argc, char **argv)
 {
-	section_rights();
-	guard_unmapped();
-	boot_stack_guarded();
-	every_lwp_guarded();
-	knob_errors();
-	stacks_come_back();
-	return (done());
+	return (RUN_CASES(cases, argc, argv));
 }

@@ -25,7 +25,7 @@ from typing import Optional, TextIO
 
 from . import bench as benchmod
 from . import console
-from .common import (ALL_ARCHES, ARCHES, EXIT_FAIL, ICOUNT, NO_ASLR, NO_ASLR_NOTE, REPO, TIMEOUT_S, TOOLS,
+from .common import (ARCHES, EXIT_FAIL, ICOUNT, NO_ASLR, NO_ASLR_NOTE, REPO, TIMEOUT_S, TOOLS,
                      UserError, arch_module, kernel_path, rel)
 
 BASELINE = TOOLS / "bench_baseline.json"
@@ -269,7 +269,7 @@ def update(path, runs: list[Run]) -> list[str]:
 def cmd_check(a, path) -> int:
     """`forkrt bench --check [FILE] [--update-baseline]` for the chosen arches
     (the kernels already built)."""
-    arches = list(ALL_ARCHES) if a.arch == "all" else [a.arch]
+    arches = list(ARCHES) if a.arch == "all" else [a.arch]
     print(NO_ASLR_NOTE, flush=True)
     if a.update_baseline:
         runs = []

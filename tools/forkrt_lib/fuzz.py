@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from . import console, runloop, setup
-from .common import ALL_ARCHES, ARCHES, EXIT_FAIL, TIMEOUT_S, UserError
+from .common import ARCHES, EXIT_FAIL, TIMEOUT_S, UserError
 
 SEED_RE = re.compile(r"^# seed (\d+)")
 CALLS_RE = re.compile(r"^# (\d+) calls in (\d+) ms")
@@ -49,7 +49,7 @@ def cmd_fuzz(a, rest=None) -> int:
     guest_time = max(10, int(timeout) - 30)
     cmdline = (f"fuzz --iterations {a.iterations} --seed {seed} --procs {a.procs} "
                f"--time {guest_time}")
-    arches = list(ALL_ARCHES) if a.arch == "all" else [a.arch]
+    arches = list(ARCHES) if a.arch == "all" else [a.arch]
     setup.ensure()
     seen = {arch: {"seed": None, "calls": None, "ms": None, "ok": 0, "notok": []}
             for arch in arches}

@@ -48,7 +48,7 @@ from typing import Iterable, Optional
 
 from . import apt
 from . import console
-from .common import (ALL_ARCHES, ARCHES, BENCH_OPTIONS, EXIT_FAIL, EXIT_NOSTART, GUEST_MEM_MIB,
+from .common import (ARCHES, BENCH_OPTIONS, EXIT_FAIL, EXIT_NOSTART, GUEST_MEM_MIB,
                      PROFILE_TIMEOUT_S, UserError, kernel_path, rel)
 
 USER = "[user]"
@@ -361,7 +361,7 @@ def side_by_side(profiles: list[ArchProfile], top: int) -> str:
 
 
 def cmd_profile(a, build) -> int:
-    arches = list(ALL_ARCHES) if a.arch == "all" else [a.arch]
+    arches = list(ARCHES) if a.arch == "all" else [a.arch]
     if a.case not in CASES:
         raise UserError(f"unknown case '{a.case}'; choose one of: {', '.join(CASES)}")
     size = a.size if a.size is not None else DEFAULT_SIZE.get(a.case, 0)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import benchcheck
+from .common import EXIT_USAGE, UserError
 from .console import tap_result
 
 LOGBASE = "forkrt-test"
@@ -151,6 +152,49 @@ def show(target: str, tests: list[TestCount], out=sys.stdout) -> None:
         if t.note:
             out.write(f"[{target}] {t.name}: # {t.note}\n")
     out.flush()
+
+
+def guest_tests(d: Path) -> list[dict]:
+    """meson's list of the tests in build dir d (meson-info/intro-tests.json)."""
+    try:
+        return json.loads((d / "meson-info" / "intro-tests.json").read_text())
+    except (OSError, ValueError):
+        return []
+
+
+def run_one_suite(target: str, d: Path, suite: str, cases: list[str], smp: int,
+                  out=sys.stdout) -> TestCount:
+    """Boot one guest suite, SUITE@smpN as meson would, with `cases` after its name
+    on the kernel command line: init passes them on as argv, and the suite runs those
+    cases only (tests/guest/tap.h); a case it does not have is a failure."""
+    name = f"{suite}@smp{smp}"
+    tests = guest_tests(d)
+    t = next((t for t in tests if t.get("name") == name), None)
+    if t is None:
+        suites = sorted({x["name"].split("@")[0] for x in tests if "@smp" in x.get("name", "")})
+        raise UserError(f"no guest suite {suite!r} on {target}; the suites: {', '.join(suites)}",
+                        EXIT_USAGE)
+    cmd = list(t["cmd"]) + cases
+    what = f"{suite} {' '.join(cases)}" if cases else f"{suite} (every case)"
+    out.write(f"[{target}] + {name}: {what}\n")
+    out.flush()
+    proc = subprocess.Popen(cmd, cwd=t.get("workdir") or d, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, errors="replace",
+                            env={**os.environ, **(t.get("env") or {})})
+    try:
+        stdout, stderr = proc.communicate(timeout=(t.get("timeout") or 300) + 30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        stdout, stderr = proc.communicate()
+    # the suite's own comments (which case ran; a bad case's list) are worth seeing
+    listing = False
+    for line in stdout.splitlines():
+        listing = line.startswith("# its cases") or (listing and line.startswith("#   "))
+        if listing or line.startswith(("# running ", "Bail out!")):
+            out.write(f"[{target}] {name}: {line}\n")
+    out.flush()
+    return count_test({"name": name, "result": "OK" if proc.returncode == 0 else "FAIL",
+                       "stdout": stdout, "stderr": stderr})
 
 
 BENCH_CHECK = "forkrt:bench / check@smp1"
