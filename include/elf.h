@@ -13,6 +13,7 @@
 /* e_machine values of the platforms (hal_elf_machine), as the ELF psABIs name them. */
 #define EM_X86_64	62
 #define EM_RISCV	243
+#define EM_AARCH64	183
 
 struct elf_seg {
 	vaddr_t		vaddr;

@@ -88,6 +88,29 @@ __asm__(
 "	movl	$1, %eax\n"
 "	ret\n");
 #define UC_PC(uc)	((uc)->uc_mcontext.mc_rip)
+#elif defined(__aarch64__)
+__asm__(
+"	.text\n"
+"	.globl	pmap_probe_read, pmap_probe_read_insn, pmap_probe_read_fault\n"
+"	.globl	pmap_probe_write, pmap_probe_write_insn, pmap_probe_write_fault\n"
+"pmap_probe_read:\n"
+"pmap_probe_read_insn:\n"
+"	ldr	x2, [x0]\n"
+"	str	x2, [x1]\n"
+"	mov	w0, #0\n"
+"	ret\n"
+"pmap_probe_read_fault:\n"
+"	mov	w0, #1\n"
+"	ret\n"
+"pmap_probe_write:\n"
+"pmap_probe_write_insn:\n"
+"	str	x1, [x0]\n"
+"	mov	w0, #0\n"
+"	ret\n"
+"pmap_probe_write_fault:\n"
+"	mov	w0, #1\n"
+"	ret\n");
+#define UC_PC(uc)	(*(int64_t *)&(uc)->uc_mcontext.mc_gpregs.gp_elr)
 #endif
 
 static void

@@ -528,6 +528,23 @@ raw_pdrfork_spawn_exit42(int *fdp)
 	    : "D"(fdp), "S"(0L), "d"((long)RFSPAWN), [sysexit] "i"(SYS_exit)
 	    : "rcx", "r11", "memory");
 	return (rax);
+#elif defined(__aarch64__)
+	register long x0 __asm__("x0") = (long)fdp;
+	register long x1 __asm__("x1") = 0;
+	register long x2 __asm__("x2") = (long)RFSPAWN;
+	register long x8 __asm__("x8") = SYS_pdrfork;
+
+	__asm__ volatile(
+	    "svc #0\n"
+	    "cbnz x0, 1f\n"
+	    "mov x8, %[sysexit]\n"
+	    "mov x0, #42\n"
+	    "svc #0\n"
+	    "1:\n"
+	    : "+r"(x0), "+r"(x8)
+	    : "r"(x1), "r"(x2), [sysexit] "i"(SYS_exit)
+	    : "memory");
+	return (x0);
 #endif
 }
 

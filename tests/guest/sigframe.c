@@ -72,7 +72,11 @@ fail(const char *fmt, ...)
 /* ---- the registers, per architecture ----------------------------------- */
 
 #define NGPR		32
+#if defined(__aarch64__)
+#define FP_SIZE		528	/* q0-q31, then FPCR and FPSR (32 bits each) */
+#else
 #define FP_SIZE		512
+#endif
 
 /*
  * Shared with the assembly below (offsets asserted): in[] is loaded
@@ -102,7 +106,7 @@ _Static_assert(offsetof(struct regtest, sp_out) == 520, "RT_SP_OUT");
 _Static_assert(offsetof(struct regtest, flags_out) == 528, "RT_FLAGS");
 _Static_assert(offsetof(struct regtest, redzone) == 544, "RT_REDZONE");
 _Static_assert(offsetof(struct regtest, fpin) == 672, "RT_FPIN");
-_Static_assert(offsetof(struct regtest, fpout) == 1184, "RT_FPOUT");
+_Static_assert(offsetof(struct regtest, fpout) == 672 + FP_SIZE, "RT_FPOUT");
 
 struct regtest rt __attribute__((aligned(16)));
 volatile int loop_flag;
@@ -618,8 +622,234 @@ clobber(void)
 	      "fa3", "fa4", "fa5", "fa6", "fa7", "memory");
 }
 
+#elif defined(__aarch64__)
+
+#define RED_ZONE	0
+#define RET_SLOT	0	/* x30 holds the return address */
+#define KERNEL_PC	0xffffffff80200000ul
+#define REG_SP		31	/* not a GPR number: sp has no x name */
+#define REG_X0		0
+#define REG_X1		1
+#define REG_X8		8
+#define REG_LOOP	9	/* the loop's own register */
+#define REG_FAULT	16	/* the faulting load's base, 0 */
+
+/*
+ * REGTEST name, mode: void name(struct regtest *rt).  Loads q0-q31, FPCR
+ * and FPSR, and x0-x30 from rt->in, runs the trigger at name_insn, and
+ * from name_resume stores x0-x30, sp, q0-q31, FPCR and FPSR.  The stack
+ * holds rt at [sp], a scratch word at [sp, 8] and x18-x30 above.
+ */
+__asm__(
+".macro	REGTEST name, mode\n"
+"	.text\n"
+"	.balign	4\n"
+"	.globl	\\name\n"
+"	.type	\\name, %function\n"
+"\\name:\n"
+"	sub	sp, sp, #128\n"
+"	str	x0, [sp]\n"
+"	stp	x18, x19, [sp, #16]\n"
+"	stp	x20, x21, [sp, #32]\n"
+"	stp	x22, x23, [sp, #48]\n"
+"	stp	x24, x25, [sp, #64]\n"
+"	stp	x26, x27, [sp, #80]\n"
+"	stp	x28, x29, [sp, #96]\n"
+"	str	x30, [sp, #112]\n"
+"	add	x1, x0, #672\n"
+"	.irp	n, 0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30\n"
+"	ldr	q\\n, [x1, #(\\n * 16)]\n"
+"	.endr\n"
+"	.irp	n, 1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31\n"
+"	ldr	q\\n, [x1, #(\\n * 16)]\n"
+"	.endr\n"
+"	ldr	w2, [x1, #512]\n"
+"	msr	fpcr, x2\n"
+"	ldr	w2, [x1, #516]\n"
+"	msr	fpsr, x2\n"
+"	mov	x2, sp\n"
+"	str	x2, [x0, #512]\n"
+"	.irp	n, 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30\n"
+"	ldr	x\\n, [x0, #(\\n * 8)]\n"
+"	.endr\n"
+"	ldr	x0, [x0]\n"
+"	.globl	\\name\\()_insn\n"
+"\\name\\()_insn:\n"
+"	.if	\\mode == 0\n"
+"	ldr	x16, [x16]\n"
+"	.elseif	\\mode == 1\n"
+"	svc	#0\n"
+"	.else\n"
+"	adrp	x9, loop_flag\n"
+"	ldr	w9, [x9, :lo12:loop_flag]\n"
+"	cbz	w9, \\name\\()_insn\n"
+"	.endif\n"
+"	.globl	\\name\\()_resume\n"
+"\\name\\()_resume:\n"
+"	str	x9, [sp, #8]\n"
+"	ldr	x9, [sp]\n"
+"	.irp	n, 0,1,2,3,4,5,6,7,8,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30\n"
+"	str	x\\n, [x9, #(256 + \\n * 8)]\n"
+"	.endr\n"
+"	ldr	x10, [sp, #8]\n"
+"	str	x10, [x9, #(256 + 9 * 8)]\n"
+"	mov	x10, sp\n"
+"	str	x10, [x9, #520]\n"
+"	add	x10, x9, #(672 + 528)\n"
+"	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+"	str	q\\n, [x10, #(\\n * 16)]\n"
+"	.endr\n"
+"	mrs	x11, fpcr\n"
+"	str	w11, [x10, #512]\n"
+"	mrs	x11, fpsr\n"
+"	str	w11, [x10, #516]\n"
+"	ldp	x18, x19, [sp, #16]\n"
+"	ldp	x20, x21, [sp, #32]\n"
+"	ldp	x22, x23, [sp, #48]\n"
+"	ldp	x24, x25, [sp, #64]\n"
+"	ldp	x26, x27, [sp, #80]\n"
+"	ldp	x28, x29, [sp, #96]\n"
+"	ldr	x30, [sp, #112]\n"
+"	add	sp, sp, #128\n"
+"	ret\n"
+".endm\n"
+"	REGTEST	regs_fault, 0\n"
+"	REGTEST	regs_syscall, 1\n"
+"	REGTEST	regs_loop, 2\n"
+/* sig_entry: record the entry state, then the C handler (x9-x11 are free). */
+"	.text\n"
+"	.balign	4\n"
+"	.globl	sig_entry\n"
+"sig_entry:\n"
+"	adrp	x9, entry_rec\n"
+"	add	x9, x9, :lo12:entry_rec\n"
+"	mov	x10, sp\n"
+"	stp	x10, x30, [x9]\n"
+"	mrs	x10, fpcr\n"
+"	mrs	x11, fpsr\n"
+"	orr	x10, x10, x11, lsl #32\n"
+"	str	x10, [x9, #16]\n"
+"	add	x10, x9, #32\n"
+"	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+"	str	q\\n, [x10, #(\\n * 16)]\n"
+"	.endr\n"
+"	adrp	x9, sig_target\n"
+"	ldr	x9, [x9, :lo12:sig_target]\n"
+"	br	x9\n"
+);
+
+static bool
+gpr_tested(int i, int mode)
+{
+	if (i == REG_SP)
+		return (false);
+	return (mode != MODE_LOOP || i != REG_LOOP);
+}
+
+static bool
+gpr_patterned(int i, int mode)
+{
+	if (mode == MODE_SYSCALL && i == REG_X0)
+		return (false);
+	return (gpr_tested(i, mode));
+}
+
+static int64_t *
+mc_gpr(mcontext_t *mc, int i)
+{
+	if (i == 30)
+		return ((int64_t *)&mc->mc_gpregs.gp_lr);
+	return ((int64_t *)&mc->mc_gpregs.gp_x[i]);
+}
+
+static int64_t *mc_pc(mcontext_t *mc) { return ((int64_t *)&mc->mc_gpregs.gp_elr); }
+static int64_t *mc_sp(mcontext_t *mc) { return ((int64_t *)&mc->mc_gpregs.gp_sp); }
+
+static void
+syscall_regs(struct regtest *r, long num, long a0, long a1)
+{
+	r->in[REG_X8] = num;
+	r->in[REG_X0] = a0;
+	r->in[REG_X1] = a1;
+}
+
+/* q0-q31 as raw bytes; FPCR round toward zero, FPSR every cumulative flag. */
+static void
+fp_fill(uint8_t *fp)
+{
+	uint64_t *f = (uint64_t *)fp;
+
+	memset(fp, 0, FP_SIZE);
+	for (int i = 0; i < 64; i++)
+		f[i] = 0x7ff8123400000000ul + (uint64_t)i * 0x0101010101ul;
+	((uint32_t *)fp)[128] = 0x00c00000;
+	((uint32_t *)fp)[129] = 0x9f;
+}
+
+static bool
+fp_equal(const uint8_t *a, const uint8_t *b)
+{
+	return (memcmp(a, b, 520) == 0);
+}
+
+static void
+mc_fp_get(mcontext_t *mc, uint8_t *fp)
+{
+	memset(fp, 0, FP_SIZE);
+	memcpy(fp, mc->mc_fpregs.fp_q, 512);
+	((uint32_t *)fp)[128] = mc->mc_fpregs.fp_cr;
+	((uint32_t *)fp)[129] = mc->mc_fpregs.fp_sr;
+}
+
+/* Change what sigreturn must load: every q register, FPCR (round up) and FPSR (IXC). */
+static void
+mc_fp_change(mcontext_t *mc)
+{
+	for (int i = 0; i < 32; i++)
+		mc->mc_fpregs.fp_q[i] ^= ((__uint128_t)0xa5a5a5a5a5a5a5a5ul << 64) | 0x5a5a5a5a5a5a5a5aul;
+	mc->mc_fpregs.fp_cr = 0x00400000;
+	mc->mc_fpregs.fp_sr = 0x10;
+}
+
+/* The handler's entry: sp aligned, FPCR and FPSR 0, q0-q31 zero. */
+static void
+check_entry_fp(void)
+{
+	static const uint8_t zero[512];
+
+	check(entry_rec.sp % 16 == 0, "handler entry sp %#lx not 16-byte aligned",
+	    (unsigned long)entry_rec.sp);
+	check(entry_rec.flags == 0 && memcmp(entry_rec.fp, zero, 512) == 0,
+	    "handler entered with FPCR|FPSR<<32 %#lx or non-zero q registers",
+	    (unsigned long)entry_rec.flags);
+}
+
+/* Everything a handler may clobber: the caller-saved GPRs, every v register, FPCR, FPSR. */
+static void
+clobber(void)
+{
+	__asm__ volatile(
+	    "mov x9, #-1\n\t"
+	    ".irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n\t"
+	    "dup v\\n\\().2d, x9\n\t"
+	    ".endr\n\t"
+	    ".irp n, 0,1,2,3,4,5,6,7,8,10,11,12,13,14,15,16,17\n\t"
+	    "mov x\\n, #-1\n\t"
+	    ".endr\n\t"
+	    "mov x9, #0x800000\n\t"
+	    "msr fpcr, x9\n\t"
+	    "mov x9, #0x9f\n\t"
+	    "msr fpsr, x9"
+	    : : : "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+	      "x11", "x12", "x13", "x14", "x15", "x16", "x17",
+	      "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10",
+	      "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20",
+	      "v21", "v22", "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30",
+	      "v31", "memory");
+}
+
 #else
-#error "sigframe: x86_64 or riscv64"
+#error "sigframe: x86_64, riscv64 or aarch64"
 #endif
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -738,6 +968,9 @@ regs_prepare(int mode, uint64_t k)
 		rt.in[i] = pattern(i);
 #if defined(__riscv)
 	__asm__ volatile("mv %0, tp" : "=r"(rt.in[REG_TP]));
+#elif defined(__aarch64__)
+	if (mode == MODE_FAULT)
+		rt.in[REG_FAULT] = 0;
 #endif
 	if (mode == MODE_SYSCALL)
 		syscall_regs(&rt, SYS_kill, getpid(), SIGUSR1);
@@ -948,6 +1181,8 @@ enum {
 #if defined(__x86_64__)
 	BAD_PC_NONCANON, BAD_PC_NONCANON_HIGH, BAD_SP_NONCANON, BAD_MXCSR,
 	BAD_LEN,
+#elif defined(__aarch64__)
+	BAD_PC_ODD, BAD_FPCR, BAD_FPSR,
 #else
 	BAD_PC_ODD, BAD_FCSR,
 #endif
@@ -964,6 +1199,10 @@ static const char *const bad_names[NBAD] = {
 	[BAD_SP_NONCANON] = "a non-canonical rsp",
 	[BAD_MXCSR] = "MXCSR reserved bits 16-31 set",
 	[BAD_LEN] = "mc_len 0",
+#elif defined(__aarch64__)
+	[BAD_PC_ODD] = "a pc not 4-byte aligned",
+	[BAD_FPCR] = "FPCR bit 31 set",
+	[BAD_FPSR] = "FPSR bit 20 set",
 #else
 	[BAD_PC_ODD] = "an odd pc",
 	[BAD_FCSR] = "fcsr bit 8 set",
@@ -1003,6 +1242,16 @@ h_corrupt(int sig __attribute__((unused)), siginfo_t *si __attribute__((unused))
 		break;
 	case BAD_LEN:
 		mc->mc_len = 0;
+		break;
+#elif defined(__aarch64__)
+	case BAD_PC_ODD:
+		mc->mc_gpregs.gp_elr |= 2;
+		break;
+	case BAD_FPCR:
+		mc->mc_fpregs.fp_cr = 0x80000000u;
+		break;
+	case BAD_FPSR:
+		mc->mc_fpregs.fp_sr = 0x00100000u;
 		break;
 #else
 	case BAD_PC_ODD:
@@ -1058,6 +1307,8 @@ h_privileged(int sig __attribute__((unused)), siginfo_t *si __attribute__((unuse
 	mc->mc_rflags = (int64_t)~(PSL_T | PSL_D | PSL_AC);
 	mc->mc_cs = 0x08;
 	mc->mc_ss = 0x10;
+#elif defined(__aarch64__)
+	mc->mc_gpregs.gp_spsr = 0xffffffffu;	/* EL1h, DAIF masked, every flag */
 #else
 	mc->mc_gpregs.gp_sstatus = -1;
 #endif
@@ -1078,6 +1329,11 @@ case_privileged(void)
 	check((fl & (PSL_IOPL | PSL_NT | PSL_VM | PSL_VIF | PSL_VIP | PSL_RF)) == 0 &&
 	    (fl & PSL_I) && (fl & PSL_ID), "rflags %#lx after sigreturn", (unsigned long)fl);
 	check((cs & 3) == 3 && (ss & 3) == 3, "cs %#x ss %#x after sigreturn", cs, ss);
+#elif defined(__aarch64__)
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, CurrentEL" : "=r"(v));
+	fail("read CurrentEL (%#lx) after sigreturn: not at EL0", (unsigned long)v);
 #else
 	uint64_t v;
 
@@ -1096,6 +1352,13 @@ kill_self_on_stack(uint64_t sp)
 #if defined(__x86_64__)
 	__asm__ volatile("movq %0, %%rsp\n\tsyscall\n\tud2"
 	    : : "r"(sp), "a"((long)SYS_kill), "D"(pid), "S"((long)SIGUSR1) : "memory");
+#elif defined(__aarch64__)
+	register long x0 __asm__("x0") = pid;
+	register long x1 __asm__("x1") = SIGUSR1;
+	register long x8 __asm__("x8") = SYS_kill;
+
+	__asm__ volatile("mov sp, %0\n\tsvc #0\n\tudf #0"
+	    : : "r"(sp), "r"(x0), "r"(x1), "r"(x8) : "memory");
 #else
 	register long a0 __asm__("a0") = pid;
 	register long a1 __asm__("a1") = SIGUSR1;
@@ -1304,12 +1567,28 @@ bad_pc_odd(void)
 	return (frame_child(case_corrupt, SIGILL));
 }
 
+#if defined(__aarch64__)
+static int
+bad_fpcr(void)
+{
+	bad_kind = BAD_FPCR;
+	return (frame_child(case_corrupt, SIGILL));
+}
+
+static int
+bad_fpsr(void)
+{
+	bad_kind = BAD_FPSR;
+	return (frame_child(case_corrupt, SIGILL));
+}
+#else
 static int
 bad_fcsr(void)
 {
 	bad_kind = BAD_FCSR;
 	return (frame_child(case_corrupt, SIGILL));
 }
+#endif
 
 #endif
 static int
@@ -1379,6 +1658,10 @@ static const struct tap_case cases[] = {
 	TAP_CASE(bad_sp_noncanon, "sigreturn with a non-canonical rsp kills the process with SIGILL"),
 	TAP_CASE(bad_mxcsr, "sigreturn with MXCSR reserved bits 16-31 set kills the process with SIGILL"),
 	TAP_CASE(bad_len, "sigreturn with mc_len 0 kills the process with SIGILL"),
+#elif defined(__aarch64__)
+	TAP_CASE(bad_pc_odd, "sigreturn with a pc not 4-byte aligned kills the process with SIGILL"),
+	TAP_CASE(bad_fpcr, "sigreturn with FPCR bit 31 set kills the process with SIGILL"),
+	TAP_CASE(bad_fpsr, "sigreturn with FPSR bit 20 set kills the process with SIGILL"),
 #else
 	TAP_CASE(bad_pc_odd, "sigreturn with an odd pc kills the process with SIGILL"),
 	TAP_CASE(bad_fcsr, "sigreturn with fcsr bit 8 set kills the process with SIGILL"),
@@ -1386,6 +1669,8 @@ static const struct tap_case cases[] = {
 	TAP_CASE(corrupt_sigill_caught, "a corrupted ucontext kills with SIGILL even when SIGILL is caught"),
 #if defined(__x86_64__)
 	TAP_CASE(privileged, "sigreturn ignores privileged rflags bits and kernel cs/ss: ring 3, IF on, IOPL 0"),
+#elif defined(__aarch64__)
+	TAP_CASE(privileged, "sigreturn takes only the flags of gp_spsr: the process stays at EL0 (mrs CurrentEL traps)"),
 #else
 	TAP_CASE(privileged, "sigreturn ignores gp_sstatus: the process stays in U-mode (csrr sstatus traps)"),
 #endif

@@ -290,6 +290,8 @@ breakpoint_insn(void)
 {
 #if defined(__riscv)
 	__asm__ volatile(".globl trap_insn\ntrap_insn: ebreak");
+#elif defined(__aarch64__)
+	__asm__ volatile(".globl trap_insn\ntrap_insn: brk #0");
 #else
 	__asm__ volatile(".globl trap_insn\ntrap_insn: int3");
 #endif
@@ -300,6 +302,8 @@ illegal_insn(void)
 {
 #if defined(__riscv)
 	__asm__ volatile(".globl ill_insn\nill_insn: .word 0");
+#elif defined(__aarch64__)
+	__asm__ volatile(".globl ill_insn\nill_insn: udf #0");
 #else
 	__asm__ volatile(".globl ill_insn\nill_insn: ud2");
 #endif
@@ -360,7 +364,7 @@ on_fpe_exit(int sig, siginfo_t *si, void *uc __unused)
 	_exit(sig == SIGFPE && si->si_code == FPE_INTDIV ? 46 : 1);
 }
 
-/* x86_64 traps (#DE); RISC-V defines the quotient as all ones instead. */
+/* x86_64 traps (#DE); RISC-V defines the quotient as all ones instead, AArch64 as 0. */
 static int
 divide_by_zero(void)
 {
@@ -373,6 +377,8 @@ divide_by_zero(void)
 	q = seven / zero;
 #if defined(__riscv)
 	_exit(q == -1 ? 46 : 1);
+#elif defined(__aarch64__)
+	_exit(q == 0 ? 46 : 1);
 #endif
 	return (q == 0 ? 2 : 3);
 }

@@ -191,6 +191,8 @@ illegal_instruction(void)
 	__asm__ volatile(".word 0");
 #elif defined(__x86_64__)
 	__asm__ volatile("ud2");
+#elif defined(__aarch64__)
+	__asm__ volatile("udf #0");
 #endif
 }
 

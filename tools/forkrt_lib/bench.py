@@ -181,7 +181,7 @@ PER_PAGE_CASES = ("fork_exit_wait", "fork_touch_one_page", "fork_parent_touch_on
 _COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896",
            "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5"]
-_DASHES = {"riscv64": "", "x86_64": "7,3", "x86_64-linux": "2,3"}
+_DASHES = {"riscv64": "", "x86_64": "7,3", "aarch64": "3,3", "x86_64-linux": "2,3"}
 _OTHER_DASHES = ["9,3,2,3", "4,4"]
 
 

@@ -8,7 +8,7 @@ from typing import Optional
 
 from .common import BUILD, EXIT_FAIL, EXIT_USAGE, REPO, UserError, rel
 
-TARGETS = ("host", "riscv64", "x86_64")
+TARGETS = ("host", "riscv64", "x86_64", "aarch64")
 
 
 def build_dir(target: str) -> Path:

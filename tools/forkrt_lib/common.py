@@ -9,7 +9,9 @@ from pathlib import Path
 TOOLS = Path(__file__).resolve().parent.parent
 REPO = TOOLS.parent
 BUILD = REPO / "build"
-ARCHES = ("riscv64", "x86_64")
+# Every arch the tools build and boot: --arch NAME, and all of them for
+# --arch all (the default).
+ARCHES = ("riscv64", "x86_64", "aarch64")
 
 # ---------------------------------------------------------------- defaults
 # Every default the commands share, defined here and nowhere else.

@@ -20,7 +20,7 @@ DEFAULT_SEED = 0x5eed2024
 
 def add_arguments(p) -> None:
     """The options of `forkrt fuzz` (for tools/forkrt's subparser)."""
-    p.add_argument("--arch", choices=("riscv64", "x86_64", "all"), default="all")
+    p.add_argument("--arch", choices=(*ARCHES, "all"), default="all")
     p.add_argument("--iterations", type=int, default=20000, metavar="N",
                    help="system calls in all, per arch (default 20000)")
     p.add_argument("--seed", type=int, default=None, metavar="S",

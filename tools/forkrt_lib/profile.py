@@ -157,12 +157,15 @@ class Counts:
         return sum(self.by_label.values())
 
 
-def _privilege(arch: str, in_priv: Optional[int], flags: int) -> str:
+def _privilege(arch: str, in_priv: Optional[int], flags: int, pc: int = 0) -> str:
     """'user', 'firmware' or 'kernel' for a TB.  riscv64's in_asm says the
     privilege (0 U, 1 S, 3 M); x86_64's TB flags are QEMU's hflags, whose
-    low two bits are the CPL."""
+    low two bits are the CPL; aarch64 has no firmware and its kernel runs
+    in the upper half (TTBR1), so the TB's address says it."""
     if arch == "riscv64":
         return {0: "user", 3: "firmware"}.get(in_priv, "kernel")
+    if arch == "aarch64":
+        return "kernel" if pc >= 1 << 63 else "user"
     return "user" if flags & 3 == 3 else "kernel"
 
 
@@ -197,7 +200,7 @@ def parse_log(lines: Iterable[str], arch: str, symbols: Symbols) -> Counts:
             tb = tbs.get(ptr)
             if pending and _hex(fields[1], line) == pending[0]:
                 # this TB's translation was just logged: learn what it holds
-                priv = _privilege(arch, in_priv, _hex(fields[2], line))
+                priv = _privilege(arch, in_priv, _hex(fields[2], line), pending[0])
                 runs: list = []
                 for pc in pending:
                     label = (USER if priv == "user" else FIRMWARE if priv == "firmware"

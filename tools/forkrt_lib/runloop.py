@@ -17,11 +17,11 @@ _kvm_verdict: dict = {}
 
 
 def check_accel(arches: list, accel: str) -> None:
-    """--accel kvm for riscv64 alone is a mistake (riscv64 runs under TCG
-    only, qemu_riscv64.py); with both arches riscv64 falls back to TCG."""
+    """--accel kvm without x86_64 is a mistake (riscv64 and aarch64 run
+    under TCG only, qemu_<arch>.py); with x86_64 the others fall back to TCG."""
     if accel == "kvm" and "x86_64" not in arches:
-        raise UserError("--accel kvm: riscv64 runs under TCG only (KVM runs a guest of "
-                        "the host's own architecture); drop --accel kvm", EXIT_USAGE)
+        raise UserError(f"--accel kvm: {', '.join(arches)} runs under TCG only (KVM runs a "
+                        "guest of the host's own architecture); drop --accel kvm", EXIT_USAGE)
 
 
 def usable_accel(arch: str, accel: str, kernel: Optional[str] = None) -> str:

@@ -13,6 +13,7 @@ from .common import ARCHES, EXIT_SETUP, OPENSBI_FIRMWARE, UserError, arch_module
 REQUIREMENTS = [
     ("qemu-system-riscv64", "bin", "qemu-system-misc"),
     ("qemu-system-x86_64", "bin", "qemu-system-x86"),
+    ("qemu-system-aarch64", "bin", "qemu-system-arm"),
     (OPENSBI_FIRMWARE, "file", "opensbi"),
     ("meson", "bin", "meson"),
     ("ninja", "bin", "ninja-build"),

@@ -127,6 +127,20 @@ thr_exit_final(volatile int *exited)
 	    "1: jmp 1b"
 	    : : "D"(exited), "i"(SYS_umtx_wakeup), "i"(SYS_lwp_exit)
 	    : "rax", "rsi", "rcx", "r11", "memory");
+#elif defined(__aarch64__)
+	register long x0 __asm__("x0") = (long)exited;
+
+	__asm__ volatile(
+	    "mov w9, #1\n\t"
+	    "stlr w9, [x0]\n\t"
+	    "mov x1, #0\n\t"
+	    "mov x8, %1\n\t"
+	    "svc #0\n\t"
+	    "mov x8, %2\n\t"
+	    "svc #0\n\t"
+	    "1: b 1b"
+	    : : "r"(x0), "i"(SYS_umtx_wakeup), "i"(SYS_lwp_exit)
+	    : "x1", "x8", "x9", "memory");
 #endif
 	__builtin_unreachable();
 }

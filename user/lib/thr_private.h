@@ -66,6 +66,8 @@ thr_tp(void)
 	__asm__("mv %0, tp" : "=r"(t));
 #elif defined(__x86_64__)
 	__asm__("movq %%fs:0, %0" : "=r"(t));
+#elif defined(__aarch64__)
+	__asm__("mrs %0, tpidr_el0" : "=r"(t));
 #else
 #error "no thread pointer for this architecture"
 #endif

@@ -52,6 +52,8 @@ cpu_relax(void)
 {
 #if defined(__x86_64__)
 	__asm__ volatile("pause");
+#elif defined(__aarch64__)
+	__asm__ volatile("yield" ::: "memory");
 #else
 	__asm__ volatile("" ::: "memory");
 #endif

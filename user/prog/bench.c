@@ -43,6 +43,8 @@
 #define ARCH	"riscv64"
 #elif defined(__x86_64__)
 #define ARCH	"x86_64"
+#elif defined(__aarch64__)
+#define ARCH	"aarch64"
 #else
 #define ARCH	"unknown"
 #endif

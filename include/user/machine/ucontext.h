@@ -135,8 +135,51 @@ typedef struct __mcontext {
 	uint64_t	mc_spare[8];
 } mcontext_t;
 
+#elif defined(__aarch64__)
+
+/*
+ * aarch64 (FreeBSD's arm64 mcontext_t, 880 bytes).
+ *
+ * mc_gpregs: x0-x29 in gp_x[], x30 in gp_lr, the stack pointer, and
+ * gp_elr, the pc the interrupted code resumes at.  sigreturn loads them
+ * all, wants gp_elr below the top of user space and 4-byte aligned, and
+ * takes only the condition flags (NZCV, bits 31:28) from gp_spsr: user
+ * mode never sets its own exception level or interrupt masks.
+ *
+ * mc_fpregs: q0-q31 in fp_q[], FPSR in fp_sr, FPCR in fp_cr; sigreturn
+ * fails with EINVAL if either has a bit set that user mode could not
+ * have set.  mc_flags has _MC_FP_VALID: sigreturn always loads
+ * mc_fpregs.  The thread pointer (TPIDR_EL0) is the lwp's and is not in
+ * the context.
+ */
+struct gpregs {
+	uint64_t	gp_x[30];	/* byte 0 */
+	uint64_t	gp_lr;		/* 240 */
+	uint64_t	gp_sp;		/* 248 */
+	uint64_t	gp_elr;		/* 256: the pc */
+	uint32_t	gp_spsr;	/* 264 */
+	int		gp_pad;
+};
+
+struct fpregs {
+	__uint128_t	fp_q[32];	/* 272 */
+	uint32_t	fp_sr;		/* 784: FPSR */
+	uint32_t	fp_cr;		/* 788: FPCR */
+	int		fp_flags;
+	int		fp_pad;
+};
+
+typedef struct __mcontext {
+	struct gpregs	mc_gpregs;
+	struct fpregs	mc_fpregs;
+	int		mc_flags;
+#define _MC_FP_VALID	0x1		/* mc_fpregs holds the FP state */
+	int		mc_pad;
+	uint64_t	mc_spare[8];
+} mcontext_t;
+
 #else
-#error "forkrt has mcontext_t for x86_64 and riscv64 only"
+#error "forkrt has mcontext_t for x86_64, riscv64 and aarch64 only"
 #endif
 
 #endif /* !_MACHINE_UCONTEXT_H_ */
