@@ -10,6 +10,7 @@
 #include "proc.h"
 #include "trap.h"
 
+#include "fdt.h"
 #include "machdep.h"
 #include "aarch64.h"
 
@@ -24,65 +25,25 @@ uintptr_t hal_dmap_base = DMAP_BASE;
 static char cmdline[HAL_CMDLINE_MAX];
 
 /*
- * Register with physmem the device tree's RAM and what of it is taken:
- * its reservations, the start of RAM up to the end of the image (QEMU's
- * device tree lies below the image) and the blob itself wherever it is,
- * which stays mapped for good.  Returns where the direct map ends: the
- * last RAM byte rounded up to a gigabyte, at most DMAP_MAX_GIGS.
+ * What of RAM physmem must not hand out beyond the device tree's own
+ * holes: the start of RAM up to the end of the image (QEMU's device tree
+ * lies below the image).  The direct map is built in gigabytes, at most
+ * DMAP_MAX_GIGS of them.
  */
 static paddr_t
 mem_init(const struct fdt_info *fi)
 {
-	paddr_t dmap_max = (paddr_t)DMAP_MAX_GIGS * L1_SIZE;
 	paddr_t kend = (paddr_t)_kernel_end - KERNEL_VA_OFFSET;
-	paddr_t ram_end = 0, dmap_end, e;
-	unsigned i;
 
-	for (i = 0; i < fi->nmem; i++)
-		ram_end = MAX(ram_end, fi->mem[i].base + fi->mem[i].len);
-	dmap_end = (ram_end + L1_SIZE - 1) & ~(L1_SIZE - 1);
-	if (dmap_end > dmap_max || dmap_end < ram_end) {
-		printf("aarch64: RAM above %lu GiB left unused\n",
-		    (unsigned long)DMAP_MAX_GIGS);
-		dmap_end = dmap_max;
-	}
-	for (i = 0; i < fi->nmem; i++) {
-		e = MIN(fi->mem[i].base + fi->mem[i].len, dmap_end);
-		if (fi->mem[i].base < e)
-			physmem_add_ram(fi->mem[i].base, e - fi->mem[i].base);
-	}
-	for (i = 0; i < fi->nresv; i++)
-		physmem_exclude(fi->resv[i].base, fi->resv[i].len);
-	physmem_exclude(RAM_BASE, kend - RAM_BASE);
-	physmem_exclude(fi->dtb_pa, fi->dtb_size);
-	return (dmap_end);
+	return (fdt_physmem(fi, RAM_BASE, kend, L1_SIZE, (paddr_t)DMAP_MAX_GIGS * L1_SIZE));
 }
 
 /*
  * Entropy: RNDR where ID_AA64ISAR0 says the CPU has it (QEMU's -cpu max
- * does), else the device tree's /chosen/rng-seed (QEMU's virt board
- * writes 32 bytes), handed out once and wiped as it goes, else nothing
- * trusted: the counter bits fill the buffer and the core mixes in jitter.
+ * does), else the device tree's /chosen/rng-seed (fdt_seed_read), else
+ * nothing trusted: the counter bits fill the buffer and the core mixes
+ * in jitter.
  */
-static uint8_t boot_seed[64];
-static size_t boot_seed_len;
-
-static void
-seed_take(const struct fdt_info *fi)
-{
-	volatile uint8_t *v = fi->rng_seed;
-	size_t i;
-
-	if (v == NULL)
-		return;
-	boot_seed_len = MIN(fi->rng_seed_len, sizeof(boot_seed));
-	for (i = 0; i < fi->rng_seed_len; i++) {
-		if (i < boot_seed_len)
-			boot_seed[i] = v[i];
-		v[i] = 0;
-	}
-}
-
 static bool
 rndr(uint64_t *v)
 {
@@ -95,8 +56,6 @@ rndr(uint64_t *v)
 size_t
 hal_entropy(void *buf, size_t len)
 {
-	static size_t taken;
-	volatile uint8_t *seed = boot_seed;
 	uint8_t *b = buf;
 	size_t n = 0, i;
 	uint64_t v;
@@ -115,10 +74,7 @@ hal_entropy(void *buf, size_t len)
 		if (n == len)
 			return (n);
 	}
-	for (i = 0; n < len && taken < boot_seed_len; i++) {
-		b[n++] = seed[taken];
-		seed[taken++] = 0;
-	}
+	n += fdt_seed_read(b + n, len - n);
 	for (i = n; i < len; i++)
 		b[i] = (uint8_t)(r_cntvct_el0() >> (8 * (i & 3)));
 	return (n);
@@ -174,7 +130,7 @@ aarch64_init(uint64_t x0)
 	psci_init(fi.psci_smc);
 	if (fi.bootargs != NULL)
 		strlcpy(cmdline, fi.bootargs, sizeof(cmdline));
-	seed_take(&fi);
+	fdt_seed_take(&fi);
 	gic_init();
 	gic_cpu_init(ci);
 	timer_init();

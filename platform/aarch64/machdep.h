@@ -178,28 +178,6 @@ void	timer_init(void);
 /* console.c */
 void	console_init(void);
 
-/* fdt.c */
-struct mem_range {
-	paddr_t		base;
-	paddr_t		len;
-};
-
-struct fdt_info {
-	const char	*bootargs;
-	unsigned	ncpus;
-	uint64_t	cpus[64];	/* MPIDR affinity of each /cpus/cpu@N */
-	unsigned	nmem;
-	struct mem_range mem[8];
-	unsigned	nresv;
-	struct mem_range resv[16];
-	uint8_t		*rng_seed;
-	size_t		rng_seed_len;
-	bool		psci_smc;	/* /psci method is "smc" */
-	paddr_t		dtb_pa;
-	size_t		dtb_size;
-};
-int	fdt_parse(paddr_t dtb_pa, struct fdt_info *info);
-
 /* pmap.c */
 void	pmap_bootstrap(paddr_t dmap_end);
 void	pmap_cpu_init(void);

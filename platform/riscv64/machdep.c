@@ -10,6 +10,7 @@
 #include "proc.h"
 #include "trap.h"
 
+#include "fdt.h"
 #include "machdep.h"
 #include "riscv.h"
 
@@ -23,91 +24,36 @@ uintptr_t hal_dmap_base = DMAP_BASE;
 static char cmdline[HAL_CMDLINE_MAX];
 
 /*
- * Register with physmem the device tree's RAM and what of it is taken:
- * the memory reservation block, /reserved-memory (OpenSBI's own region),
- * everything below the end of the kernel image in the gigapage it is
- * loaded in (the firmware, the image with its .bss and boot_stack) and
- * the device tree blob, which stays mapped for good.  Returns where the
- * direct map must end: past the highest RAM address, in whole gigapages
- * (its unit), at most DMAP_MAX_GIGS of them; RAM beyond that is left
- * out, and said so.
+ * What of RAM physmem must not hand out beyond the device tree's own
+ * holes: everything below the end of the kernel image in the gigapage it
+ * is loaded in (the firmware, the image with its .bss and boot_stack).
+ * The direct map is built in gigapages, at most DMAP_MAX_GIGS of them.
  */
 static paddr_t
 mem_init(const struct fdt_info *fi)
 {
-	paddr_t dmap_max = (paddr_t)DMAP_MAX_GIGS * SV39_GIGAPAGE;
 	paddr_t kend = (paddr_t)_kernel_end - KERNEL_VA_OFFSET;
 	paddr_t kgiga = KERNEL_PA & ~(SV39_GIGAPAGE - 1);
-	paddr_t ram_end = 0, dmap_end, e;
-	unsigned i;
 
-	for (i = 0; i < fi->nmem; i++)
-		ram_end = MAX(ram_end, fi->mem[i].base + fi->mem[i].len);
-	dmap_end = (ram_end + SV39_GIGAPAGE - 1) & ~(SV39_GIGAPAGE - 1);
-	if (dmap_end > dmap_max || dmap_end < ram_end) {
-		printf("riscv64: RAM above %lu GiB (up to %#lx) left unused\n",
-		    (unsigned long)DMAP_MAX_GIGS, (unsigned long)ram_end);
-		dmap_end = dmap_max;
-	}
-	for (i = 0; i < fi->nmem; i++) {
-		e = MIN(fi->mem[i].base + fi->mem[i].len, dmap_end);
-		if (fi->mem[i].base < e)
-			physmem_add_ram(fi->mem[i].base, e - fi->mem[i].base);
-	}
-	for (i = 0; i < fi->nresv; i++)
-		physmem_exclude(fi->resv[i].base, fi->resv[i].len);
-	physmem_exclude(kgiga, kend - kgiga);
-	physmem_exclude(fi->dtb_pa, fi->dtb_size);
-	return (dmap_end);
+	return (fdt_physmem(fi, kgiga, kend, SV39_GIGAPAGE,
+	    (paddr_t)DMAP_MAX_GIGS * SV39_GIGAPAGE));
 }
 
 /*
- * The boot loader's seed (QEMU's virt machine puts 32 random bytes in
- * /chosen/rng-seed), kept here until hal_entropy() hands it out.  The
- * device tree stays mapped and out of the page allocator for good, so its
- * copy is wiped at once, and ours as it is handed out: a seed is secret,
- * and given out once (a second caller must not count the same bytes as
- * fresh entropy).
- *
- * No seed CSR (Zkr): S-mode may read it only where M-mode set
- * mseccfg.SSEED, which the kernel cannot see; OpenSBI 1.1 (Debian's,
- * which the tools boot) never sets it, and QEMU 7.2's CPUs lack Zkr, so
- * trying it would be an illegal-instruction trap.
+ * Entropy: the device tree's seed (fdt_seed_read).  No seed CSR (Zkr):
+ * S-mode may read it only where M-mode set mseccfg.SSEED, which the
+ * kernel cannot see; OpenSBI 1.1 (Debian's, which the tools boot) never
+ * sets it, and QEMU 7.2's CPUs lack Zkr, so trying it would be an
+ * illegal-instruction trap.
  */
-static uint8_t boot_seed[64];
-static size_t boot_seed_len;
-
-static void
-seed_take(const struct fdt_info *fi)
-{
-	volatile uint8_t *v = fi->rng_seed;
-	size_t i;
-
-	if (v == NULL)
-		return;
-	boot_seed_len = MIN(fi->rng_seed_len, sizeof(boot_seed));
-	for (i = 0; i < fi->rng_seed_len; i++) {
-		if (i < boot_seed_len)
-			boot_seed[i] = v[i];
-		v[i] = 0;
-	}
-}
-
 size_t
 hal_entropy(void *buf, size_t len)
 {
-	static size_t taken;
-	volatile uint8_t *seed = boot_seed;
 	uint8_t *b = buf;
-	size_t n = MIN(len, boot_seed_len - taken), i;
+	size_t n = fdt_seed_read(buf, len), i;
 
-	for (i = 0; i < n; i++) {
-		b[i] = seed[taken + i];
-		seed[taken + i] = 0;
-	}
-	taken += n;
 	/* The rest of buf: counter bits, worth nothing, not counted. */
-	for (; i < len; i++)
+	for (i = n; i < len; i++)
 		b[i] = (uint8_t)((r_cycle() >> (8 * (i & 3))) ^ r_time());
 	return (n);
 }
@@ -147,13 +93,13 @@ riscv_init(uint64_t hartid, paddr_t dtb_pa)
 	console_init();
 	if (fdt_parse(dtb_pa, &fi) != 0)
 		panic("riscv64: no device tree at %#lx", (unsigned long)dtb_pa);
-	for (i = 0; i < fi.nharts; i++)
-		if (fi.harts[i] != hartid)
-			(void)riscv_cpu_attach(fi.harts[i]);
+	for (i = 0; i < fi.ncpus; i++)
+		if (fi.cpus[i] != hartid)
+			(void)riscv_cpu_attach(fi.cpus[i]);
 	timer_init(fi.timebase_hz);
 	if (fi.bootargs != NULL)
 		strlcpy(cmdline, fi.bootargs, sizeof(cmdline));
-	seed_take(&fi);
+	fdt_seed_take(&fi);
 	pmap_bootstrap(mem_init(&fi));
 	kmain();
 }

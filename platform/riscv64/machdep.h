@@ -209,28 +209,6 @@ void	timer_init(uint64_t timebase_hz);
 /* console.c */
 void	console_init(void);
 
-/* fdt.c: the device tree OpenSBI passed */
-struct mem_range {
-	paddr_t		base;
-	paddr_t		len;
-};
-
-struct fdt_info {
-	uint64_t	timebase_hz;
-	const char	*bootargs;	/* inside the dtb, or NULL */
-	unsigned	nharts;
-	uint64_t	harts[64];	/* usable harts (/cpus/cpu@N reg) */
-	unsigned	nmem;
-	struct mem_range mem[8];
-	unsigned	nresv;
-	struct mem_range resv[16];
-	uint8_t		*rng_seed;	/* /chosen/rng-seed inside the dtb, or NULL */
-	size_t		rng_seed_len;
-	paddr_t		dtb_pa;
-	size_t		dtb_size;
-};
-int	fdt_parse(paddr_t dtb_pa, struct fdt_info *info);
-
 /* pmap.c */
 void	pmap_bootstrap(paddr_t dmap_end);
 bool	pmap_kernel_spurious(vaddr_t va, vm_prot_t prot);

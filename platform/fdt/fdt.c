@@ -1,16 +1,19 @@
 /*
  * Just enough of a flattened device tree (devicetree specification v0.3,
- * chapter 5) reader for start-up: RAM from /memory*, holes from
- * /reserved-memory/ * and the memory reservation block, the CPUs' MPIDR
- * affinities from /cpus, the PSCI conduit from /psci, the command line
- * and the boot loader's random seed from /chosen.  The blob is read in
- * place through the direct map and must outlive the caller's use of
- * bootargs; machdep.c keeps it out of the page allocator.
+ * chapter 5) reader for start-up, shared by the platforms a boot loader
+ * hands one (riscv64 from OpenSBI, aarch64 from QEMU): RAM from /memory*,
+ * firmware holes from /reserved-memory/ * and the memory reservation
+ * block, the CPUs and the timebase from /cpus, the PSCI conduit from
+ * /psci, the command line and the boot loader's random seed from /chosen.
+ * The blob is read in place through the direct map and stays mapped and
+ * out of the page allocator for good (fdt_physmem), so bootargs may point
+ * into it.
  */
 #include "kernel.h"
 #include "hal.h"
+#include "physmem.h"
 
-#include "machdep.h"
+#include "fdt.h"
 
 #define FDT_MAGIC	0xd00dfeed
 #define FDT_BEGIN_NODE	1
@@ -99,8 +102,8 @@ fdt_parse(paddr_t dtb_pa, struct fdt_info *info)
 	uint32_t cpus_ac = 1;
 	const char *node[4] = { "", "", "", "" };
 	int depth = -1;
-	/* The cpu@N node being read: its MPIDR and whether it may be used. */
-	uint64_t mpidr = 0;
+	/* The cpu@N node being read: its reg and whether it may be used. */
+	uint64_t cpu = 0;
 	bool cpu_reg = false, cpu_ok = true;
 
 	memset(info, 0, sizeof(*info));
@@ -138,7 +141,7 @@ fdt_parse(paddr_t dtb_pa, struct fdt_info *info)
 			if (depth == 2 && name_is(node[1], "cpus") &&
 			    name_is(node[2], "cpu") && cpu_reg && cpu_ok &&
 			    info->ncpus < nitems(info->cpus))
-				info->cpus[info->ncpus++] = mpidr;
+				info->cpus[info->ncpus++] = cpu;
 			depth--;
 		} else if (tok == FDT_PROP) {
 			uint32_t len = be32(p);
@@ -169,13 +172,16 @@ fdt_parse(paddr_t dtb_pa, struct fdt_info *info)
 					    &info->nresv, nitems(info->resv),
 					    info->resv);
 			} else if (depth == 1 && name_is(node[1], "cpus")) {
-				if (strcmp(pname, "#address-cells") == 0)
+				if (strcmp(pname, "timebase-frequency") == 0)
+					info->timebase_hz = cells(v,
+					    len >= 8 ? 2 : 1);
+				else if (strcmp(pname, "#address-cells") == 0)
 					cpus_ac = be32(v);
 			} else if (depth == 2 && name_is(node[1], "cpus") &&
 			    name_is(node[2], "cpu")) {
 				if (strcmp(pname, "reg") == 0 &&
 				    len >= 4 * cpus_ac) {
-					mpidr = cells(v, cpus_ac);
+					cpu = cells(v, cpus_ac);
 					cpu_reg = true;
 				} else if (strcmp(pname, "status") == 0)
 					cpu_ok = status_ok(v, len);
@@ -198,4 +204,80 @@ fdt_parse(paddr_t dtb_pa, struct fdt_info *info)
 		}
 	}
 	return (0);
+}
+
+/*
+ * Register with physmem the device tree's RAM and what of it is taken:
+ * the memory reservation block and /reserved-memory, [taken_start,
+ * taken_end) (the platform's firmware and image), and the blob itself,
+ * which stays mapped for good.  Returns where the direct map must end:
+ * past the highest RAM address, in whole dmap_unit, at most dmap_max;
+ * RAM beyond that is left out, and said so.
+ */
+paddr_t
+fdt_physmem(const struct fdt_info *fi, paddr_t taken_start, paddr_t taken_end,
+    paddr_t dmap_unit, paddr_t dmap_max)
+{
+	paddr_t ram_end = 0, dmap_end, e;
+	unsigned i;
+
+	for (i = 0; i < fi->nmem; i++)
+		ram_end = MAX(ram_end, fi->mem[i].base + fi->mem[i].len);
+	dmap_end = (ram_end + dmap_unit - 1) & ~(dmap_unit - 1);
+	if (dmap_end > dmap_max || dmap_end < ram_end) {
+		printf("fdt: RAM above %lu MiB (up to %#lx) left unused\n",
+		    (unsigned long)(dmap_max >> 20), (unsigned long)ram_end);
+		dmap_end = dmap_max;
+	}
+	for (i = 0; i < fi->nmem; i++) {
+		e = MIN(fi->mem[i].base + fi->mem[i].len, dmap_end);
+		if (fi->mem[i].base < e)
+			physmem_add_ram(fi->mem[i].base, e - fi->mem[i].base);
+	}
+	for (i = 0; i < fi->nresv; i++)
+		physmem_exclude(fi->resv[i].base, fi->resv[i].len);
+	physmem_exclude(taken_start, taken_end - taken_start);
+	physmem_exclude(fi->dtb_pa, fi->dtb_size);
+	return (dmap_end);
+}
+
+/*
+ * The boot loader's seed (QEMU's virt boards put 32 random bytes in
+ * /chosen/rng-seed), kept here until the platform's hal_entropy() hands
+ * it out.  The device tree stays mapped for good, so its copy is wiped
+ * at once, and ours as it is handed out: a seed is secret, and given out
+ * once (a second caller must not count the same bytes as fresh entropy).
+ */
+static uint8_t boot_seed[64];
+static size_t boot_seed_len, boot_seed_taken;
+
+void
+fdt_seed_take(const struct fdt_info *fi)
+{
+	volatile uint8_t *v = fi->rng_seed;
+	size_t i;
+
+	if (v == NULL)
+		return;
+	boot_seed_len = MIN(fi->rng_seed_len, sizeof(boot_seed));
+	for (i = 0; i < fi->rng_seed_len; i++) {
+		if (i < boot_seed_len)
+			boot_seed[i] = v[i];
+		v[i] = 0;
+	}
+}
+
+size_t
+fdt_seed_read(void *buf, size_t len)
+{
+	volatile uint8_t *seed = boot_seed;
+	uint8_t *b = buf;
+	size_t n = MIN(len, boot_seed_len - boot_seed_taken), i;
+
+	for (i = 0; i < n; i++) {
+		b[i] = seed[boot_seed_taken + i];
+		seed[boot_seed_taken + i] = 0;
+	}
+	boot_seed_taken += n;
+	return (n);
 }
