@@ -151,84 +151,44 @@ kernel_case(int n, const char *name)
 		diag("the check at mm/pmap_contract.c:%d failed (the console has it)", r);
 }
 
-static int
-contract_empty(void)
-{
-	kernel_case(1, "a new pmap maps nothing in or out of the user range, and "
-	    "destroy gives back what create took");
-	return (0);
+/* Kernel case n as a case of the table, with the name it is reported by. */
+#define CONTRACT_CASE(fn, n, name)					\
+static int								\
+fn(void)								\
+{									\
+	kernel_case(n, name);						\
+	return (0);							\
 }
 
-static int
-contract_enter_extract(void)
-{
-	kernel_case(2, "pmap_extract gives what pmap_enter mapped (page, offset, rights); "
-	    "entering again replaces, VM_PROT_NONE removes");
-	return (0);
-}
-
-static int
-contract_remove(void)
-{
-	kernel_case(3, "pmap_remove takes exactly [sva, eva) away and skips holes");
-	return (0);
-}
-
-static int
-contract_protect(void)
-{
-	kernel_case(4, "pmap_protect sets the rights of exactly the mappings in "
-	    "[sva, eva), lowering or raising, and maps no hole");
-	return (0);
-}
-
-static int
-contract_span_2m(void)
-{
-	kernel_case(5, "ranges across leaf-table (2 MiB) boundaries map, protect and "
-	    "remove, and a table a remove covers goes back at once");
-	return (0);
-}
-
-static int
-contract_span_1g(void)
-{
-	kernel_case(6, "ranges across gigabytes and both ends of the user range map, "
-	    "protect and remove what is inside only");
-	return (0);
-}
-
-static int
-contract_copy(void)
-{
-	kernel_case(7, "pmap_copy shares whole tables read-only; a write, remove or "
-	    "protect afterwards is seen by its own side only");
-	return (0);
-}
-
-static int
-contract_destroy(void)
-{
-	kernel_case(8, "pmap_destroy gives back every table page, shared ones with "
-	    "their last holder");
-	return (0);
-}
-
-static int
-contract_enomem(void)
-{
-	kernel_case(9, "with no memory pmap_enter is ENOMEM and leaves the pmap as "
-	    "it was, pmap_copy ENOMEM, pmap_create NULL, nothing leaked");
-	return (0);
-}
-
-static int
-contract_copy_shared(void)
-{
-	kernel_case(10, "a table three pmaps share: a remove, a write or a protect "
-	    "on one is seen by that one only, and copies the table only while shared");
-	return (0);
-}
+CONTRACT_CASE(contract_empty, 1,
+    "a new pmap maps nothing in or out of the user range, and "
+    "destroy gives back what create took")
+CONTRACT_CASE(contract_enter_extract, 2,
+    "pmap_extract gives what pmap_enter mapped (page, offset, rights); "
+    "entering again replaces, VM_PROT_NONE removes")
+CONTRACT_CASE(contract_remove, 3,
+    "pmap_remove takes exactly [sva, eva) away and skips holes")
+CONTRACT_CASE(contract_protect, 4,
+    "pmap_protect sets the rights of exactly the mappings in "
+    "[sva, eva), lowering or raising, and maps no hole")
+CONTRACT_CASE(contract_span_2m, 5,
+    "ranges across leaf-table (2 MiB) boundaries map, protect and "
+    "remove, and a table a remove covers goes back at once")
+CONTRACT_CASE(contract_span_1g, 6,
+    "ranges across gigabytes and both ends of the user range map, "
+    "protect and remove what is inside only")
+CONTRACT_CASE(contract_copy, 7,
+    "pmap_copy shares whole tables read-only; a write, remove or "
+    "protect afterwards is seen by its own side only")
+CONTRACT_CASE(contract_destroy, 8,
+    "pmap_destroy gives back every table page, shared ones with "
+    "their last holder")
+CONTRACT_CASE(contract_enomem, 9,
+    "with no memory pmap_enter is ENOMEM and leaves the pmap as "
+    "it was, pmap_copy ENOMEM, pmap_create NULL, nothing leaked")
+CONTRACT_CASE(contract_copy_shared, 10,
+    "a table three pmaps share: a remove, a write or a protect "
+    "on one is seen by that one only, and copies the table only while shared")
 
 static int
 case_count(void)
@@ -472,61 +432,36 @@ tlb_run(const char *name, int warm, int step, int after, bool faults, uint64_t v
 	tlb_stop();
 }
 
-static int
-tlb_replace(void)
-{
-	tlb_run("TLB: after pmap_enter puts another page in, every CPU reads the new one",
-	    PROBE_READ, PMAP_TLB_REPLACE, PROBE_READ, false, PMAP_TLB_MARK_B);
-	return (0);
+/* A TLB case of the table: tlb_run with these arguments. */
+#define TLB_CASE(fn, ...)						\
+static int								\
+fn(void)								\
+{									\
+	tlb_run(__VA_ARGS__);						\
+	return (0);							\
 }
 
-static int
-tlb_protect(void)
-{
-	tlb_run("TLB: after pmap_protect takes the write right, a write faults on every CPU",
-	    PROBE_WRITE, PMAP_TLB_PROTECT, PROBE_WRITE, true, 0);
-	return (0);
-}
-
-static int
-tlb_protect_read(void)
-{
-	tlb_run("TLB: after pmap_protect takes the write right, every CPU still reads the page",
-	    PROBE_WRITE, PMAP_TLB_PROTECT, PROBE_READ, false, PMAP_TLB_MARK_A);
-	return (0);
-}
-
-static int
-tlb_remove(void)
-{
-	tlb_run("TLB: after pmap_remove of the page, a read faults on every CPU",
-	    PROBE_READ, PMAP_TLB_REMOVE, PROBE_READ, true, 0);
-	return (0);
-}
-
-static int
-tlb_remove_table(void)
-{
-	tlb_run("TLB: after pmap_remove of its whole leaf table, a read faults on every CPU",
-	    PROBE_READ, PMAP_TLB_REMOVE_TABLE, PROBE_READ, true, 0);
-	return (0);
-}
-
-static int
-tlb_enter_ro(void)
-{
-	tlb_run("TLB: after pmap_enter maps the page again read-only, a write faults on every CPU",
-	    PROBE_WRITE, PMAP_TLB_ENTER_RO, PROBE_WRITE, true, 0);
-	return (0);
-}
-
-static int
-tlb_copy(void)
-{
-	tlb_run("TLB: after pmap_copy (fork) takes the source's write right, a write faults "
-	    "on every CPU", PROBE_WRITE, PMAP_TLB_COPY, PROBE_WRITE, true, 0);
-	return (0);
-}
+TLB_CASE(tlb_replace,
+    "TLB: after pmap_enter puts another page in, every CPU reads the new one",
+    PROBE_READ, PMAP_TLB_REPLACE, PROBE_READ, false, PMAP_TLB_MARK_B)
+TLB_CASE(tlb_protect,
+    "TLB: after pmap_protect takes the write right, a write faults on every CPU",
+    PROBE_WRITE, PMAP_TLB_PROTECT, PROBE_WRITE, true, 0)
+TLB_CASE(tlb_protect_read,
+    "TLB: after pmap_protect takes the write right, every CPU still reads the page",
+    PROBE_WRITE, PMAP_TLB_PROTECT, PROBE_READ, false, PMAP_TLB_MARK_A)
+TLB_CASE(tlb_remove,
+    "TLB: after pmap_remove of the page, a read faults on every CPU",
+    PROBE_READ, PMAP_TLB_REMOVE, PROBE_READ, true, 0)
+TLB_CASE(tlb_remove_table,
+    "TLB: after pmap_remove of its whole leaf table, a read faults on every CPU",
+    PROBE_READ, PMAP_TLB_REMOVE_TABLE, PROBE_READ, true, 0)
+TLB_CASE(tlb_enter_ro,
+    "TLB: after pmap_enter maps the page again read-only, a write faults on every CPU",
+    PROBE_WRITE, PMAP_TLB_ENTER_RO, PROBE_WRITE, true, 0)
+TLB_CASE(tlb_copy,
+    "TLB: after pmap_copy (fork) takes the source's write right, a write faults "
+    "on every CPU", PROBE_WRITE, PMAP_TLB_COPY, PROBE_WRITE, true, 0)
 
 static const struct tap_case cases[] = {
 	TAP_CASE(case_count, "the kernel has as many contract cases as this suite"),
