@@ -1450,197 +1450,74 @@ frame_child(void (*fn)(void), int want_sig)
 	return (good ? 0 : 1);
 }
 
-static int
-fault_regs(void)
-{
-	return (frame_child(case_regs_fault, 0));
+/*
+ * The cases of the table: fn run by frame_child, ending as want_sig
+ * says; a ucontext spoilt as bad_kind says, given to sigreturn, kills
+ * with SIGILL; a signal frame with no room as noroom_kind says kills
+ * with SIGSEGV.
+ */
+#define FRAME_CASE(name, fn, want_sig)					\
+static int								\
+name(void)								\
+{									\
+	return (frame_child(fn, want_sig));				\
+}
+#define BAD_CASE(name, kind)						\
+static int								\
+name(void)								\
+{									\
+	bad_kind = kind;						\
+	return (frame_child(case_corrupt, SIGILL));			\
+}
+#define NOROOM_CASE(name, kind)						\
+static int								\
+name(void)								\
+{									\
+	noroom_kind = kind;						\
+	return (frame_child(case_noroom, SIGSEGV));			\
 }
 
-static int
-kill_regs(void)
-{
-	return (frame_child(case_regs_syscall, 0));
-}
-
-static int
-loop_regs(void)
-{
-	return (frame_child(case_regs_loop, 0));
-}
-
-static int
-altstack(void)
-{
-	return (frame_child(case_altstack, 0));
-}
-
-static int
-nested(void)
-{
-	return (frame_child(case_nested, 0));
-}
-
-static int
-restart(void)
-{
-	return (frame_child(case_restart, 0));
-}
-
-static int
-corrupt_sigill_caught(void)
-{
-	return (frame_child(case_corrupt_sigill_caught, SIGILL));
-}
-
-static int
-privileged(void)
-{
+FRAME_CASE(fault_regs, case_regs_fault, 0)
+FRAME_CASE(kill_regs, case_regs_syscall, 0)
+FRAME_CASE(loop_regs, case_regs_loop, 0)
+FRAME_CASE(altstack, case_altstack, 0)
+FRAME_CASE(nested, case_nested, 0)
+FRAME_CASE(restart, case_restart, 0)
+FRAME_CASE(corrupt_sigill_caught, case_corrupt_sigill_caught, SIGILL)
 #if defined(__x86_64__)
-	return (frame_child(case_privileged, 0));
+FRAME_CASE(privileged, case_privileged, 0)
 #else
-	return (frame_child(case_privileged, SIGILL));
+FRAME_CASE(privileged, case_privileged, SIGILL)
 #endif
-}
 
-static int
-bad_pc_kernel(void)
-{
-	bad_kind = BAD_PC_KERNEL;
-	return (frame_child(case_corrupt, SIGILL));
-}
-
-static int
-bad_pc_top(void)
-{
-	bad_kind = BAD_PC_TOP;
-	return (frame_child(case_corrupt, SIGILL));
-}
-
-static int
-bad_garbage(void)
-{
-	bad_kind = BAD_GARBAGE;
-	return (frame_child(case_corrupt, SIGILL));
-}
-
+BAD_CASE(bad_pc_kernel, BAD_PC_KERNEL)
+BAD_CASE(bad_pc_top, BAD_PC_TOP)
+BAD_CASE(bad_garbage, BAD_GARBAGE)
 #if defined(__x86_64__)
-static int
-bad_pc_noncanon(void)
-{
-	bad_kind = BAD_PC_NONCANON;
-	return (frame_child(case_corrupt, SIGILL));
-}
-
-static int
-bad_pc_noncanon_high(void)
-{
-	bad_kind = BAD_PC_NONCANON_HIGH;
-	return (frame_child(case_corrupt, SIGILL));
-}
-
-static int
-bad_sp_noncanon(void)
-{
-	bad_kind = BAD_SP_NONCANON;
-	return (frame_child(case_corrupt, SIGILL));
-}
-
-static int
-bad_mxcsr(void)
-{
-	bad_kind = BAD_MXCSR;
-	return (frame_child(case_corrupt, SIGILL));
-}
-
-static int
-bad_len(void)
-{
-	bad_kind = BAD_LEN;
-	return (frame_child(case_corrupt, SIGILL));
-}
-
+BAD_CASE(bad_pc_noncanon, BAD_PC_NONCANON)
+BAD_CASE(bad_pc_noncanon_high, BAD_PC_NONCANON_HIGH)
+BAD_CASE(bad_sp_noncanon, BAD_SP_NONCANON)
+BAD_CASE(bad_mxcsr, BAD_MXCSR)
+BAD_CASE(bad_len, BAD_LEN)
 #else
-static int
-bad_pc_odd(void)
-{
-	bad_kind = BAD_PC_ODD;
-	return (frame_child(case_corrupt, SIGILL));
-}
-
+BAD_CASE(bad_pc_odd, BAD_PC_ODD)
 #if defined(__aarch64__)
-static int
-bad_fpcr(void)
-{
-	bad_kind = BAD_FPCR;
-	return (frame_child(case_corrupt, SIGILL));
-}
-
-static int
-bad_fpsr(void)
-{
-	bad_kind = BAD_FPSR;
-	return (frame_child(case_corrupt, SIGILL));
-}
+BAD_CASE(bad_fpcr, BAD_FPCR)
+BAD_CASE(bad_fpsr, BAD_FPSR)
 #else
-static int
-bad_fcsr(void)
-{
-	bad_kind = BAD_FCSR;
-	return (frame_child(case_corrupt, SIGILL));
-}
+BAD_CASE(bad_fcsr, BAD_FCSR)
+#endif
 #endif
 
-#endif
-static int
-noroom_unmapped(void)
-{
-	noroom_kind = NOROOM_UNMAPPED;
-	return (frame_child(case_noroom, SIGSEGV));
-}
-
-static int
-noroom_readonly(void)
-{
-	noroom_kind = NOROOM_READONLY;
-	return (frame_child(case_noroom, SIGSEGV));
-}
-
-static int
-noroom_straddle(void)
-{
-	noroom_kind = NOROOM_STRADDLE;
-	return (frame_child(case_noroom, SIGSEGV));
-}
-
-static int
-noroom_low(void)
-{
-	noroom_kind = NOROOM_LOW;
-	return (frame_child(case_noroom, SIGSEGV));
-}
-
-static int
-noroom_zero(void)
-{
-	noroom_kind = NOROOM_ZERO;
-	return (frame_child(case_noroom, SIGSEGV));
-}
-
+NOROOM_CASE(noroom_unmapped, NOROOM_UNMAPPED)
+NOROOM_CASE(noroom_readonly, NOROOM_READONLY)
+NOROOM_CASE(noroom_straddle, NOROOM_STRADDLE)
+NOROOM_CASE(noroom_low, NOROOM_LOW)
+NOROOM_CASE(noroom_zero, NOROOM_ZERO)
 #if defined(__x86_64__)
-static int
-noroom_noncanon(void)
-{
-	noroom_kind = NOROOM_NONCANON;
-	return (frame_child(case_noroom, SIGSEGV));
-}
-
+NOROOM_CASE(noroom_noncanon, NOROOM_NONCANON)
 #endif
-static int
-noroom_altstack(void)
-{
-	noroom_kind = NOROOM_ALTSTACK;
-	return (frame_child(case_noroom, SIGSEGV));
-}
+NOROOM_CASE(noroom_altstack, NOROOM_ALTSTACK)
 
 static const struct tap_case cases[] = {
 	TAP_CASE(fault_regs, "a fault's handler finds every GPR, the pc and the FP state in its ucontext and changes them all; sigreturn loads them (pc past the load) and the red zone is untouched"),
