@@ -14,6 +14,7 @@
 #include "tap.h"
 
 #include "fdt.h"
+#include "free_list.h"
 
 #define FDT_MAGIC	0xd00dfeed
 #define BEGIN_NODE	1
@@ -262,23 +263,6 @@ seed_once(void)
 	ok(n3 == 0, "then nothing: a seed is handed out once");
 }
 
-struct want {
-	paddr_t	base, end;
-};
-
-static struct want got[16];
-static unsigned ngot;
-
-static void
-collect(paddr_t base, size_t len)
-{
-	if (ngot < nitems(got)) {
-		got[ngot].base = base;
-		got[ngot].end = base + len;
-	}
-	ngot++;
-}
-
 /*
  * The direct map ends at 0x90000000 (2 MiB units), so the second RAM
  * range is left out; the image's [0x80000000, 0x80400000) and the two
@@ -291,19 +275,11 @@ physmem_from_tree(void)
 		{ 0x80400000, 0x87000000 }, { 0x87001000, 0x88000000 },
 	};
 	paddr_t dmap_end;
-	bool same;
 
 	dmap_end = fdt_physmem(&fi, 0x80000000, 0x80400000, 2 << 20, 0x90000000);
 	ok(dmap_end == 0x90000000, "RAM past dmap_max is left out: the map ends there (%#lx)",
 	    (unsigned long)dmap_end);
-	physmem_foreach(collect);
-	same = ngot == nitems(want);
-	for (unsigned i = 0; same && i < ngot; i++)
-		same = got[i].base == want[i].base && got[i].end == want[i].end;
-	if (!ok(same, "physmem has the RAM less the image and both reservations"))
-		for (unsigned i = 0; i < ngot && i < nitems(got); i++)
-			printf("# free %#lx-%#lx\n", (unsigned long)got[i].base,
-			    (unsigned long)got[i].end);
+	ok(free_is(want, nitems(want)), "physmem has the RAM less the image and both reservations");
 }
 
 static void

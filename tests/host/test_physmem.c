@@ -11,6 +11,8 @@
 #include "physmem.h"
 #include "tap.h"
 
+#include "free_list.h"
+
 /* From the C library; the kernel's headers do not declare them. */
 int	fork(void);
 int	pipe(int[2]);
@@ -23,45 +25,6 @@ char	*strstr(const char *, const char *);
 
 #define KIB	(1ul << 10)
 #define MIB	(1ul << 20)
-
-struct want {
-	paddr_t	base, end;
-};
-
-static struct want got[4 * PHYSMEM_MAX_RANGES];
-static unsigned ngot;
-
-static void
-collect(paddr_t base, size_t len)
-{
-	if (ngot < nitems(got)) {
-		got[ngot].base = base;
-		got[ngot].end = base + len;
-	}
-	ngot++;
-}
-
-/* Whether the free list is exactly want[0..n); prints it when not. */
-static bool
-free_is(const struct want *want, unsigned n)
-{
-	bool same;
-	unsigned i;
-
-	ngot = 0;
-	physmem_foreach(collect);
-	same = ngot == n;
-	for (i = 0; same && i < n; i++)
-		same = got[i].base == want[i].base && got[i].end == want[i].end;
-	if (!same) {
-		printf("free list:");
-		for (i = 0; i < ngot && i < nitems(got); i++)
-			printf(" %#lx-%#lx", (unsigned long)got[i].base,
-			    (unsigned long)got[i].end);
-		printf("\n");
-	}
-	return (same);
-}
 
 static bool
 unordered(void)
