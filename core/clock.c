@@ -1,6 +1,6 @@
 /*
- * The clocks of clock_gettime(2), and nanosleep(2), which sleeps on the
- * monotonic one.
+ * The clocks of clock_gettime(2) and clock_getres(2), and nanosleep(2),
+ * which sleeps on the monotonic one.
  *
  * CLOCK_MONOTONIC is hal_time_ns(), the time since boot.  CLOCK_REALTIME
  * adds the wall-clock time of boot, read once, at its first use, from the
@@ -77,6 +77,33 @@ ns_to_timespec(uint64_t ns, struct timespec *ts)
 {
 	ts->tv_sec = (time_t)(ns / NSEC_PER_SEC);
 	ts->tv_nsec = (long)(ns % NSEC_PER_SEC);
+}
+
+/*
+ * clock_getres(clock, res): every clock reads the platform's one counter
+ * (hal_timecount), so they share its resolution: the nanoseconds one
+ * count makes, rounded up, at least 1.  res may be NULL (POSIX): the
+ * call then only says whether the clock exists.
+ */
+int
+sys_clock_getres(struct lwp *l, const register_t *args, register_t *rv __unused)
+{
+	struct timespec ts;
+
+	switch ((int)args[0]) {
+	case CLOCK_MONOTONIC:
+	case CLOCK_REALTIME:
+	case CLOCK_THREAD_CPUTIME_ID:
+	case CLOCK_PROCESS_CPUTIME_ID:
+		break;
+	default:
+		return (EINVAL);
+	}
+	if (args[1] == 0)
+		return (0);
+	/* A million counts: the per-count figure without hal_timecount_ns's truncation. */
+	ns_to_timespec(MAX((hal_timecount_ns(1000000) + 999999) / 1000000, 1), &ts);
+	return (copyout(l->l_proc->p_vmspace, &ts, args[1], sizeof(ts)));
 }
 
 int

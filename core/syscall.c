@@ -60,6 +60,7 @@ static const struct sysent sysent[SYS_MAXSYSCALL] = {
 	SY(mprotect),
 	SY(minherit),
 	SY(clock_gettime),
+	SY(clock_getres),
 	SY(cycles),
 	SY(poweroff),
 	SY(cpuset_setaffinity),

@@ -69,6 +69,7 @@ SYSCALL(munmap);
 SYSCALL(mprotect);
 SYSCALL(minherit);
 SYSCALL(clock_gettime);
+SYSCALL(clock_getres);
 SYSCALL(cycles);
 SYSCALL(poweroff);
 SYSCALL(umtx_sleep);

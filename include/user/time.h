@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 int	clock_gettime(clockid_t clock, struct timespec *ts);
+int	clock_getres(clockid_t clock, struct timespec *res);
 int	nanosleep(const struct timespec *rqtp, struct timespec *rmtp);
 
 #endif /* !_TIME_H_ */

@@ -293,7 +293,7 @@ one_call(struct fz *f)
 	    SYS_execv, SYS_vfork, SYS_sbrk, SYS_munmap, SYS_getpgrp,
 	    SYS_setpgid, SYS_dup2, SYS_getpgid, SYS_getsid, SYS_setsid,
 	    SYS_getrlimit, SYS_setrlimit, SYS_sysctlbyname, SYS_clock_gettime,
-	    SYS_rfork, SYS_sched_yield, SYS_kqueue, SYS_kevent, SYS_mmap,
+	    SYS_clock_getres, SYS_rfork, SYS_sched_yield, SYS_kqueue, SYS_kevent, SYS_mmap,
 	    SYS_lwp_create, SYS_lwp_gettid, SYS_lwp_exit, SYS_lwp_kill,
 	    SYS_poweroff, SYS_cycles, SYS_cpuset_setaffinity,
 	    SYS_cpuset_getaffinity, SYS_sched_getcpu, SYS_mprotect, SYS_minherit,

@@ -138,6 +138,45 @@ test_clocks(void)
 	return (0);
 }
 
+/*
+ * clock_getres: every clock reads one counter, so one resolution, at
+ * least 1 ns and well under a tick; NULL asks only whether the clock
+ * exists; two readings of CLOCK_MONOTONIC never differ by less than it
+ * (unless not at all).
+ */
+static int
+test_clock_getres(void)
+{
+	static const clockid_t clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC,
+	    CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID };
+	struct timespec res, r0, a, b;
+	bool same = true;
+	long step;
+
+	ok(clock_getres(CLOCK_MONOTONIC, &r0) == 0 && r0.tv_sec == 0 && r0.tv_nsec >= 1 &&
+	    r0.tv_nsec < 1000000, "CLOCK_MONOTONIC's resolution is 1 ns to 1 ms (%ld ns)",
+	    r0.tv_nsec);
+	for (size_t i = 0; i < sizeof(clocks) / sizeof(clocks[0]); i++)
+		same &= clock_getres(clocks[i], &res) == 0 && res.tv_sec == r0.tv_sec &&
+		    res.tv_nsec == r0.tv_nsec;
+	ok(same, "the four clocks have one resolution");
+	ok(clock_getres(CLOCK_REALTIME, NULL) == 0, "a NULL res only asks whether the clock exists");
+	do {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		step = (b.tv_sec - a.tv_sec) * 1000000000l + (b.tv_nsec - a.tv_nsec);
+	} while (step == 0);
+	ok(step >= r0.tv_nsec, "CLOCK_MONOTONIC moves by at least its resolution (%ld ns)", step);
+	errno = 0;
+	ok(clock_getres(99, &res) == -1 && errno == EINVAL, "clock_getres of an unknown clock is EINVAL");
+	errno = 0;
+	ok(clock_getres(99, NULL) == -1 && errno == EINVAL, "even with a NULL res");
+	errno = 0;
+	ok(clock_getres(CLOCK_MONOTONIC, (struct timespec *)8) == -1 && errno == EFAULT,
+	    "clock_getres to a bad pointer is EFAULT");
+	return (0);
+}
+
 static int
 test_clock_errors(void)
 {
@@ -705,6 +744,7 @@ test_times(void)
 static const struct tap_case cases[] = {
 	TAP_CASE(test_clocks, "clocks"),
 	TAP_CASE(test_clock_errors, "clock errors"),
+	TAP_CASE(test_clock_getres, "clock_getres"),
 	TAP_CASE(test_cpu_clocks, "cpu clocks"),
 	TAP_CASE(test_rusage_split, "rusage split"),
 	TAP_CASE(test_minflt_and_switches, "minflt and switches"),

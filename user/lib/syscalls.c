@@ -267,6 +267,12 @@ clock_gettime(clockid_t clock, struct timespec *ts)
 	return ((int)SYS2(SYS_clock_gettime, clock, ts));
 }
 
+int
+clock_getres(clockid_t clock, struct timespec *res)
+{
+	return ((int)SYS2(SYS_clock_getres, clock, res));
+}
+
 uint64_t
 forkrt_cycles(void)
 {

@@ -40,6 +40,7 @@
 #define SYS_setrlimit		195
 #define SYS_sysctlbyname	202
 #define SYS_clock_gettime	232
+#define SYS_clock_getres	234
 #define SYS_minherit		250
 #define SYS_rfork		251
 #define SYS_sched_yield		331
