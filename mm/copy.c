@@ -35,6 +35,11 @@ user_page(struct vmspace *vm, vaddr_t va, vm_prot_t access, char **kva)
 	return (0);
 }
 
+/*
+ * copyin and copyout are two loops on purpose: one loop choosing its
+ * direction on each page cost lwp_create_exit 42 to 82 instructions
+ * (bench --check, 0.8 to 1.3 %).
+ */
 int
 copyin(struct vmspace *vm, vaddr_t uaddr, void *kaddr, size_t len)
 {
