@@ -12,6 +12,11 @@
  *   debug.kstack_overflow	write 1: recurse until the guard page under the
  *				caller's kernel stack faults, which must panic
  *				with "kernel stack overflow"
+ *   debug.read_user		write 1: load from the caller's user stack
+ *				through its user address, which the CPU's
+ *				user-access protection (x86-64's SMAP, RISC-V's
+ *				sstatus.SUM clear, AArch64's PAN) must fault
+ *				and panic
  *
  * The addresses are objects the compiler places in each section (so no
  * linker symbol one platform's kernel.ld lacks is needed), the
@@ -21,9 +26,11 @@
 #include "hal.h"
 #include "kernel.h"
 #include "kstack.h"
+#include "cpu.h"
 #include "pmap.h"
 #include "proc.h"
 #include "sysctl.h"
+#include "vm.h"
 
 static const char kprot_rodata[64] = "the kernel's read-only data";
 static volatile int kprot_data = 1;
@@ -176,3 +183,35 @@ kstack_overflow_set(int v)
 	panic("debug.kstack_overflow: the recursion came back");
 }
 SYSCTL_ACTION("debug.kstack_overflow", kstack_overflow_set);
+
+/*
+ * Load a byte of the caller's user stack straight through its user
+ * address, which the kernel never does (copyin goes through the direct
+ * map): the page is mapped (the stack is in use), so only the CPU's
+ * user-access protection can make the load fault, a panic naming the
+ * address.  If it reads, the knob returns (the test's failure); a CPU
+ * without the protection answers EOPNOTSUPP (the test skips).
+ */
+static int
+read_user_set(int v)
+{
+	struct vmspace *vm = curproc()->p_vmspace;
+	vaddr_t va = cpu_user_sp(curlwp) & ~(vaddr_t)7;
+	bool mapped;
+
+	if (v != 1)
+		return (EINVAL);
+	if (!hal_user_access_faults())
+		return (EOPNOTSUPP);
+	spin_lock(&vm->lock);
+	mapped = pmap_extract(vm->pmap, va, NULL, NULL);
+	spin_unlock(&vm->lock);
+	if (!mapped)
+		return (EFAULT);
+	printf("debug.read_user: pid %d loads from user address %#lx\n",
+	    (int)curproc()->p_pid, (unsigned long)va);
+	(void)*(volatile const uint8_t *)va;
+	printf("debug.read_user: the load from %#lx did not fault\n", (unsigned long)va);
+	return (0);
+}
+SYSCTL_ACTION("debug.read_user", read_user_set);

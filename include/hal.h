@@ -62,6 +62,14 @@ __noreturn void hal_poweroff(int status);
 size_t	hal_entropy(void *buf, size_t len);
 
 /*
+ * Whether this CPU faults a kernel access through a user address
+ * (x86-64's SMAP, RISC-V's sstatus.SUM clear, AArch64's PAN).  The
+ * kernel never makes one (copyin goes through the direct map); the
+ * debug.read_user test checks that the CPU would stop one.
+ */
+bool	hal_user_access_faults(void);
+
+/*
  * The boot command line (QEMU's -append), "" if none.  Never NULL, and at
  * most HAL_CMDLINE_MAX - 1 bytes: the platform cuts a longer one short.
  */

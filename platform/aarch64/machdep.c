@@ -142,6 +142,13 @@ aarch64_init(uint64_t x0)
 	kmain();
 }
 
+/* start.S sets PSTATE.PAN, and SCTLR.SPAN clear keeps it set on every exception. */
+bool
+hal_user_access_faults(void)
+{
+	return (ID_MMFR1_PAN(r_id_aa64mmfr1_el1()) != 0);
+}
+
 const char *
 hal_cmdline(void)
 {

@@ -104,6 +104,13 @@ riscv_init(uint64_t hartid, paddr_t dtb_pa)
 	kmain();
 }
 
+/* sstatus.SUM is clear (start.S) and nothing sets it: the base privileged spec. */
+bool
+hal_user_access_faults(void)
+{
+	return (true);
+}
+
 const char *
 hal_cmdline(void)
 {

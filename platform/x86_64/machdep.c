@@ -226,6 +226,12 @@ x86_start(uint32_t start_info_pa)
 	kmain();
 }
 
+bool
+hal_user_access_faults(void)
+{
+	return ((rcr4() & CR4_SMAP) != 0);
+}
+
 const char *
 hal_cmdline(void)
 {

@@ -1,10 +1,10 @@
 /*
  * Not a suite: root writes 1 to a debug knob that must panic the kernel
  * (debug.panic, or the knob named by the first argument:
- * debug.write_kernel_text, debug.kstack_overflow).  The tests that run it
- * (the root meson.build's panic, write_kernel_text and kstack_overflow)
- * check that the kernel dies loudly and what it says; coming back here is
- * the failure.  A knob this machine cannot honour (EOPNOTSUPP: no guard
+ * debug.write_kernel_text, debug.kstack_overflow, debug.read_user).  The
+ * tests that run it (the root meson.build's panic, write_kernel_text,
+ * kstack_overflow and read_user) check that the kernel dies loudly and
+ * what it says; coming back here is the failure.  A knob this machine cannot honour (EOPNOTSUPP: no guard
  * pages, no view of the kernel's page tables) makes the run a skip.
  */
 #include "tap.h"

@@ -34,7 +34,7 @@ static const char *const writable[] = {
 	"kern.elf64.aslr.enable", "debug.kernel_prot", "debug.kthread_test",
 	/* Actions: they read 0. */
 	"debug.panic", "debug.ps", "debug.write_kernel_text",
-	"debug.kstack_overflow", "debug.stack_smash",
+	"debug.kstack_overflow", "debug.stack_smash", "debug.read_user",
 };
 
 static int
