@@ -653,27 +653,43 @@ pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 }
 
 /*
- * Clear W in the valid leaves of pt in [va, end): a tight loop, the flush
- * then being one of everything (fork does this over whole tables, once for
- * each table the parent has written since its last fork).
+ * Clear W in the valid leaves of pt in [va, end): Sv39's non-leaf
+ * entries carry no permissions, so fork must write-protect every leaf of
+ * a table the parent has written since its last fork (the ISA's price:
+ * BENCHMARKS.md, fork_after_write_all).  So the loop has no branch and
+ * takes four entries a turn: every entry loses W and D (an invalid user
+ * leaf is 0, so a W seen is a valid leaf's, and D means nothing on a
+ * read-only one), and `was` gathers them all to say whether any leaf was
+ * writable, for the flush, then of everything.
  */
 static void
 leaves_wp(struct pmap_inval *iv, pt_entry_t *pt, vaddr_t va, vaddr_t end)
 {
-	unsigned changed = 0;
+	pt_entry_t *p = &pt[SV39_INDEX(va, 0)], *e = p + ((end - va) >> PAGE_SHIFT);
+	pt_entry_t was = 0, e0, e1, e2, e3;
+	const pt_entry_t keep = ~(PTE_W | PTE_D);
 
-	for (size_t i = SV39_INDEX(va, 0), n = i + ((end - va) >> PAGE_SHIFT); i < n; i++) {
-		if ((pt[i] & (PTE_V | PTE_W)) == (PTE_V | PTE_W)) {
-			pt[i] &= ~(PTE_W | PTE_D);
-			changed++;
-		}
+	for (; e - p >= 4; p += 4) {
+		e0 = p[0];
+		e1 = p[1];
+		e2 = p[2];
+		e3 = p[3];
+		was |= e0 | e1 | e2 | e3;
+		p[0] = e0 & keep;
+		p[1] = e1 & keep;
+		p[2] = e2 & keep;
+		p[3] = e3 & keep;
 	}
-	if (changed == 0)
+	for (; p < e; p++) {
+		was |= *p;
+		*p &= keep;
+	}
+	if (!(was & PTE_W))
 		return;
 	iv->full = true;
 	iv->sva = MIN(iv->sva, va);
 	iv->eva = MAX(iv->eva, end);
-	iv->npages += changed;
+	iv->npages += (end - va) >> PAGE_SHIFT;
 }
 
 /*
