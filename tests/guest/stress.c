@@ -58,7 +58,10 @@ reap_some(void)
 
 /*
  * Wait (bounded) until kern.nprocs and the unleaked pages are back at the
- * baseline, killing stragglers of uid 1000 now and then.
+ * baseline, killing stragglers of uid 1000 now and then.  More pages than
+ * the baseline is no leak: something this process did not hold was freed
+ * meanwhile (with several CPUs, the last case's lwp stack, given back by
+ * whoever reaped it; seen once at 4 CPUs: 60993 against 60992).
  */
 static bool
 recovered(int base_procs, int base_free, int *procs, int *pages)
@@ -70,7 +73,7 @@ recovered(int base_procs, int base_free, int *procs, int *pages)
 		reap_some();
 		*procs = sget("kern.nprocs");
 		*pages = unleaked_pages();
-		if (*procs == base_procs && *pages == base_free)
+		if (*procs == base_procs && *pages >= base_free)
 			return (true);
 		if (i % 10 == 9)
 			kill_uid();
@@ -117,7 +120,7 @@ test_bomb(void)
 		return (0);
 	}
 	base_procs = sget("kern.nprocs");
-	base_free = unleaked_pages();
+	base_free = settled_unleaked();
 	pipe(fds);
 	fflush(stdout);
 	if ((leader = fork()) == 0) {
@@ -187,7 +190,7 @@ test_oom(void)
 	pid_t pid;
 
 	base_procs = sget("kern.nprocs");
-	base_free = unleaked_pages();
+	base_free = settled_unleaked();
 	for (i = 0; i < nhogs; i++) {
 		fflush(stdout);
 		if ((pid = fork()) == 0) {
@@ -222,7 +225,7 @@ test_cycles(void)
 	char c;
 
 	base_procs = sget("kern.nprocs");
-	base_free = unleaked_pages();
+	base_free = settled_unleaked();
 	pipe(fds);
 	for (slot = 0; slot < WINDOW; slot++)
 		live[slot] = 0;
