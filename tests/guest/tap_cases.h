@@ -199,8 +199,9 @@ tap_own_pages(void)
 static __attribute__((unused)) int
 run_case(const struct tap_case *c)
 {
-	int status = -1, r, start;
+	int status = -1, r, start, gate[2];
 	pid_t pid;
+	char go;
 
 	tap_init();
 	diag("case %s", c->id);
@@ -212,12 +213,28 @@ run_case(const struct tap_case *c)
 	if (tap_before_case != NULL)
 		tap_before_case(c);
 	start = tap_n;
+	if (pipe(gate) != 0)
+		gate[0] = gate[1] = -1;
 	if ((pid = fork()) == 0) {
+		close(gate[1]);
 		tap_own_pages();
+		read(gate[0], &go, 1);
+		close(gate[0]);
 		r = c->fn();
 		fflush(stdout);
 		_exit(r);
 	}
+	/*
+	 * The case may count free pages from its first line, so this
+	 * process's own copy-on-write faults after the fork (its stack, as
+	 * deep as waitpid goes) happen before the child is let go: on
+	 * another CPU they would land inside the case's count.
+	 */
+	close(gate[0]);
+	if (pid > 0)
+		(void)waitpid(pid, &status, WNOHANG);
+	write(gate[1], "", 1);
+	close(gate[1]);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		status = -1;
 	tap_n = tap_shared->n;
