@@ -459,12 +459,13 @@ vfork_with_poller(void)
  * win (status 0 from `true', or 7), but neither may wait for the other for
  * ever: an exec waits for the other lwps to go, an exit for the exec's.
  */
-static volatile int exec_go;
+static volatile int exec_go, exiter_up;
 static long exit_delay;		/* a different moment each round */
 
 static void
 exiter(void *arg __attribute__((unused)))
 {
+	exiter_up = 1;
 	while (!exec_go)
 		;
 	for (volatile long i = 0; i < exit_delay; i++)
@@ -479,7 +480,8 @@ exec_vs_exit(void)
 
 	if (spawn_lwp(exiter, NULL) != 0)
 		return (10);
-	for (int i = 0; i < 20; i++)
+	/* Not a number of yields: on one CPU each gave the spinner a whole slice. */
+	while (!exiter_up)
 		sched_yield();
 	exec_go = 1;
 	execv("true", argv);
