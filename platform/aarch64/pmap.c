@@ -395,6 +395,22 @@ table_drop(struct pmap_inval *iv, pt_entry_t *l2e, vaddr_t va)
 }
 
 /*
+ * A user leaf made read-only where it is valid: AP[2] (bit 7) takes the
+ * valid bit's (bit 0) value, one bfi and no branch (an invalid user entry
+ * is 0 and stays so).  Written out because clang 14 makes three
+ * instructions of the C.  Copying a shared table (table_own) or making
+ * one writable again (table_writable) is most of a first write's
+ * page-table work, on every one of its 512 entries.
+ */
+static inline pt_entry_t
+ap_from_valid(pt_entry_t e)
+{
+	_Static_assert(PTE_AP_RO == PTE_VALID << 7, "AP[2]");
+	__asm__("bfi %0, %0, #7, #1" : "+r"(e));
+	return (e);
+}
+
+/*
  * Make *l2e's table pm's alone: a shared one is copied, every leaf
  * read-only, under a writable entry (the copy is nobody else's).
  */
@@ -410,13 +426,15 @@ table_own(struct pmap_inval *iv, pt_entry_t *l2e, vaddr_t va)
 		return (ENOMEM);
 	src = pt_kva(*l2e);
 	dst = phys_to_kva(pt);
-	/* AP[2] is bit 7 and valid bit 0: read-only where valid, no branch. */
-	_Static_assert(PTE_AP_RO == PTE_VALID << 7, "AP[2]");
-	for (int i = 0; i < PT_NPTE; i += 4) {
-		dst[i] = src[i] | (src[i] & PTE_VALID) << 7;
-		dst[i + 1] = src[i + 1] | (src[i + 1] & PTE_VALID) << 7;
-		dst[i + 2] = src[i + 2] | (src[i + 2] & PTE_VALID) << 7;
-		dst[i + 3] = src[i + 3] | (src[i + 3] & PTE_VALID) << 7;
+	for (int i = 0; i < PT_NPTE; i += 8) {
+		dst[i] = ap_from_valid(src[i]);
+		dst[i + 1] = ap_from_valid(src[i + 1]);
+		dst[i + 2] = ap_from_valid(src[i + 2]);
+		dst[i + 3] = ap_from_valid(src[i + 3]);
+		dst[i + 4] = ap_from_valid(src[i + 4]);
+		dst[i + 5] = ap_from_valid(src[i + 5]);
+		dst[i + 6] = ap_from_valid(src[i + 6]);
+		dst[i + 7] = ap_from_valid(src[i + 7]);
 	}
 	VMCNT_ADD(v_pt_copied, 1);
 	iv->full = true;
@@ -443,8 +461,16 @@ table_writable(pt_entry_t *l2e)
 
 	if (!(*l2e & TBL_AP_RO))
 		return;
-	for (int i = 0; i < PT_NPTE; i++)
-		t[i] |= (t[i] & PTE_VALID) << 7;
+	for (int i = 0; i < PT_NPTE; i += 8) {
+		t[i] = ap_from_valid(t[i]);
+		t[i + 1] = ap_from_valid(t[i + 1]);
+		t[i + 2] = ap_from_valid(t[i + 2]);
+		t[i + 3] = ap_from_valid(t[i + 3]);
+		t[i + 4] = ap_from_valid(t[i + 4]);
+		t[i + 5] = ap_from_valid(t[i + 5]);
+		t[i + 6] = ap_from_valid(t[i + 6]);
+		t[i + 7] = ap_from_valid(t[i + 7]);
+	}
 	pt_sync();
 	*l2e &= ~TBL_AP_RO;
 }
