@@ -23,10 +23,10 @@
  * __bss_start/__bss_end pair both kernel.ld files define and boot_stack,
  * which each platform's start.S defines.
  */
+#include "cpu.h"
 #include "hal.h"
 #include "kernel.h"
 #include "kstack.h"
-#include "cpu.h"
 #include "pmap.h"
 #include "proc.h"
 #include "sysctl.h"
