@@ -305,6 +305,7 @@ l2e_find(struct pmap *pm, vaddr_t va, vaddr_t *next)
 		}
 		t = pt_kva(e);
 	}
+	ptb_note_gig(&pm->pm_bounds, va);
 	pm->pm_l2_gig = va & ~(L1_SIZE - 1);
 	pm->pm_l2 = t;
 	*next = (va | (L2_SIZE - 1)) + 1;
@@ -363,6 +364,7 @@ l2e_alloc(struct pmap *pm, vaddr_t va, pt_entry_t **l2ep)
 		}
 		t = pt_kva(*e);
 	}
+	ptb_note_gig(&pm->pm_bounds, va);
 	pm->pm_l2_gig = va & ~(L1_SIZE - 1);
 	pm->pm_l2 = t;
 	*l2ep = &t[PT_INDEX(va, 2)];
@@ -527,13 +529,14 @@ pmap_destroy(struct pmap *pm)
 {
 	const struct pt_bounds *b = &pm->pm_bounds;
 	pt_entry_t *l1, *l2;
-	unsigned j, k;
+	size_t j;
+	unsigned k;
 
 	KASSERT(pm->pm_active == 0, "pmap_destroy: pmap still active");
 	asid_free(pm->pm_asid);
 	if (pm->pm_l0[0] & PTE_VALID) {
 		l1 = pt_kva(pm->pm_l0[0]);
-		for (j = 0; j < PTB_GIGS; j++) {
+		for (j = ptb_next_gig(b, 0); j < PTB_GIGS; j = ptb_next_gig(b, j + 1)) {
 			if (!(l1[j] & PTE_VALID))
 				continue;
 			l2 = pt_kva(l1[j]);

@@ -340,6 +340,7 @@ l1e_alloc(struct pmap *pm, vaddr_t va, pt_entry_t **l1ep)
 			return (ENOMEM);
 		*re = PA_TO_PTE(pt) | PTE_V;
 		pm->pm_ptpages++;
+		ptb_note_gig(&pm->pm_bounds, va);
 	}
 	*l1ep = &pt_kva(PTE_TO_PA(*re))[SV39_INDEX(va, 1)];
 	return (0);
@@ -493,10 +494,13 @@ void
 pmap_destroy(struct pmap *pm)
 {
 	pt_entry_t *root = pt_kva(pm->pm_root), *l1;
-	unsigned i, j;
+	size_t i;
+	unsigned j;
 
 	KASSERT(pm->pm_active == 0, "pmap_destroy: pmap is active");
-	for (i = 0; i < KERNEL_SLOT_FIRST; i++) {
+	_Static_assert(PTB_GIGS <= KERNEL_SLOT_FIRST, "user gigabytes below the kernel's");
+	for (i = ptb_next_gig(&pm->pm_bounds, 0); i < PTB_GIGS;
+	    i = ptb_next_gig(&pm->pm_bounds, i + 1)) {
 		if ((root[i] & PTE_V) == 0)
 			continue;
 		l1 = pt_kva(PTE_TO_PA(root[i]));

@@ -140,6 +140,7 @@ pde_find(struct pmap *pm, vaddr_t va, vaddr_t *next)
 		}
 		t = ptp_kva(e);
 	}
+	ptb_note_gig(&pm->pm_bounds, va);
 	pm->pm_pd_gig = va & ~((1ul << PDPSHIFT) - 1);
 	pm->pm_pd = t;
 	*next = (va | (PD_SPAN - 1)) + 1;
@@ -205,6 +206,7 @@ pde_alloc(struct pmap *pm, vaddr_t va, uint64_t **pdep)
 		}
 		t = ptp_kva(*e);
 	}
+	ptb_note_gig(&pm->pm_bounds, va);
 	pm->pm_pd_gig = va & ~((1ul << PDPSHIFT) - 1);
 	pm->pm_pd = t;
 	*pdep = &t[(va >> PDRSHIFT) & (NPTEPG - 1)];
@@ -397,15 +399,13 @@ pmap_destroy(struct pmap *pm)
 {
 	const struct pt_bounds *b = &pm->pm_bounds;
 	uint64_t *pdpt, *pd;
-	int i, j;
+	size_t j;
 
 	KASSERT(pm->pm_active == 0, "pmap_destroy: pmap still active");
-	for (i = 0; i < PML4_KERNEL; i++) {
-		if (!(pm->pm_pml4[i] & PG_P))
-			continue;
-		KASSERT(i == 0, "pmap_destroy: user mappings past PML4 slot 0");
-		pdpt = phys_to_kva(pm->pm_pml4[i] & PG_FRAME);
-		for (j = 0; j < (int)PTB_GIGS; j++) {
+	_Static_assert(VM_MAX_USER <= 1ul << PML4SHIFT, "the user range is PML4 slot 0's");
+	if (pm->pm_pml4[0] & PG_P) {
+		pdpt = phys_to_kva(pm->pm_pml4[0] & PG_FRAME);
+		for (j = ptb_next_gig(b, 0); j < PTB_GIGS; j = ptb_next_gig(b, j + 1)) {
 			if (!(pdpt[j] & PG_P))
 				continue;
 			pd = phys_to_kva(pdpt[j] & PG_FRAME);
@@ -418,7 +418,7 @@ pmap_destroy(struct pmap *pm)
 				page_free_array(&pd[b->lo[j]], b->hi[j] - b->lo[j] + 1u);
 			page_free(pdpt[j] & PG_FRAME);
 		}
-		page_free(pm->pm_pml4[i] & PG_FRAME);
+		page_free(pm->pm_pml4[0] & PG_FRAME);
 	}
 	page_free(pm->pm_cr3);
 	kfree(pm);
