@@ -412,6 +412,22 @@ ap_from_valid(pt_entry_t e)
 	return (e);
 }
 
+/* dst[i] = src[i] read-only where valid, for a whole table; dst may be src. */
+static void
+leaves_ro(pt_entry_t *dst, const pt_entry_t *src)
+{
+	for (int i = 0; i < PT_NPTE; i += 8) {
+		dst[i] = ap_from_valid(src[i]);
+		dst[i + 1] = ap_from_valid(src[i + 1]);
+		dst[i + 2] = ap_from_valid(src[i + 2]);
+		dst[i + 3] = ap_from_valid(src[i + 3]);
+		dst[i + 4] = ap_from_valid(src[i + 4]);
+		dst[i + 5] = ap_from_valid(src[i + 5]);
+		dst[i + 6] = ap_from_valid(src[i + 6]);
+		dst[i + 7] = ap_from_valid(src[i + 7]);
+	}
+}
+
 /*
  * Make *l2e's table pm's alone: a shared one is copied, every leaf
  * read-only, under a writable entry (the copy is nobody else's).
@@ -428,16 +444,7 @@ table_own(struct pmap_inval *iv, pt_entry_t *l2e, vaddr_t va)
 		return (ENOMEM);
 	src = pt_kva(*l2e);
 	dst = phys_to_kva(pt);
-	for (int i = 0; i < PT_NPTE; i += 8) {
-		dst[i] = ap_from_valid(src[i]);
-		dst[i + 1] = ap_from_valid(src[i + 1]);
-		dst[i + 2] = ap_from_valid(src[i + 2]);
-		dst[i + 3] = ap_from_valid(src[i + 3]);
-		dst[i + 4] = ap_from_valid(src[i + 4]);
-		dst[i + 5] = ap_from_valid(src[i + 5]);
-		dst[i + 6] = ap_from_valid(src[i + 6]);
-		dst[i + 7] = ap_from_valid(src[i + 7]);
-	}
+	leaves_ro(dst, src);
 	VMCNT_ADD(v_pt_copied, 1);
 	iv->full = true;
 	inval_add(iv, va & ~(L2_SIZE - 1), PT_NPTE);
@@ -463,16 +470,7 @@ table_writable(pt_entry_t *l2e)
 
 	if (!(*l2e & TBL_AP_RO))
 		return;
-	for (int i = 0; i < PT_NPTE; i += 8) {
-		t[i] = ap_from_valid(t[i]);
-		t[i + 1] = ap_from_valid(t[i + 1]);
-		t[i + 2] = ap_from_valid(t[i + 2]);
-		t[i + 3] = ap_from_valid(t[i + 3]);
-		t[i + 4] = ap_from_valid(t[i + 4]);
-		t[i + 5] = ap_from_valid(t[i + 5]);
-		t[i + 6] = ap_from_valid(t[i + 6]);
-		t[i + 7] = ap_from_valid(t[i + 7]);
-	}
+	leaves_ro(t, t);
 	pt_sync();
 	*l2e &= ~TBL_AP_RO;
 }
