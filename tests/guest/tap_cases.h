@@ -8,6 +8,7 @@
 #define _TAP_CASES_H_
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -199,6 +200,7 @@ tap_own_pages(void)
 static __attribute__((unused)) int
 run_case(const struct tap_case *c)
 {
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
 	int status = -1, r, start, gate[2];
 	pid_t pid;
 	char go;
@@ -231,9 +233,13 @@ run_case(const struct tap_case *c)
 	 * another CPU they would land inside the case's count.
 	 */
 	close(gate[0]);
-	if (pid > 0)
+	if (pid > 0) {
 		(void)waitpid(pid, &status, WNOHANG);
-	write(gate[1], "", 1);
+		/* A child already dead has closed the reader: no SIGPIPE for that. */
+		sigaction(SIGPIPE, &ign, &old);
+		write(gate[1], "", 1);
+		sigaction(SIGPIPE, &old, NULL);
+	}
 	close(gate[1]);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		status = -1;
