@@ -8,7 +8,7 @@
 #define _TAP_CASES_H_
 
 #include <errno.h>
-#include <signal.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -95,6 +95,7 @@ struct tap_case {
 /* The TAP counters of a case's child, seen by the parent. */
 static __attribute__((unused)) struct tap_counts {
 	int	n, failed;
+	int	go;	/* the case's child may start (run_case) */
 } *tap_shared;
 
 static __attribute__((unused)) int
@@ -200,10 +201,8 @@ tap_own_pages(void)
 static __attribute__((unused)) int
 run_case(const struct tap_case *c)
 {
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
-	int status = -1, r, start, gate[2];
+	int status = -1, r, start;
 	pid_t pid;
-	char go;
 
 	tap_init();
 	diag("case %s", c->id);
@@ -215,13 +214,11 @@ run_case(const struct tap_case *c)
 	if (tap_before_case != NULL)
 		tap_before_case(c);
 	start = tap_n;
-	if (pipe(gate) != 0)
-		gate[0] = gate[1] = -1;
+	tap_shared->go = 0;
 	if ((pid = fork()) == 0) {
-		close(gate[1]);
 		tap_own_pages();
-		read(gate[0], &go, 1);
-		close(gate[0]);
+		while (!__atomic_load_n(&tap_shared->go, __ATOMIC_ACQUIRE))
+			sched_yield();
 		r = c->fn();
 		fflush(stdout);
 		_exit(r);
@@ -229,18 +226,13 @@ run_case(const struct tap_case *c)
 	/*
 	 * The case may count free pages from its first line, so this
 	 * process's own copy-on-write faults after the fork (its stack, as
-	 * deep as waitpid goes) happen before the child is let go: on
-	 * another CPU they would land inside the case's count.
+	 * deep as waitpid goes) happen before the child is let go (go, in
+	 * the shared page: no descriptor, no signal): on another CPU they
+	 * would land inside the case's count.
 	 */
-	close(gate[0]);
-	if (pid > 0) {
+	if (pid > 0)
 		(void)waitpid(pid, &status, WNOHANG);
-		/* A child already dead has closed the reader: no SIGPIPE for that. */
-		sigaction(SIGPIPE, &ign, &old);
-		write(gate[1], "", 1);
-		sigaction(SIGPIPE, &old, NULL);
-	}
-	close(gate[1]);
+	__atomic_store_n(&tap_shared->go, 1, __ATOMIC_RELEASE);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		status = -1;
 	tap_n = tap_shared->n;
