@@ -14,9 +14,8 @@
  *				with "kernel stack overflow"
  *   debug.read_user		write 1: load from the caller's user stack
  *				through its user address, which the CPU's
- *				user-access protection (x86-64's SMAP, RISC-V's
- *				sstatus.SUM clear, AArch64's PAN) must fault
- *				and panic
+ *				user-access protection (hal_user_access_faults)
+ *				must fault and panic
  *
  * The addresses are objects the compiler places in each section (so no
  * linker symbol one platform's kernel.ld lacks is needed), the

@@ -197,7 +197,7 @@ random_init(void)
 	size_t got;
 
 	memset(hw, 0, sizeof(hw));
-	/* Once: MIN would call it twice, and a seed is handed out once (riscv64's). */
+	/* Once: MIN would call it twice, and a boot seed is handed out once (hal.h). */
 	got = hal_entropy(hw, sizeof(hw));
 	random_hw_bytes = MIN(got, sizeof(hw));
 	rs_setkey(hw);

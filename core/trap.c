@@ -58,10 +58,11 @@ fork_return(struct lwp *l)
 /*
  * What each kind of user exception does to the process: FreeBSD's signal
  * and si_code, the same on every architecture.  Two choices are ours: a
- * fault that gives no address (x86_64's #GP on a non-canonical address)
- * is SIGSEGV, not FreeBSD/amd64's SIGBUS, as the same access is a page
- * fault and SIGSEGV on riscv64; and a floating-point exception's code is
- * SI_KERNEL, the FPU's status not being decoded.
+ * fault that gives no address (TK_PROTECTION: an address no page table
+ * can hold) is SIGSEGV, not SIGBUS as FreeBSD has it on one platform, as
+ * the same access is a plain page fault and SIGSEGV on another; and a
+ * floating-point exception's code is SI_KERNEL, the FPU's status not
+ * being decoded.
  */
 static const struct {
 	int		sig;
