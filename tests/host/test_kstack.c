@@ -19,15 +19,7 @@
 #include "smp.h"
 #include "tap.h"
 
-/* From the C library; the kernel's headers do not declare them. */
-int	fork(void);
-int	pipe(int[2]);
-int	dup2(int, int);
-int	close(int);
-long	read(int, void *, size_t);
-int	waitpid(int, int *, int);
-int	fflush(void *);
-char	*strstr(const char *, const char *);
+#include "child_output.h"
 
 #define MIB		(1ul << 20)
 #define ARENA		(16 * MIB)
@@ -196,12 +188,15 @@ static struct proc boot_proc = { .p_pid = 0, .p_comm = "kernel" };
 static struct lwp boot_lwp = { .l_tid = 100000, .l_proc = &boot_proc };
 static struct proc user_proc = { .p_pid = 42, .p_comm = "deep" };
 static struct lwp user_lwp = { .l_tid = 100042, .l_proc = &user_proc };
+static struct lwp *overflow_lwp;
 static vaddr_t overflow_va;
 
-static void
+static bool
 overflow(void)
 {
+	curlwp = overflow_lwp;
 	kstack_overflow(overflow_va);
+	return (true);
 }
 
 /* Run kstack_overflow(va) as l in a child: did it panic saying `want`? */
@@ -209,28 +204,11 @@ static bool
 overflow_says(struct lwp *l, vaddr_t va, const char *want)
 {
 	char out[1024];
-	int fds[2], status, pid;
-	long n, got = 0;
 
-	fflush(NULL);
-	if (pipe(fds) != 0)
+	overflow_lwp = l;
+	overflow_va = va;
+	if (child_output(overflow, out, sizeof(out)) == -1)
 		return (false);
-	if ((pid = fork()) == 0) {
-		dup2(fds[1], 1);
-		curlwp = l;
-		overflow_va = va;
-		overflow();
-		printf("no panic\n");
-		fflush(NULL);
-		exit(0);
-	}
-	close(fds[1]);
-	while (got < (long)sizeof(out) - 1 &&
-	    (n = read(fds[0], out + got, sizeof(out) - 1 - (size_t)got)) > 0)
-		got += n;
-	out[got] = '\0';
-	close(fds[0]);
-	waitpid(pid, &status, 0);
 	if (strstr(out, "kernel stack overflow") == NULL || strstr(out, want) == NULL) {
 		char *msg = strstr(out, "panic: "), *nl;
 

@@ -11,17 +11,8 @@
 #include "physmem.h"
 #include "tap.h"
 
+#include "child_output.h"
 #include "free_list.h"
-
-/* From the C library; the kernel's headers do not declare them. */
-int	fork(void);
-int	pipe(int[2]);
-int	dup2(int, int);
-int	close(int);
-long	read(int, void *, size_t);
-int	waitpid(int, int *, int);
-int	fflush(void *);
-char	*strstr(const char *, const char *);
 
 #define KIB	(1ul << 10)
 #define MIB	(1ul << 20)
@@ -215,28 +206,13 @@ static void
 run_case(bool (*fn)(void), const char *panics, const char *name)
 {
 	char out[4096], *line, *nl;
-	int fds[2], status = 0, pid;
-	long n, got_n = 0;
+	int status;
 	bool pass;
 
-	fflush(NULL);
-	if (pipe(fds) != 0 || (pid = fork()) < 0) {
+	if ((status = child_output(fn, out, sizeof(out))) == -1) {
 		ok(false, "%s (no child)", name);
 		return;
 	}
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		pass = fn();
-		fflush(NULL);
-		exit(pass ? 0 : 1);
-	}
-	close(fds[1]);
-	while (got_n < (long)sizeof(out) - 1 &&
-	    (n = read(fds[0], out + got_n, sizeof(out) - 1 - (size_t)got_n)) > 0)
-		got_n += n;
-	out[got_n] = '\0';
-	close(fds[0]);
-	waitpid(pid, &status, 0);
 	if (panics != NULL)
 		pass = strstr(out, "panic: ") != NULL && strstr(out, panics) != NULL;
 	else

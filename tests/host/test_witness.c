@@ -9,15 +9,7 @@
 #include "smp.h"
 #include "tap.h"
 
-/* From the C library; the kernel's headers do not declare them. */
-int	fork(void);
-int	pipe(int[2]);
-int	dup2(int, int);
-int	close(int);
-long	read(int, void *, size_t);
-int	waitpid(int, int *, int);
-int	fflush(void *);
-char	*strstr(const char *, const char *);
+#include "child_output.h"
 
 static struct spinlock a = SPINLOCK_INIT("alpha");
 static struct spinlock b = SPINLOCK_INIT("beta");
@@ -33,31 +25,24 @@ pair(struct spinlock *outer, struct spinlock *inner)
 	spin_unlock(outer);
 }
 
+static void (*panicking)(void);
+
+static bool
+run_panicking(void)
+{
+	panicking();
+	return (true);
+}
+
 /* Run fn in a child: did it panic with a message containing `want`? */
 static bool
 panics_with(void (*fn)(void), const char *want)
 {
 	char out[1024];
-	int fds[2], status, pid;
-	long n, got = 0;
 
-	fflush(NULL);
-	if (pipe(fds) != 0)
+	panicking = fn;
+	if (child_output(run_panicking, out, sizeof(out)) == -1)
 		return (false);
-	if ((pid = fork()) == 0) {
-		dup2(fds[1], 1);
-		fn();
-		printf("no panic\n");
-		fflush(NULL);
-		exit(0);
-	}
-	close(fds[1]);
-	while (got < (long)sizeof(out) - 1 &&
-	    (n = read(fds[0], out + got, sizeof(out) - 1 - (size_t)got)) > 0)
-		got += n;
-	out[got] = '\0';
-	close(fds[0]);
-	waitpid(pid, &status, 0);
 	return (strstr(out, "panic") != NULL && strstr(out, want) != NULL);
 }
 
